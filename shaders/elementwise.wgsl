@@ -1,0 +1,90 @@
+// Elementwise activations and residual adds, forward and backward side by side.
+// Every kernel walks a flat range with a grid-stride loop so any length works with a capped grid.
+//#common
+struct Params { n: u32, stride: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+
+// erf with |error| < 1.2e-7 (Numerical Recipes erfc, Chebyshev fit): WGSL has no built-in erf.
+fn erf_(x: f32) -> f32 {
+  let z = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+          t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+          t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(r - 1.0, 1.0 - r, x >= 0.0);
+}
+
+//#kernel gelu_forward
+// y = x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form Hugging Face BERT/XLM-R/DistilBERT use.
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) {
+    let v = x[i];
+    y[i] = 0.5 * v * (1.0 + erf_(v * 0.70710678118654752));
+  }
+}
+
+//#kernel gelu_backward
+// dx = dy · (Φ(x) + x·φ(x)), φ the standard normal density.
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) {
+    let v = x[i];
+    let cdf = 0.5 * (1.0 + erf_(v * 0.70710678118654752));
+    let pdf = 0.3989422804014327 * exp(-0.5 * v * v);
+    dx[i] = dy[i] * (cdf + v * pdf);
+  }
+}
+
+//#kernel relu_forward
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) { y[i] = max(x[i], 0.0); }
+}
+
+//#kernel relu_backward
+// uses the forward OUTPUT (y > 0 iff x > 0), so the input need not be kept
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) { dx[i] = select(0.0, dy[i], y[i] > 0.0); }
+}
+
+//#kernel tanh_forward
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  // clamp: tanh(±10) is ±1 in f32, and some drivers overflow exp() inside tanh for large |x|
+  for (var i = gid.x; i < P.n; i += P.stride) { y[i] = tanh(clamp(x[i], -10.0, 10.0)); }
+}
+
+//#kernel tanh_backward
+// dx = dy·(1 − y²), from the forward output
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) { let t = y[i]; dx[i] = dy[i] * (1.0 - t * t); }
+}
+
+//#kernel add
+// out = a + b (residual add; the backward of an add is a copy of dy into both branches)
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) { out[i] = a[i] + b[i]; }
+}
+
+//#kernel accumulate
+// acc += a, in place (acc bound once, read_write: binding one buffer twice is a validation error)
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> acc: array<f32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  for (var i = gid.x; i < P.n; i += P.stride) { acc[i] = acc[i] + a[i]; }
+}

@@ -1,0 +1,151 @@
+// One WebGPU device for the whole process, on Node (npm `webgpu`, Dawn) or Deno (built-in navigator.gpu, wgpu).
+//
+// Dawn must be created once per process (re-creating it crashes), so the device is a module-level singleton.
+// We request the adapter's real limits (the spec defaults are far below what lavapipe and real GPUs offer)
+// and the optional features kernels can use, then describe them in a `Caps` object kernels consult.
+
+export type Runtime = "node" | "deno";
+
+export interface Caps {
+  runtime: Runtime;
+  adapterName: string;
+  timestamps: boolean; // 'timestamp-query' granted
+  f16: boolean; // 'shader-f16' granted
+  subgroups: boolean; // 'subgroups' granted AND a probe shader compiled (Naga rejects it even when offered)
+  maxBinding: number; // maxStorageBufferBindingSize
+  maxBuffer: number; // maxBufferSize
+  maxWorkgroupStorage: number;
+  maxInvocations: number;
+  maxStorageBuffers: number;
+  minStorageOffsetAlign: number;
+  maxWorkgroupsPerDim: number;
+}
+
+export interface Gpu {
+  device: GPUDevice;
+  queue: GPUQueue;
+  caps: Caps;
+  /** set when the device is lost; every later call fails with this message */
+  lost?: string;
+}
+
+export class GpuError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GpuError";
+  }
+}
+
+declare const Deno: unknown;
+export const runtime: Runtime = typeof Deno !== "undefined" ? "deno" : "node";
+
+const NO_ADAPTER =
+  "no WebGPU adapter found: install a GPU driver with Vulkan support, or the software Vulkan driver " +
+  "(Mesa lavapipe) with `sudo bash scripts/install-software-vulkan.sh`";
+
+let pending: Promise<Gpu> | null = null;
+// The GPU instance must stay reachable: if it is garbage-collected, dawn.node frees the Dawn instance while
+// its event pump still runs, and the process crashes at random (seen as futex/mutex aborts in ProcessEvents).
+let instance: GPU | null = null;
+
+/** The process-wide GPU. The first call creates it; later calls return the same one. */
+export function getGpu(): Promise<Gpu> {
+  if (!pending) pending = createGpu();
+  return pending;
+}
+
+async function navigatorGpu(): Promise<GPU | undefined> {
+  if (runtime === "deno") return (globalThis as any).navigator?.gpu;
+  // Keep the specifier in a variable so Deno never tries to load Dawn's native addon (it crashes there).
+  const name = "webgpu";
+  const mod: any = await import(name);
+  Object.assign(globalThis, mod.globals);
+  // Exact timestamps: Dawn quantizes them to 65 µs by default, which hides every small kernel.
+  return mod.create(["disable-dawn-features=timestamp_quantization"]);
+}
+
+const WANTED_LIMITS = [
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupsPerDimension",
+  "maxStorageBuffersPerShaderStage",
+  "maxBindGroups",
+] as const;
+
+async function createGpu(): Promise<Gpu> {
+  let gpu: GPU | null;
+  try {
+    gpu = instance = (await navigatorGpu()) ?? null;
+  } catch (e) {
+    throw new GpuError(`${NO_ADAPTER} (loading WebGPU failed: ${(e as Error).message})`);
+  }
+  if (!gpu) throw new GpuError(NO_ADAPTER);
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (!adapter) throw new GpuError(NO_ADAPTER);
+
+  const requiredLimits: Record<string, number> = {};
+  for (const k of WANTED_LIMITS) {
+    const v = (adapter.limits as any)[k];
+    if (typeof v === "number") requiredLimits[k] = v;
+  }
+  const features: GPUFeatureName[] = [];
+  for (const f of ["timestamp-query", "shader-f16", "subgroups"] as GPUFeatureName[]) {
+    if (adapter.features.has(f)) features.push(f);
+  }
+  const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits });
+  const info: any = (adapter as any).info ?? {};
+  const adapterName = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(" ") ||
+    "unknown adapter";
+  const L = device.limits;
+  const caps: Caps = {
+    runtime,
+    adapterName,
+    timestamps: device.features.has("timestamp-query"),
+    f16: device.features.has("shader-f16"),
+    subgroups: false,
+    maxBinding: L.maxStorageBufferBindingSize,
+    maxBuffer: L.maxBufferSize,
+    maxWorkgroupStorage: L.maxComputeWorkgroupStorageSize,
+    maxInvocations: L.maxComputeInvocationsPerWorkgroup,
+    maxStorageBuffers: L.maxStorageBuffersPerShaderStage,
+    minStorageOffsetAlign: L.minStorageBufferOffsetAlignment,
+    maxWorkgroupsPerDim: L.maxComputeWorkgroupsPerDimension,
+  };
+  const g: Gpu = { device, queue: device.queue, caps };
+  if (device.features.has("subgroups" as GPUFeatureName)) caps.subgroups = await probeSubgroups(device);
+  device.lost.then((info) => {
+    if (info.reason !== "destroyed") g.lost = `the GPU device was lost (${info.message || info.reason}); restart the command`;
+  });
+  return g;
+}
+
+async function probeSubgroups(device: GPUDevice): Promise<boolean> {
+  device.pushErrorScope("validation");
+  const m = device.createShaderModule({
+    code: "enable subgroups;\n@compute @workgroup_size(32) fn main() { _ = subgroupAdd(1.0); }",
+  });
+  const info = await m.getCompilationInfo();
+  const err = await device.popErrorScope();
+  return !err && !info.messages.some((x) => x.type === "error");
+}
+
+/** Destroy the device so the process can exit; safe to call when no GPU was ever created. */
+export async function shutdownGpu(): Promise<void> {
+  if (!pending) return;
+  try {
+    const g = await pending;
+    g.device.destroy();
+  } catch {
+    // no device was created: nothing to release
+  }
+  pending = null;
+  instance = null;
+}
+
+export function checkAlive(g: Gpu): void {
+  if (g.lost) throw new GpuError(g.lost);
+}

@@ -1,0 +1,289 @@
+// Records kernel dispatches into one command encoder and submits them together.
+//
+// Per-dispatch CPU cost dominates small kernels (a submit per dispatch costs 21 µs on Dawn, 92 µs on Deno;
+// see shared/docs/webgpu-notes.md), so:
+//  - every dispatch of a step goes into ONE compute pass, submitted at the next flush (a readback, a
+//    CPU->GPU write, or a full uniform arena);
+//  - kernel parameters live in one uniform "arena" buffer, written once per flush; each dispatch binds its
+//    256-byte slot through a dynamic offset, so its bind group does not depend on the slot and can be cached;
+//  - pipelines are cached by source; bind groups by (pipeline, buffers, ranges).
+// With a profiler attached, each dispatch gets its own pass with timestamp writes instead.
+import { checkAlive, type Gpu, GpuError } from "./device.ts";
+import { type ShaderSource, shaderSource, sourceLine } from "./shaders.ts";
+
+export interface Kernel {
+  src: ShaderSource;
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  id: number;
+  name: string;
+}
+
+/** A whole tensor/buffer, or a byte range of one (for tensors larger than the binding limit). */
+export type Binding = { buffer: GPUBuffer; label?: string } | { buffer: GPUBuffer; offset: number; size: number; label?: string };
+
+export type Param = ["u32" | "i32" | "f32", number];
+
+export interface DispatchInfo {
+  kernel: Kernel;
+  name: string;
+  /** floating point operations and bytes moved, for the profiler's GFLOP/s and GB/s */
+  flops?: number;
+  bytes?: number;
+  /** free-form detail for traces: shapes, layer */
+  detail?: string;
+}
+
+export interface ProfilerHook {
+  /** returns timestamp writes for the dispatch's own pass */
+  begin(info: DispatchInfo): GPUComputePassTimestampWrites | undefined;
+  /** called right before the encoder is submitted */
+  beforeSubmit(enc: GPUCommandEncoder): void;
+}
+
+const SLOT = 256;
+const ARENA_SLOTS = 1024;
+
+interface State {
+  enc: GPUCommandEncoder | null;
+  pass: GPUComputePassEncoder | null;
+  arena: GPUBuffer;
+  arenaData: ArrayBuffer;
+  slot: number;
+  kernels: Map<string, Kernel>;
+  bindGroups: Map<string, GPUBindGroup>;
+  errors: string[];
+  modules: { module: GPUShaderModule; src: ShaderSource; name: string }[];
+  profiler: ProfilerHook | null;
+  dispatches: number;
+}
+
+const states = new WeakMap<Gpu, State>();
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+let nextKernelId = 1;
+
+function state(g: Gpu): State {
+  let s = states.get(g);
+  if (!s) {
+    s = {
+      enc: null,
+      pass: null,
+      arena: g.device.createBuffer({ size: SLOT * ARENA_SLOTS, usage: 0x40 /*UNIFORM*/ | 0x08, label: "param-arena" }),
+      arenaData: new ArrayBuffer(SLOT * ARENA_SLOTS),
+      slot: 0,
+      kernels: new Map(),
+      bindGroups: new Map(),
+      errors: [],
+      modules: [],
+      profiler: null,
+      dispatches: 0,
+    };
+    states.set(g, s);
+    watchErrors(g, s);
+  }
+  return s;
+}
+
+function bufferId(b: GPUBuffer): number {
+  let id = bufferIds.get(b);
+  if (!id) bufferIds.set(b, (id = nextBufferId++));
+  return id;
+}
+
+export function setProfiler(g: Gpu, p: ProfilerHook | null): void {
+  flush(g);
+  state(g).profiler = p;
+}
+
+export function dispatchCount(g: Gpu): number {
+  return state(g).dispatches;
+}
+
+/** Compiles (once) a kernel of a family; compile errors surface at the next flush/read with file and line. */
+export function kernel(g: Gpu, family: string, name: string, defines: Record<string, string | number> = {}): Kernel {
+  const s = state(g);
+  const key = `${family}:${name}:${JSON.stringify(defines)}`;
+  let k = s.kernels.get(key);
+  if (k) return k;
+  const src = shaderSource(family, name, defines);
+  const dev = g.device;
+  const entries: GPUBindGroupLayoutEntry[] = src.bindings.map((b) => ({
+    binding: b.index,
+    visibility: 4 /*COMPUTE*/,
+    buffer: b.kind === "uniform" ? { type: "uniform", hasDynamicOffset: true } : { type: b.kind === "read" ? "read-only-storage" : "storage" },
+  }));
+  const module = dev.createShaderModule({ code: src.code, label: `${family}.wgsl:${name}` });
+  const layout = dev.createBindGroupLayout({ entries, label: `${family}:${name}` });
+  const pipeline = dev.createComputePipeline({
+    layout: dev.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    compute: { module, entryPoint: "main" },
+    label: `${family}:${name}`,
+  });
+  // Validation errors arrive through the device's uncapturederror event (see watchErrors). We do not use
+  // error scopes: with dawn.node 0.6.2 a pending popErrorScope promise racing a mapAsync crashed the
+  // process now and then. Compilation messages are only asked for once an error has been reported.
+  s.modules.push({ module, src, name });
+  k = { src, pipeline, layout, id: nextKernelId++, name: `${family}.${name}` };
+  s.kernels.set(key, k);
+  return k;
+}
+
+function watchErrors(g: Gpu, s: State) {
+  const onError = (ev: any) => s.errors.push(String(ev?.error?.message ?? ev?.message ?? ev));
+  const dev: any = g.device;
+  if (typeof dev.addEventListener === "function") dev.addEventListener("uncapturederror", onError);
+  else dev.onuncapturederror = onError;
+}
+
+/** Throws the first GPU validation or WGSL compile error reported so far, naming the shader file and line. */
+export async function pendingErrors(g: Gpu): Promise<void> {
+  const s = state(g);
+  if (!s.errors.length) return;
+  const first = s.errors[0];
+  s.errors = [];
+  for (const { module, src, name } of s.modules) {
+    const info = await module.getCompilationInfo();
+    const m = info.messages.find((x) => x.type === "error");
+    if (m) throw new GpuError(`WGSL compile error in ${sourceLine(src, m.lineNum)} (kernel '${name}'): ${m.message}`);
+  }
+  throw new GpuError(`GPU validation error: ${first.split("\n")[0]}`);
+}
+
+function writeParams(s: State, params: Param[]): number {
+  if (s.slot >= ARENA_SLOTS) throw new Error("internal: uniform arena overflow");
+  const off = s.slot * SLOT;
+  const dv = new DataView(s.arenaData, off, SLOT);
+  params.forEach(([t, v], i) => {
+    if (t === "f32") dv.setFloat32(i * 4, v, true);
+    else if (t === "i32") dv.setInt32(i * 4, v, true);
+    else dv.setUint32(i * 4, v >>> 0, true);
+  });
+  s.slot++;
+  return off;
+}
+
+/**
+ * Records one dispatch. `bindings` follow the kernel's storage bindings in index order (the uniform
+ * binding, if the kernel has one, is filled from `params`).
+ */
+export function dispatch(
+  g: Gpu,
+  k: Kernel,
+  bindings: Binding[],
+  params: Param[],
+  workgroups: [number, number?, number?],
+  info: Omit<DispatchInfo, "kernel" | "name"> & { name?: string } = {},
+): void {
+  checkAlive(g);
+  const s = state(g);
+  const storage = k.src.bindings.filter((b) => b.kind !== "uniform");
+  if (storage.length !== bindings.length) {
+    throw new GpuError(`kernel ${k.name} takes ${storage.length} buffers, got ${bindings.length}`);
+  }
+  const [x, y = 1, z = 1] = workgroups;
+  if (x === 0 || y === 0 || z === 0) return; // empty work
+  const maxWg = g.caps.maxWorkgroupsPerDim;
+  if (x > maxWg || y > maxWg || z > maxWg) {
+    throw new GpuError(`kernel ${k.name}: dispatch ${x}×${y}×${z} exceeds the adapter's ${maxWg} workgroups per dimension`);
+  }
+  if (s.slot >= ARENA_SLOTS) flush(g);
+  const hasUniform = k.src.bindings.some((b) => b.kind === "uniform");
+  const offset = hasUniform ? writeParams(s, params) : 0;
+
+  // bind group, cached by kernel + buffers + ranges
+  let key = `${k.id}`;
+  const entries: GPUBindGroupEntry[] = [];
+  let bi = 0;
+  for (const b of k.src.bindings) {
+    if (b.kind === "uniform") {
+      entries.push({ binding: b.index, resource: { buffer: s.arena, offset: 0, size: SLOT } });
+      continue;
+    }
+    const bd = bindings[bi++] as any;
+    const off = bd.offset ?? 0;
+    const size = bd.size ?? bd.buffer.size - off;
+    if (size > g.caps.maxBinding) {
+      throw new GpuError(
+        `kernel ${k.name}: binding '${b.name}' is ${size} bytes, over the adapter's ${g.caps.maxBinding}-byte binding limit; ` +
+          "split the tensor into chunks",
+      );
+    }
+    key += `|${bufferId(bd.buffer)}:${off}:${size}`;
+    entries.push({ binding: b.index, resource: { buffer: bd.buffer, offset: off, size } });
+  }
+  let bg = s.bindGroups.get(key);
+  if (!bg) {
+    bg = g.device.createBindGroup({ layout: k.layout, entries });
+    if (s.bindGroups.size > 20000) s.bindGroups.clear();
+    s.bindGroups.set(key, bg);
+  }
+
+  if (!s.enc) s.enc = g.device.createCommandEncoder();
+  const dinfo: DispatchInfo = { kernel: k, name: info.name ?? k.name, flops: info.flops, bytes: info.bytes, detail: info.detail };
+  let pass: GPUComputePassEncoder;
+  if (s.profiler) {
+    if (s.pass) {
+      s.pass.end();
+      s.pass = null;
+    }
+    const tw = s.profiler.begin(dinfo);
+    pass = s.enc.beginComputePass(tw ? { timestampWrites: tw } : {});
+  } else {
+    if (!s.pass) s.pass = s.enc.beginComputePass();
+    pass = s.pass;
+  }
+  pass.setPipeline(k.pipeline);
+  if (hasUniform) pass.setBindGroup(0, bg, [offset]);
+  else pass.setBindGroup(0, bg);
+  pass.dispatchWorkgroups(x, y, z);
+  if (s.profiler) pass.end();
+  s.dispatches++;
+}
+
+/** Records a buffer clear (ordered with the dispatches around it). */
+export function recordClear(g: Gpu, buf: GPUBuffer, offset: number, size: number): void {
+  const s = state(g);
+  if (!s.enc) s.enc = g.device.createCommandEncoder();
+  if (s.pass) {
+    s.pass.end();
+    s.pass = null;
+  }
+  s.enc.clearBuffer(buf, offset, size);
+}
+
+/** Records a buffer-to-buffer copy (ordered with the dispatches around it). */
+export function recordCopy(g: Gpu, src: GPUBuffer, srcOff: number, dst: GPUBuffer, dstOff: number, size: number): void {
+  const s = state(g);
+  if (!s.enc) s.enc = g.device.createCommandEncoder();
+  if (s.pass) {
+    s.pass.end();
+    s.pass = null;
+  }
+  s.enc.copyBufferToBuffer(src, srcOff, dst, dstOff, size);
+}
+
+/** Submits everything recorded so far. */
+export function flush(g: Gpu): void {
+  const s = states.get(g);
+  if (!s || !s.enc) return;
+  if (s.pass) {
+    s.pass.end();
+    s.pass = null;
+  }
+  if (s.slot > 0) {
+    g.queue.writeBuffer(s.arena, 0, s.arenaData, 0, s.slot * SLOT);
+    s.slot = 0;
+  }
+  s.profiler?.beforeSubmit(s.enc);
+  g.queue.submit([s.enc.finish()]);
+  s.enc = null;
+}
+
+/** Submits and waits until the GPU has finished all of it. */
+export async function sync(g: Gpu): Promise<void> {
+  flush(g);
+  await g.queue.onSubmittedWorkDone();
+  await pendingErrors(g);
+  checkAlive(g);
+}

@@ -1,0 +1,98 @@
+// WGSL sources: one file per kernel family in shaders/, split into kernels by `//#kernel NAME` markers.
+//
+// A family file looks like
+//   //#common            (optional: helpers shared by every kernel of the family)
+//   ...
+//   //#kernel forward
+//   @group(0) @binding(0) var<uniform> P: Params; ...
+//   @compute @workgroup_size({{WG}}) fn main(...) {...}
+//   //#kernel backward
+//   ...
+// Each kernel is compiled as `common + its own section`, with `{{NAME}}` placeholders replaced from a
+// defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
+// The bindings are read from the source so the pipeline layout can be explicit (needed for the
+// dynamic uniform offsets that let bind groups be cached).
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type BindingKind = "uniform" | "read" | "read_write";
+export interface ShaderSource {
+  family: string;
+  kernel: string;
+  code: string;
+  /** line in the family file where the kernel's section starts (for error messages) */
+  lineOffset: number;
+  commonLines: number;
+  bindings: { index: number; kind: BindingKind; name: string }[];
+}
+
+let shaderDir: string | null = null;
+
+/** Finds shaders/ by walking up from this file: works from src/ (Deno, vitest) and from dist/src/ (Node). */
+export function shadersDir(): string {
+  if (shaderDir) return shaderDir;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const cand = join(dir, "shaders");
+    if (existsSync(join(cand, "elementwise.wgsl"))) return (shaderDir = cand);
+    dir = dirname(dir);
+  }
+  throw new Error("cannot find the shaders/ folder next to the xlt sources; reinstall the package");
+}
+
+const fileCache = new Map<string, Map<string, { text: string; line: number }>>();
+
+function familySections(family: string) {
+  let sections = fileCache.get(family);
+  if (sections) return sections;
+  const text = readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
+  sections = new Map();
+  let name = "#common";
+  let start = 1;
+  let buf: string[] = [];
+  const lines = text.split("\n");
+  const flush = () => sections!.set(name, { text: buf.join("\n"), line: start });
+  lines.forEach((l, i) => {
+    const m = /^\/\/#kernel\s+(\S+)/.exec(l) ?? (/^\/\/#common/.test(l) ? [l, "#common"] : null);
+    if (m) {
+      flush();
+      name = m[1];
+      start = i + 2;
+      buf = [];
+    } else buf.push(l);
+  });
+  flush();
+  fileCache.set(family, sections);
+  return sections;
+}
+
+export function shaderSource(family: string, kernel: string, defines: Record<string, string | number> = {}): ShaderSource {
+  const sections = familySections(family);
+  const sec = sections.get(kernel);
+  if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
+  const common = sections.get("#common")?.text ?? "";
+  let code = (common ? common + "\n" : "") + sec.text;
+  code = code.replace(/\{\{(\w+)\}\}/g, (_, k) => {
+    if (!(k in defines)) throw new Error(`shader ${family}.wgsl:${kernel} needs the define {{${k}}}`);
+    return String(defines[k]);
+  });
+  const bindings: ShaderSource["bindings"] = [];
+  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)/g;
+  for (let m; (m = re.exec(code)); ) {
+    const kind: BindingKind = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "read_write" : "read";
+    bindings.push({ index: Number(m[1]), kind, name: m[4] });
+  }
+  bindings.sort((a, b) => a.index - b.index);
+  const commonLines = common ? common.split("\n").length : 0;
+  return { family, kernel, code, lineOffset: sec.line, commonLines, bindings };
+}
+
+/** Maps a line of the assembled kernel source back to `family.wgsl:LINE`. */
+export function sourceLine(src: ShaderSource, line: number): string {
+  if (line <= src.commonLines) {
+    const common = familySections(src.family).get("#common");
+    return `shaders/${src.family}.wgsl:${(common?.line ?? 1) + line - 1}`;
+  }
+  return `shaders/${src.family}.wgsl:${src.lineOffset + line - src.commonLines - 1}`;
+}

@@ -1,0 +1,2 @@
+// Typed wrappers of every WGSL kernel family.
+export * from "./elementwise.ts";

@@ -1,0 +1,75 @@
+// Test helpers shared by the vitest suite (Node) and the Deno runner: seeded random data and
+// allclose-style comparisons that report the worst element.
+
+/** mulberry32: small, seeded, identical on every runtime */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n uniform values in [-scale, scale) */
+export function randn(n: number, seed: number, scale = 1): Float64Array {
+  const r = rng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
+  return out;
+}
+
+export interface Tol {
+  rtol: number;
+  atol: number;
+}
+
+/**
+ * Throws unless |got − want| ≤ atol + rtol·|want| everywhere (numpy.allclose), naming the worst element
+ * and the max relative error max|got − want| / max|want|.
+ */
+export function assertClose(name: string, got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol): void {
+  if (got.length < want.length) throw new Error(`${name}: got ${got.length} values, expected ${want.length}`);
+  let worst = -1;
+  let worstExcess = 0;
+  let maxAbsErr = 0;
+  let maxWant = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i];
+    const w = want[i];
+    const err = Math.abs(g - w);
+    if (!Number.isFinite(g) && g !== w) {
+      throw new Error(`${name}: non-finite value ${g} at ${i} (expected ${w})`);
+    }
+    maxAbsErr = Math.max(maxAbsErr, err);
+    maxWant = Math.max(maxWant, Math.abs(w));
+    const excess = err - (tol.atol + tol.rtol * Math.abs(w));
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = i;
+    }
+  }
+  if (worst >= 0) {
+    throw new Error(
+      `${name}: mismatch at index ${worst}: got ${got[worst]}, expected ${want[worst]} ` +
+        `(rtol ${tol.rtol}, atol ${tol.atol}; max abs err ${maxAbsErr.toExponential(3)}, ` +
+        `max rel err ${(maxAbsErr / (maxWant || 1)).toExponential(3)})`,
+    );
+  }
+}
+
+/** max |got − want| / max |want|: the figure the tolerance tables quote */
+export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let e = 0;
+  let m = 0;
+  for (let i = 0; i < want.length; i++) {
+    e = Math.max(e, Math.abs(got[i] - want[i]));
+    m = Math.max(m, Math.abs(want[i]));
+  }
+  return e / (m || 1);
+}
+
+export type Case = () => Promise<void>;
+export type Cases = Record<string, Case>;

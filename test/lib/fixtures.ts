@@ -1,0 +1,21 @@
+// Golden fixtures written by scripts/golden/*.py (PyTorch) into test/fixtures/.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadAll } from "../../src/io/safetensors.ts";
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+
+const cache = new Map<string, ReturnType<typeof loadAll>>();
+
+/** All tensors of test/fixtures/<family>.safetensors, by name. */
+export function fixture(family: string): ReturnType<typeof loadAll> {
+  let f = cache.get(family);
+  if (!f) cache.set(family, (f = loadAll(join(FIXTURES, `${family}.safetensors`))));
+  return f;
+}
+
+export function get(family: string, name: string): { shape: number[]; data: Float32Array | Int32Array } {
+  const t = fixture(family).get(name);
+  if (!t) throw new Error(`fixture ${family}.safetensors has no tensor '${name}' (re-run scripts/golden/${family}.py)`);
+  return t;
+}
