@@ -1,0 +1,158 @@
+// LayerNorm over the last dimension: y = (x − mean)·rstd·gamma + beta, forward and backward side by side.
+// Row kernels run one workgroup of {{WG}} threads per row (2D grid: row = wid.x + wid.y·gridX, so more than
+// 65535 rows work; surplus workgroups compute a clamped row and skip their writes, keeping every barrier in
+// uniform control flow as Naga requires). Threads stride over the columns, so any C works.
+//#common
+var<workgroup> red: array<vec4f, {{WG}}>;
+
+// Tree reduction of one vec4 per thread; every thread gets the workgroup total.
+fn reduce4(v: vec4f, lid: u32) -> vec4f {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = {{WG}}u / 2u; s > 0u; s = s / 2u) {
+    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier(); // red may be reused right after
+  return total;
+}
+
+//#kernel forward
+// Accuracy with a large offset (values around 1e3, spread around 1): summing raw values would lose the
+// spread in the f32 rounding of a sum near 1e6. We shift by the row's first element x0 (x − x0 is exact when
+// the values are close: Sterbenz), take m' = mean(x − x0), then the corrected two-pass variance
+// var = (Σd² − (Σd)²/C)/C with d = (x − x0) − m'. y uses d itself, so it does not suffer from the f32
+// rounding of the stored mean x0 + m'.
+struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> beta: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = wid.x + wid.y * P.gridX;
+  let valid = row0 < P.rows;
+  let row = min(row0, P.rows - 1u);
+  let C = P.C;
+  let base = row * C;
+  let x0 = x[base];
+  var s = 0.0;
+  for (var c = lid; c < C; c += {{WG}}u) { s += x[base + c] - x0; }
+  let m = reduce4(vec4f(s, 0.0, 0.0, 0.0), lid).x / f32(C);
+  var acc = vec2f(0.0);
+  for (var c = lid; c < C; c += {{WG}}u) {
+    let d = (x[base + c] - x0) - m;
+    acc += vec2f(d, d * d);
+  }
+  let t = reduce4(vec4f(acc, 0.0, 0.0), lid);
+  let variance = max((t.y - t.x * t.x / f32(C)) / f32(C), 0.0);
+  let r = inverseSqrt(variance + P.eps);
+  if (valid) {
+    for (var c = lid; c < C; c += {{WG}}u) {
+      let d = (x[base + c] - x0) - m;
+      y[base + c] = d * r * gamma[c] + beta[c];
+    }
+    if (lid == 0u) {
+      mean[row] = x0 + m;
+      rstd[row] = r;
+    }
+  }
+}
+
+//#kernel backward_dx
+// With xhat = (x − mean)·rstd and g = dy·gamma:
+//   dx = rstd · (g − mean(g) − xhat·mean(g·xhat))
+// The stored f32 mean is off by up to half an ulp of the mean (3e-5 at 1e3), which matters when the row's
+// spread is small. With d = x − mean_f32 (exact, Sterbenz) we also reduce δ = mean(d), the residual of the
+// stored mean, so xhat = (d − δ)·rstd is accurate: one pass reduces Σd, Σg and Σg·d together, and
+// mean(g·xhat) = rstd·(mean(g·d) − δ·mean(g)). δ goes to `mres` for the dgamma kernel.
+struct Params { rows: u32, C: u32, gridX: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> mean: array<f32>;
+@group(0) @binding(4) var<storage, read> rstd: array<f32>;
+@group(0) @binding(5) var<storage, read> gamma: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(7) var<storage, read_write> mres: array<f32>;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = wid.x + wid.y * P.gridX;
+  let valid = row0 < P.rows;
+  let row = min(row0, P.rows - 1u);
+  let C = P.C;
+  let base = row * C;
+  let mu = mean[row];
+  let r = rstd[row];
+  var acc = vec4f(0.0);
+  for (var c = lid; c < C; c += {{WG}}u) {
+    let d = x[base + c] - mu;
+    let gv = dy[base + c] * gamma[c];
+    acc += vec4f(d, gv, gv * d, 0.0);
+  }
+  let t = reduce4(acc, lid) / f32(C);
+  let delta = t.x;
+  let mg = t.y;
+  let mgx = r * (t.z - delta * mg);
+  if (valid) {
+    for (var c = lid; c < C; c += {{WG}}u) {
+      let xhat = (x[base + c] - mu - delta) * r;
+      let gv = dy[base + c] * gamma[c];
+      dx[base + c] = r * (gv - mg - xhat * mgx);
+    }
+    if (lid == 0u) { mres[row] = delta; }
+  }
+}
+
+//#kernel backward_params_partial
+// Stage 1 of the deterministic dgamma/dbeta column sums (no float atomics in WGSL): workgroup (bx, chunk)
+// covers 64 columns × a chunk of rows; its 4 row lanes stride the chunk, then combine in a fixed order.
+// xhat uses the mean residual mres from backward_dx (see there).
+// part[0][chunk][c] = Σ dy·xhat, part[1][chunk][c] = Σ dy over the chunk's rows.
+struct Params { rows: u32, C: u32, rowsPerChunk: u32, nChunks: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> mean: array<f32>;
+@group(0) @binding(4) var<storage, read> rstd: array<f32>;
+@group(0) @binding(5) var<storage, read> mres: array<f32>;
+@group(0) @binding(6) var<storage, read_write> part: array<f32>;
+var<workgroup> pg: array<vec2f, 256>;
+@compute @workgroup_size(64, 4) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let c = wid.x * 64u + l.x;
+  let chunk = wid.y;
+  let r0 = chunk * P.rowsPerChunk;
+  let r1 = min(r0 + P.rowsPerChunk, P.rows);
+  var acc = vec2f(0.0);
+  if (c < P.C) {
+    for (var r = r0 + l.y; r < r1; r += 4u) {
+      let g = dy[r * P.C + c];
+      acc += vec2f(g * (x[r * P.C + c] - mean[r] - mres[r]) * rstd[r], g);
+    }
+  }
+  pg[l.y * 64u + l.x] = acc;
+  workgroupBarrier();
+  if (l.y == 0u && c < P.C) {
+    let t = (pg[l.x] + pg[64u + l.x]) + (pg[128u + l.x] + pg[192u + l.x]);
+    part[chunk * P.C + c] = t.x;
+    part[(P.nChunks + chunk) * P.C + c] = t.y;
+  }
+}
+
+//#kernel backward_params_reduce
+// Stage 2: out[c] (+)= Σ_chunk part[which][chunk][c], summed in chunk order (deterministic).
+struct Params { C: u32, nChunks: u32, which: u32, accumulate: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> part: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let c = gid.x;
+  if (c >= P.C) { return; }
+  var s = 0.0;
+  let base = P.which * P.nChunks * P.C;
+  for (var k = 0u; k < P.nChunks; k++) { s += part[base + k * P.C + c]; }
+  if (P.accumulate != 0u) { s += out[c]; }
+  out[c] = s;
+}

@@ -1,0 +1,190 @@
+// Embedding gather and its deterministic backward: shaders/embedding.wgsl.
+//
+// Word-embedding tables of multilingual models exceed the 128 MiB storage-binding limit (mBERT 367 MB,
+// XLM-R 768 MB), so the table is bound in row chunks: byte offsets multiples of minStorageOffsetAlign (256),
+// sizes <= maxBinding, one dispatch per chunk, each handling the ids in its row range.
+// The backward cannot use float atomics (WGSL has none), so, like llm.c's encoder backward, positions are
+// bucketed by id on the CPU (CSR) and one workgroup per unique id sums its rows in a fixed order.
+import type { Gpu } from "../gpu/device.ts";
+import { GpuError } from "../gpu/device.ts";
+import { dispatch, kernel } from "../gpu/recorder.ts";
+import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { strideGrid } from "./grid.ts";
+
+let chunkOverride: number | null = null;
+
+/** Caps the bytes bound per table chunk (tests use it to exercise chunking on small tables); null = maxBinding. */
+export function setEmbeddingChunkBytes(bytes: number | null): void {
+  chunkOverride = bytes;
+}
+
+export interface RowChunk {
+  row0: number;
+  rows: number;
+  /** byte range of the chunk in the table buffer */
+  offset: number;
+  size: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Splits V rows of H floats into chunks whose byte offsets are aligned and whose sizes fit one binding. */
+export function rowChunks(g: Gpu, V: number, H: number): RowChunk[] {
+  const rowBytes = H * 4;
+  const align = g.caps.minStorageOffsetAlign;
+  const limit = Math.min(g.caps.maxBinding, chunkOverride ?? Infinity);
+  // a chunk must start at a row whose byte offset is a multiple of `align`: chunk rows multiple of q
+  const q = align / gcd(rowBytes, align);
+  const maxRows = Math.floor(limit / rowBytes);
+  const step = Math.floor(maxRows / q) * q;
+  if (step < 1) throw new GpuError(`embedding: a row of ${H} floats cannot be bound in aligned chunks of ${limit} bytes`);
+  const out: RowChunk[] = [];
+  for (let r = 0; r < V; r += step) {
+    const rows = Math.min(step, V - r);
+    out.push({ row0: r, rows, offset: r * rowBytes, size: rows * rowBytes });
+  }
+  // an empty table still gets one (empty) chunk, so out-of-range ids are zeroed
+  if (!out.length) out.push({ row0: 0, rows: 0, offset: 0, size: 4 });
+  return out;
+}
+
+function checkIds(op: string, ids: Int32Array, V: number) {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!(id >= 0 && id < V)) throw new GpuError(`${op}: id ${id} at position ${i} is outside the table's ${V} rows`);
+  }
+}
+
+function checkBindable(g: Gpu, op: string, what: string, t: Tensor) {
+  if (t.bytes > g.caps.maxBinding) {
+    throw new GpuError(`${op}: ${what} [${t.shape}] is ${t.bytes} bytes, over the ${g.caps.maxBinding}-byte binding limit; use a smaller batch`);
+  }
+}
+
+/**
+ * out[i, :] = table[ids[i], :] (out += with accumulate: BERT sums word, position and token-type embeddings
+ * by calling this three times). `ids` is an i32 tensor [N] on the GPU, or an Int32Array, which is validated on
+ * the CPU and uploaded. Ids outside [0, V) give zero rows (no out-of-bounds reads).
+ */
+export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: Tensor, accumulate = false): Tensor {
+  const g = table.gpu;
+  const op = "embedding_forward";
+  if (table.shape.length !== 2) throw new GpuError(`${op}: table has shape [${table.shape}] but [V, H] was expected`);
+  const [V, H] = table.shape;
+  let idsT: Tensor;
+  let temp = false;
+  if (ids instanceof Int32Array) {
+    checkIds(op, ids, V);
+    idsT = Tensor.from(g, ids, [ids.length], "i32", "embedding.ids");
+    temp = true;
+  } else {
+    if (ids.shape.length !== 1) throw new GpuError(`${op}: ids has shape [${ids.shape}] but [N] was expected`);
+    idsT = ids;
+  }
+  const N = idsT.shape[0];
+  if (accumulate && !out) throw new GpuError(`${op}: accumulate needs an out tensor`);
+  const o = out ?? Tensor.empty(g, [N, H], "f32", "embedding.out");
+  expectShape(op, "out", o, [N, H]);
+  checkBindable(g, op, "out", o);
+  const k = kernel(g, "embedding", "forward");
+  const { groups, stride } = strideGrid(g, N * H);
+  rowChunks(g, V, H).forEach((c, i) => {
+    dispatch(
+      g,
+      k,
+      [{ buffer: table.buffer, offset: c.offset, size: c.size }, { buffer: idsT.buffer, offset: 0, size: Math.max(4, N * 4) }, {
+        buffer: o.buffer,
+        offset: 0,
+        size: Math.max(4, o.bytes),
+      }],
+      [["u32", N], ["u32", H], ["u32", c.row0], ["u32", c.rows], ["u32", V], ["u32", accumulate ? 1 : 0], ["u32", i === 0 ? 1 : 0], [
+        "u32",
+        stride,
+      ]],
+      [groups],
+      { flops: accumulate ? N * H : 0, bytes: N * H * (accumulate ? 12 : 8) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}` },
+    );
+  });
+  if (temp) idsT.release(); // safe: the pool hands it out again only to work recorded after this dispatch
+  return o;
+}
+
+export interface Buckets {
+  /** sorted distinct ids */
+  uniqueIds: Int32Array;
+  /** positions of uniqueIds[u] are positions[rowStart[u] .. rowStart[u + 1]), ascending */
+  rowStart: Uint32Array;
+  positions: Uint32Array;
+}
+
+/** CSR bucketing of positions by id (counting sort: stable, so each bucket lists its positions in order). */
+export function embeddingBuckets(ids: Int32Array): Buckets {
+  const N = ids.length;
+  const order = new Uint32Array(N);
+  for (let i = 0; i < N; i++) order[i] = i;
+  order.sort((a, b) => ids[a] - ids[b] || a - b);
+  const uniq: number[] = [];
+  const starts: number[] = [];
+  for (let j = 0; j < N; j++) {
+    if (j === 0 || ids[order[j]] !== ids[order[j - 1]]) {
+      uniq.push(ids[order[j]]);
+      starts.push(j);
+    }
+  }
+  starts.push(N);
+  return { uniqueIds: Int32Array.from(uniq), rowStart: Uint32Array.from(starts), positions: order };
+}
+
+/** The distinct ids (sorted) whose grad rows a backward with these ids touches: for sparse updates. */
+export function embeddingBackwardTouched(ids: Int32Array): Int32Array {
+  return Int32Array.from(new Set(ids)).sort();
+}
+
+/**
+ * grad[id, :] += Σ_{i: ids[i] = id} dOut[i, :], deterministic (fixed summation order, no atomics).
+ * `ids` are the forward's ids, on the CPU; every id must lie in [0, V).
+ */
+export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): void {
+  const g = dOut.gpu;
+  const op = "embedding_backward";
+  if (grad.shape.length !== 2) throw new GpuError(`${op}: grad has shape [${grad.shape}] but [V, H] was expected`);
+  const [V, H] = grad.shape;
+  const N = ids.length;
+  expectShape(op, "dOut", dOut, [N, H]);
+  checkBindable(g, op, "dOut", dOut);
+  checkIds(op, ids, V);
+  if (N === 0 || H === 0) return;
+  const b = embeddingBuckets(ids);
+  const U = b.uniqueIds.length;
+  const csrData = new Uint32Array(2 * U + 1 + N);
+  csrData.set(new Uint32Array(b.uniqueIds.buffer, b.uniqueIds.byteOffset, U), 0);
+  csrData.set(b.rowStart, U);
+  csrData.set(b.positions, 2 * U + 1);
+  const csr = Tensor.from(g, csrData, [csrData.length], "u32", "embedding.csr");
+  const k = kernel(g, "embedding", "backward");
+  let u = 0;
+  for (const c of rowChunks(g, V, H)) {
+    const u0 = u;
+    while (u < U && b.uniqueIds[u] < c.row0 + c.rows) u++;
+    const count = u - u0;
+    if (count === 0) continue;
+    const groups = Math.min(count, g.caps.maxWorkgroupsPerDim, 4096);
+    const rowsIn = b.rowStart[u] - b.rowStart[u0];
+    dispatch(
+      g,
+      k,
+      [{ buffer: dOut.buffer, offset: 0, size: dOut.bytes }, { buffer: csr.buffer, offset: 0, size: csr.bytes }, {
+        buffer: grad.buffer,
+        offset: c.offset,
+        size: c.size,
+      }],
+      [["u32", u0], ["u32", count], ["u32", U], ["u32", H], ["u32", c.row0], ["u32", groups]],
+      [groups],
+      { flops: rowsIn * H + count * H, bytes: (rowsIn + 2 * count) * H * 4, detail: `V=${V} H=${H} N=${N} unique=${count} rows ${c.row0}+${c.rows}` },
+    );
+  }
+  csr.release();
+}

@@ -1,0 +1,168 @@
+// Optimizer kernels: Adam/AdamW update, sum of squares / gradient norm and the clip coefficient:
+// shaders/optim.wgsl.
+//
+// Parameters of multilingual models exceed the 128 MiB binding limit (the word embeddings), so every kernel
+// walks a tensor in element chunks whose byte offsets are multiples of minStorageOffsetAlign and whose sizes
+// fit one binding; param, grad, m and v are chunked at the same offsets.
+// Clipping never reads back: the norm and the clip coefficient stay on the GPU, and the Adam kernel
+// multiplies its gradients by a [1] scale tensor.
+import type { Gpu } from "../gpu/device.ts";
+import { GpuError } from "../gpu/device.ts";
+import { dispatch, kernel } from "../gpu/recorder.ts";
+import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { strideGrid } from "./grid.ts";
+
+let chunkOverride: number | null = null;
+
+/** Caps the bytes bound per chunk (tests use it to exercise chunking on small tensors); null = maxBinding. */
+export function setOptimChunkBytes(bytes: number | null): void {
+  chunkOverride = bytes;
+}
+
+/** [offset (elements), count] ranges covering n floats, each bindable. */
+export function elementChunks(g: Gpu, n: number): [number, number][] {
+  const align = g.caps.minStorageOffsetAlign;
+  const limit = Math.min(g.caps.maxBinding, chunkOverride ?? Infinity);
+  const step = Math.floor(limit / align) * (align / 4);
+  if (step < 1) throw new GpuError(`optimizer: chunk limit ${limit} bytes is below the ${align}-byte alignment`);
+  const out: [number, number][] = [];
+  for (let o = 0; o < n; o += step) out.push([o, Math.min(step, n - o)]);
+  return out;
+}
+
+function range(t: Tensor, off: number, count: number) {
+  return { buffer: t.buffer, offset: off * 4, size: Math.max(4, count * 4) };
+}
+
+const ones = new WeakMap<Gpu, Tensor>();
+function one(g: Gpu): Tensor {
+  let t = ones.get(g);
+  if (!t) ones.set(g, (t = Tensor.from(g, [1], [1], "f32", "optim.one")));
+  return t;
+}
+
+export interface AdamOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count of this parameter, for bias correction */
+  step: number;
+  /** multiplies the gradients first (constant) */
+  gradScale?: number;
+  /** [1] tensor the gradients are also multiplied by (e.g. clipScale's output): no readback needed */
+  gradScaleTensor?: Tensor;
+}
+
+function update(op: string, decoupled: boolean, param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions) {
+  const g = param.gpu;
+  for (const [what, t] of [["grad", grad], ["m", m], ["v", v]] as const) expectShape(op, what, t, param.shape);
+  if (!(o.step >= 1) || !Number.isInteger(o.step)) throw new GpuError(`${op}: step must be an integer >= 1, got ${o.step}`);
+  if (o.gradScaleTensor) expectShape(op, "gradScaleTensor", o.gradScaleTensor, [1]);
+  const bc1 = 1 - o.beta1 ** o.step;
+  const bc2 = 1 - o.beta2 ** o.step;
+  const l2 = decoupled ? 0 : o.weightDecay;
+  const decay = decoupled ? 1 - o.lr * o.weightDecay : 1;
+  const scale = o.gradScaleTensor ?? one(g);
+  const k = kernel(g, "optim", "adam");
+  const n = param.size;
+  for (const [off, cnt] of elementChunks(g, n)) {
+    const { groups, stride } = strideGrid(g, cnt);
+    dispatch(
+      g,
+      k,
+      [range(param, off, cnt), range(grad, off, cnt), range(m, off, cnt), range(v, off, cnt), { buffer: scale.buffer, offset: 0, size: 4 }],
+      [
+        ["u32", cnt],
+        ["u32", stride],
+        ["f32", o.beta1],
+        ["f32", o.beta2],
+        ["f32", 1 - o.beta1],
+        ["f32", 1 - o.beta2],
+        ["f32", o.eps],
+        ["f32", l2],
+        ["f32", decay],
+        ["f32", o.lr / bc1],
+        ["f32", Math.sqrt(bc2)],
+        ["f32", o.gradScale ?? 1],
+      ],
+      [groups],
+      { flops: cnt * 16, bytes: cnt * 28, detail: `n=${cnt} step=${o.step}${off ? ` chunk@${off}` : ""}` },
+    );
+  }
+}
+
+/** torch.optim.Adam step for one tensor, in place (L2 weight decay added to the gradient). */
+export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void {
+  update("adam_update", false, param, grad, m, v, o);
+}
+
+/** torch.optim.AdamW step for one tensor, in place (decoupled weight decay p *= 1 − lr·wd). */
+export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void {
+  update("adamw_update", true, param, grad, m, v, o);
+}
+
+const PARTIAL_GROUPS = 256;
+
+function reduceSquares(tensors: Tensor[], root: boolean, label: string): Tensor {
+  if (!tensors.length) throw new GpuError(`${label}: no tensors given`);
+  const g = tensors[0].gpu;
+  const pieces: { t: Tensor; off: number; cnt: number; groups: number }[] = [];
+  let total = 0;
+  for (const t of tensors) {
+    for (const [off, cnt] of elementChunks(g, t.size)) {
+      const groups = Math.min(PARTIAL_GROUPS, Math.ceil(cnt / 256));
+      pieces.push({ t, off, cnt, groups });
+      total += groups;
+    }
+  }
+  const out = Tensor.empty(g, [1], "f32", label);
+  if (total === 0) {
+    out.zero();
+    return out;
+  }
+  const partials = Tensor.empty(g, [total], "f32", `${label}.partials`);
+  const kp = kernel(g, "optim", "sumsq_partial");
+  let at = 0;
+  for (const p of pieces) {
+    dispatch(g, kp, [range(p.t, p.off, p.cnt), range(partials, 0, total)], [["u32", p.cnt], ["u32", p.groups], ["u32", at]], [p.groups], {
+      flops: 2 * p.cnt,
+      bytes: 4 * p.cnt,
+      detail: `n=${p.cnt}`,
+    });
+    at += p.groups;
+  }
+  dispatch(g, kernel(g, "optim", "sumsq_final"), [range(partials, 0, total), range(out, 0, 1)], [["u32", total], ["u32", root ? 1 : 0]], [1], {
+    flops: total,
+    bytes: 4 * total,
+    detail: `partials=${total}`,
+  });
+  partials.release(); // safe: later users of the pooled buffer are recorded after this dispatch
+  return out;
+}
+
+/** Σ x² over all tensors, as a [1] tensor on the GPU (deterministic two-stage reduction). */
+export function sumOfSquares(tensors: Tensor[]): Tensor {
+  return reduceSquares(tensors, false, "sum_of_squares");
+}
+
+/** sqrt(Σ x²) over all tensors (the global L2 norm of the gradients), as a [1] tensor on the GPU. */
+export function gradNorm(grads: Tensor[]): Tensor {
+  return reduceSquares(grads, true, "grad_norm");
+}
+
+/** [1] = min(1, maxNorm / (sqrt(normSq) + 1e-6)): torch.nn.utils.clip_grad_norm_'s clamped coefficient. */
+export function clipScale(normSq: Tensor, maxNorm: number, out?: Tensor): Tensor {
+  expectShape("clip_scale", "normSq", normSq, [1]);
+  const o = out ?? Tensor.empty(normSq.gpu, [1], "f32", "clip_scale");
+  expectShape("clip_scale", "out", o, [1]);
+  const g = normSq.gpu;
+  dispatch(g, kernel(g, "optim", "clip_scale"), [range(normSq, 0, 1), range(o, 0, 1)], [["f32", maxNorm]], [1], { flops: 3, bytes: 8 });
+  return o;
+}
+
+/** Sets every tensor to zero (recorded clears, ordered with the other GPU work). */
+export function zeroGrads(tensors: Tensor[]): void {
+  for (const t of tensors) t.zero();
+}
