@@ -1,0 +1,447 @@
+// Hugging Face checkpoint I/O for BERT, DistilBERT and XLM-R encoders.
+//
+// loadCheckpoint reads config.json and model.safetensors (or a sharded model.safetensors.index.json) and
+// maps the three architectures' tensor names, with or without the architecture prefix and with the old
+// `gamma`/`beta` LayerNorm names, to ONE canonical scheme (see canonicalNames()). Heads (pooler, MLM,
+// classifiers) and buffers (position_ids) are not part of the encoder and are skipped.
+//
+// saveCheckpoint writes a checkpoint that HF transformers loads unchanged: the same files, tensor names,
+// order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
+// byte for byte, config/tokenizer files copied. It writes into DIR.tmp-xxxx and renames, so a crash never
+// leaves a half-written DIR.
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
+
+export type Arch = "bert" | "distilbert" | "xlmr";
+
+export interface ModelConfig {
+  arch: Arch;
+  hidden: number;
+  layers: number;
+  heads: number;
+  ffn: number;
+  vocab: number;
+  maxPositions: number;
+  /** token-type vocabulary: 2 for BERT, 1 for XLM-R, 0 for DistilBERT (no token_type embeddings) */
+  typeVocab: number;
+  lnEps: number;
+  padId: number;
+  dropout: number;
+  attnDropout: number;
+  /** XLM-R: real tokens start at position padId+1 (HF create_position_ids_from_input_ids); else 0 */
+  positionOffset: number;
+}
+
+export interface LoadedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface Checkpoint {
+  config: ModelConfig;
+  /** canonical name -> f32 tensor */
+  tensors: Map<string, LoadedTensor>;
+  /** canonical name -> name in the source file */
+  sourceNames: Map<string, string>;
+  /** canonical name -> dtype in the source file (F32, F16, BF16, F64) */
+  dtypes: Map<string, string>;
+}
+
+export class CheckpointError extends Error {}
+
+const SUPPORTED = "bert, distilbert, xlm-roberta (also roberta)";
+const FLOAT_DTYPES = new Set(["F32", "F16", "BF16", "F64"]);
+
+function num(cfg: Record<string, any>, key: string, where: string, fallback?: number): number {
+  const v = cfg[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new CheckpointError(`${where}: missing required field '${key}'`);
+  }
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new CheckpointError(`${where}: field '${key}' must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Parses an HF config.json object into a ModelConfig (one-line errors naming the file and field). */
+export function parseConfig(cfg: Record<string, any>, where = "config.json"): ModelConfig {
+  const mt = cfg.model_type;
+  let c: ModelConfig;
+  if (mt === "distilbert") {
+    if (cfg.sinusoidal_pos_embds) throw new CheckpointError(`${where}: sinusoidal_pos_embds=true is not supported (learned positions only)`);
+    const act = cfg.activation ?? "gelu";
+    if (act !== "gelu") throw new CheckpointError(`${where}: activation '${act}' is not supported (only exact erf 'gelu')`);
+    c = {
+      arch: "distilbert",
+      hidden: num(cfg, "dim", where),
+      layers: num(cfg, "n_layers", where),
+      heads: num(cfg, "n_heads", where),
+      ffn: num(cfg, "hidden_dim", where),
+      vocab: num(cfg, "vocab_size", where),
+      maxPositions: num(cfg, "max_position_embeddings", where),
+      typeVocab: 0,
+      lnEps: 1e-12, // hard-coded in HF modeling_distilbert
+      padId: num(cfg, "pad_token_id", where, 0),
+      dropout: num(cfg, "dropout", where, 0.1),
+      attnDropout: num(cfg, "attention_dropout", where, 0.1),
+      positionOffset: 0,
+    };
+  } else if (mt === "bert" || mt === "xlm-roberta" || mt === "roberta") {
+    const xlmr = mt !== "bert";
+    const act = cfg.hidden_act ?? "gelu";
+    if (act !== "gelu") throw new CheckpointError(`${where}: hidden_act '${act}' is not supported (only exact erf 'gelu')`);
+    const pet = cfg.position_embedding_type ?? "absolute";
+    if (pet !== "absolute") throw new CheckpointError(`${where}: position_embedding_type '${pet}' is not supported (only 'absolute')`);
+    const padId = num(cfg, "pad_token_id", where, xlmr ? 1 : 0);
+    c = {
+      arch: xlmr ? "xlmr" : "bert",
+      hidden: num(cfg, "hidden_size", where),
+      layers: num(cfg, "num_hidden_layers", where),
+      heads: num(cfg, "num_attention_heads", where),
+      ffn: num(cfg, "intermediate_size", where),
+      vocab: num(cfg, "vocab_size", where),
+      maxPositions: num(cfg, "max_position_embeddings", where),
+      typeVocab: num(cfg, "type_vocab_size", where, 2),
+      lnEps: num(cfg, "layer_norm_eps", where, 1e-12),
+      padId,
+      dropout: num(cfg, "hidden_dropout_prob", where, 0.1),
+      attnDropout: num(cfg, "attention_probs_dropout_prob", where, 0.1),
+      positionOffset: xlmr ? padId + 1 : 0,
+    };
+  } else {
+    throw new CheckpointError(`${where}: unsupported model_type ${JSON.stringify(mt ?? null)}; supported: ${SUPPORTED}`);
+  }
+  for (const k of ["hidden", "layers", "heads", "ffn", "vocab", "maxPositions"] as const) {
+    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new CheckpointError(`${where}: ${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (c.hidden % c.heads !== 0) throw new CheckpointError(`${where}: hidden size ${c.hidden} is not divisible by ${c.heads} heads`);
+  return c;
+}
+
+/** Canonical name -> expected shape for a config (all tensors the encoder needs). */
+export function expectedShapes(c: ModelConfig): Map<string, number[]> {
+  const H = c.hidden;
+  const F = c.ffn;
+  const m = new Map<string, number[]>([
+    ["embeddings.word", [c.vocab, H]],
+    ["embeddings.position", [c.maxPositions, H]],
+  ]);
+  if (c.typeVocab > 0) m.set("embeddings.token_type", [c.typeVocab, H]);
+  m.set("embeddings.ln.weight", [H]);
+  m.set("embeddings.ln.bias", [H]);
+  for (let i = 0; i < c.layers; i++) {
+    for (const x of ["q", "k", "v", "o"]) {
+      m.set(`layer.${i}.attn.${x}.weight`, [H, H]);
+      m.set(`layer.${i}.attn.${x}.bias`, [H]);
+    }
+    m.set(`layer.${i}.attn_ln.weight`, [H]);
+    m.set(`layer.${i}.attn_ln.bias`, [H]);
+    m.set(`layer.${i}.ffn.in.weight`, [F, H]);
+    m.set(`layer.${i}.ffn.in.bias`, [F]);
+    m.set(`layer.${i}.ffn.out.weight`, [H, F]);
+    m.set(`layer.${i}.ffn.out.bias`, [H]);
+    m.set(`layer.${i}.ffn_ln.weight`, [H]);
+    m.set(`layer.${i}.ffn_ln.bias`, [H]);
+  }
+  return m;
+}
+
+const BERT_BLOCK: Record<string, string> = {
+  "attention.self.query": "attn.q",
+  "attention.self.key": "attn.k",
+  "attention.self.value": "attn.v",
+  "attention.output.dense": "attn.o",
+  "attention.output.LayerNorm": "attn_ln",
+  "intermediate.dense": "ffn.in",
+  "output.dense": "ffn.out",
+  "output.LayerNorm": "ffn_ln",
+};
+const DISTIL_BLOCK: Record<string, string> = {
+  "attention.q_lin": "attn.q",
+  "attention.k_lin": "attn.k",
+  "attention.v_lin": "attn.v",
+  "attention.out_lin": "attn.o",
+  sa_layer_norm: "attn_ln",
+  "ffn.lin1": "ffn.in",
+  "ffn.lin2": "ffn.out",
+  output_layer_norm: "ffn_ln",
+};
+const EMB: Record<string, string> = {
+  "word_embeddings.weight": "embeddings.word",
+  "position_embeddings.weight": "embeddings.position",
+  "token_type_embeddings.weight": "embeddings.token_type",
+};
+const PREFIXES = ["bert.", "roberta.", "distilbert.", "xlm_roberta.", "model."];
+
+/**
+ * Maps an HF tensor name (any of the three architectures, prefixed or not, weight/bias or gamma/beta) to
+ * its canonical name, or null for tensors outside the encoder (pooler, MLM/task heads, position_ids).
+ */
+export function canonicalName(name: string): string | null {
+  let n = name;
+  for (const p of PREFIXES) {
+    if (n.startsWith(p)) {
+      n = n.slice(p.length);
+      break;
+    }
+  }
+  // old TF-converted BERT checkpoints call the LayerNorm parameters gamma/beta
+  const wb = (s: string) => (s === "gamma" ? "weight" : s === "beta" ? "bias" : s === "weight" || s === "bias" ? s : null);
+  let m = /^embeddings\.(.+)$/.exec(n);
+  if (m) {
+    if (EMB[m[1]]) return EMB[m[1]];
+    const ln = /^LayerNorm\.(\w+)$/.exec(m[1]);
+    if (ln && wb(ln[1])) return `embeddings.ln.${wb(ln[1])}`;
+    return null;
+  }
+  m = /^(?:encoder|transformer)\.layer\.(\d+)\.(.+)\.(\w+)$/.exec(n);
+  if (m) {
+    const table = n.startsWith("encoder.") ? BERT_BLOCK : DISTIL_BLOCK;
+    const part = table[m[2]];
+    const suffix = wb(m[3]);
+    if (!part || !suffix) return null;
+    // gamma/beta only ever named LayerNorm params; a Linear "gamma" would be something else
+    if ((m[3] === "gamma" || m[3] === "beta") && !part.endsWith("_ln")) return null;
+    return `layer.${Number(m[1])}.${part}.${suffix}`;
+  }
+  return null;
+}
+
+function readJson(path: string, what: string): any {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new CheckpointError(`${path}: cannot read ${what} (missing or unreadable)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`${path}: ${what} is not valid JSON`);
+  }
+}
+
+interface SourceFile {
+  path: string;
+  tensors: Map<string, TensorInfo>;
+  dataStart: number;
+  metadata: Record<string, string>;
+}
+
+/** The safetensors files of a checkpoint directory, in shard order. */
+function sourceFiles(dir: string): { files: SourceFile[]; index: string | null } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  const single = join(dir, "model.safetensors");
+  const indexPath = join(dir, "model.safetensors.index.json");
+  let names: string[];
+  let index: string | null = null;
+  if (existsSync(single)) names = ["model.safetensors"];
+  else if (existsSync(indexPath)) {
+    index = indexPath;
+    const idx = readJson(indexPath, "shard index");
+    const wm = idx?.weight_map;
+    if (!wm || typeof wm !== "object") throw new CheckpointError(`${indexPath}: shard index has no 'weight_map'`);
+    names = [...new Set(Object.values(wm) as string[])];
+    for (const f of names) {
+      if (typeof f !== "string" || f.includes("/") || f.includes("\\")) throw new CheckpointError(`${indexPath}: bad shard file name ${JSON.stringify(f)}`);
+    }
+  } else {
+    const other = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"].filter((f) => existsSync(join(dir, f)));
+    throw new CheckpointError(
+      `${dir}: no model.safetensors or model.safetensors.index.json` + (other.length ? ` (found ${other.join(", ")}; convert it to safetensors first)` : ""),
+    );
+  }
+  const files = names.map((f) => {
+    const path = join(dir, f);
+    if (!existsSync(path)) throw new CheckpointError(`${path}: shard listed in the index is missing`);
+    return { path, ...readHeader(path) };
+  });
+  return { files, index };
+}
+
+/** canonical -> (file, original name, info) for every encoder tensor; checks duplicates. */
+function mapTensors(files: SourceFile[]): Map<string, { file: SourceFile; name: string; info: TensorInfo }> {
+  const out = new Map<string, { file: SourceFile; name: string; info: TensorInfo }>();
+  for (const file of files) {
+    for (const [name, info] of file.tensors) {
+      const c = canonicalName(name);
+      if (!c) continue;
+      const prev = out.get(c);
+      if (prev) throw new CheckpointError(`${file.path}: tensors '${prev.name}' and '${name}' both map to '${c}' (ambiguous checkpoint)`);
+      out.set(c, { file, name, info });
+    }
+  }
+  return out;
+}
+
+/** Reads and validates a checkpoint directory (config.json + safetensors, single or sharded). */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const cfgPath = join(dir, "config.json");
+  if (!existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  if (!existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
+  const config = parseConfig(readJson(cfgPath, "model config"), cfgPath);
+  const { files } = sourceFiles(dir);
+  const mapped = mapTensors(files);
+  const expected = expectedShapes(config);
+  const tensors = new Map<string, LoadedTensor>();
+  const sourceNames = new Map<string, string>();
+  const dtypes = new Map<string, string>();
+  for (const [c, shape] of expected) {
+    const src = mapped.get(c);
+    if (!src) throw new CheckpointError(`${dir}: missing required tensor '${c}' for ${config.arch} (no matching name in the safetensors files)`);
+    const { info, name, file } = src;
+    if (!FLOAT_DTYPES.has(info.dtype)) throw new CheckpointError(`${file.path}: tensor ${name} has dtype ${info.dtype}, expected a float type`);
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+      throw new CheckpointError(`${file.path}: tensor ${name} has shape [${info.shape}] but config.json implies [${shape}]`);
+    }
+    tensors.set(c, { shape: [...shape], data: decode(info, readTensorBytes(file.path, file.dataStart, info)) as Float32Array });
+    sourceNames.set(c, name);
+    dtypes.set(c, info.dtype);
+  }
+  return { config, tensors, sourceNames, dtypes };
+}
+
+// ---------------------------------------------------------------------------------------------- saving
+const F32_SCRATCH = new Float32Array(1);
+const U32_SCRATCH = new Uint32Array(F32_SCRATCH.buffer);
+
+/** f32 -> IEEE half, round to nearest even (NaN stays NaN, overflow -> ±Inf). */
+export function floatToHalf(v: number): number {
+  F32_SCRATCH[0] = v;
+  const x = U32_SCRATCH[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 | (mant >>> 13) : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign; // below half the smallest subnormal: rounds to zero
+    const m = mant | 0x800000; // implicit leading 1
+    const shift = 14 - e;
+    let h = m >>> shift;
+    const rem = m & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rem > half || (rem === half && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++; // may carry into the exponent: correct (up to Inf)
+  return sign | h;
+}
+
+/** f32 -> bfloat16, round to nearest even. */
+export function floatToBf16(v: number): number {
+  F32_SCRATCH[0] = v;
+  const x = U32_SCRATCH[0];
+  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return ((x >>> 16) & 0x8000) | 0x7fc0;
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+function encodeAs(dtype: string, data: Float32Array): Uint8Array {
+  const n = data.length;
+  switch (dtype) {
+    case "F32": {
+      const out = new Uint8Array(n * 4);
+      const dv = new DataView(out.buffer);
+      for (let i = 0; i < n; i++) dv.setFloat32(i * 4, data[i], true);
+      return out;
+    }
+    case "F16":
+    case "BF16": {
+      const out = new Uint8Array(n * 2);
+      const dv = new DataView(out.buffer);
+      const f = dtype === "F16" ? floatToHalf : floatToBf16;
+      for (let i = 0; i < n; i++) dv.setUint16(i * 2, f(data[i]), true);
+      return out;
+    }
+    case "F64": {
+      const out = new Uint8Array(n * 8);
+      const dv = new DataView(out.buffer);
+      for (let i = 0; i < n; i++) dv.setFloat64(i * 8, data[i], true);
+      return out;
+    }
+    default:
+      throw new CheckpointError(`cannot write dtype ${dtype}`);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** Files besides the weights that make a checkpoint loadable (config, tokenizer, docs). */
+function isSideFile(name: string): boolean {
+  return /\.(json|txt|model|md)$/.test(name);
+}
+
+/**
+ * Writes `tensors` (canonical name -> f32 values, any subset of the encoder) as a checkpoint in `dir`,
+ * laid out exactly like the one in `srcDir`: same files, tensor names, order, dtypes and metadata; tensors
+ * not given (heads, pooler, buffers, or encoder tensors left out) are copied byte-identically.
+ */
+export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string, Float32Array>): void {
+  const { files } = sourceFiles(srcDir);
+  const mapped = mapTensors(files);
+  for (const [c, data] of tensors) {
+    const src = mapped.get(c);
+    if (!src) throw new CheckpointError(`saveCheckpoint: tensor '${c}' has no counterpart in ${srcDir}`);
+    const n = src.info.shape.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new CheckpointError(`saveCheckpoint: tensor '${c}' has ${data.length} values but ${src.name} has shape [${src.info.shape}]`);
+    if (!FLOAT_DTYPES.has(src.info.dtype)) throw new CheckpointError(`saveCheckpoint: ${src.name} has non-float dtype ${src.info.dtype}`);
+  }
+  const byName = new Map<string, Float32Array>();
+  for (const [c, data] of tensors) byName.set(`${mapped.get(c)!.file.path}\u0000${mapped.get(c)!.name}`, data);
+
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `${basename(dir)}.tmp-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+  mkdirSync(tmp);
+  try {
+    for (const file of files) {
+      // header with the original names/order/dtypes; sizes are unchanged, so offsets are recomputed identically
+      const header: Record<string, any> = {};
+      const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
+      let off = 0;
+      for (const [name, info] of order) {
+        header[name] = { dtype: info.dtype, shape: info.shape, data_offsets: [off, off + (info.end - info.begin)] };
+        off += info.end - info.begin;
+      }
+      if (Object.keys(file.metadata).length) header.__metadata__ = file.metadata;
+      let hb = new TextEncoder().encode(JSON.stringify(header));
+      const padded = new Uint8Array(Math.ceil(hb.length / 8) * 8).fill(0x20);
+      padded.set(hb);
+      hb = padded;
+      const lenBytes = new Uint8Array(8);
+      new DataView(lenBytes.buffer).setBigUint64(0, BigInt(hb.length), true);
+      const fd = openSync(join(tmp, basename(file.path)), "w");
+      try {
+        writeAll(fd, lenBytes);
+        writeAll(fd, hb);
+        for (const [name, info] of order) {
+          const data = byName.get(`${file.path}\u0000${name}`);
+          writeAll(fd, data ? encodeAs(info.dtype, data) : readTensorBytes(file.path, file.dataStart, info));
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const weightFiles = new Set(files.map((f) => basename(f.path)));
+    for (const f of readdirSync(srcDir)) {
+      const p = join(srcDir, f);
+      if (!weightFiles.has(f) && isSideFile(f) && statSync(p).isFile()) copyFileSync(p, join(tmp, f));
+    }
+    if (existsSync(dir)) {
+      // rename() cannot replace a non-empty directory: move the old one aside first, then drop it
+      const old = `${tmp}.old`;
+      renameSync(dir, old);
+      renameSync(tmp, dir);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
