@@ -5,3 +5,5 @@ export * from "./crossentropy.ts";
 export * from "./dropout.ts";
 export * from "./embedding.ts";
 export * from "./optim.ts";
+export * from "./attention.ts";
+export * from "./contrastive.ts";

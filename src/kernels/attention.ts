@@ -1,0 +1,153 @@
+// Multi-head self-attention for BERT-style encoders: shaders/attention.wgsl (products) and
+// shaders/attention_softmax.wgsl (row softmax forward/backward).
+//
+// Bidirectional attention with a key padding mask, probabilities materialized as [B,H,T,T] (T ≤ 512 for
+// these encoders, so it fits and the backward can reuse them instead of recomputing). The mask follows
+// Hugging Face exactly: padded keys get torch.finfo(float32).min added to their score, so real rows match
+// HF in the math and a fully padded row becomes a uniform softmax (finite, never NaN).
+import type { Gpu } from "../gpu/device.ts";
+import { GpuError } from "../gpu/device.ts";
+import { dispatch, kernel } from "../gpu/recorder.ts";
+import { expectShape, Tensor } from "../gpu/tensor.ts";
+
+// Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
+// register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
+// workgroup memory: fewer slab loads per FMA); short ones 32×32 (64 threads, 4 KiB), so a padded T of
+// 20-60 does not waste most of a 64-wide tile.
+interface Tile {
+  BM: number;
+  BN: number;
+  BK: number;
+  RM: number;
+  RN: number;
+}
+const BIG: Tile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
+const SMALL: Tile = { BM: 32, BN: 32, BK: 16, RM: 4, RN: 4 };
+function defines(t: Tile) {
+  const WX = t.BN / t.RN, WY = t.BM / t.RM;
+  return { ...t, WX, WY, WG: WX * WY, AS: t.BK * t.BM, BS: t.BK * t.BN };
+}
+const WG = 64; // invocations per row in the row-softmax kernels (shaders/attention_softmax.wgsl)
+
+function checkDims(op: string, B: number, T: number, H: number, D: number) {
+  for (const [n, v] of Object.entries({ B, T, H, D })) {
+    if (!Number.isInteger(v) || v < 1) throw new GpuError(`${op}: ${n} must be a positive integer, got ${v}`);
+  }
+}
+
+function rowGrid(g: Gpu, rows: number): [number, number] {
+  const gx = Math.min(rows, g.caps.maxWorkgroupsPerDim);
+  return [gx, Math.ceil(rows / gx)];
+}
+
+function checkBH(g: Gpu, op: string, B: number, H: number) {
+  if (B * H > g.caps.maxWorkgroupsPerDim) {
+    throw new GpuError(`${op}: B*H = ${B * H} exceeds the adapter's ${g.caps.maxWorkgroupsPerDim} workgroups per dimension`);
+  }
+}
+
+type Product = "scores" | "dprobs" | "pv" | "pv_t";
+
+/** One batched product of shaders/attention.wgsl over the B*H heads; C_z is [M,N] with contraction K. */
+function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H: number; D: number }, scale: number, label: string) {
+  const { B, T, H, D } = dims;
+  const g = bufs[0].gpu;
+  const [M, N, K] = name === "scores" || name === "dprobs" ? [T, T, D] : [T, D, T];
+  const tile = T >= 96 ? BIG : SMALL;
+  dispatch(
+    g,
+    kernel(g, "attention", name, defines(tile)),
+    bufs.map((t) => ({ buffer: t.buffer })),
+    [["u32", M], ["u32", N], ["u32", K], ["u32", T], ["u32", H], ["u32", D], ["f32", scale]],
+    [Math.ceil(N / tile.BN), Math.ceil(M / tile.BM), B * H],
+    { name: label, flops: 2 * B * H * T * T * D, bytes: 4 * (B * H * T * T + 2 * B * T * H * D), detail: `B=${B} T=${T} H=${H} D=${D}` },
+  );
+}
+
+function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
+  const g = bufs[0].gpu;
+  const [gx, gy] = rowGrid(g, rows);
+  dispatch(g, kernel(g, "attention_softmax", name, { WG }), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
+    name: `attention.${name}`,
+    flops: rows * T * (name === "softmax" ? 4 : 3),
+    bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),
+    detail,
+  });
+}
+
+/**
+ * Forward attention. q, k, v: [B*T, H*D] (outputs of the Q/K/V linears, head h = columns h*D..h*D+D−1);
+ * mask: f32 [B,T], 1 = real token, 0 = padding. Returns out [B*T, H*D] (heads concatenated, ready for the
+ * output linear) and probs [B,H,T,T] (the softmax, saved for the backward; the caller releases both).
+ */
+export function attentionForward(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: Tensor,
+  B: number,
+  T: number,
+  H: number,
+  D: number,
+): { out: Tensor; probs: Tensor } {
+  const op = "attention_forward";
+  checkDims(op, B, T, H, D);
+  const shape = [B * T, H * D];
+  expectShape(op, "q", q, shape);
+  expectShape(op, "k", k, shape);
+  expectShape(op, "v", v, shape);
+  expectShape(op, "mask", mask, [B, T]);
+  const g = q.gpu;
+  checkBH(g, op, B, H);
+  const detail = `B=${B} T=${T} H=${H} D=${D}`;
+  const dims = { B, T, H, D };
+  const probs = Tensor.empty(g, [B, H, T, T], "f32", "attention.probs");
+  product("scores", [q, k, mask, probs], dims, 1 / Math.sqrt(D), "attention.scores");
+  rowKernel("softmax", [probs], B * H * T, T, detail);
+  const out = Tensor.empty(g, shape, "f32", "attention.out");
+  product("pv", [probs, v, out], dims, 1, "attention.pv");
+  return { out, probs };
+}
+
+/**
+ * Backward attention, from the forward's inputs and saved probs: dv = Pᵀ·dO, dP = dO·Vᵀ,
+ * dS = P∘(dP − rowsum(dP∘P)), dq = dS·K/√D, dk = dSᵀ·Q/√D (each [B*T, H*D], freshly allocated).
+ * The mask needs no gradient: padded keys have P = 0, so dS is 0 there. Gradients of padded query rows
+ * are whatever dout carries for them (the model passes 0 there).
+ */
+export function attentionBackward(
+  dout: Tensor,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  probs: Tensor,
+  B: number,
+  T: number,
+  H: number,
+  D: number,
+): { dq: Tensor; dk: Tensor; dv: Tensor } {
+  const op = "attention_backward";
+  checkDims(op, B, T, H, D);
+  const shape = [B * T, H * D];
+  expectShape(op, "dout", dout, shape);
+  expectShape(op, "q", q, shape);
+  expectShape(op, "k", k, shape);
+  expectShape(op, "v", v, shape);
+  expectShape(op, "probs", probs, [B, H, T, T]);
+  const g = q.gpu;
+  checkBH(g, op, B, H);
+  const detail = `B=${B} T=${T} H=${H} D=${D}`;
+  const scale = 1 / Math.sqrt(D);
+  const dims = { B, T, H, D };
+  const dv = Tensor.empty(g, shape, "f32", "attention.dv");
+  product("pv_t", [probs, dout, dv], dims, 1, "attention.dv");
+  const ds = Tensor.empty(g, [B, H, T, T], "f32", "attention.ds");
+  product("dprobs", [dout, v, ds], dims, 1, "attention.dprobs");
+  rowKernel("softmax_backward", [probs, ds], B * H * T, T, detail);
+  const dq = Tensor.empty(g, shape, "f32", "attention.dq");
+  product("pv", [ds, k, dq], dims, scale, "attention.dq");
+  const dk = Tensor.empty(g, shape, "f32", "attention.dk");
+  product("pv_t", [ds, q, dk], dims, scale, "attention.dk");
+  ds.release(); // safe: any reuse of the pooled buffer is recorded (or flushed) after these dispatches
+  return { dq, dk, dv };
+}

@@ -1,0 +1,100 @@
+// Multi-head self-attention (shaders/attention.wgsl): forward (out, probs) and backward (dq, dk, dv) against
+// a float64 reference (test/ref/attention.ts) and PyTorch goldens (scripts/golden/attention.py, the exact HF
+// formula with the finfo(float32).min key mask, autograd for the gradients).
+// Tolerance: max|got − want| ≤ 1e-4·max|want| per tensor (plus elementwise rtol 1e-3); observed ≤ 6e-7 vs torch
+// and the f64 reference.
+// Padded query rows get dout = 0 (as in the model); their outputs are compared too (HF computes them the
+// same way), and a fully padded sequence must give a uniform softmax with no NaN/Inf.
+import { getGpu, Tensor } from "../../src/index.ts";
+import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
+import { assertClose, type Cases, maxRelErr, randn } from "../lib/check.ts";
+import { get } from "../lib/fixtures.ts";
+import { type AttnDims, attentionBackwardRef, attentionForwardRef } from "../ref/attention.ts";
+
+const REL = 1e-4;
+
+function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(want[i]));
+  assertClose(name, got, want, { rtol: 1e-3, atol: REL * (m || 1) });
+  const e = maxRelErr(got, want);
+  if (e > REL) throw new Error(`${name}: max relative error ${e.toExponential(3)} > ${REL}`);
+}
+
+interface Inputs {
+  q: ArrayLike<number>;
+  k: ArrayLike<number>;
+  v: ArrayLike<number>;
+  mask: ArrayLike<number>;
+  dout: ArrayLike<number>;
+}
+
+async function runAndCheck(label: string, dm: AttnDims, x: Inputs, golden?: Record<string, ArrayLike<number>>) {
+  const g = await getGpu();
+  const { B, T, H, D } = dm;
+  const shape = [B * T, H * D];
+  const q = Tensor.from(g, x.q, shape), k = Tensor.from(g, x.k, shape), v = Tensor.from(g, x.v, shape);
+  const mask = Tensor.from(g, x.mask, [B, T]);
+  const dout = Tensor.from(g, x.dout, shape);
+  const { out, probs } = attentionForward(q, k, v, mask, B, T, H, D);
+  const { dq, dk, dv } = attentionBackward(dout, q, k, v, probs, B, T, H, D);
+  const got = { out: await out.read(), probs: await probs.read(), dq: await dq.read(), dk: await dk.read(), dv: await dv.read() };
+  const f = attentionForwardRef(x.q, x.k, x.v, x.mask, dm);
+  const bw = attentionBackwardRef(x.dout, x.q, x.k, x.v, f.probs, dm);
+  const ref: Record<string, ArrayLike<number>> = { out: f.out, probs: f.probs, ...bw };
+  for (const key of ["out", "probs", "dq", "dk", "dv"] as const) {
+    check(`${label} ${key} vs f64 ref`, got[key], ref[key]);
+    if (golden) check(`${label} ${key} vs torch`, got[key], golden[key]);
+  }
+  for (const t of [q, k, v, mask, dout, out, probs, dq, dk, dv]) t.release();
+  return got;
+}
+
+export const cases: Cases = {};
+
+const GOLDEN: Record<string, AttnDims> = {
+  tiny: { B: 1, T: 1, H: 1, D: 1 },
+  small: { B: 2, T: 3, H: 2, D: 4 },
+  padded: { B: 2, T: 17, H: 3, D: 8 },
+  odd: { B: 1, T: 33, H: 2, D: 16 },
+  large: { B: 2, T: 9, H: 2, D: 8 },
+};
+
+for (const [name, dm] of Object.entries(GOLDEN)) {
+  cases[`attention ${name} B=${dm.B} T=${dm.T} H=${dm.H} D=${dm.D} vs torch + f64`] = async () => {
+    const r = (n: string) => get("attention", `${name}.${n}`).data;
+    const x = { q: r("q"), k: r("k"), v: r("v"), mask: r("mask"), dout: r("dout") };
+    const golden = { out: r("out"), probs: r("probs"), dq: r("dq"), dk: r("dk"), dv: r("dv") };
+    await runAndCheck(name, dm, x, golden);
+  };
+}
+
+/** random inputs; lens[b] real tokens in sequence b, dout zeroed on padded query rows */
+function randomInputs(dm: AttnDims, lens: number[], seed: number, scale = 1): Inputs {
+  const { B, T, H, D } = dm;
+  const n = B * T * H * D;
+  const mask = new Float64Array(B * T);
+  lens.forEach((len, b) => mask.fill(1, b * T, b * T + len));
+  const dout = randn(n, seed + 3);
+  for (let r = 0; r < B * T; r++) if (!mask[r]) dout.fill(0, r * H * D, (r + 1) * H * D);
+  const f32 = (a: Float64Array) => a.map(Math.fround); // what the GPU sees, so the f64 ref uses the same inputs
+  return { q: f32(randn(n, seed, scale)), k: f32(randn(n, seed + 1, scale)), v: f32(randn(n, seed + 2)), mask, dout: f32(dout) };
+}
+
+cases["attention T=130 (64-wide tiles, partial last tile) B=2 H=2 D=8 padded vs f64"] = async () => {
+  const dm = { B: 2, T: 130, H: 2, D: 8 };
+  await runAndCheck("T=130", dm, randomInputs(dm, [130, 77], 50, 2));
+};
+
+cases["attention fully padded sequence gives uniform probs, no NaN"] = async () => {
+  const dm = { B: 2, T: 5, H: 2, D: 3 };
+  const got = await runAndCheck("fully padded", dm, randomInputs(dm, [4, 0], 60));
+  // sequence 1 has no real token: every row of its probabilities is uniform 1/T (HF behaviour)
+  const start = 1 * dm.H * dm.T * dm.T;
+  for (let i = start; i < got.probs.length; i++) {
+    if (Math.abs(got.probs[i] - 1 / dm.T) > 1e-6) throw new Error(`fully padded row not uniform at ${i}: ${got.probs[i]}`);
+  }
+  for (const key of ["out", "dq", "dk", "dv"] as const) {
+    if (got[key].some((x) => !Number.isFinite(x))) throw new Error(`fully padded: non-finite ${key}`);
+  }
+};
