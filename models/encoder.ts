@@ -1,0 +1,325 @@
+// The post-LN transformer encoder shared by BERT, DistilBERT and XLM-R, with explicit forward and
+// backward per layer (llm.c style). The three architectures differ only in their embeddings
+// (token types, position offset) and HF tensor names, which src/io/checkpoint.ts maps to the
+// canonical names used here:
+//   embeddings.word / .position / .token_type, embeddings.ln.{weight,bias}
+//   layer.{i}.attn.{q,k,v,o}.{weight,bias}, layer.{i}.attn_ln.*, layer.{i}.ffn.{in,out}.*, layer.{i}.ffn_ln.*
+//
+// forward() returns every hidden state (index 0 = embeddings output, index l = output of block l-1),
+// stopping at the highest layer the caller needs: the realignment loss reads hidden_states[N-1], so the
+// last block is never run during realignment. backward() takes gradients w.r.t. any hidden states and
+// walks down only as far as the lowest trainable parameter ("backward stops as early as it can").
+import type { Gpu } from "../src/gpu/device.ts";
+import { Tensor } from "../src/gpu/tensor.ts";
+import { recordCopy } from "../src/gpu/recorder.ts";
+import type { ModelConfig } from "../src/io/checkpoint.ts";
+import { accumulate, activationBackward, activationForward, add } from "../src/kernels/elementwise.ts";
+import { linear, linearBackward } from "../src/kernels/matmul.ts";
+import { layernormBackward, layernormForward } from "../src/kernels/layernorm.ts";
+import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
+import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
+import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
+
+export interface Batch {
+  B: number;
+  T: number;
+  ids: Int32Array; // [B*T]
+  positions: Int32Array; // [B*T]
+  typeIds: Int32Array; // [B*T] (all 0 where the model has one or no token type)
+  mask: Float32Array; // [B*T] 1 = real token, 0 = padding
+}
+
+export const LAYER_PARAMS = [
+  "attn.q.weight", "attn.q.bias", "attn.k.weight", "attn.k.bias", "attn.v.weight", "attn.v.bias",
+  "attn.o.weight", "attn.o.bias", "attn_ln.weight", "attn_ln.bias",
+  "ffn.in.weight", "ffn.in.bias", "ffn.out.weight", "ffn.out.bias", "ffn_ln.weight", "ffn_ln.bias",
+] as const;
+
+export function embeddingParams(cfg: ModelConfig): string[] {
+  const names = ["embeddings.word", "embeddings.position", "embeddings.ln.weight", "embeddings.ln.bias"];
+  if (cfg.typeVocab > 0) names.splice(2, 0, "embeddings.token_type");
+  return names;
+}
+
+/** Parameter group of a canonical name: "embeddings" or "layer.{i}". */
+export function groupOf(name: string): string {
+  const m = /^layer\.(\d+)\./.exec(name);
+  return m ? `layer.${m[1]}` : "embeddings";
+}
+
+/** Position ids as each architecture builds them (XLM-R: cumsum over non-pad tokens + padding_idx). */
+export function positionIds(cfg: ModelConfig, ids: Int32Array, B: number, T: number): Int32Array {
+  const pos = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let count = 0;
+    for (let t = 0; t < T; t++) {
+      const i = b * T + t;
+      if (cfg.arch === "xlmr") {
+        if (ids[i] !== cfg.padId) pos[i] = ++count + cfg.padId;
+        else pos[i] = cfg.padId;
+      } else pos[i] = t;
+    }
+  }
+  return pos;
+}
+
+interface LayerSaved {
+  x: Tensor; // block input [BT,H]
+  q: Tensor; k: Tensor; v: Tensor;
+  probs: Tensor;
+  ctx: Tensor; // attention output before the output projection
+  r1: Tensor; mean1: Tensor; rstd1: Tensor; // residual + LN of the attention half
+  h1: Tensor;
+  f1: Tensor; g: Tensor; // FFN pre-activation and GELU output
+  r2: Tensor; mean2: Tensor; rstd2: Tensor;
+}
+
+export interface ForwardState {
+  batch: Batch;
+  hidden: Tensor[]; // hidden[l], l = 0..upTo
+  emb: { sum: Tensor; mean: Tensor; rstd: Tensor; idsT: Tensor; posT: Tensor; typeT: Tensor | null; maskT: Tensor };
+  layers: LayerSaved[];
+  dropoutSeed: number;
+  training: boolean;
+}
+
+export interface EncoderOptions {
+  /** dropout probability for hidden states (model's own by default); 0 disables */
+  dropout?: number;
+}
+
+export class Encoder {
+  readonly params = new Map<string, Tensor>();
+  readonly grads = new Map<string, Tensor>();
+  /** groups ("embeddings", "layer.i") whose parameters get gradients */
+  readonly trainable = new Set<string>();
+  dropout: number;
+
+  constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
+    this.dropout = opts.dropout ?? cfg.dropout;
+    for (const [name, t] of weights) this.params.set(name, Tensor.from(gpu, t.data, t.shape, "f32", name));
+  }
+
+  p(name: string): Tensor {
+    const t = this.params.get(name);
+    if (!t) throw new Error(`model has no parameter ${name}`);
+    return t;
+  }
+
+  /** Marks groups trainable and allocates (zeroed) gradient buffers for them. */
+  setTrainable(groups: Iterable<string>): void {
+    this.trainable.clear();
+    for (const g of groups) this.trainable.add(g);
+    for (const [name, t] of this.params) {
+      if (this.trainable.has(groupOf(name))) {
+        if (!this.grads.has(name)) this.grads.set(name, Tensor.zeros(this.gpu, t.shape, "f32", `grad.${name}`));
+      } else if (this.grads.has(name)) {
+        this.grads.get(name)!.release();
+        this.grads.delete(name);
+      }
+    }
+  }
+
+  zeroGrads(): void {
+    for (const g of this.grads.values()) g.zero();
+  }
+
+  /** Lowest block index whose parameters (or the embeddings, as -1) are trainable; null when nothing is. */
+  private lowestTrainable(): number | null {
+    if (this.trainable.has("embeddings")) return -1;
+    for (let i = 0; i < this.cfg.layers; i++) if (this.trainable.has(`layer.${i}`)) return i;
+    return null;
+  }
+
+  private drop(x: Tensor, st: ForwardState, site: number): Tensor {
+    if (!st.training || this.dropout <= 0) return x;
+    const y = dropoutForward(x, this.dropout, st.dropoutSeed, site);
+    x.release();
+    return y;
+  }
+
+  /**
+   * Runs the embeddings and blocks 0..upTo-1 and returns hidden states 0..upTo. With `training`,
+   * activations are kept for backward() and dropout is applied with `dropoutSeed`.
+   */
+  forward(batch: Batch, upTo = this.cfg.layers, training = false, dropoutSeed = 0): ForwardState {
+    const g = this.gpu;
+    const { B, T } = batch;
+    const H = this.cfg.hidden;
+    const BT = B * T;
+    const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
+    const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
+    const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
+    const maskT = Tensor.from(g, batch.mask, [B, T], "f32", "mask");
+    const sum = embeddingForward(this.p("embeddings.word"), idsT);
+    embeddingForward(this.p("embeddings.position"), posT, sum, true);
+    if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
+    const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps);
+    const st: ForwardState = {
+      batch,
+      hidden: [],
+      emb: { sum, mean: ln.mean, rstd: ln.rstd, idsT, posT, typeT, maskT },
+      layers: [],
+      dropoutSeed,
+      training,
+    };
+    st.hidden.push(this.drop(ln.y, st, 0));
+    for (let i = 0; i < upTo; i++) st.hidden.push(this.layerForward(i, st.hidden[i], st));
+    return st;
+  }
+
+  private layerForward(i: number, x: Tensor, st: ForwardState): Tensor {
+    const { B, T } = st.batch;
+    const { hidden: H, heads } = this.cfg;
+    const D = H / heads;
+    const P = (n: string) => this.p(`layer.${i}.${n}`);
+    const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
+    const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
+    const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
+    const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D);
+    const o = this.drop(linear(ctx, P("attn.o.weight"), P("attn.o.bias")), st, 1 + 4 * i);
+    const r1 = add(o, x);
+    o.release();
+    const ln1 = layernormForward(r1, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps);
+    const h1 = ln1.y;
+    const f1 = linear(h1, P("ffn.in.weight"), P("ffn.in.bias"));
+    const gl = activationForward("gelu", f1);
+    const f2 = this.drop(linear(gl, P("ffn.out.weight"), P("ffn.out.bias")), st, 2 + 4 * i);
+    const r2 = add(f2, h1);
+    f2.release();
+    const ln2 = layernormForward(r2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps);
+    const y = this.drop(ln2.y, st, 3 + 4 * i);
+    if (st.training) {
+      st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2, mean2: ln2.mean, rstd2: ln2.rstd };
+    } else {
+      for (const t of [q, k, v, probs, ctx, r1, ln1.mean, ln1.rstd, h1, f1, gl, r2, ln2.mean, ln2.rstd]) t.release();
+    }
+    return y;
+  }
+
+  /**
+   * Backpropagates gradients given w.r.t. hidden states (map: layer index -> dHidden [B*T,H]) into the
+   * trainable parameters' gradient buffers (+=). Frozen blocks compute no weight gradients but still pass
+   * the gradient down while a trainable group lies below them.
+   */
+  backward(st: ForwardState, dHidden: Map<number, Tensor>): void {
+    const lowest = this.lowestTrainable();
+    if (lowest === null) return;
+    const top = Math.max(...dHidden.keys());
+    let d: Tensor | null = null;
+    for (let l = top; l >= 0; l--) {
+      const extra = dHidden.get(l);
+      if (extra) {
+        if (d) accumulate(d, extra);
+        else d = copyOf(extra); // own copy: the caller keeps its tensor
+      }
+      if (l === 0) break;
+      const i = l - 1; // block producing hidden[l]
+      if (i < lowest) break; // nothing trainable at or below this block
+      if (!d) continue;
+      const needInput = i > lowest || this.trainable.has("embeddings");
+      const dx = this.layerBackward(i, d, st, needInput);
+      d.release();
+      d = dx;
+      if (!d) break;
+    }
+    if (d && this.trainable.has("embeddings")) this.embeddingsBackward(st, d);
+    d?.release();
+  }
+
+  private layerBackward(i: number, dy: Tensor, st: ForwardState, needInput: boolean): Tensor | null {
+    const s = st.layers[i];
+    if (!s) throw new Error(`layer ${i} has no saved activations: run forward with training=true`);
+    const { B, T } = st.batch;
+    const { heads, hidden: H } = this.cfg;
+    const D = H / heads;
+    const train = this.trainable.has(`layer.${i}`);
+    const P = (n: string) => this.p(`layer.${i}.${n}`);
+    const G = (n: string) => (train ? this.grads.get(`layer.${i}.${n}`) : undefined);
+    const dropB = (t: Tensor, site: number) => {
+      if (!st.training || this.dropout <= 0) return t;
+      const r = dropoutBackward(t, this.dropout, st.dropoutSeed, site);
+      return r;
+    };
+    // output dropout, then LayerNorm of the FFN half
+    const dOut = dropB(dy, 3 + 4 * i);
+    const dr2 = layernormBackward(dOut, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"), { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true });
+    if (dOut !== dy) dOut.release();
+    // FFN: r2 = drop(f2) + h1
+    const df2 = dropB(dr2, 2 + 4 * i);
+    const dg = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true })!;
+    if (df2 !== dr2) df2.release();
+    const df1 = activationBackward("gelu", s.f1, dg);
+    dg.release();
+    const dh1 = linearBackward(s.h1, P("ffn.in.weight"), df1, { dw: G("ffn.in.weight"), db: G("ffn.in.bias"), accumulate: true })!;
+    df1.release();
+    accumulate(dh1, dr2);
+    dr2.release();
+    // attention half: r1 = drop(o) + x
+    const dr1 = layernormBackward(dh1, s.r1, s.mean1, s.rstd1, P("attn_ln.weight"), { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true });
+    dh1.release();
+    const dO = dropB(dr1, 1 + 4 * i);
+    const dctx = linearBackward(s.ctx, P("attn.o.weight"), dO, { dw: G("attn.o.weight"), db: G("attn.o.bias"), accumulate: true })!;
+    if (dO !== dr1) dO.release();
+    const { dq, dk, dv } = attentionBackward(dctx, s.q, s.k, s.v, s.probs, B, T, heads, D);
+    dctx.release();
+    let dx: Tensor | null = null;
+    for (const [name, dt] of [["q", dq], ["k", dk], ["v", dv]] as const) {
+      const r = linearBackward(s.x, P(`attn.${name}.weight`), dt, { dx: needInput, dw: G(`attn.${name}.weight`), db: G(`attn.${name}.bias`), accumulate: true });
+      dt.release();
+      if (r) {
+        if (dx) {
+          accumulate(dx, r);
+          r.release();
+        } else dx = r;
+      }
+    }
+    if (!needInput) {
+      dr1.release();
+      return null;
+    }
+    accumulate(dx!, dr1);
+    dr1.release();
+    return dx;
+  }
+
+  private embeddingsBackward(st: ForwardState, d: Tensor): void {
+    const e = st.emb;
+    let dd = d;
+    if (st.training && this.dropout > 0) dd = dropoutBackward(d, this.dropout, st.dropoutSeed, 0);
+    const G = (n: string) => this.grads.get(n);
+    const dsum = layernormBackward(dd, e.sum, e.mean, e.rstd, this.p("embeddings.ln.weight"), { dgamma: G("embeddings.ln.weight"), dbeta: G("embeddings.ln.bias"), accumulate: true });
+    if (dd !== d) dd.release();
+    embeddingBackward(dsum, st.batch.ids, G("embeddings.word")!);
+    embeddingBackward(dsum, st.batch.positions, G("embeddings.position")!);
+    if (e.typeT) embeddingBackward(dsum, st.batch.typeIds, G("embeddings.token_type")!);
+    dsum.release();
+  }
+
+  /** Releases every tensor a forward pass kept. */
+  release(st: ForwardState): void {
+    const e = st.emb;
+    for (const t of [e.sum, e.mean, e.rstd, e.idsT, e.posT, e.maskT]) t.release();
+    e.typeT?.release();
+    for (const s of st.layers) if (s) for (const t of Object.values(s)) (t as Tensor).release();
+    // hidden[l] for l>=1 is the next block's saved input `x` (already released above) when training
+    st.hidden.forEach((h, l) => {
+      if (!(st.training && st.layers[l])) h.release();
+    });
+    st.layers = [];
+    st.hidden = [];
+  }
+
+  /** Copies every parameter back to the CPU (for saving). */
+  async readParams(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const [n, t] of this.params) out.set(n, await t.read());
+    return out;
+  }
+}
+
+function copyOf(t: Tensor): Tensor {
+  const c = Tensor.empty(t.gpu, t.shape, t.dtype, `${t.label}.copy`);
+  recordCopy(t.gpu, t.buffer, 0, c.buffer, 0, t.bytes);
+  return c;
+}

@@ -1,0 +1,224 @@
+// Linear-layer matrix products: shaders/matmul.wgsl (tiled products) and shaders/matmul_bias.wgsl (bias grad).
+//
+// Layouts follow PyTorch: a Linear weight is W [N,K] (out, in), activations are row-major [..., K].
+//   linear          Y  = X·Wᵀ + b         forward
+//   matmulNN        dX = dY·W             input gradient
+//   matmulTN        dW (+)= dYᵀ·X         weight gradient, accumulated across micro-batches
+//   biasGrad        db (+)= Σ_rows dY     bias gradient
+// Leading dimensions of activations are flattened into rows. Tensors bigger than the adapter's binding
+// limit (128 MiB on lavapipe: a 16k-token batch of 3072-wide activations is 200 MB) are processed in
+// row chunks bound as byte sub-ranges; for dW the chunks split the reduction and accumulate.
+import type { Gpu } from "../gpu/device.ts";
+import { GpuError } from "../gpu/device.ts";
+import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { expectShape, Tensor } from "../gpu/tensor.ts";
+
+/** Workgroup tile BM×BN, K slab depth BK, per-thread register block RM×RN (BM % RM == BN % RN == 0). */
+export interface MatmulTile {
+  BM: number;
+  BN: number;
+  BK: number;
+  RM: number;
+  RN: number;
+  /** read operands straight from the buffers, no workgroup-memory staging (for CPU adapters) */
+  direct?: boolean;
+}
+
+// 64×64 tiles, 4×4 per thread (256 threads), 16-deep slabs: 8 KiB of workgroup memory. See
+// bench/results/ for the sizes tried on lavapipe.
+let tile: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
+
+/** Changes the tile shape of later dispatches (for benchmarks and tuning). */
+export function setMatmulTile(t: MatmulTile): void {
+  const wg = (t.BM / t.RM) * (t.BN / t.RN);
+  if (t.BM % t.RM || t.BN % t.RN || wg > 256 || (t.BM + t.BN) * t.BK * 4 > 16384) {
+    throw new GpuError(`setMatmulTile: bad tile ${JSON.stringify(t)} (needs BM%RM = BN%RN = 0, ≤256 threads, ≤16 KiB)`);
+  }
+  tile = { ...t };
+}
+export function matmulTile(): MatmulTile {
+  return { ...tile };
+}
+
+/** The unrolled register-block loop of the direct (unstaged) path; see shaders/matmul.wgsl. */
+function directBody(t: MatmulTile): string {
+  const L: string[] = [];
+  const I = [...Array(t.RM).keys()], J = [...Array(t.RN).keys()];
+  for (const i of I) L.push(`  let r${i} = min(row0 + ty + ${i}u * WY, P.M - 1u);`);
+  for (const j of J) L.push(`  let c${j} = min(col0 + tx + ${j}u * WX, P.N - 1u);`);
+  for (const i of I) L.push("  " + J.map((j) => `var s${i}_${j} = 0.0;`).join(" "));
+  // k unrolled by KU (more independent loads in flight per iteration), then a remainder loop
+  const step = (ku: number) => {
+    for (let u = 0; u < ku; u++) {
+      const k = u ? `k + ${u}u` : "k";
+      for (const i of I) L.push(`    let a${i}_${u} = readA(r${i}, ${k});`);
+      for (const j of J) L.push(`    let b${j}_${u} = readB(${k}, c${j});`);
+    }
+    for (let u = 0; u < ku; u++) {
+      for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}_${u}, b${j}_${u}, s${i}_${j});`).join(" "));
+    }
+  };
+  const KU = t.BK;
+  L.push(`  var k = 0u;`);
+  L.push(`  for (; k + ${KU - 1}u < P.K; k += ${KU}u) {`);
+  step(KU);
+  L.push("  }");
+  L.push("  for (; k < P.K; k++) {");
+  step(1);
+  L.push("  }");
+  for (const i of I) L.push("  " + J.map((j) => `acc[${i}][${j}] = s${i}_${j};`).join(" "));
+  return L.join("\n");
+}
+
+function defines(t: MatmulTile) {
+  const WX = t.BN / t.RN, WY = t.BM / t.RM;
+  return { BM: t.BM, BN: t.BN, BK: t.BK, RM: t.RM, RN: t.RN, WX, WY, WG: WX * WY, AS: t.direct ? 1 : t.BK * t.BM, BS: t.direct ? 1 : t.BK * t.BN, DIRECT: t.direct ? "true" : "false", DIRECT_BODY: t.direct ? directBody(t) : "" };
+}
+
+/** rows × (elements per row), flattening leading dims; the last dim must equal `cols` */
+function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
+  if (t.shape.length < 1 || t.shape[t.shape.length - 1] !== cols) {
+    throw new GpuError(`${op}: ${what} has shape [${t.shape}], expected last dimension ${cols}`);
+  }
+  return t.size / cols;
+}
+
+function whole(t: Tensor): Binding {
+  return { buffer: t.buffer, offset: 0, size: Math.max(4, t.bytes) };
+}
+
+/** A byte range of rows [r0, r0+n) of a row-major tensor with `cols` columns. */
+function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
+  return { buffer: t.buffer, offset: r0 * cols * 4, size: Math.max(4, n * cols * 4) };
+}
+
+/**
+ * Rows per chunk so every row-chunked binding stays under the binding limit and the grid under the
+ * per-dimension limit; a multiple of 64 so each chunk's byte offset is a multiple of 256.
+ */
+function chunkRows(g: Gpu, total: number, widest: number): number {
+  const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
+  const byGrid = g.caps.maxWorkgroupsPerDim * tile.BM;
+  const n = Math.min(byBinding, byGrid);
+  if (total <= n) return Math.max(total, 1);
+  const c = Math.floor(n / 64) * 64;
+  if (c < 64) throw new GpuError(`matmul: rows of ${widest} floats are too wide for the adapter's binding limit`);
+  return c;
+}
+
+function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
+  const t = tile;
+  dispatch(g, kernel(g, "matmul", name, defines(t)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
+    [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
+      flops: 2 * M * N * K,
+      bytes: 4 * (M * K + N * K + M * N * (acc ? 2 : 1)),
+      detail,
+    });
+}
+
+/** Y = X·Wᵀ + b. x: [..., K], w: [N, K], bias: [N] → [..., N] (leading dims of x kept). */
+export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tensor {
+  const g = x.gpu;
+  if (w.shape.length !== 2) throw new GpuError(`linear: weight has shape [${w.shape}], expected [out, in]`);
+  const [N, K] = w.shape;
+  const M = rowsOf("linear", "x", x, K);
+  const shape = [...x.shape.slice(0, -1), N];
+  if (bias) expectShape("linear", "bias", bias, [N]);
+  const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
+  expectShape("linear", "out", y, shape);
+  const step = chunkRows(g, M, Math.max(K, N));
+  for (let r0 = 0; r0 < M; r0 += step) {
+    const n = Math.min(step, M - r0);
+    const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
+    gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`);
+  }
+  return y;
+}
+
+/** C = A·B. a: [..., N], b: [N, K] → [..., K] (leading dims of a kept). Used for dX = dY·W. */
+export function matmulNN(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+  const g = a.gpu;
+  if (b.shape.length !== 2) throw new GpuError(`matmulNN: b has shape [${b.shape}], expected 2 dims`);
+  const [N, K] = b.shape;
+  const M = rowsOf("matmulNN", "a", a, N);
+  const shape = [...a.shape.slice(0, -1), K];
+  const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
+  expectShape("matmulNN", "out", c, shape);
+  const step = chunkRows(g, M, Math.max(K, N));
+  for (let r0 = 0; r0 < M; r0 += step) {
+    const n = Math.min(step, M - r0);
+    gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
+  }
+  return c;
+}
+
+/**
+ * out (+)= Aᵀ·B. a: [..., N], b: [..., K] with the same leading dims (M rows) → out [N, K].
+ * Used for dW = dYᵀ·X; `accumulate` adds into out (gradient accumulation across micro-batches).
+ */
+export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean): void {
+  const g = a.gpu;
+  const N = a.shape[a.shape.length - 1];
+  const K = b.shape[b.shape.length - 1];
+  const M = rowsOf("matmulTN", "a", a, N);
+  if (rowsOf("matmulTN", "b", b, K) !== M) {
+    throw new GpuError(`matmulTN: a [${a.shape}] and b [${b.shape}] have different numbers of rows`);
+  }
+  expectShape("matmulTN", "out", out, [N, K]);
+  if (M === 0) {
+    if (!accumulate) out.zero();
+    return;
+  }
+  // the reduction runs over rows, so row chunks become partial products added into out
+  const step = chunkRows(g, M, Math.max(N, K));
+  for (let r0 = 0; r0 < M; r0 += step) {
+    const n = Math.min(step, M - r0);
+    gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
+  }
+}
+
+/** out[N] (+)= column sums of dy [..., N] (fixed summation order: deterministic). */
+export function biasGrad(dy: Tensor, out: Tensor, accumulate: boolean): void {
+  const g = dy.gpu;
+  const N = out.shape[0];
+  expectShape("biasGrad", "out", out, [N]);
+  const M = rowsOf("biasGrad", "dy", dy, N);
+  if (M === 0) {
+    if (!accumulate) out.zero();
+    return;
+  }
+  const step = chunkRows(g, M, N);
+  const k = kernel(g, "matmul_bias", "bias_grad");
+  for (let r0 = 0; r0 < M; r0 += step) {
+    const n = Math.min(step, M - r0);
+    dispatch(g, k, [rows(dy, N, r0, n), whole(out)], [["u32", n], ["u32", N], ["u32", accumulate || r0 > 0 ? 1 : 0]],
+      [Math.ceil(N / 64)], { flops: n * N, bytes: 4 * (n * N + 2 * N), detail: `bias_grad ${n}x${N}` });
+  }
+}
+
+export interface LinearBackwardOpts {
+  /** compute dX (default true; frozen first layers skip it) */
+  dx?: boolean;
+  /** weight gradient [N, K], written or accumulated; omitted for frozen layers */
+  dw?: Tensor;
+  /** bias gradient [N], written or accumulated */
+  db?: Tensor;
+  /** add into dw/db instead of overwriting them */
+  accumulate: boolean;
+}
+
+/**
+ * Backward of `linear(x, w, b)` given dy [..., N]: returns dX [..., K] = dY·W (or null when opts.dx is
+ * false) and writes/accumulates dW = dYᵀ·X and db = Σ dY into opts.dw / opts.db when given.
+ */
+export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, opts: LinearBackwardOpts): Tensor | null {
+  if (w.shape.length !== 2) throw new GpuError(`linearBackward: weight has shape [${w.shape}], expected [out, in]`);
+  const [N, K] = w.shape;
+  expectShape("linearBackward", "dy", dy, [...x.shape.slice(0, -1), N]);
+  rowsOf("linearBackward", "x", x, K);
+  if (opts.dw) matmulTN(dy, x, opts.dw, opts.accumulate);
+  if (opts.db) biasGrad(dy, opts.db, opts.accumulate);
+  if (opts.dx === false) return null;
+  const dx = matmulNN(dy, w, Tensor.empty(x.gpu, x.shape, "f32", "linear.dx"));
+  return dx;
+}

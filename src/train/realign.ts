@@ -1,0 +1,178 @@
+// One realignment step (Gaschi et al. 2023 / AlignFreeze): both sides of a batch of sentence pairs go
+// through the same encoder separately, first-subword vectors of every word at hidden_states[L] go through
+// the projection head (H→H, ReLU, H→P, no bias), and the strong contrastive loss pulls aligned words
+// together against every other word of the batch. See shared/docs/realignment-method.md §1.1.
+import type { Gpu } from "../gpu/device.ts";
+import { recordCopy } from "../gpu/recorder.ts";
+import { Tensor } from "../gpu/tensor.ts";
+import { type Batch, Encoder, positionIds } from "../../models/encoder.ts";
+import { activationBackward, activationForward } from "../kernels/elementwise.ts";
+import { linear, linearBackward } from "../kernels/matmul.ts";
+import { embeddingBackward, embeddingForward } from "../kernels/embedding.ts";
+import { contrastiveBackward, contrastiveForward } from "../kernels/contrastive.ts";
+
+/** A sentence pair with word alignment links (source word index, target word index). */
+export interface PairExample {
+  src: string[];
+  tgt: string[];
+  links: [number, number][];
+  lang?: string;
+}
+
+/** One side of a tokenized batch, plus where each word's first subword sits in the flattened [B*T] rows. */
+export interface SideBatch extends Batch {
+  /** row in [B*T] of each kept word's first subword, sentences concatenated */
+  wordRows: Int32Array;
+  /** index into wordRows of (sentence b, word w), or -1 when the word was truncated away */
+  wordIndex: Int32Array[];
+}
+
+export interface Tokenized {
+  ids: number[];
+  firstSubword: number[];
+  tokenTypes?: number[];
+}
+
+export function buildSide(cfg: Encoder["cfg"], toks: Tokenized[]): SideBatch {
+  const B = toks.length;
+  const T = Math.max(...toks.map((t) => t.ids.length));
+  const ids = new Int32Array(B * T).fill(cfg.padId);
+  const mask = new Float32Array(B * T);
+  const typeIds = new Int32Array(B * T);
+  const rows: number[] = [];
+  const wordIndex: Int32Array[] = [];
+  toks.forEach((t, b) => {
+    t.ids.forEach((id, j) => {
+      ids[b * T + j] = id;
+      mask[b * T + j] = 1;
+      typeIds[b * T + j] = t.tokenTypes?.[j] ?? 0;
+    });
+    const wi = new Int32Array(t.firstSubword.length).fill(-1);
+    t.firstSubword.forEach((p, w) => {
+      if (p >= 0) {
+        wi[w] = rows.length;
+        rows.push(b * T + p);
+      }
+    });
+    wordIndex.push(wi);
+  });
+  return { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T), wordRows: Int32Array.from(rows), wordIndex };
+}
+
+export interface HeadWeights {
+  w0: Tensor; // [H,H]
+  w2: Tensor; // [P,H]
+}
+
+export interface StepResult {
+  loss: Tensor; // [1], on the GPU: read it only when logging
+  pairs: number; // aligned word pairs in the batch
+}
+
+export interface RealignSetup {
+  encoder: Encoder;
+  layer: number; // hidden_states index the loss reads
+  head: HeadWeights | null;
+  headGrads: HeadWeights | null;
+  tau: number;
+}
+
+/**
+ * Forward + backward of the realignment loss for one batch of pairs; gradients are added into the
+ * encoder's trainable gradient buffers and into headGrads. Returns the loss (on the GPU).
+ */
+export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true): StepResult {
+  const enc = s.encoder;
+  const g = enc.gpu;
+  const H = enc.cfg.hidden;
+  const ML = left.wordRows.length;
+  const MR = right.wordRows.length;
+  const M = ML + MR;
+  // distinct dropout streams for the two sides and each step
+  const stL = enc.forward(left, s.layer, training, step * 2 + 1);
+  const stR = enc.forward(right, s.layer, training, step * 2 + 2);
+  const hL = stL.hidden[s.layer];
+  const hR = stR.hidden[s.layer];
+  // gather first-subword vectors: rows 0..ML-1 from the left side, ML..M-1 from the right
+  const rowsL = Tensor.from(g, left.wordRows, [ML], "i32", "wordRows.left");
+  const rowsR = Tensor.from(g, right.wordRows, [MR], "i32", "wordRows.right");
+  const words = Tensor.empty(g, [M, H], "f32", "words");
+  const wl = embeddingForward(hL, rowsL);
+  const wr = embeddingForward(hR, rowsR);
+  recordCopy(g, wl.buffer, 0, words.buffer, 0, ML * H * 4);
+  recordCopy(g, wr.buffer, 0, words.buffer, ML * H * 4, MR * H * 4);
+  wl.release();
+  wr.release();
+  // projection head
+  let c = words;
+  let z0: Tensor | null = null;
+  let a0: Tensor | null = null;
+  if (s.head) {
+    z0 = linear(words, s.head.w0);
+    a0 = activationForward("relu", z0);
+    c = linear(a0, s.head.w2);
+  }
+  const query = new Int32Array(2 * links.length);
+  const target = new Int32Array(2 * links.length);
+  links.forEach(({ l, r }, i) => {
+    query[i] = l;
+    target[i] = ML + r;
+    query[links.length + i] = ML + r;
+    target[links.length + i] = l;
+  });
+  const qT = Tensor.from(g, query, [query.length], "i32", "query");
+  const tT = Tensor.from(g, target, [target.length], "i32", "target");
+  const fwd = contrastiveForward(c, qT, tT, s.tau);
+  const dc = contrastiveBackward(c, qT, tT, s.tau, fwd.saved);
+  // head backward
+  let dWords = dc;
+  if (s.head && s.headGrads) {
+    const da0 = linearBackward(a0!, s.head.w2, dc, { dw: s.headGrads.w2, accumulate: true })!;
+    const dz0 = activationBackward("relu", a0!, da0);
+    da0.release();
+    dWords = linearBackward(words, s.head.w0, dz0, { dw: s.headGrads.w0, accumulate: true })!;
+    dz0.release();
+    dc.release();
+  }
+  // scatter word gradients back into the hidden states they came from
+  const dL = Tensor.zeros(g, [left.B * left.T, H], "f32", "dHidden.left");
+  const dR = Tensor.zeros(g, [right.B * right.T, H], "f32", "dHidden.right");
+  const dwl = Tensor.empty(g, [ML, H]);
+  const dwr = Tensor.empty(g, [MR, H]);
+  recordCopy(g, dWords.buffer, 0, dwl.buffer, 0, ML * H * 4);
+  recordCopy(g, dWords.buffer, ML * H * 4, dwr.buffer, 0, MR * H * 4);
+  embeddingBackward(dwl, left.wordRows, dL);
+  embeddingBackward(dwr, right.wordRows, dR);
+  enc.backward(stL, new Map([[s.layer, dL]]));
+  enc.backward(stR, new Map([[s.layer, dR]]));
+  for (const t of [rowsL, rowsR, qT, tT, dL, dR, dwl, dwr, dWords]) t.release();
+  if (c !== words) c.release();
+  words.release();
+  z0?.release();
+  a0?.release();
+  fwd.saved.release();
+  enc.release(stL);
+  enc.release(stR);
+  return { loss: fwd.loss, pairs: links.length };
+}
+
+/** The projection head, initialised as HF init_weights does (normal, std 0.02), from a seeded RNG. */
+export function initHead(g: Gpu, H: number, P: number, seed: number): HeadWeights {
+  const r = gaussian(seed);
+  const w0 = Float32Array.from({ length: H * H }, () => 0.02 * r());
+  const w2 = Float32Array.from({ length: P * H }, () => 0.02 * r());
+  return { w0: Tensor.from(g, w0, [H, H], "f32", "realignment_head.0.weight"), w2: Tensor.from(g, w2, [P, H], "f32", "realignment_head.2.weight") };
+}
+
+/** Seeded standard normal (Box-Muller over mulberry32). */
+export function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const u = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
