@@ -115,7 +115,7 @@ export function lexicon(): Entry[] {
 }
 
 export interface BuiltinModelSpec { hidden: number; layers: number; heads: number; ffn: number; maxPositions: number }
-export const BUILTIN_MODEL: BuiltinModelSpec = { hidden: 64, layers: 4, heads: 4, ffn: 128, maxPositions: 64 };
+export const BUILTIN_MODEL: BuiltinModelSpec = { hidden: 64, layers: 4, heads: 4, ffn: 128, maxPositions: 128 };
 
 /** Vocabulary: specials, whole words of every language, then single characters (+ ## forms) as fallback. */
 export function builtinVocab(): string[] {

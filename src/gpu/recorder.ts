@@ -96,6 +96,11 @@ export function setProfiler(g: Gpu, p: ProfilerHook | null): void {
   state(g).profiler = p;
 }
 
+/** The hook set with setProfiler, or null (profiling is off by default). */
+export function getProfiler(g: Gpu): ProfilerHook | null {
+  return state(g).profiler;
+}
+
 export function dispatchCount(g: Gpu): number {
   return state(g).dispatches;
 }

@@ -1,0 +1,80 @@
+// `xlt embed`: hidden states of every layer for sentences of space-separated words.
+import { getGpu } from "../src/gpu/device.ts";
+import { loadCheckpoint } from "../src/io/checkpoint.ts";
+import { encodeWords, loadTokenizer } from "../src/io/tokenize.ts";
+import { readTextLines } from "../src/io/words.ts";
+import { writeF32 } from "../src/io/safetensors_write.ts";
+import { XltError } from "../src/errors.ts";
+import { Encoder, positionIds } from "../models/encoder.ts";
+import { estimateMemory, formatMemory } from "../src/memory.ts";
+import { type Command, num } from "./options.ts";
+
+export const embedCommand: Command = {
+  summary: "write the hidden states of every sentence at every (or one) layer to a safetensors file",
+  description: "Each input line is one sentence of space-separated words. Tensor s{k}.layer{l} holds line k's\n" +
+    "hidden states at layer l (0 = embeddings), shape [tokens, hidden], special tokens included, in order.",
+  options: {
+    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
+    input: { type: "string", meta: "FILE", help: "one sentence per line, words separated by spaces" },
+    out: { type: "string", meta: "FILE", help: "output .safetensors file" },
+    layer: { type: "string", default: "all", meta: "all|N", help: "which hidden states to write" },
+    "max-length": { type: "string", default: "128", meta: "N", help: "tokens per sentence; longer ones are truncated with a warning" },
+    "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
+    "dry-run": { type: "boolean", help: "print the model and its memory needs, load nothing onto the GPU" },
+  },
+  async run(v) {
+    if (!v.model) throw new XltError("--model DIR is required");
+    const maxLength = num("max-length", v["max-length"], { int: true, min: 3 });
+    const batchSize = num("batch-size", v["batch-size"], { int: true, min: 1 });
+    const ck = loadCheckpoint(v.model);
+    const cfg = ck.config;
+    if (v["dry-run"]) {
+      console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength));
+      return 0;
+    }
+    if (!v.input) throw new XltError("--input FILE is required");
+    if (!v.out) throw new XltError("--out FILE.safetensors is required");
+    const layers = v.layer === "all" ? null : num("layer", v.layer, { int: true, min: 0 });
+    if (layers !== null && layers > cfg.layers) throw new XltError(`--layer ${layers}: the model has hidden states 0-${cfg.layers}`);
+    const tok = loadTokenizer(v.model);
+    const lines = readTextLines(v.input, "input file");
+    const sentences = lines.map((l) => l.trim().split(/\s+/).filter(Boolean));
+    if (!sentences.some((s) => s.length)) throw new XltError(`${v.input}: no words in the file`);
+    const enc = sentences.map((words, k) => {
+      const e = encodeWords(tok, words, maxLength);
+      if (e.droppedWords > 0) console.error(`warning: ${v.input}:${k + 1}: truncated to ${maxLength} tokens, ${e.droppedWords} of ${words.length} words dropped`);
+      return e;
+    });
+    const g = await getGpu();
+    const model = new Encoder(g, cfg, ck.tensors, { dropout: 0 });
+    const upTo = layers ?? cfg.layers;
+    const out = new Map<string, { shape: number[]; data: Float32Array }>();
+    const H = cfg.hidden;
+    for (let s = 0; s < enc.length; s += batchSize) {
+      const part = enc.slice(s, s + batchSize);
+      const B = part.length;
+      const T = Math.max(...part.map((e) => e.ids.length));
+      const ids = new Int32Array(B * T).fill(cfg.padId);
+      const mask = new Float32Array(B * T);
+      const types = new Int32Array(B * T);
+      part.forEach((e, b) => e.ids.forEach((id, t) => {
+        ids[b * T + t] = id;
+        mask[b * T + t] = 1;
+        types[b * T + t] = e.tokenTypes[t] ?? 0;
+      }));
+      const st = model.forward({ B, T, ids, mask, typeIds: types, positions: positionIds(cfg, ids, B, T) }, upTo);
+      for (let l = 0; l <= upTo; l++) {
+        if (layers !== null && l !== layers) continue;
+        const h = await st.hidden[l].read();
+        part.forEach((e, b) => {
+          const n = e.ids.length;
+          out.set(`s${s + b}.layer${l}`, { shape: [n, H], data: h.slice(b * T * H, (b * T + n) * H) });
+        });
+      }
+      model.release(st);
+    }
+    writeF32(v.out, out, { model: v.model, layers: layers === null ? "all" : String(layers) });
+    console.log(`wrote ${out.size} tensors for ${sentences.length} sentences to ${v.out}`);
+    return 0;
+  },
+};

@@ -1,0 +1,464 @@
+// Kernel profiler: per-dispatch GPU times from timestamp queries, CPU-side phase spans, and a report.
+//
+// How it hooks in: setProfiler(g, this) makes the recorder give every dispatch its own compute pass and ask
+// begin() for that pass's timestampWrites (two queries: start and end of the pass). Queries come from query
+// sets of `querySetSize` entries; when one is full we retire it and open a new one. Retired sets are resolved
+// (resolveQuerySet → copy into a MAP_READ buffer) in the next beforeSubmit(), i.e. in the same command
+// encoder as their last pass, so no event is ever lost; the open set is resolved when stop() flushes. All
+// readback buffers are mapped only at stop(), so profiling adds no GPU→CPU round trip to the step.
+//
+// GPU timestamps are nanoseconds in the GPU's own timebase. For the trace we anchor the first timestamp to
+// performance.now() at the first submit: the GPU cannot start before that, and it usually starts right after.
+//
+// Without 'timestamp-query' (or with forceCpuTiming) we fall back to CPU wall time per submit: each submitted
+// batch is timed from its submit (or the previous batch's completion, whichever is later) to the moment
+// onSubmittedWorkDone resolves, and that time is split evenly over the batch's dispatches. Such per-kernel
+// times are an ESTIMATE by dispatch count, and the report says so (timing = 'cpu-fallback', note).
+import type { Gpu } from "../gpu/device.ts";
+import { type DispatchInfo, type ProfilerHook, setProfiler } from "../gpu/recorder.ts";
+
+export type TimingSource = "gpu-timestamps" | "cpu-fallback";
+
+export interface ProfilerOptions {
+  /** a name for the report and the trace's process */
+  label?: string;
+  /** ignore timestamp queries even when available (tests the fallback path) */
+  forceCpuTiming?: boolean;
+  /** queries per query set (even, ≥ 2; default 4096, the WebGPU maximum); small values exercise set rollover */
+  querySetSize?: number;
+}
+
+/** One dispatch. Times are ns relative to Profiler.start() on the CPU clock (GPU times anchored to it). */
+export interface ProfileEvent {
+  name: string;
+  detail?: string;
+  /** the profiler context (setContext) when the dispatch was recorded, e.g. "layer.3 backward" */
+  context?: string;
+  startNs: number;
+  durNs: number;
+  flops?: number;
+  bytes?: number;
+  /** true when durNs is a CPU-side estimate (cpu-fallback timing) */
+  estimated?: boolean;
+}
+
+/** A CPU-side span (phase) or, with durNs = 0 and instant = true, a mark. */
+export interface CpuSpan {
+  name: string;
+  startNs: number;
+  durNs: number;
+  /** nesting depth of phases (0 = outermost) */
+  depth: number;
+  instant?: boolean;
+  /** the phase was still open at stop() and was closed there */
+  unclosed?: boolean;
+}
+
+export interface KernelStats {
+  name: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  minMs: number;
+  maxMs: number;
+  /** fraction (0..1) of the total GPU time of all kernels */
+  share: number;
+  /** declared flops / time, null when the kernel declared no flops */
+  gflops: number | null;
+  /** declared bytes / time, null when the kernel declared no bytes */
+  gbps: number | null;
+  flops: number;
+  bytes: number;
+}
+
+export interface ProfileReport {
+  label: string;
+  timing: TimingSource;
+  /** set when per-kernel GPU times are unavailable or suspicious; print it next to the numbers */
+  note?: string;
+  adapter: string;
+  runtime: string;
+  /** per kernel name, sorted by total time, largest first */
+  kernels: KernelStats[];
+  totals: { calls: number; gpuMs: number; flops: number; bytes: number; gflops: number | null; gbps: number | null };
+  events: ProfileEvent[];
+  phases: CpuSpan[];
+  /** wall-clock time of the profiled region: start() until the GPU finished the work submitted before stop() */
+  wallMs: number;
+  /** number of command-buffer submits while profiling */
+  submits: number;
+  /** performance.now() at start(), for relating the trace to other logs */
+  startedAtMs: number;
+}
+
+const DEFAULT_QUERIES = 4096;
+const QUERY_RESOLVE = 0x200;
+const COPY_SRC = 0x04;
+const COPY_DST = 0x08;
+const MAP_READ = 0x01;
+
+interface QuerySegment {
+  set: GPUQuerySet;
+  capacity: number;
+  used: number; // queries written so far (2 per event)
+  firstEvent: number; // index into events of the segment's first dispatch
+  readback: GPUBuffer | null; // set once resolved
+  resolveBuf: GPUBuffer | null;
+}
+
+interface CpuBatch {
+  submitMs: number;
+  firstEvent: number;
+  count: number;
+  doneMs?: number;
+}
+
+const active = new WeakMap<Gpu, Profiler>();
+
+/** The profiler currently attached to g, if any (profiling is off by default). */
+export function activeProfiler(g: Gpu): Profiler | null {
+  return active.get(g) ?? null;
+}
+
+export class Profiler implements ProfilerHook {
+  readonly label: string;
+  readonly timing: TimingSource;
+  private readonly startMs: number;
+  private readonly querySetSize: number;
+  private events: ProfileEvent[] = [];
+  private spans: CpuSpan[] = [];
+  private open: CpuSpan[] = [];
+  private context: string | undefined;
+  private segments: QuerySegment[] = [];
+  private toResolve: QuerySegment[] = [];
+  private finishing = false;
+  private stopped = false;
+  private firstSubmitMs: number | null = null;
+  private submits = 0;
+  private batches: CpuBatch[] = [];
+  private batchStart = 0; // first event not yet in a batch
+  private donePromises: Promise<void>[] = [];
+
+  private constructor(private readonly g: Gpu, opts: ProfilerOptions) {
+    this.label = opts.label ?? "xlt";
+    this.timing = g.caps.timestamps && !opts.forceCpuTiming ? "gpu-timestamps" : "cpu-fallback";
+    const q = opts.querySetSize ?? DEFAULT_QUERIES;
+    if (!Number.isInteger(q) || q < 2 || q % 2 || q > DEFAULT_QUERIES) {
+      throw new Error(`Profiler: querySetSize must be an even integer in [2, ${DEFAULT_QUERIES}], got ${q}`);
+    }
+    this.querySetSize = q;
+    this.startMs = performance.now();
+  }
+
+  /** Attaches a profiler to g: from now on every dispatch is timed on its own compute pass. */
+  static start(g: Gpu, opts: ProfilerOptions = {}): Profiler {
+    const prev = active.get(g);
+    if (prev) throw new Error(`Profiler.start: profiler '${prev.label}' is already running on this device; stop() it first`);
+    const p = new Profiler(g, opts);
+    if (p.timing === "cpu-fallback" && !opts.forceCpuTiming) {
+      console.warn(
+        "profiler: this adapter has no 'timestamp-query'; per-kernel GPU times are unavailable, " +
+          "times are estimated from CPU wall time per submit split by dispatch count",
+      );
+    }
+    setProfiler(g, p); // flushes work recorded before start, so it is not attributed to us
+    active.set(g, p);
+    return p;
+  }
+
+  /** The context attached to each following dispatch event (e.g. "layer.3 backward"); undefined clears it. */
+  setContext(detail: string | undefined | null): void {
+    this.context = detail ?? undefined;
+  }
+
+  /** An instant marker on the CPU track. */
+  mark(name: string): void {
+    this.spans.push({ name, startNs: this.nowNs(), durNs: 0, depth: this.open.length, instant: true });
+  }
+
+  /** Opens a CPU phase span; call the returned function to close it. Phases nest. */
+  startPhase(name: string): () => void {
+    const span: CpuSpan = { name, startNs: this.nowNs(), durNs: 0, depth: this.open.length };
+    this.open.push(span);
+    this.spans.push(span);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      span.durNs = Math.max(0, this.nowNs() - span.startNs);
+      const i = this.open.lastIndexOf(span);
+      if (i >= 0) this.open.splice(i, 1);
+    };
+  }
+
+  /** Runs fn inside a CPU phase span (sync or async); the span closes when fn returns or its promise settles. */
+  phase<T>(name: string, fn: () => T): T {
+    const end = this.startPhase(name);
+    let r: T;
+    try {
+      r = fn();
+    } catch (e) {
+      end();
+      throw e;
+    }
+    if (r && typeof (r as any).then === "function") {
+      return (r as any).then(
+        (v: unknown) => {
+          end();
+          return v;
+        },
+        (e: unknown) => {
+          end();
+          throw e;
+        },
+      ) as T;
+    }
+    end();
+    return r;
+  }
+
+  /** ProfilerHook: called by the recorder for each dispatch, before its pass begins. */
+  begin(info: DispatchInfo): GPUComputePassTimestampWrites | undefined {
+    if (this.stopped) return undefined;
+    const ev: ProfileEvent = { name: info.name, startNs: 0, durNs: 0 };
+    if (info.detail !== undefined) ev.detail = info.detail;
+    if (this.context !== undefined) ev.context = this.context;
+    if (info.flops !== undefined) ev.flops = info.flops;
+    if (info.bytes !== undefined) ev.bytes = info.bytes;
+    this.events.push(ev);
+    if (this.timing !== "gpu-timestamps") return undefined;
+    let seg = this.segments[this.segments.length - 1];
+    if (!seg || seg.used + 2 > seg.capacity) {
+      if (seg) this.toResolve.push(seg); // full: resolved in this encoder's beforeSubmit
+      seg = {
+        set: this.g.device.createQuerySet({ type: "timestamp", count: this.querySetSize, label: `profiler.q${this.segments.length}` }),
+        capacity: this.querySetSize,
+        used: 0,
+        firstEvent: this.events.length - 1,
+        readback: null,
+        resolveBuf: null,
+      };
+      this.segments.push(seg);
+    }
+    const i = seg.used;
+    seg.used += 2;
+    return { querySet: seg.set, beginningOfPassWriteIndex: i, endOfPassWriteIndex: i + 1 };
+  }
+
+  /** ProfilerHook: called right before the recorder submits an encoder. */
+  beforeSubmit(enc: GPUCommandEncoder): void {
+    const now = performance.now();
+    if (this.firstSubmitMs === null) this.firstSubmitMs = now;
+    this.submits++;
+    if (this.timing === "gpu-timestamps") {
+      if (this.finishing) {
+        const last = this.segments[this.segments.length - 1];
+        if (last && !last.readback && !this.toResolve.includes(last)) this.toResolve.push(last);
+      }
+      for (const seg of this.toResolve) this.resolve(enc, seg);
+      this.toResolve = [];
+    } else {
+      this.cpuBatch(now);
+    }
+  }
+
+  /**
+   * Detaches the profiler (restoring the recorder's one-pass fast path), waits for the GPU, reads back all
+   * timestamps and builds the report. Open phases are closed here and flagged `unclosed`.
+   */
+  async stop(): Promise<ProfileReport> {
+    if (this.stopped) throw new Error("Profiler.stop: already stopped");
+    for (const s of this.open) {
+      s.durNs = Math.max(0, this.nowNs() - s.startNs);
+      s.unclosed = true;
+    }
+    this.open = [];
+    this.finishing = true;
+    setProfiler(this.g, null); // flushes first: our beforeSubmit resolves the open query set
+    this.stopped = true;
+    active.delete(this.g);
+    const g = this.g;
+    if (this.timing === "gpu-timestamps") {
+      // resolve whatever the final flush did not see (nothing was pending to submit)
+      const left = this.segments.filter((s) => !s.readback && s.used > 0);
+      if (left.length) {
+        const enc = g.device.createCommandEncoder();
+        for (const seg of left) this.resolve(enc, seg);
+        g.queue.submit([enc.finish()]);
+      }
+    } else if (this.batchStart < this.events.length) {
+      // dispatches recorded but never submitted cannot happen after the flush above; be safe anyway
+      this.cpuBatch(performance.now());
+    }
+    await g.queue.onSubmittedWorkDone();
+    const endMs = performance.now();
+    await Promise.all(this.donePromises);
+    for (const b of this.batches) b.doneMs ??= endMs;
+    const wallMs = endMs - this.startMs;
+    let note: string | undefined;
+    if (this.timing === "gpu-timestamps") note = await this.readTimestamps();
+    else {
+      this.attributeCpuBatches();
+      note =
+        "GPU timestamp queries unavailable" + (g.caps.timestamps ? " (CPU timing forced)" : " on this adapter") +
+        ": per-kernel GPU times are NOT measured; each submit's wall time is split evenly over its dispatches " +
+        "(an estimate by dispatch count)";
+    }
+    for (const seg of this.segments) {
+      seg.set.destroy();
+      seg.readback?.destroy();
+      seg.resolveBuf?.destroy();
+    }
+    return buildReport({
+      label: this.label,
+      timing: this.timing,
+      note,
+      adapter: g.caps.adapterName,
+      runtime: g.caps.runtime,
+      events: this.events,
+      phases: this.spans,
+      wallMs,
+      submits: this.submits,
+      startedAtMs: this.startMs,
+    });
+  }
+
+  private nowNs(): number {
+    return (performance.now() - this.startMs) * 1e6;
+  }
+
+  private resolve(enc: GPUCommandEncoder, seg: QuerySegment) {
+    if (seg.readback || seg.used === 0) return;
+    const bytes = seg.used * 8;
+    seg.resolveBuf = this.g.device.createBuffer({ size: bytes, usage: QUERY_RESOLVE | COPY_SRC, label: "profiler.resolve" });
+    seg.readback = this.g.device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST, label: "profiler.readback" });
+    enc.resolveQuerySet(seg.set, 0, seg.used, seg.resolveBuf, 0);
+    enc.copyBufferToBuffer(seg.resolveBuf, 0, seg.readback, 0, bytes);
+  }
+
+  /** Maps all readback buffers and fills in the events' times; returns a note when timestamps look wrong. */
+  private async readTimestamps(): Promise<string | undefined> {
+    const raw: bigint[] = [];
+    for (const seg of this.segments) {
+      if (!seg.readback) continue;
+      await seg.readback.mapAsync(MAP_READ);
+      const v = new BigUint64Array(seg.readback.getMappedRange().slice(0));
+      seg.readback.unmap();
+      for (let i = 0; i < seg.used; i++) raw.push(v[i]);
+    }
+    if (raw.length !== this.events.length * 2) {
+      throw new Error(`internal: profiler read ${raw.length} timestamps for ${this.events.length} dispatches`);
+    }
+    if (!raw.length) return undefined;
+    let t0 = raw[0];
+    for (let i = 0; i < raw.length; i += 2) if (raw[i] < t0) t0 = raw[i];
+    const anchorNs = ((this.firstSubmitMs ?? this.startMs) - this.startMs) * 1e6;
+    let bad = 0;
+    for (let i = 0; i < this.events.length; i++) {
+      const b = raw[2 * i], e = raw[2 * i + 1];
+      const ev = this.events[i];
+      ev.startNs = anchorNs + Number(b - t0);
+      // a driver may report end < begin (or zeros) for passes it did not time: keep durations non-negative
+      if (e < b) bad++;
+      ev.durNs = e >= b ? Number(e - b) : 0;
+    }
+    if (bad) return `${bad} of ${this.events.length} dispatches had end < begin timestamps (driver issue); their durations were set to 0`;
+    return undefined;
+  }
+
+  private cpuBatch(submitMs: number) {
+    const count = this.events.length - this.batchStart;
+    if (count === 0) return;
+    const batch: CpuBatch = { submitMs, firstEvent: this.batchStart, count };
+    this.batchStart = this.events.length;
+    this.batches.push(batch);
+    // After the caller's synchronous code (which submits this encoder right after us) ask when the queue is
+    // idle. If more submits happened meanwhile, that time covers them too: all uncovered batches get it.
+    const g = this.g;
+    queueMicrotask(() => {
+      const upTo = this.batches.length;
+      this.donePromises.push(
+        g.queue.onSubmittedWorkDone().then(() => {
+          const t = performance.now();
+          for (let i = 0; i < upTo; i++) this.batches[i].doneMs ??= t;
+        }),
+      );
+    });
+  }
+
+  /** Splits each group of batches' wall time (submit → work done) evenly over their dispatches. */
+  private attributeCpuBatches() {
+    let prevDone = this.startMs;
+    let i = 0;
+    while (i < this.batches.length) {
+      // batches completed by the same onSubmittedWorkDone form one group
+      let j = i;
+      while (j + 1 < this.batches.length && this.batches[j + 1].doneMs === this.batches[i].doneMs) j++;
+      const start = Math.max(this.batches[i].submitMs, prevDone);
+      const end = Math.max(start, this.batches[i].doneMs!);
+      let n = 0;
+      for (let k = i; k <= j; k++) n += this.batches[k].count;
+      const per = ((end - start) * 1e6) / n;
+      let idx = 0;
+      for (let k = i; k <= j; k++) {
+        const b = this.batches[k];
+        for (let e = b.firstEvent; e < b.firstEvent + b.count; e++, idx++) {
+          const ev = this.events[e];
+          ev.startNs = (start - this.startMs) * 1e6 + idx * per;
+          ev.durNs = per;
+          ev.estimated = true;
+        }
+      }
+      prevDone = end;
+      i = j + 1;
+    }
+  }
+}
+
+/** Aggregates events per kernel name. Exported for tools that merge or filter events. */
+export function buildReport(r: Omit<ProfileReport, "kernels" | "totals">): ProfileReport {
+  const byName = new Map<string, KernelStats & { hasFlops: boolean; hasBytes: boolean }>();
+  let gpuNs = 0, flops = 0, bytes = 0;
+  for (const ev of r.events) {
+    let k = byName.get(ev.name);
+    if (!k) {
+      k = {
+        name: ev.name, calls: 0, totalMs: 0, meanMs: 0, minMs: Infinity, maxMs: 0, share: 0, gflops: null, gbps: null,
+        flops: 0, bytes: 0, hasFlops: false, hasBytes: false,
+      };
+      byName.set(ev.name, k);
+    }
+    const ms = ev.durNs / 1e6;
+    k.calls++;
+    k.totalMs += ms;
+    k.minMs = Math.min(k.minMs, ms);
+    k.maxMs = Math.max(k.maxMs, ms);
+    if (ev.flops !== undefined) (k.flops += ev.flops), (k.hasFlops = true);
+    if (ev.bytes !== undefined) (k.bytes += ev.bytes), (k.hasBytes = true);
+    gpuNs += ev.durNs;
+    flops += ev.flops ?? 0;
+    bytes += ev.bytes ?? 0;
+  }
+  const gpuMs = gpuNs / 1e6;
+  const rate = (amount: number, ms: number, has: boolean) => (has && ms > 0 ? amount / (ms * 1e6) : null);
+  const kernels: KernelStats[] = [...byName.values()].map(({ hasFlops, hasBytes, ...k }) => ({
+    ...k,
+    meanMs: k.totalMs / k.calls,
+    share: gpuMs > 0 ? k.totalMs / gpuMs : 0,
+    gflops: rate(k.flops, k.totalMs, hasFlops),
+    gbps: rate(k.bytes, k.totalMs, hasBytes),
+  }));
+  kernels.sort((a, b) => b.totalMs - a.totalMs || a.name.localeCompare(b.name));
+  return {
+    ...r,
+    kernels,
+    totals: {
+      calls: r.events.length,
+      gpuMs,
+      flops,
+      bytes,
+      gflops: rate(flops, gpuMs, flops > 0),
+      gbps: rate(bytes, gpuMs, bytes > 0),
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// The realignment training run behind `xlt realign`: load, freeze, train with Adam, checkpoint, save.
+import * as nodeFs from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { getGpu, type Gpu } from "../gpu/device.ts";
+import { sync } from "../gpu/recorder.ts";
+import { Tensor } from "../gpu/tensor.ts";
+import { loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
+import { loadTokenizer } from "../io/tokenize.ts";
+import { loadAll, readHeader } from "../io/safetensors.ts";
+import { writeF32 } from "../io/safetensors_write.ts";
+import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
+import { XltError } from "../errors.ts";
+import { Encoder, groupOf } from "../../models/encoder.ts";
+import { PairBatcher } from "../data/pairs.ts";
+import type { PairExample } from "./realign.ts";
+import { type HeadWeights, initHead, realignStep } from "./realign.ts";
+import { Adam, type AdamState } from "./adam.ts";
+import { allGroups, frozenGroups } from "./freeze.ts";
+import { Progress } from "./progress.ts";
+
+export interface RealignOptions {
+  model: string;
+  examples: PairExample[];
+  out: string;
+  freeze: string;
+  layer?: number; // hidden_states index; default N-1 (the published setup)
+  projection: number | null; // head output width, null = no head
+  tau: number;
+  steps: number;
+  batchSize: number;
+  maxLength: number;
+  lr?: number;
+  seed: number;
+  dropout?: number;
+  log?: string;
+  checkpointEvery: number;
+  resume: boolean;
+  dumpGrads?: string;
+  maxGradNorm?: number;
+  quiet?: boolean;
+  /** extra fields recorded in run.json */
+  meta?: Record<string, unknown>;
+  onStep?: (step: number, loss: number) => void;
+}
+
+export interface RealignResult {
+  steps: number;
+  losses: number[];
+  finalLoss: number;
+  seconds: number;
+  pairsPerSecond: number;
+  trainable: string[];
+  frozen: string[];
+}
+
+/** Learning rates of the papers: 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R. */
+export function defaultLr(cfg: ModelConfig): number {
+  return cfg.arch === "xlmr" ? 7.5e-6 : 2e-5;
+}
+
+const CKPT = "checkpoint";
+
+export async function realign(o: RealignOptions): Promise<RealignResult> {
+  const g = await getGpu();
+  const ckpt = loadCheckpoint(o.model);
+  const cfg = ckpt.config;
+  const tok = loadTokenizer(o.model);
+  const N = cfg.layers;
+  const layer = o.layer ?? N - 1;
+  if (!Number.isInteger(layer) || layer < 1 || layer > N) {
+    throw new XltError(`--layer ${o.layer}: the model's hidden states are 0 (embeddings) to ${N}; the loss needs 1-${N}`);
+  }
+  const frozen = frozenGroups(o.freeze, N);
+  // Blocks at or above the loss layer get no gradient from the loss: leave them out (bit-identical).
+  const trainable = allGroups(N).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+  const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
+  encoder.setTrainable(trainable);
+  const H = cfg.hidden;
+  let head: HeadWeights | null = null;
+  let headGrads: HeadWeights | null = null;
+  if (o.projection !== null) {
+    head = initHead(g, H, o.projection, o.seed);
+    headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
+  }
+  const groups = allGroups(N).map((name) => ({
+    name,
+    enabled: trainable.includes(name),
+    params: [...encoder.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: encoder.p(n), grad })),
+  }));
+  if (head && headGrads) {
+    groups.push({ name: "realignment_head", enabled: true, params: [
+      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
+      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
+    ] });
+  }
+  const lr = o.lr ?? defaultLr(cfg);
+  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr, maxGradNorm: o.maxGradNorm });
+  const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength: o.maxLength, seed: o.seed });
+
+  let start = 0;
+  const losses: number[] = [];
+  const ckptDir = join(o.out, CKPT);
+  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
+    start = await loadTrainingState(ckptDir, encoder, head, adam);
+    const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
+    losses.push(...prev);
+    for (let s = 0; s < start; s++) batcher.next(); // same data order as an uninterrupted run
+    if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
+  }
+
+  const tau = o.tau;
+  const progress = new Progress(o.steps, o.quiet);
+  const t0 = performance.now();
+  let pairsSeen = 0;
+  for (let step = start + 1; step <= o.steps; step++) {
+    const batch = batcher.next();
+    adam.zeroGrad();
+    const { loss } = realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
+    if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
+    const lossValue = (await loss.read())[0];
+    loss.release();
+    if (!Number.isFinite(lossValue)) {
+      throw new XltError(
+        `the loss became ${lossValue} at step ${step}; stopped without saving this state` +
+          (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
+      );
+    }
+    adam.step();
+    losses.push(lossValue);
+    pairsSeen += batch.pairs;
+    const elapsed = (performance.now() - t0) / 1000;
+    progress.update(step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
+    o.onStep?.(step, lossValue);
+    if (o.log) appendLog(o.log, { step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: batch.pairs, links: batch.links.length });
+    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) {
+      await saveTrainingState(ckptDir, encoder, head, adam, step, losses);
+    }
+  }
+  await sync(g);
+  progress.done();
+  const seconds = (performance.now() - t0) / 1000;
+  const finalLoss = losses.length ? losses[losses.length - 1] : NaN;
+  const result: RealignResult = {
+    steps: o.steps,
+    losses,
+    finalLoss,
+    seconds,
+    pairsPerSecond: pairsSeen / Math.max(seconds, 1e-9),
+    trainable,
+    frozen: [...frozen],
+  };
+  await saveOutputs(o, g, encoder, head, result, layer, lr);
+  if (headGrads) for (const t of Object.values(headGrads)) t.release();
+  adam.release();
+  return result;
+}
+
+/** Writes every trainable parameter's gradient under its checkpoint tensor name (frozen ones are absent). */
+async function dumpGradients(path: string, enc: Encoder, headGrads: HeadWeights | null, sourceNames: Map<string, string>): Promise<void> {
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [canonical, grad] of enc.grads) out.set(sourceNames.get(canonical) ?? canonical, { shape: grad.shape, data: await grad.read() });
+  if (headGrads) {
+    out.set("realignment_head.0.weight", { shape: headGrads.w0.shape, data: await headGrads.w0.read() });
+    out.set("realignment_head.2.weight", { shape: headGrads.w2.shape, data: await headGrads.w2.read() });
+  }
+  writeF32(path, out, { what: "gradients after the first batch, before any update" });
+}
+
+function appendLog(path: string, rec: Record<string, unknown>): void {
+  // one line per step, appended: earlier lines survive if the run dies
+  nodeFs.appendFileSync(path, JSON.stringify(rec) + "\n");
+}
+
+async function saveTrainingState(dir: string, enc: Encoder, head: HeadWeights | null, adam: Adam, step: number, losses: number[]): Promise<void> {
+  const t = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [n, p] of enc.params) if (enc.grads.has(n)) t.set(`param.${n}`, { shape: p.shape, data: await p.read() });
+  if (head) {
+    t.set("param.realignment_head.0.weight", { shape: head.w0.shape, data: await head.w0.read() });
+    t.set("param.realignment_head.2.weight", { shape: head.w2.shape, data: await head.w2.read() });
+  }
+  const st = await adam.state();
+  const steps: Record<string, number> = {};
+  for (const [n, s] of Object.entries(st.params)) {
+    t.set(`adam.m.${n}`, { shape: [s.m.length], data: s.m });
+    t.set(`adam.v.${n}`, { shape: [s.v.length], data: s.v });
+    steps[n] = s.step;
+  }
+  await writeDirAtomic(dir, (tmp) => {
+    writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
+    writeFileAtomic(join(tmp, "losses.json"), JSON.stringify(losses));
+  });
+}
+
+async function loadTrainingState(dir: string, enc: Encoder, head: HeadWeights | null, adam: Adam): Promise<number> {
+  const path = join(dir, "state.safetensors");
+  const all = loadAll(path);
+  const meta = readHeader(path).metadata;
+  const paramSteps: Record<string, number> = JSON.parse(meta.param_steps ?? "{}");
+  const st: AdamState = { step: Number(meta.adam_step), params: {} };
+  for (const [k, v] of all) {
+    if (k.startsWith("param.")) {
+      const n = k.slice(6);
+      const target = n === "realignment_head.0.weight" ? head?.w0 : n === "realignment_head.2.weight" ? head?.w2 : enc.params.get(n);
+      if (!target) throw new XltError(`${path}: checkpoint tensor ${n} does not fit this model (different --model or --projection?)`);
+      target.write(v.data as Float32Array);
+    } else if (k.startsWith("adam.m.")) {
+      const n = k.slice(7);
+      st.params[n] = { m: v.data as Float32Array, v: all.get(`adam.v.${n}`)!.data as Float32Array, step: paramSteps[n] ?? st.step };
+    }
+  }
+  await adam.loadState(st);
+  return Number(meta.step);
+}
+
+async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWeights | null, r: RealignResult, layer: number, lr: number): Promise<void> {
+  // Only the trainable tensors changed; saveCheckpoint copies everything else byte for byte.
+  const changed = new Map<string, Float32Array>();
+  for (const n of enc.grads.keys()) changed.set(n, await enc.p(n).read());
+  const headData = head ? new Map([
+    ["realignment_head.0.weight", { shape: head.w0.shape, data: await head.w0.read() }],
+    ["realignment_head.2.weight", { shape: head.w2.shape, data: await head.w2.read() }],
+  ]) : null;
+  const oldCkpt = join(o.out, CKPT);
+  await writeDirAtomic(o.out, (tmp) => {
+    const stage = join(tmp, ".encoder");
+    saveCheckpoint(stage, o.model, changed);
+    for (const f of nodeFs.readdirSync(stage)) renameSync(join(stage, f), join(tmp, f));
+    nodeFs.rmdirSync(stage);
+    if (headData) writeF32(join(tmp, "realignment_head.safetensors"), headData);
+    if (existsSync(oldCkpt)) renameSync(oldCkpt, join(tmp, CKPT)); // keep the last resumable state
+    const run = {
+      command: "realign",
+      model: o.model,
+      freeze: o.freeze,
+      frozen: r.frozen,
+      trainable: r.trainable,
+      layer,
+      projection: o.projection,
+      tau: o.tau,
+      steps: r.steps,
+      batch_size: o.batchSize,
+      max_length: o.maxLength,
+      lr,
+      seed: o.seed,
+      dropout: o.dropout ?? enc.cfg.dropout,
+      final_loss: r.finalLoss,
+      first_loss: r.losses[0],
+      seconds: +r.seconds.toFixed(3),
+      pairs_per_second: +r.pairsPerSecond.toFixed(2),
+      device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
+      ...o.meta,
+    };
+    writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
+  });
+  mkdirSync(o.out, { recursive: true });
+}
