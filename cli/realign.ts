@@ -41,6 +41,7 @@ export const realignCommand: Command = {
     "checkpoint-every": { type: "string", default: "0", meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
     resume: { type: "boolean", help: "continue from OUT/checkpoint" },
     "dump-grads": { type: "string", meta: "FILE", help: "write the first batch's gradients (before any update) to a safetensors file" },
+    "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
     quiet: { type: "boolean", help: "no progress bar" },
   },
   async run(v) {
@@ -85,6 +86,7 @@ export const realignCommand: Command = {
       checkpointEvery: num("checkpoint-every", v["checkpoint-every"], { int: true, min: 0 }),
       resume: !!v.resume,
       dumpGrads: v["dump-grads"],
+      initHead: v["init-head"],
       quiet: !!v.quiet,
       meta: { builtin },
     });

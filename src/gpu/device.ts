@@ -48,6 +48,11 @@ let pending: Promise<Gpu> | null = null;
 // its event pump still runs, and the process crashes at random (seen as futex/mutex aborts in ProcessEvents).
 let instance: GPU | null = null;
 
+/** The GPU object getGpu() created (null before), for peers such as tfjs that need `navigator.gpu` on Node. */
+export function gpuInstance(): GPU | null {
+  return instance;
+}
+
 /** The process-wide GPU. The first call creates it; later calls return the same one. */
 export function getGpu(): Promise<Gpu> {
   if (!pending) pending = createGpu();

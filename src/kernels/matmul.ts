@@ -24,20 +24,32 @@ export interface MatmulTile {
   direct?: boolean;
 }
 
-// 64×64 tiles, 4×4 per thread (256 threads), 16-deep slabs: 8 KiB of workgroup memory. See
-// bench/results/ for the sizes tried on lavapipe.
-let tile: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
+/**
+ * GPUs: 64×64 tiles, 4×4 per thread (256 threads), 16-deep slabs staged in 8 KiB of workgroup memory.
+ * CPU adapters (lavapipe/llvmpipe, SwiftShader) run each invocation as one SIMD lane, so per-lane
+ * (divergent) loads are the cost that matters: there a workgroup of 8 threads owns an 8×32 tile, every
+ * thread all 8 rows × 4 columns, so the 8 row operands are uniform scalar loads and only the 4 column
+ * operands are per-lane; no workgroup memory, no barriers. Figures in bench/results/.
+ */
+export const GPU_TILE: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
+export const CPU_TILE: MatmulTile = { BM: 8, BN: 32, BK: 1, RM: 8, RN: 4, direct: true };
+let override: MatmulTile | null = null;
 
-/** Changes the tile shape of later dispatches (for benchmarks and tuning). */
-export function setMatmulTile(t: MatmulTile): void {
-  const wg = (t.BM / t.RM) * (t.BN / t.RN);
-  if (t.BM % t.RM || t.BN % t.RN || wg > 256 || (t.BM + t.BN) * t.BK * 4 > 16384) {
-    throw new GpuError(`setMatmulTile: bad tile ${JSON.stringify(t)} (needs BM%RM = BN%RN = 0, ≤256 threads, ≤16 KiB)`);
+/** Forces a tile shape for later dispatches (benchmarks, tuning, tests); null restores the automatic choice. */
+export function setMatmulTile(t: MatmulTile | null): void {
+  if (t) {
+    const wg = (t.BM / t.RM) * (t.BN / t.RN);
+    if (!Number.isInteger(wg) || t.BM % t.RM || t.BN % t.RN || wg > 256 || (t.direct ? 0 : (t.BM + t.BN) * t.BK * 4) > 16384) {
+      throw new GpuError(`setMatmulTile: bad tile ${JSON.stringify(t)} (needs BM%RM = BN%RN = 0, ≤256 threads, ≤16 KiB)`);
+    }
   }
-  tile = { ...t };
+  override = t ? { ...t } : null;
 }
-export function matmulTile(): MatmulTile {
-  return { ...tile };
+
+/** The tile used on this adapter: the override if set, else by adapter kind. */
+export function matmulTile(g: Gpu): MatmulTile {
+  if (override) return { ...override };
+  return /llvmpipe|lavapipe|swiftshader/i.test(g.caps.adapterName) ? { ...CPU_TILE } : { ...GPU_TILE };
 }
 
 /** The unrolled register-block loop of the direct (unstaged) path; see shaders/matmul.wgsl. */
@@ -58,7 +70,7 @@ function directBody(t: MatmulTile): string {
       for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}_${u}, b${j}_${u}, s${i}_${j});`).join(" "));
     }
   };
-  const KU = t.BK;
+  const KU = t.BK; // the direct path has no slabs: BK is its k unroll (1 was fastest on lavapipe)
   L.push(`  var k = 0u;`);
   L.push(`  for (; k + ${KU - 1}u < P.K; k += ${KU}u) {`);
   step(KU);
@@ -98,7 +110,7 @@ function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
  */
 function chunkRows(g: Gpu, total: number, widest: number): number {
   const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
-  const byGrid = g.caps.maxWorkgroupsPerDim * tile.BM;
+  const byGrid = g.caps.maxWorkgroupsPerDim * matmulTile(g).BM;
   const n = Math.min(byBinding, byGrid);
   if (total <= n) return Math.max(total, 1);
   const c = Math.floor(n / 64) * 64;
@@ -107,7 +119,7 @@ function chunkRows(g: Gpu, total: number, widest: number): number {
 }
 
 function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
-  const t = tile;
+  const t = matmulTile(g);
   dispatch(g, kernel(g, "matmul", name, defines(t)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
     [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
       flops: 2 * M * N * K,

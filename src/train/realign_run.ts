@@ -37,6 +37,8 @@ export interface RealignOptions {
   checkpointEvery: number;
   resume: boolean;
   dumpGrads?: string;
+  /** start the projection head from these weights (realignment_head.{0,2}.weight) instead of a random init */
+  initHead?: string;
   maxGradNorm?: number;
   quiet?: boolean;
   /** extra fields recorded in run.json */
@@ -81,6 +83,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   let headGrads: HeadWeights | null = null;
   if (o.projection !== null) {
     head = initHead(g, H, o.projection, o.seed);
+    if (o.initHead) loadHead(o.initHead, head);
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
   }
   const groups = allGroups(N).map((name) => ({
@@ -211,6 +214,16 @@ async function loadTrainingState(dir: string, enc: Encoder, head: HeadWeights | 
   }
   await adam.loadState(st);
   return Number(meta.step);
+}
+
+function loadHead(path: string, head: HeadWeights): void {
+  const all = loadAll(path);
+  for (const [name, t] of [["realignment_head.0.weight", head.w0], ["realignment_head.2.weight", head.w2]] as const) {
+    const w = all.get(name);
+    if (!w) throw new XltError(`${path}: no tensor ${name}`);
+    if (w.shape.join() !== t.shape.join()) throw new XltError(`${path}: ${name} has shape [${w.shape}] but the head needs [${t.shape}] (check --projection)`);
+    t.write(w.data as Float32Array);
+  }
 }
 
 async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWeights | null, r: RealignResult, layer: number, lr: number): Promise<void> {

@@ -1,0 +1,155 @@
+// Matmul family: linear (X·Wᵀ + b), matmulNN (A·B), matmulTN (Aᵀ·B, write and accumulate), biasGrad,
+// linearBackward; against a float64 reference and against PyTorch goldens (scripts/golden/matmul.py).
+// Tolerance: |got − want| ≤ 1e-4·|want| + 1e-5·max|want| (f32 accumulation over K terms; the measured
+// max|err|/max|ref| is ~1e-7..1e-6 for these shapes).
+import { getGpu, Tensor } from "../../src/index.ts";
+import { biasGrad, CPU_TILE, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile } from "../../src/kernels/matmul.ts";
+import { assertClose, type Cases, randn } from "../lib/check.ts";
+import { get } from "../lib/fixtures.ts";
+import { colSumRef, linearRef, matmulNNRef, matmulTNRef } from "../ref/matmul.ts";
+
+function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(want[i]));
+  assertClose(name, got, want, { rtol: 1e-4, atol: 1e-5 * (m || 1) });
+}
+
+// [M, N, K]: M rows, N outputs, K reduction (for NN: a [M,N]·b [N,K]; for TN: a [M,N], b [M,K])
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [3, 17, 33], [17, 3, 130], [33, 130, 17], [64, 64, 64], [130, 33, 70], [65, 129, 31], [2, 5, 300],
+];
+
+export const cases: Cases = {};
+
+for (const [M, N, K] of SHAPES) {
+  const scale = M === 130 ? 100 : 1; // one shape with large values
+  cases[`linear ± bias ${M}x${N}x${K}`] = async () => {
+    const g = await getGpu();
+    const xs = randn(M * K, 1 + M, scale), ws = randn(N * K, 2 + N, scale), bs = randn(N, 3, scale);
+    const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]);
+    const y = linear(x, w, b);
+    const y0 = linear(x, w);
+    check("linear+bias", await y.read(), linearRef(xs, ws, bs, M, N, K));
+    check("linear", await y0.read(), linearRef(xs, ws, null, M, N, K));
+    for (const t of [x, w, b, y, y0]) t.release();
+  };
+  cases[`matmulNN ${M}x${N}·${N}x${K}`] = async () => {
+    const g = await getGpu();
+    const as = randn(M * N, 4 + M, scale), bs = randn(N * K, 5 + K, scale);
+    const a = Tensor.from(g, as, [M, N]), b = Tensor.from(g, bs, [N, K]);
+    const c = matmulNN(a, b);
+    check("matmulNN", await c.read(), matmulNNRef(as, bs, M, N, K));
+    for (const t of [a, b, c]) t.release();
+  };
+  cases[`matmulTN + biasGrad, write and accumulate ${M}x${N}, ${M}x${K}`] = async () => {
+    const g = await getGpu();
+    const as = randn(M * N, 6 + M, scale), bs = randn(M * K, 7 + K, scale), os = randn(N * K, 8), ds = randn(N, 9);
+    const a = Tensor.from(g, as, [M, N]), b = Tensor.from(g, bs, [M, K]);
+    const out = Tensor.from(g, os, [N, K]), db = Tensor.from(g, ds, [N]);
+    const ref = matmulTNRef(as, bs, M, N, K), cs = colSumRef(as, M, N);
+    matmulTN(a, b, out, false);
+    biasGrad(a, db, false);
+    check("matmulTN write", await out.read(), ref);
+    check("biasGrad write", await db.read(), cs);
+    matmulTN(a, b, out, true);
+    biasGrad(a, db, true);
+    check("matmulTN accumulate", await out.read(), Array.from(ref, (v) => 2 * v));
+    check("biasGrad accumulate", await db.read(), Array.from(cs, (v) => 2 * v));
+    for (const t of [a, b, out, db]) t.release();
+  };
+}
+
+cases["BERT-ish linear + backward 64x768x768"] = async () => {
+  const g = await getGpu();
+  const M = 64, N = 768, K = 768;
+  const xs = randn(M * K, 11), ws = randn(N * K, 12, 0.05), bs = randn(N, 13), dys = randn(M * N, 14);
+  const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
+  const dw = Tensor.empty(g, [N, K]), db = Tensor.empty(g, [N]);
+  const y = linear(x, w, b);
+  const dx = linearBackward(x, w, dy, { dw, db, accumulate: false })!;
+  check("linear", await y.read(), linearRef(xs, ws, bs, M, N, K));
+  check("dx", await dx.read(), matmulNNRef(dys, ws, M, N, K));
+  check("dw", await dw.read(), matmulTNRef(dys, xs, M, N, K));
+  check("db", await db.read(), colSumRef(dys, M, N));
+  for (const t of [x, w, b, dy, dw, db, y, dx]) t.release();
+};
+
+// Leading dims, PyTorch autograd goldens, dx=false, and frozen layers (no dw/db).
+for (const name of ["a", "b", "c", "d"]) {
+  cases[`torch golden linear forward+backward '${name}'`] = async () => {
+    const g = await getGpu();
+    const f = (k: string) => get("matmul", `${name}.${k}`);
+    const t = (k: string) => Tensor.from(g, f(k).data, f(k).shape);
+    const x = t("x"), w = t("w"), b = t("b"), dy = t("dy");
+    const [N, K] = w.shape;
+    const y = linear(x, w, b);
+    if (y.shape.join() !== f("y").shape.join()) throw new Error(`linear: shape [${y.shape}] vs torch [${f("y").shape}]`);
+    check("linear vs torch", await y.read(), f("y").data);
+    const dw = Tensor.from(g, new Float32Array(N * K).fill(7), [N, K]), db = Tensor.empty(g, [N]);
+    const dx = linearBackward(x, w, dy, { dw, db, accumulate: false })!;
+    check("dx vs torch", await dx.read(), f("dx").data);
+    check("dw vs torch", await dw.read(), f("dw").data);
+    check("db vs torch", await db.read(), f("db").data);
+    // second micro-batch accumulates; dx=false returns null; a frozen layer computes only dx
+    if (linearBackward(x, w, dy, { dx: false, dw, db, accumulate: true }) !== null) throw new Error("dx:false must return null");
+    check("dw accumulated", await dw.read(), Array.from(f("dw").data, (v) => 2 * v));
+    check("db accumulated", await db.read(), Array.from(f("db").data, (v) => 2 * v));
+    const dx2 = linearBackward(x, w, dy, { accumulate: false })!;
+    check("dx frozen layer", await dx2.read(), f("dx").data);
+    for (const u of [x, w, b, dy, y, dw, db, dx, dx2]) u.release();
+  };
+}
+
+// Row chunking for tensors over the binding limit, exercised by pretending the limit is tiny.
+cases["row chunks over the binding limit"] = async () => {
+  const g = await getGpu();
+  const M = 200, N = 33, K = 17;
+  const xs = randn(M * K, 21), ws = randn(N * K, 22), bs = randn(N, 23), dys = randn(M * N, 24);
+  const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
+  const dw = Tensor.empty(g, [N, K]), db = Tensor.empty(g, [N]);
+  const saved = g.caps.maxBinding;
+  g.caps.maxBinding = 64 * N * 4 + 4; // 64 rows of the widest tensor: 4 chunks (64+64+64+8 rows)
+  let y: Tensor, dx: Tensor;
+  try {
+    y = linear(x, w, b);
+    dx = linearBackward(x, w, dy, { dw, db, accumulate: false })!;
+  } finally {
+    g.caps.maxBinding = saved;
+  }
+  check("linear chunked", await y.read(), linearRef(xs, ws, bs, M, N, K));
+  check("dx chunked", await dx.read(), matmulNNRef(dys, ws, M, N, K));
+  check("dw chunked", await dw.read(), matmulTNRef(dys, xs, M, N, K));
+  check("db chunked", await db.read(), colSumRef(dys, M, N));
+  for (const t of [x, w, b, dy, dw, db, y, dx]) t.release();
+};
+
+// The other tile paths through the same code: the staged GPU tile, a non-square staged tile (8-deep
+// slabs, 2×4 per thread), and the direct CPU tile, whichever one this adapter picks by default.
+const TILES: [string, MatmulTile][] = [
+  ["staged GPU tile 64x64/16, 4x4", GPU_TILE],
+  ["staged 32x64/8, 2x4", { BM: 32, BN: 64, BK: 8, RM: 2, RN: 4 }],
+  ["direct CPU tile 8x32, 8x4", CPU_TILE],
+  ["direct 16x16 k-unroll 4, 4x2 per thread", { BM: 16, BN: 16, BK: 4, RM: 4, RN: 2, direct: true }],
+];
+for (const [name, tile] of TILES) {
+  cases[`tile ${name}`] = async () => {
+    const g = await getGpu();
+    setMatmulTile(tile);
+    try {
+      const M = 70, N = 45, K = 33;
+      const xs = randn(M * K, 31), ws = randn(N * K, 32), bs = randn(N, 33);
+      const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]);
+      const y = linear(x, w, b);
+      const dx = matmulNN(y, w);
+      const dw = Tensor.empty(g, [N, K]);
+      matmulTN(y, x, dw, false);
+      const yr = linearRef(xs, ws, bs, M, N, K);
+      check("linear", await y.read(), yr);
+      check("nn", await dx.read(), matmulNNRef(yr, ws, M, N, K));
+      check("tn", await dw.read(), matmulTNRef(yr, xs, M, N, K));
+      for (const t of [x, w, b, y, dx, dw]) t.release();
+    } finally {
+      setMatmulTile(null);
+    }
+  };
+}
