@@ -29,7 +29,8 @@ export interface RealignOptions {
   tau: number;
   steps: number;
   batchSize: number;
-  maxLength: number;
+  /** default: 96 (the papers), or the model's position limit if smaller */
+  maxLength?: number;
   lr?: number;
   seed: number;
   dropout?: number;
@@ -99,7 +100,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   }
   const lr = o.lr ?? defaultLr(cfg);
   const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr, maxGradNorm: o.maxGradNorm });
-  const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength: o.maxLength, seed: o.seed });
+  const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
+  const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
   let start = 0;
   const losses: number[] = [];
@@ -153,7 +155,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     trainable,
     frozen: [...frozen],
   };
-  await saveOutputs(o, g, encoder, head, result, layer, lr);
+  await saveOutputs({ ...o, maxLength }, g, encoder, head, result, layer, lr);
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();
   return result;

@@ -1,0 +1,227 @@
+// End-to-end tests of the `xlt` command on Node (compiled dist/) and on Deno (the .ts sources):
+// --dump-grads against the PyTorch reference for every architecture and freeze mode, AlignFreeze's
+// bit-identical frozen blocks, Node == Deno, loss going down on real PUD + MUSE data, and bad input.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadAll, readHeader } from "../src/io/safetensors.ts";
+import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
+import { writeF32 } from "../src/io/safetensors_write.ts";
+import { maxRelErr } from "./lib/check.ts";
+import { FIXTURES } from "./lib/fixtures.ts";
+
+const ROOT = join(import.meta.dirname, "..");
+const DENO = join(ROOT, "node_modules/deno/deno");
+const SHARED = join(ROOT, "..", "shared", "data");
+
+function xlt(runtime: "node" | "deno", args: string[]) {
+  const [cmd, pre] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
+  const r = spawnSync(cmd, [...pre, ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+  const stderr = (r.stderr ?? "").split("\n").filter((l) => l && !l.startsWith("Warning: maxDynamic")).join("\n");
+  return { code: r.status, stdout: r.stdout ?? "", stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), "xlt-test-"));
+
+/** The fixture's realignment batch (4 pairs, hand-made links) as CLI inputs. */
+function fixtureInputs(arch: string) {
+  const ref = join(FIXTURES, arch, "reference.safetensors");
+  const meta = readHeader(ref).metadata;
+  const all = loadAll(ref);
+  const left: string[][] = JSON.parse(meta.realign_left_words);
+  const right: string[][] = JSON.parse(meta.realign_right_words);
+  const L = all.get("realign.links")!;
+  const links: string[][] = left.map(() => []);
+  for (let k = 0; k < L.shape[0]; k++) links[L.data[3 * k]].push(`${L.data[3 * k + 1]}-${L.data[3 * k + 2]}`);
+  const dir = tmp();
+  // words are joined with spaces: the fixture's words contain no spaces, and splitWords keeps them whole
+  writeFileSync(join(dir, "pairs.txt"), left.map((l, b) => `${l.join(" ")} ||| ${right[b].join(" ")}`).join("\n") + "\n");
+  writeFileSync(join(dir, "links.txt"), links.map((l) => l.join(" ")).join("\n") + "\n");
+  const head = new Map([0, 2].map((i) => [`realignment_head.${i}.weight`, all.get(`realignment_head.${i}.weight`) as { shape: number[]; data: Float32Array }]));
+  writeF32(join(dir, "head.safetensors"), head);
+  const config = JSON.parse(readFileSync(join(FIXTURES, arch, "config.json"), "utf8"));
+  return { dir, ref, all, meta, layers: Number(config.num_hidden_layers ?? config.n_layers) };
+}
+
+function realignArgs(arch: string, dir: string, freeze: string, extra: string[] = []) {
+  return [
+    "realign", "--model", join(FIXTURES, arch), "--pairs", join(dir, "pairs.txt"), "--alignments", join(dir, "links.txt"),
+    "--batch-size", "4", "--dropout", "0", "--projection", "16", "--init-head", join(dir, "head.safetensors"),
+    "--freeze", freeze, "--quiet", ...extra,
+  ];
+}
+
+describe("xlt realign end to end", () => {
+  for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
+    for (const freeze of ["none", "lower", "upper"]) {
+      it(`${arch} --freeze ${freeze}: --dump-grads matches PyTorch, frozen blocks stay bit-identical`, () => {
+        const fx = fixtureInputs(arch);
+        const out = join(fx.dir, "out");
+        const grads = join(fx.dir, "grads.safetensors");
+        const r = xlt("node", realignArgs(arch, fx.dir, freeze, ["--steps", "5", "--lr", "1e-3", "--out", out, "--dump-grads", grads]));
+        expect(r.stderr, r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        const got = loadAll(grads);
+        const N = fx.layers;
+        const half = Math.floor(N / 2);
+        const frozenBlock = (i: number) => (freeze === "lower" && i < half) || (freeze === "upper" && i >= half);
+        // the loss reads hidden_states[N-1], so block N-1 gets no gradient at all (as in the papers' code)
+        let scale = 0;
+        for (const [n, t] of fx.all) if (n.startsWith("grad.")) for (const v of t.data) scale = Math.max(scale, Math.abs(v));
+        for (const [n, t] of fx.all) {
+          if (!n.startsWith("grad.")) continue;
+          const name = n.slice(5);
+          const block = /layer\.(\d+)\./.exec(name);
+          const trainable = name.startsWith("realignment_head") || !block || (!frozenBlock(Number(block[1])) && Number(block[1]) < N - 1);
+          expect(got.has(name), `${name} present`).toBe(trainable);
+          if (!trainable) continue;
+          let maxWant = 0;
+          for (const v of t.data) maxWant = Math.max(maxWant, Math.abs(v));
+          const e = (maxRelErr(got.get(name)!.data, t.data) * (maxWant || 1)) / Math.max(maxWant, 1e-4 * scale);
+          expect(e, `${name} rel err`).toBeLessThanOrEqual(1e-3);
+        }
+        // after 5 steps: frozen blocks and the last block are byte-identical, everything else changed
+        const before = loadAll(join(FIXTURES, arch, "model.safetensors"));
+        const after = loadAll(join(out, "model.safetensors"));
+        for (const [name, t] of before) {
+          const block = /layer\.(\d+)\./.exec(name);
+          const a = after.get(name)!;
+          const same = Buffer.from(a.data.buffer).equals(Buffer.from(t.data.buffer));
+          const isEncoder = /embeddings|layer\./.test(name) && !/position_ids|cls\.|lm_head|vocab_|pooler/.test(name);
+          if (!isEncoder) expect(same, `${name} (not part of the encoder) copied`).toBe(true);
+          else if (block && (frozenBlock(Number(block[1])) || Number(block[1]) === N - 1)) expect(same, `${name} frozen`).toBe(true);
+          else if (!/token_type|position_embeddings/.test(name)) expect(same, `${name} trained`).toBe(false);
+        }
+        const run = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+        expect(run.steps).toBe(5);
+        expect(existsSync(join(out, "realignment_head.safetensors"))).toBe(true);
+      });
+    }
+  }
+
+  it("Node and Deno give the same gradients, losses and checkpoint", () => {
+    const fx = fixtureInputs("tiny-xlmr");
+    const res: Record<string, { grads: Map<string, any>; log: number[]; model: Map<string, any> }> = {};
+    for (const rt of ["node", "deno"] as const) {
+      const out = join(fx.dir, `out-${rt}`);
+      const log = join(fx.dir, `log-${rt}.jsonl`);
+      const grads = join(fx.dir, `grads-${rt}.safetensors`);
+      const r = xlt(rt, realignArgs("tiny-xlmr", fx.dir, "lower", ["--steps", "4", "--lr", "1e-3", "--out", out, "--log", log, "--dump-grads", grads]));
+      expect(r.code, r.stderr).toBe(0);
+      res[rt] = {
+        grads: loadAll(grads),
+        log: readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).loss),
+        model: loadAll(join(out, "model.safetensors")),
+      };
+    }
+    expect(res.deno.log.length).toBe(4);
+    res.node.log.forEach((l, i) => expect(Math.abs(l - res.deno.log[i])).toBeLessThan(1e-4 * Math.abs(l)));
+    for (const [n, t] of res.node.grads) expect(maxRelErr(res.deno.grads.get(n).data, t.data), n).toBeLessThan(1e-4);
+    for (const [n, t] of res.node.model) expect(maxRelErr(res.deno.model.get(n).data, t.data), n).toBeLessThan(1e-4);
+    expect([...res.node.grads.keys()].sort()).toEqual([...res.deno.grads.keys()].sort());
+  });
+
+  it("the loss goes down on 200 real PUD en-de pairs with MUSE dictionary links (mBERT vocabulary)", () => {
+    const dir = tmp();
+    const model = join(dir, "model");
+    // a small random BERT over the real 119,547-token mBERT vocabulary (the large-embedding path)
+    const vocab = readFileSync(join(SHARED, "tokenizers/bert-base-multilingual-cased/vocab.txt"), "utf8").split("\n").filter((l) => l !== "");
+    buildRandomBert(model, vocab, { hidden: 32, layers: 2, heads: 2, ffn: 64 });
+    const log = join(dir, "log.jsonl");
+    const r = xlt("node", [
+      "realign", "--model", model,
+      "--conllu", `de=${join(SHARED, "ud/UD_English-PUD/en_pud-ud-test.conllu")},${join(SHARED, "ud/UD_German-PUD/de_pud-ud-test.conllu")}`,
+      "--dictionary", `de=${join(SHARED, "muse_dictionaries/en-de.txt")}`, "--limit", "200",
+      "--freeze", "lower", "--steps", "24", "--lr", "1e-3", "--batch-size", "16", "--out", join(dir, "out"), "--log", log, "--quiet",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const losses = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).loss);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-6))).toBeLessThan(mean(losses.slice(0, 6)) - 0.1);
+  });
+});
+
+describe("xlt realign rejects bad input with one line and writes nothing", () => {
+  const fx = () => fixtureInputs("tiny-bert");
+  const bad = (name: string, setup: (dir: string) => string[], expectText: RegExp) =>
+    it(name, () => {
+      const f = fx();
+      const out = join(f.dir, "out");
+      const r = xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(expectText);
+      expect(existsSync(out)).toBe(false);
+    });
+  const base = (dir: string) => ["realign", "--model", join(FIXTURES, "tiny-bert"), "--alignments", join(dir, "links.txt")];
+  bad("a line without |||", (d) => (writeFileSync(join(d, "p.txt"), "one two three\n"), [...base(d), "--pairs", join(d, "p.txt")]), /\|\|\|/);
+  bad("a link beyond the sentence", (d) => (writeFileSync(join(d, "l.txt"), "0-0 0-99\n0-0\n0-0\n0-0\n"), ["realign", "--model", join(FIXTURES, "tiny-bert"), "--pairs", join(d, "pairs.txt"), "--alignments", join(d, "l.txt")]), /99/);
+  bad("an empty pairs file", (d) => (writeFileSync(join(d, "e.txt"), ""), [...base(d), "--pairs", join(d, "e.txt")]), /empty|no/i);
+  bad("a dictionary with no match", (d) => (writeFileSync(join(d, "dict.txt"), "zzz yyy\n"), ["realign", "--model", join(FIXTURES, "tiny-bert"), "--pairs", join(d, "pairs.txt"), "--dictionary", join(d, "dict.txt")]), /match/);
+  bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
+  bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
+
+  it("a loss that becomes NaN stops the run and keeps the last good checkpoint", () => {
+    const f = fx();
+    const out = join(f.dir, "out");
+    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", "--checkpoint-every", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/loss became/);
+    expect(r.stderr.split("\n").length).toBe(1);
+    // no final outputs, but the resumable state of the last good step
+    expect(existsSync(join(out, "run.json"))).toBe(false);
+    expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
+  });
+
+  it("--resume continues from the checkpoint to the same result as an uninterrupted run", () => {
+    const f = fx();
+    const args = (out: string, steps: string) => [...realignArgs("tiny-bert", f.dir, "lower"), "--out", out, "--steps", steps, "--lr", "1e-3", "--checkpoint-every", "2"];
+    const full = join(f.dir, "full");
+    expect(xlt("node", args(full, "4")).code).toBe(0);
+    const part = join(f.dir, "part");
+    expect(xlt("node", args(part, "3")).code).toBe(0); // leaves a checkpoint at step 2
+    expect(xlt("node", [...args(part, "4"), "--resume"]).code).toBe(0);
+    const a = loadAll(join(full, "model.safetensors"));
+    const b = loadAll(join(part, "model.safetensors"));
+    for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
+  });
+});
+
+function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; layers: number; heads: number; ffn: number }) {
+  let seed = 7;
+  const r = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296 - 0.5) * 0.1;
+  const t = new Map<string, { shape: number[]; data: Float32Array }>();
+  const rand = (shape: number[]) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, r) });
+  const ones = (n: number) => ({ shape: [n], data: new Float32Array(n).fill(1) });
+  const zeros = (n: number) => ({ shape: [n], data: new Float32Array(n) });
+  const H = s.hidden;
+  t.set("bert.embeddings.word_embeddings.weight", rand([vocab.length, H]));
+  t.set("bert.embeddings.position_embeddings.weight", rand([128, H]));
+  t.set("bert.embeddings.token_type_embeddings.weight", rand([2, H]));
+  t.set("bert.embeddings.LayerNorm.weight", ones(H));
+  t.set("bert.embeddings.LayerNorm.bias", zeros(H));
+  for (let i = 0; i < s.layers; i++) {
+    const p = `bert.encoder.layer.${i}.`;
+    for (const n of ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"]) {
+      t.set(`${p}${n}.weight`, rand([H, H]));
+      t.set(`${p}${n}.bias`, zeros(H));
+    }
+    t.set(`${p}intermediate.dense.weight`, rand([s.ffn, H]));
+    t.set(`${p}intermediate.dense.bias`, zeros(s.ffn));
+    t.set(`${p}output.dense.weight`, rand([H, s.ffn]));
+    t.set(`${p}output.dense.bias`, zeros(H));
+    for (const n of ["attention.output.LayerNorm", "output.LayerNorm"]) {
+      t.set(`${p}${n}.weight`, ones(H));
+      t.set(`${p}${n}.bias`, zeros(H));
+    }
+  }
+  writeF32(join(dir, "model.safetensors"), t);
+  writeFileSync(join(dir, "config.json"), JSON.stringify({
+    model_type: "bert", hidden_size: H, num_hidden_layers: s.layers, num_attention_heads: s.heads, intermediate_size: s.ffn,
+    hidden_act: "gelu", max_position_embeddings: 128, type_vocab_size: 2, layer_norm_eps: 1e-12, pad_token_id: 0,
+    vocab_size: vocab.length, hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1,
+  }));
+  writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(vocab)));
+}
