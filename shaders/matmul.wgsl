@@ -7,11 +7,15 @@
 //   nn           : backward dX = dY·W         A = dY [M,K],  B = W [K,N]
 //   tn           : backward dW = dYᵀ·X (+=)   A(m,k) = dY[k,m] (dY is [K,M]), B = X [K,N]
 //
-// Tiling: a workgroup owns a BM×BN output tile and walks K in BK-deep slabs staged in workgroup
-// memory; each thread keeps an RM×RN register block. Thread (tx,ty) owns rows ty + i·WY and columns
-// tx + j·WX (interleaved, not contiguous): neighbouring threads then read neighbouring workgroup
-// words and write neighbouring output words, which is what both GPUs and lavapipe's SIMD lanes want.
-// Every global read and write is bounds-checked, so any M, N, K works (partial tiles read zeros).
+// Two paths, picked per adapter by src/kernels/matmul.ts (DIRECT define):
+// - staged (GPUs): a workgroup owns a BM×BN output tile and walks K in BK-deep slabs staged in
+//   workgroup memory; each thread keeps an RM×RN register block. Thread (tx,ty) owns rows ty + i·WY and
+//   columns tx + j·WX (interleaved, not contiguous): neighbouring threads read neighbouring workgroup
+//   words and write neighbouring output words (no bank conflicts, coalesced stores).
+// - direct (CPU adapters such as lavapipe): no staging, no barriers; operands are read straight from
+//   the buffers by a generated, fully unrolled register-block loop (DIRECT_BODY). With WY = 1 the row
+//   operands are workgroup-uniform, which a CPU driver loads once and broadcasts to all SIMD lanes.
+// Every global read and write is bounds-checked (or clamped), so any M, N, K works.
 //#common
 struct Params { M: u32, N: u32, K: u32, acc: u32, }
 @group(0) @binding(0) var<uniform> P: Params;

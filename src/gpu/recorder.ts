@@ -150,7 +150,9 @@ export async function pendingErrors(g: Gpu): Promise<void> {
   for (const { module, src, name } of s.modules) {
     const info = await module.getCompilationInfo();
     const m = info.messages.find((x) => x.type === "error");
-    if (m) throw new GpuError(`WGSL compile error in ${sourceLine(src, m.lineNum)} (kernel '${name}'): ${m.message}`);
+    // Naga's messages span several lines (with a source excerpt): keep one line
+    const text = m?.message.replace(/\s+/g, " ").trim().slice(0, 400);
+    if (m) throw new GpuError(`WGSL compile error in ${sourceLine(src, m.lineNum)} (kernel '${name}'): ${text}`);
   }
   throw new GpuError(`GPU validation error: ${first.split("\n")[0]}`);
 }

@@ -42,11 +42,21 @@ export function shadersDir(): string {
 }
 
 const fileCache = new Map<string, Map<string, { text: string; line: number }>>();
+const registered = new Map<string, string>();
+
+/**
+ * Adds a kernel family from source text instead of shaders/FAMILY.wgsl (custom kernels in user code,
+ * and tests of the compile-error path). Must be called before the family's first use.
+ */
+export function registerShaderSource(family: string, text: string): void {
+  registered.set(family, text);
+  fileCache.delete(family);
+}
 
 function familySections(family: string) {
   let sections = fileCache.get(family);
   if (sections) return sections;
-  const text = readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
+  const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
   sections = new Map();
   let name = "#common";
   let start = 1;

@@ -113,7 +113,7 @@ export class Tensor {
     }
     flush(this.gpu);
     // writeBuffer needs a multiple of 4 bytes; all our dtypes are 4 bytes wide
-    this.gpu.queue.writeBuffer(this.buffer, byteOffset, view.buffer, view.byteOffset, view.byteLength);
+    this.gpu.queue.writeBuffer(this.buffer, byteOffset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
   }
 
   zero(): void {

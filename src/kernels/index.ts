@@ -7,3 +7,4 @@ export * from "./embedding.ts";
 export * from "./optim.ts";
 export * from "./attention.ts";
 export * from "./contrastive.ts";
+export * from "./matmul.ts";

@@ -1,7 +1,7 @@
 // Matmul family: linear (X·Wᵀ + b), matmulNN (A·B), matmulTN (Aᵀ·B, write and accumulate), biasGrad,
 // linearBackward; against a float64 reference and against PyTorch goldens (scripts/golden/matmul.py).
 // Tolerance: |got − want| ≤ 1e-4·|want| + 1e-5·max|want| (f32 accumulation over K terms; the measured
-// max|err|/max|ref| is ~1e-7..1e-6 for these shapes).
+// max|err|/max|ref| is 7e-8..2e-6: 1.9e-6 with K = 3072, 1.2e-6 for dX at 64×768×768, 3.6e-7 vs torch at scale 100).
 import { getGpu, Tensor } from "../../src/index.ts";
 import { biasGrad, CPU_TILE, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile } from "../../src/kernels/matmul.ts";
 import { assertClose, type Cases, randn } from "../lib/check.ts";

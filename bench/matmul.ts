@@ -1,0 +1,89 @@
+// Matmul throughput of our three layouts (forward X·Wᵀ, dX = dY·W, dW = dYᵀ·X) next to tfjs-webgpu's
+// tf.matMul with the same transposes, on the same adapter, in the same process.
+import { getGpu, type Gpu } from "../src/gpu/device.ts";
+import { sync } from "../src/gpu/recorder.ts";
+import { Tensor } from "../src/gpu/tensor.ts";
+import { linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
+import { type Peer } from "./tfjs.ts";
+
+export type Layout = "NT" | "NN" | "TN";
+export const LAYOUTS: { layout: Layout; what: string }[] = [
+  { layout: "NT", what: "Y = X·Wᵀ" },
+  { layout: "NN", what: "dX = dY·W" },
+  { layout: "TN", what: "dW = dYᵀ·X" },
+];
+
+/** M tokens, N outputs, K inputs (a Linear layer K → N on M rows) and the iteration count */
+export interface Shape {
+  M: number;
+  N: number;
+  K: number;
+  iters: number;
+}
+
+function filled(g: Gpu, shape: number[], seed: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const d = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    d[i] = (s / 2 ** 32 - 0.5) * 0.1;
+  }
+  return Tensor.from(g, d, shape);
+}
+
+/**
+ * Seconds per call: one warm-up call (compiles), then `iters` calls, each waited for, keeping the
+ * fastest. Best-of-N, not the mean, because the 2-core CI machine runs other jobs beside the benchmark;
+ * the peer is timed the same way.
+ */
+export async function bestOf(iters: number, call: () => Promise<void>): Promise<number> {
+  await call();
+  let best = Infinity;
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    await call();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+export async function timeOurs(layout: Layout, s: Shape): Promise<number> {
+  const g = await getGpu();
+  const x = filled(g, [s.M, s.K], 1), w = filled(g, [s.N, s.K], 2), dy = filled(g, [s.M, s.N], 3);
+  const y = Tensor.empty(g, [s.M, s.N]), dx = Tensor.empty(g, [s.M, s.K]), dw = Tensor.empty(g, [s.N, s.K]);
+  const dt = await bestOf(s.iters, async () => {
+    if (layout === "NT") linear(x, w, undefined, y);
+    else if (layout === "NN") matmulNN(dy, w, dx);
+    else matmulTN(dy, x, dw, false);
+    await sync(g);
+  });
+  for (const t of [x, w, dy, y, dx, dw]) t.release();
+  return dt;
+}
+
+export interface Row {
+  shape: Shape;
+  layout: Layout;
+  ours: number; // GFLOP/s
+  peer: number | null;
+}
+
+export async function benchMatmul(shapes: Shape[], peer: Peer | null, log: (s: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  log(`${"M×N×K".padEnd(16)} ${"layout".padEnd(16)} ${pad("xlt GFLOP/s", 12)} ${pad("tfjs GFLOP/s", 13)} ${pad("ratio", 7)}`);
+  for (const s of shapes) {
+    const flop = 2 * s.M * s.N * s.K;
+    for (const { layout, what } of LAYOUTS) {
+      const ours = flop / (await timeOurs(layout, s)) / 1e9;
+      const p = peer ? flop / (await peer.time(layout, s)) / 1e9 : null;
+      rows.push({ shape: s, layout, ours, peer: p });
+      log(
+        `${`${s.M}×${s.N}×${s.K}`.padEnd(16)} ${`${layout} ${what}`.padEnd(16)} ${pad(ours.toFixed(2), 12)} ` +
+          `${pad(p === null ? "n/a" : p.toFixed(2), 13)} ${pad(p === null ? "n/a" : (ours / p).toFixed(2) + "×", 7)}`,
+      );
+    }
+  }
+  return rows;
+}

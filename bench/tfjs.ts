@@ -1,0 +1,49 @@
+// The peer: @tensorflow/tfjs-backend-webgpu's tf.matMul with the same transposes as our layouts.
+// On Node there is no navigator.gpu, and the npm `webgpu` module must not create a second Dawn instance,
+// so tfjs is handed the GPU object our device layer already created.
+import { getGpu, gpuInstance } from "../src/gpu/device.ts";
+import { bestOf, type Layout, type Shape } from "./matmul.ts";
+
+export interface Peer {
+  name: string;
+  /** seconds per tf.matMul call */
+  time(layout: Layout, s: Shape): Promise<number>;
+}
+
+export async function loadTfjs(): Promise<Peer> {
+  await getGpu(); // creates the process-wide GPU first (Node: Dawn's instance)
+  const nav = (globalThis as any).navigator;
+  if (!nav?.gpu) {
+    const gpu = gpuInstance();
+    if (!gpu) throw new Error("no WebGPU instance to give tfjs");
+    if (nav) Object.defineProperty(nav, "gpu", { value: gpu, configurable: true });
+    else (globalThis as any).navigator = { gpu };
+  }
+  // variables keep tsc from resolving the (devDependency-only) packages at build time
+  const core = "@tensorflow/tfjs-core", backend = "@tensorflow/tfjs-backend-webgpu";
+  const tf: any = await import(core);
+  await import(backend);
+  if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs could not start its webgpu backend");
+  await tf.ready();
+  return {
+    name: `@tensorflow/tfjs-backend-webgpu ${tf.version_core}`,
+    async time(layout: Layout, s: Shape): Promise<number> {
+      const { M, N, K } = s;
+      const x = tf.randomUniform([M, K], -0.05, 0.05), w = tf.randomUniform([N, K], -0.05, 0.05);
+      const dy = tf.randomUniform([M, N], -0.05, 0.05);
+      const run = () =>
+        layout === "NT" ? tf.matMul(x, w, false, true) : layout === "NN" ? tf.matMul(dy, w, false, false) : tf.matMul(dy, x, true, false);
+      const dt = await bestOf(s.iters, async () => {
+        const r = run();
+        // wait for the GPU: read back one element (tfjs keeps its compute pass open between programs, so
+        // its queue cannot be flushed from outside; the 4-byte readback costs well under a millisecond)
+        const one = tf.slice(r, [0, 0], [1, 1]);
+        await one.data();
+        one.dispose();
+        r.dispose();
+      });
+      for (const t of [x, w, dy]) t.dispose();
+      return dt;
+    },
+  };
+}
