@@ -10,11 +10,11 @@ import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
 import { maxRelErr } from "./lib/check.ts";
-import { FIXTURES } from "./lib/fixtures.ts";
+import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const DENO = join(ROOT, "node_modules/deno/deno");
-const SHARED = join(ROOT, "..", "shared", "data");
+const SHARED = SHARED_DATA;
 
 function xlt(runtime: "node" | "deno", args: string[]) {
   const [cmd, pre] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];

@@ -1,5 +1,5 @@
 // Checkpoint I/O, tokenisation and word splitting (no GPU). Fixtures: test/fixtures/tiny-{bert,distilbert,xlmr}/
-// written by scripts/golden/models.py; the real mBERT / XLM-R vocabularies from /work/shared/data are
+// written by scripts/golden/models.py; the real mBERT / XLM-R vocabularies from ../shared/data are
 // turned into tokenizer.json at run time (skipped when that folder is absent).
 // Tolerance: exact. Token ids and first-subword positions must equal Python's and @huggingface/tokenizers';
 // load -> save -> load must be bit-identical, including F16/BF16 checkpoints.
@@ -20,13 +20,13 @@ import { decode, loadAll, readHeader, readTensorBytes } from "../../src/io/safet
 import { buildTokenizer, encodeWords, loadTokenizer, unigramTokenizerJson, wordPieceTokenizerJson, type WordTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readLinks, readMuseDictionary, readParallel, splitWords } from "../../src/io/words.ts";
 import type { Cases } from "../lib/check.ts";
-import { FIXTURES } from "../lib/fixtures.ts";
+import { FIXTURES, SHARED_DATA } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
 const ARCHS = ["bert", "distilbert", "xlmr"] as const;
 const dirOf = (a: string) => join(FIXTURES, `tiny-${a}`);
-const SHARED = "/work/shared/data/tokenizers";
+const SHARED = join(SHARED_DATA, "tokenizers");
 
 function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);
@@ -507,7 +507,7 @@ cases["words: parallel, links and dictionary files with file:line errors"] = asy
     const dico = readMuseDictionary(f("dico.txt", "the die\nthe der\ncat Katze\ncat\tKatze\n"));
     eq("dico", [...dico.entries()], [["the", ["die", "der"]], ["cat", ["Katze"]]]);
     throwsLike("dico bad", () => readMuseDictionary(f("dico2.txt", "the die\nhouse\n")), /dico2\.txt:2: expected 'word translation'/);
-    const real = "/work/shared/data/muse_dictionaries/en-de.txt";
+    const real = join(SHARED_DATA, "muse_dictionaries/en-de.txt");
     if (existsSync(real)) {
       const m = readMuseDictionary(real);
       if (!m.get("the")?.includes("die")) throw new Error("real MUSE en-de: 'the' -> 'die' missing");

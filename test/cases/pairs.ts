@@ -1,6 +1,6 @@
 // Realignment data pipeline (no GPU): the dictionary rule, post-filter, stream order, input errors, the
 // PairBatcher's link -> row mapping (tiny fixtures and 200 real PUD en-de pairs with the MUSE en-de
-// dictionary; skipped when /work/shared/data is absent) and `xlt align` end to end.
+// dictionary; skipped when ../shared/data is absent) and `xlt align` end to end.
 // Tolerance: exact (integer indices and strings).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,16 +23,16 @@ import { loadTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readParallel } from "../../src/io/words.ts";
 import type { PairExample } from "../../src/train/realign.ts";
 import type { Cases } from "../lib/check.ts";
-import { FIXTURES } from "../lib/fixtures.ts";
+import { FIXTURES, SHARED_DATA } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
 const TINY = join(FIXTURES, "tiny-bert");
 const PARALLEL = join(FIXTURES, "parallel-tiny.txt");
-const UD = "/work/shared/data/ud";
+const UD = join(SHARED_DATA, "ud");
 const PUD_EN = join(UD, "UD_English-PUD/en_pud-ud-test.conllu");
 const PUD_DE = join(UD, "UD_German-PUD/de_pud-ud-test.conllu");
-const MUSE_DE = "/work/shared/data/muse_dictionaries/en-de.txt";
+const MUSE_DE = join(SHARED_DATA, "muse_dictionaries/en-de.txt");
 const haveReal = () => existsSync(PUD_EN) && existsSync(PUD_DE) && existsSync(MUSE_DE);
 
 function eq(name: string, got: unknown, want: unknown): void {

@@ -1,4 +1,5 @@
 // Golden fixtures written by scripts/golden/*.py (PyTorch) into test/fixtures/.
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAll } from "../../src/io/safetensors.ts";
@@ -19,3 +20,7 @@ export function get(family: string, name: string): { shape: number[]; data: Floa
   if (!t) throw new Error(`fixture ${family}.safetensors has no tensor '${name}' (re-run scripts/golden/${family}.py)`);
   return t;
 }
+
+/** The shared third-party data folder (../shared/data beside the checkout, as in CI). */
+export const SHARED_DATA = [join(FIXTURES, "..", "..", "..", "shared", "data"), "/work/shared/data"].find((p) => existsSync(p)) ??
+  join(FIXTURES, "..", "..", "..", "shared", "data");
