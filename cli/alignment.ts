@@ -1,0 +1,82 @@
+// `xlt alignment`: the per-layer word-retrieval alignment metric (Gaschi et al. 2023) of a model.
+import { getGpu } from "../src/gpu/device.ts";
+import { loadCheckpoint } from "../src/io/checkpoint.ts";
+import { loadTokenizer } from "../src/io/tokenize.ts";
+import { writeFileAtomic } from "../src/io/atomic.ts";
+import { LANG_SPEC_HELP, loadLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
+import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts";
+import { XltError } from "../src/errors.ts";
+import { Encoder } from "../models/encoder.ts";
+import { type Command, num } from "./options.ts";
+
+const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
+
+/** The per-language table: one row per hidden state. */
+export function formatAlignmentTable(lang: string, pairs: number, layers: LayerAlignment[]): string {
+  const lines = [
+    `en-${lang}: ${pairs} word pairs — cosine retrieval accuracy (%)`,
+    "layer  weak fwd  weak bwd  strong fwd  strong bwd",
+  ];
+  for (const l of layers) {
+    lines.push(`${String(l.layer).padStart(5)}  ${pct(l.weakFwd).padStart(8)}  ${pct(l.weakBwd).padStart(8)}  ${pct(l.strongFwd).padStart(10)}  ${pct(l.strongBwd).padStart(10)}`);
+  }
+  return lines.join("\n");
+}
+
+export const alignmentCommand: Command = {
+  summary: "measure cross-lingual alignment at every layer (word-pair retrieval accuracy, weak and strong)",
+  description: [
+    "For the first N aligned word pairs of each language (sentence pairs shuffled with seed 42), the",
+    "first-subword vector of each word at every hidden state (0 = embeddings) is compared by cosine",
+    "similarity. weak: a word must find its translation among the N other-language words; strong: among",
+    "the N other-language words plus the N same-language words (itself excluded). fwd = en→X, bwd = X→en.",
+    LANG_SPEC_HELP,
+  ].join("\n"),
+  options: {
+    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
+    pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "parallel sentences, 'source words ||| target words' per line" },
+    alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links per line of the sentence source, Pharaoh 'i-j' (0-based)" },
+    dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "bilingual dictionary (MUSE format) to extract links" },
+    parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two raw sentence-aligned text files, comma-separated" },
+    conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two CoNLL-U files (e.g. PUD en and xx), paired by sent_id" },
+    limit: { type: "string", meta: "N", help: "read at most N sentence pairs per language" },
+    "pairs-per-lang": { type: "string", default: "1000", meta: "N", help: "aligned word pairs evaluated per language" },
+    "max-length": { type: "string", meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
+    "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
+    seed: { type: "string", default: "42", help: "seed of the sentence-pair shuffle" },
+    json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
+  },
+  async run(v) {
+    if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
+    const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
+    if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
+    const nbPairs = num("pairs-per-lang", v["pairs-per-lang"], { int: true, min: 1 });
+    const batchSize = num("batch-size", v["batch-size"] ?? "16", { int: true, min: 1 });
+    const seed = num("seed", v.seed ?? "42", { int: true });
+    const maxLength = v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 3 }) : undefined;
+    const specs = parseLangSpec(v);
+    if (v.limit !== undefined) {
+      const limit = num("limit", v.limit, { int: true, min: 1 });
+      for (const s of specs) s.limit = limit;
+    }
+    // read every input before any GPU work so a bad file fails fast
+    const loaded = specs.map((s) => loadLanguagePairs(s));
+    const ck = loadCheckpoint(v.model);
+    const tok = loadTokenizer(v.model);
+    const g = await getGpu();
+    const encoder = new Encoder(g, ck.config, ck.tensors, { dropout: 0 });
+    const languages: Record<string, { pairs: number; layers: LayerAlignment[] }> = {};
+    try {
+      for (let k = 0; k < specs.length; k++) {
+        const r = await alignmentByLayer(encoder, tok, loaded[k].examples, { nbPairs, maxLength, batchSize, seed });
+        languages[specs[k].lang] = { pairs: r.pairs, layers: r.layers };
+        if (r.pairs < nbPairs) console.error(`warning: en-${specs[k].lang}: only ${r.pairs} of ${nbPairs} word pairs available`);
+        console.log(formatAlignmentTable(specs[k].lang, r.pairs, r.layers));
+      }
+    } finally {
+      for (const t of encoder.params.values()) t.release();
+    }
+    if (v.json) writeFileAtomic(v.json, JSON.stringify({ model: v.model, languages }, null, 2) + "\n");
+    return 0;
+  },
+};
