@@ -5,11 +5,15 @@ import { alignCommand } from "./align.ts";
 import { embedCommand } from "./embed.ts";
 import { infoCommand } from "./info.ts";
 import { alignmentCommand } from "./alignment.ts";
+import { runCommand } from "./run.ts";
+import { profileCommand } from "./profile.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
   align: alignCommand,
   embed: embedCommand,
   alignment: alignmentCommand,
+  run: runCommand,
+  profile: profileCommand,
   info: infoCommand,
 };

@@ -7,6 +7,9 @@ import { writeF32 } from "../src/io/safetensors_write.ts";
 import { XltError } from "../src/errors.ts";
 import { Encoder, positionIds } from "../models/encoder.ts";
 import { estimateMemory, formatMemory } from "../src/memory.ts";
+import { Profiler } from "../src/profile/profiler.ts";
+import { formatKernelTable } from "../src/profile/table.ts";
+import { writeChromeTrace } from "../src/profile/trace.ts";
 import { type Command, num } from "./options.ts";
 
 export const embedCommand: Command = {
@@ -21,6 +24,7 @@ export const embedCommand: Command = {
     "max-length": { type: "string", default: "128", meta: "N", help: "tokens per sentence; longer ones are truncated with a warning" },
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
     "dry-run": { type: "boolean", help: "print the model and its memory needs, load nothing onto the GPU" },
+    profile: { type: "string", meta: "FILE", help: "profile the forward passes: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
     if (!v.model) throw new XltError("--model DIR is required");
@@ -50,7 +54,9 @@ export const embedCommand: Command = {
     const upTo = layers ?? cfg.layers;
     const out = new Map<string, { shape: number[]; data: Float32Array }>();
     const H = cfg.hidden;
+    const prof = v.profile ? Profiler.start(g, { label: "embed" }) : null;
     for (let s = 0; s < enc.length; s += batchSize) {
+      const endPhase = prof ? prof.startPhase(`batch ${s / batchSize + 1}`) : null;
       const part = enc.slice(s, s + batchSize);
       const B = part.length;
       const T = Math.max(...part.map((e) => e.ids.length));
@@ -72,6 +78,12 @@ export const embedCommand: Command = {
         });
       }
       model.release(st);
+      endPhase?.();
+    }
+    if (prof) {
+      const report = await prof.stop();
+      console.error(formatKernelTable(report));
+      writeChromeTrace(v.profile, report);
     }
     writeF32(v.out, out, { model: v.model, layers: layers === null ? "all" : String(layers) });
     console.log(`wrote ${out.size} tensors for ${sentences.length} sentences to ${v.out}`);

@@ -43,6 +43,7 @@ export const realignCommand: Command = {
     "dump-grads": { type: "string", meta: "FILE", help: "write the first batch's gradients (before any update) to a safetensors file" },
     "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
     quiet: { type: "boolean", help: "no progress bar" },
+    profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
@@ -89,6 +90,7 @@ export const realignCommand: Command = {
       dumpGrads: v["dump-grads"],
       initHead: v["init-head"],
       quiet: !!v.quiet,
+      profile: v.profile,
       meta: { builtin },
     });
     const first = result.losses[0];

@@ -19,6 +19,7 @@ import { layernormBackward, layernormForward } from "../src/kernels/layernorm.ts
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
 import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
+import { setProfileContext } from "../src/profile/context.ts";
 
 export interface Batch {
   B: number;
@@ -151,6 +152,7 @@ export class Encoder {
     const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
     const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
     const maskT = Tensor.from(g, batch.mask, [B, T], "f32", "mask");
+    setProfileContext(g, "embeddings forward");
     const sum = embeddingForward(this.p("embeddings.word"), idsT);
     embeddingForward(this.p("embeddings.position"), posT, sum, true);
     if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
@@ -173,6 +175,7 @@ export class Encoder {
     const { hidden: H, heads } = this.cfg;
     const D = H / heads;
     const P = (n: string) => this.p(`layer.${i}.${n}`);
+    setProfileContext(this.gpu, `layer.${i} forward`);
     const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
     const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
     const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
@@ -208,6 +211,7 @@ export class Encoder {
     const top = Math.max(...dHidden.keys());
     let d: Tensor | null = null;
     for (let l = top; l >= 0; l--) {
+      setProfileContext(this.gpu, l > 0 ? `layer.${l - 1} backward` : "embeddings backward");
       const extra = dHidden.get(l);
       if (extra) {
         if (d) accumulate(d, extra);
@@ -285,6 +289,7 @@ export class Encoder {
 
   private embeddingsBackward(st: ForwardState, d: Tensor): void {
     const e = st.emb;
+    setProfileContext(this.gpu, "embeddings backward");
     let dd = d;
     if (st.training && this.dropout > 0) dd = dropoutBackward(d, this.dropout, st.dropoutSeed, 0);
     const G = (n: string) => this.grads.get(n);

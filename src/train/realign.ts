@@ -10,6 +10,7 @@ import { activationBackward, activationForward } from "../kernels/elementwise.ts
 import { linear, linearBackward } from "../kernels/matmul.ts";
 import { embeddingBackward, embeddingForward } from "../kernels/embedding.ts";
 import { contrastiveBackward, contrastiveForward } from "../kernels/contrastive.ts";
+import { setProfileContext } from "../profile/context.ts";
 
 /** A sentence pair with word alignment links (source word index, target word index). */
 export interface PairExample {
@@ -94,6 +95,7 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   const hL = stL.hidden[s.layer];
   const hR = stR.hidden[s.layer];
   // gather first-subword vectors: rows 0..ML-1 from the left side, ML..M-1 from the right
+  setProfileContext(g, "head");
   const rowsL = Tensor.from(g, left.wordRows, [ML], "i32", "wordRows.left");
   const rowsR = Tensor.from(g, right.wordRows, [MR], "i32", "wordRows.right");
   const words = Tensor.empty(g, [M, H], "f32", "words");
@@ -122,9 +124,11 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   });
   const qT = Tensor.from(g, query, [query.length], "i32", "query");
   const tT = Tensor.from(g, target, [target.length], "i32", "target");
+  setProfileContext(g, "loss");
   const fwd = contrastiveForward(c, qT, tT, s.tau);
   const dc = contrastiveBackward(c, qT, tT, s.tau, fwd.saved);
   // head backward
+  setProfileContext(g, "head");
   let dWords = dc;
   if (s.head && s.headGrads) {
     const da0 = linearBackward(a0!, s.head.w2, dc, { dw: s.headGrads.w2, accumulate: true })!;
@@ -153,6 +157,7 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   fwd.saved.release();
   enc.release(stL);
   enc.release(stR);
+  setProfileContext(g, undefined);
   return { loss: fwd.loss, pairs: links.length };
 }
 

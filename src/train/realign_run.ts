@@ -18,6 +18,10 @@ import { type HeadWeights, initHead, realignStep } from "./realign.ts";
 import { Adam, type AdamState } from "./adam.ts";
 import { allGroups, frozenGroups } from "./freeze.ts";
 import { Progress } from "./progress.ts";
+import { type ProfileReport, Profiler } from "../profile/profiler.ts";
+import { setProfileContext } from "../profile/context.ts";
+import { formatKernelTable } from "../profile/table.ts";
+import { writeChromeTrace } from "../profile/trace.ts";
 
 export interface RealignOptions {
   model: string;
@@ -45,6 +49,8 @@ export interface RealignOptions {
   /** extra fields recorded in run.json */
   meta?: Record<string, unknown>;
   onStep?: (step: number, loss: number) => void;
+  /** profile the training steps: print the per-kernel table to stderr and write a Chrome trace to this file */
+  profile?: string;
 }
 
 export interface RealignResult {
@@ -55,6 +61,8 @@ export interface RealignResult {
   pairsPerSecond: number;
   trainable: string[];
   frozen: string[];
+  /** with `profile`: the profiler's report of the training steps */
+  profile?: ProfileReport;
 }
 
 /** Learning rates of the papers: 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R. */
@@ -118,31 +126,48 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const progress = new Progress(o.steps, o.quiet);
   const t0 = performance.now();
   let pairsSeen = 0;
-  for (let step = start + 1; step <= o.steps; step++) {
-    const batch = batcher.next();
-    adam.zeroGrad();
-    const { loss } = realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
-    if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
-    const lossValue = (await loss.read())[0];
-    loss.release();
-    if (!Number.isFinite(lossValue)) {
-      throw new XltError(
-        `the loss became ${lossValue} at step ${step}; stopped without saving this state` +
-          (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
-      );
+  const prof = o.profile ? Profiler.start(g, { label: "realign" }) : null;
+  try {
+    for (let step = start + 1; step <= o.steps; step++) {
+      const endPhase = prof ? prof.startPhase(`step ${step}`) : null;
+      const batch = batcher.next();
+      adam.zeroGrad();
+      const { loss } = realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
+      if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
+      const lossValue = (await loss.read())[0];
+      loss.release();
+      if (!Number.isFinite(lossValue)) {
+        throw new XltError(
+          `the loss became ${lossValue} at step ${step}; stopped without saving this state` +
+            (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
+        );
+      }
+      setProfileContext(g, "optimizer");
+      adam.step();
+      setProfileContext(g, undefined);
+      losses.push(lossValue);
+      pairsSeen += batch.pairs;
+      const elapsed = (performance.now() - t0) / 1000;
+      progress.update(step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
+      o.onStep?.(step, lossValue);
+      if (o.log) appendLog(o.log, { step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: batch.pairs, links: batch.links.length });
+      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) {
+        await saveTrainingState(ckptDir, encoder, head, adam, step, losses);
+      }
+      endPhase?.();
     }
-    adam.step();
-    losses.push(lossValue);
-    pairsSeen += batch.pairs;
-    const elapsed = (performance.now() - t0) / 1000;
-    progress.update(step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
-    o.onStep?.(step, lossValue);
-    if (o.log) appendLog(o.log, { step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: batch.pairs, links: batch.links.length });
-    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) {
-      await saveTrainingState(ckptDir, encoder, head, adam, step, losses);
-    }
+  } catch (e) {
+    if (prof) await prof.stop().catch(() => undefined); // detach, so the device can be profiled again
+    throw e;
   }
   await sync(g);
+  let report: ProfileReport | undefined;
+  if (prof) {
+    report = await prof.stop();
+    console.error(formatKernelTable(report));
+    writeChromeTrace(o.profile!, report);
+    if (!o.quiet) console.error(`wrote Chrome trace to ${o.profile}`);
+  }
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   const finalLoss = losses.length ? losses[losses.length - 1] : NaN;
@@ -155,6 +180,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     trainable,
     frozen: [...frozen],
   };
+  if (report) result.profile = report;
   await saveOutputs({ ...o, maxLength }, g, encoder, head, result, layer, lr);
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();

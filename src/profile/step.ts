@@ -1,0 +1,339 @@
+// `xlt profile`: times full realignment training steps (both sides forward, head, contrastive loss,
+// backward, Adam) on a synthetic batch, under the kernel profiler, and breaks the time down per kernel,
+// per layer and phase (the dispatch contexts set by the encoder / realignStep), per buffer group, and into
+// tokens/s and model FLOP utilisation (declared dispatch FLOPs per second / the device's measured peak).
+//
+// The synthetic batch: B sentence pairs of T tokens each side, token ids uniform over the vocabulary
+// (special/pad ids excluded), every token is one word, K random one-to-one links per pair. Only shapes
+// matter for timing, so no tokenizer is involved.
+import type { Gpu } from "../gpu/device.ts";
+import { getGpu } from "../gpu/device.ts";
+import { dispatchCount, sync } from "../gpu/recorder.ts";
+import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
+import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
+import { XltError } from "../errors.ts";
+import { Encoder, groupOf } from "../../models/encoder.ts";
+import { buildSide, type HeadWeights, initHead, realignStep, type SideBatch } from "../train/realign.ts";
+import { Adam } from "../train/adam.ts";
+import { allGroups, frozenGroups } from "../train/freeze.ts";
+import { estimateMemory } from "../memory.ts";
+import { type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
+import { setProfileContext } from "./context.ts";
+import { formatKernelTable } from "./table.ts";
+import { measurePeak, type Peak } from "./roofline.ts";
+
+export interface ProfileStepOptions {
+  /** model directory (Hugging Face snapshot) */
+  model: string;
+  batch?: number; // sentence pairs, default 16
+  seq?: number; // tokens per sentence, default 32
+  freeze?: string; // AlignFreeze spec, default "none"
+  steps?: number; // profiled steps after one warm-up step, default 3
+  links?: number; // links per pair, default ⌈T/2⌉
+  projection?: number | null; // head width, default 128; null = no head
+  layer?: number; // hidden_states index of the loss, default N-1
+  seed?: number;
+  /** measure the device peak for MFU (default true); or pass a known one */
+  peak?: boolean | Peak;
+  gpu?: Gpu;
+}
+
+/** GPU time and work of all dispatches with one context (or one display group of contexts). */
+export interface PhaseTotal {
+  name: string;
+  calls: number;
+  gpuMs: number;
+  flops: number;
+  /** matmul dispatches, and among them weight-gradient (matmul.tn) ones */
+  matmuls: number;
+  weightGradMatmuls: number;
+}
+
+export interface StepSpan {
+  step: number;
+  /** CPU wall time of the step's phase (record, submit, wait for the GPU) */
+  wallMs: number;
+  /** first dispatch start to last dispatch end, on the GPU clock */
+  gpuSpanMs: number;
+  /** sum of the step's dispatch durations */
+  kernelMs: number;
+  dispatches: number;
+  flops: number;
+}
+
+export interface MemoryGroups {
+  /** bytes held by tensors: encoder weights (+ head), gradients, Adam moments */
+  weights: number;
+  grads: number;
+  optimizer: number;
+  /** activations kept for backward: an ESTIMATE from src/memory.ts (trainable layers only run up to `layer`) */
+  activations: number;
+  /** peak bytes of all live tensors seen by the buffer pool in this process (bucket-rounded) */
+  peakLive: number;
+}
+
+export interface StepProfile {
+  report: ProfileReport;
+  /** per exact context ("layer.3 backward", …), in execution order of first appearance */
+  byContext: PhaseTotal[];
+  /** display groups: embeddings, layer.i forward, layer.i backward, head+loss, optimizer, (other) */
+  byPhase: PhaseTotal[];
+  steps: StepSpan[];
+  memory: MemoryGroups;
+  config: ModelConfig;
+  batch: number;
+  seq: number;
+  freeze: string;
+  trainable: string[];
+  /** tokens per profiled step (both sides) and per second of step wall time */
+  tokensPerStep: number;
+  tokensPerSecond: number;
+  /** declared FLOPs per step (mean of the profiled steps) and achieved FLOP/s over step wall time */
+  flopsPerStep: number;
+  achievedGflops: number;
+  peak: Peak | null;
+  /** achievedGflops / peak.gflops, null without a peak */
+  mfu: number | null;
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A synthetic realignment batch: B pairs of T one-token words each side, K links per pair. */
+export function syntheticBatch(cfg: ModelConfig, B: number, T: number, K: number, seed: number) {
+  const r = rng(seed);
+  // ids from the upper part of the vocabulary: skips [PAD]/[CLS]/… and XLM-R's <s>,<pad>,</s>,<unk>
+  const lo = Math.min(cfg.vocab - 1, Math.max(5, cfg.padId + 1));
+  const side = (): SideBatch =>
+    buildSide(cfg, Array.from({ length: B }, () => ({
+      ids: Array.from({ length: T }, () => lo + Math.floor(r() * (cfg.vocab - lo))),
+      firstSubword: Array.from({ length: T }, (_, w) => w),
+    })));
+  const left = side();
+  const right = side();
+  const links: { l: number; r: number }[] = [];
+  for (let b = 0; b < B; b++) {
+    // K distinct source words linked to a random permutation of target words (one-to-one)
+    const perm = Array.from({ length: T }, (_, i) => i);
+    for (let i = T - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    for (let k = 0; k < Math.min(K, T); k++) links.push({ l: left.wordIndex[b][k], r: right.wordIndex[b][perm[k]] });
+  }
+  return { left, right, links };
+}
+
+/** Display group of a dispatch context. */
+export function phaseGroup(context: string | undefined): string {
+  if (!context) return "(other)";
+  if (context.startsWith("embeddings")) return "embeddings";
+  if (context === "head" || context === "loss") return "head+loss";
+  return context;
+}
+
+function totals(events: ProfileEvent[], key: (e: ProfileEvent) => string): PhaseTotal[] {
+  const m = new Map<string, PhaseTotal>();
+  for (const e of events) {
+    const k = key(e);
+    let t = m.get(k);
+    if (!t) m.set(k, (t = { name: k, calls: 0, gpuMs: 0, flops: 0, matmuls: 0, weightGradMatmuls: 0 }));
+    t.calls++;
+    t.gpuMs += e.durNs / 1e6;
+    t.flops += e.flops ?? 0;
+    if (e.name.startsWith("matmul.")) t.matmuls++;
+    if (e.name === "matmul.tn") t.weightGradMatmuls++;
+  }
+  return [...m.values()];
+}
+
+/**
+ * Loads the model, runs one warm-up step (pipelines compile, buffers pool), then `steps` profiled steps,
+ * each a CPU phase "step i" that ends when the GPU has finished it.
+ */
+export async function profileRealignStep(o: ProfileStepOptions): Promise<StepProfile> {
+  const B = o.batch ?? 16, T = o.seq ?? 32, steps = o.steps ?? 3, seed = o.seed ?? 42;
+  const freeze = o.freeze ?? "none";
+  for (const [k, v] of [["batch", B], ["seq", T], ["steps", steps]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new XltError(`--${k} must be a positive integer, got ${v}`);
+  }
+  const g = o.gpu ?? (await getGpu());
+  const ckpt = loadCheckpoint(o.model);
+  const cfg = ckpt.config;
+  if (T > cfg.maxPositions - cfg.positionOffset) {
+    throw new XltError(`--seq ${T}: the model has ${cfg.maxPositions - cfg.positionOffset} positions`);
+  }
+  const N = cfg.layers;
+  const layer = o.layer ?? N - 1;
+  if (!Number.isInteger(layer) || layer < 1 || layer > N) throw new XltError(`layer ${layer}: the loss needs a hidden state in 1-${N}`);
+  const frozen = frozenGroups(freeze, N);
+  // as realign_run: blocks at or above the loss layer get no gradient, so they are not trainable
+  const trainable = allGroups(N).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+  const encoder = new Encoder(g, cfg, ckpt.tensors);
+  encoder.setTrainable(trainable);
+  const H = cfg.hidden;
+  const P = o.projection === undefined ? 128 : o.projection;
+  let head: HeadWeights | null = null;
+  let headGrads: HeadWeights | null = null;
+  if (P !== null) {
+    head = initHead(g, H, P, seed);
+    headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [P, H]) };
+  }
+  const groups = allGroups(N).map((name) => ({
+    name,
+    enabled: trainable.includes(name),
+    params: [...encoder.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: encoder.p(n), grad })),
+  }));
+  if (head && headGrads) {
+    groups.push({ name: "realignment_head", enabled: true, params: [
+      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
+      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
+    ] });
+  }
+  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr: 1e-5 });
+  const K = o.links ?? Math.ceil(T / 2);
+  const data = syntheticBatch(cfg, B, T, K, seed);
+  const setup = { encoder, layer, head, headGrads, tau: 0.1 };
+
+  const runStep = async (step: number) => {
+    adam.zeroGrad();
+    const { loss } = realignStep(setup, data.left, data.right, data.links, step, true);
+    setProfileContext(g, "optimizer");
+    adam.step();
+    setProfileContext(g, undefined);
+    await loss.read(); // flushes and waits: the step's GPU work is done when this resolves
+    loss.release();
+  };
+
+  try {
+    await runStep(0); // warm-up, not profiled
+    await sync(g);
+    const peak = o.peak === false ? null : typeof o.peak === "object" ? o.peak : await measurePeak(g);
+    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}` });
+    const base = dispatchCount(g);
+    const ranges: { step: number; from: number; to: number }[] = [];
+    try {
+      for (let s = 1; s <= steps; s++) {
+        const from = dispatchCount(g) - base;
+        await prof.phase(`step ${s}`, () => runStep(s));
+        ranges.push({ step: s, from, to: dispatchCount(g) - base });
+      }
+    } catch (e) {
+      await prof.stop().catch(() => undefined); // detach, so the device can be profiled again
+      throw e;
+    }
+    const report = await prof.stop();
+    const spans: StepSpan[] = ranges.map(({ step, from, to }) => {
+      const evs = report.events.slice(from, to);
+      const ph = report.phases.find((p) => p.name === `step ${step}` && p.depth === 0)!;
+      const start = Math.min(...evs.map((e) => e.startNs));
+      const end = Math.max(...evs.map((e) => e.startNs + e.durNs));
+      return {
+        step,
+        wallMs: ph.durNs / 1e6,
+        gpuSpanMs: evs.length ? (end - start) / 1e6 : 0,
+        kernelMs: evs.reduce((a, e) => a + e.durNs, 0) / 1e6,
+        dispatches: evs.length,
+        flops: evs.reduce((a, e) => a + (e.flops ?? 0), 0),
+      };
+    });
+    const sumBytes = (ts: Iterable<Tensor>) => [...ts].reduce((a, t) => a + t.bytes, 0);
+    const headT = head ? [head.w0, head.w2] : [];
+    const headG = headGrads ? [headGrads.w0, headGrads.w2] : [];
+    const enabled = groups.filter((gr) => gr.enabled).flatMap((gr) => gr.params);
+    const est = estimateMemory({ ...cfg, layers: layer }, B, T, 2);
+    const memory: MemoryGroups = {
+      weights: sumBytes(encoder.params.values()) + sumBytes(headT),
+      grads: sumBytes(encoder.grads.values()) + sumBytes(headG),
+      optimizer: 2 * enabled.reduce((a, p) => a + p.param.bytes, 0), // Adam m and v per enabled parameter
+      activations: est.activations,
+      peakLive: memoryStats().peakBytes,
+    };
+    const wallMs = spans.reduce((a, s) => a + s.wallMs, 0);
+    const flopsPerStep = spans.reduce((a, s) => a + s.flops, 0) / spans.length;
+    const achievedGflops = wallMs > 0 ? (flopsPerStep * spans.length) / (wallMs * 1e6) : 0;
+    const tokensPerStep = 2 * B * T;
+    return {
+      report,
+      byContext: totals(report.events, (e) => e.context ?? "(other)"),
+      byPhase: totals(report.events, (e) => phaseGroup(e.context)),
+      steps: spans,
+      memory,
+      config: cfg,
+      batch: B,
+      seq: T,
+      freeze,
+      trainable,
+      tokensPerStep,
+      tokensPerSecond: wallMs > 0 ? (tokensPerStep * spans.length) / (wallMs / 1000) : 0,
+      flopsPerStep,
+      achievedGflops,
+      peak,
+      mfu: peak && peak.gflops > 0 ? achievedGflops / peak.gflops : null,
+    };
+  } finally {
+    setProfileContext(g, undefined);
+    adam.release();
+    for (const t of [...encoder.params.values(), ...encoder.grads.values(), ...(head ? [head.w0, head.w2] : []), ...(headGrads ? [headGrads.w0, headGrads.w2] : [])]) {
+      t.release();
+    }
+  }
+}
+
+function table(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const w = head.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  const fmt = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(w[c]) : x.padStart(w[c]))).join("  ");
+  return [fmt(head), "-".repeat(w.reduce((a, b) => a + b + 2, -2)), ...rows.map(fmt)].join("\n");
+}
+
+/** The text report of `xlt profile`: kernels, layers/phases, memory, throughput. */
+export function formatStepProfile(p: StepProfile, opts: { top?: number } = {}): string {
+  const n = p.steps.length;
+  const est = p.report.timing === "cpu-fallback" ? " (estimated)" : "";
+  const out: string[] = [];
+  out.push(`== kernels (${n} step${n > 1 ? "s" : ""} after 1 warm-up) ==`);
+  out.push(formatKernelTable(p.report, { top: opts.top, steps: n }));
+  out.push("");
+  out.push(`== time per layer and phase, per step${est} ==`);
+  const gpuTotal = p.byPhase.reduce((a, t) => a + t.gpuMs, 0);
+  out.push(table(["phase", "dispatches", "GPU ms", "share %", "GFLOP", "GFLOP/s"], p.byPhase.map((t) => [
+    t.name,
+    String(t.calls / n),
+    (t.gpuMs / n).toFixed(3),
+    gpuTotal > 0 ? ((100 * t.gpuMs) / gpuTotal).toFixed(1) : "-",
+    (t.flops / n / 1e9).toFixed(4),
+    t.gpuMs > 0 && t.flops > 0 ? (t.flops / (t.gpuMs * 1e6)).toFixed(2) : "-",
+  ])));
+  out.push("");
+  out.push("== memory per buffer group ==");
+  const m = p.memory;
+  out.push(table(["group", "bytes", "source"], [
+    ["weights", fmtBytes(m.weights), "tensors held by the encoder (+ head)"],
+    ["gradients", fmtBytes(m.grads), `tensors held (trainable: ${p.trainable.join(", ") || "nothing"} + head)`],
+    ["optimizer state", fmtBytes(m.optimizer), "Adam m and v of every enabled parameter"],
+    ["activations", fmtBytes(m.activations), `estimate (src/memory.ts) for ${p.batch}×${p.seq} tokens × 2 sides`],
+    ["peak live tensors", fmtBytes(m.peakLive), "buffer pool high-water mark of this process"],
+  ]));
+  out.push("");
+  out.push("== throughput ==");
+  const wall = p.steps.reduce((a, s) => a + s.wallMs, 0) / n;
+  const span = p.steps.reduce((a, s) => a + s.gpuSpanMs, 0) / n;
+  const kern = p.steps.reduce((a, s) => a + s.kernelMs, 0) / n;
+  out.push(`step: ${wall.toFixed(2)} ms wall, GPU span ${span.toFixed(2)} ms, kernels ${kern.toFixed(2)} ms${est}, ${p.steps[0].dispatches} dispatches`);
+  out.push(`tokens/s: ${p.tokensPerSecond.toFixed(1)} (${p.tokensPerStep} tokens per step: ${p.batch} pairs × ${p.seq} tokens × 2 sides)`);
+  out.push(`model FLOPs: ${(p.flopsPerStep / 1e9).toFixed(4)} GFLOP per step (declared by the kernels), ${p.achievedGflops.toFixed(2)} GFLOP/s achieved over wall time`);
+  if (p.peak) {
+    out.push(`peak (xlt's own probe, ${p.peak.timing}): ${p.peak.gflops.toFixed(2)} GFLOP/s matmul ${p.peak.n}³, ${p.peak.gbps.toFixed(2)} GB/s elementwise`);
+    out.push(`model FLOP utilisation: ${(100 * (p.mfu ?? 0)).toFixed(1)}% of the probe's peak`);
+  } else out.push("model FLOP utilisation: - (no peak measured)");
+  return out.join("\n");
+}
