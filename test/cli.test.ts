@@ -225,3 +225,19 @@ function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; laye
   }));
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(vocab)));
 }
+
+describe("xlt --help", () => {
+  it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
+    const node = spawnSync("npx", ["xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
+    const deno = spawnSync(DENO, ["task", "-q", "xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
+    expect(node.status).toBe(0);
+    expect(deno.status).toBe(0);
+    expect(deno.stdout).toBe(node.stdout);
+    expect(node.stdout).toMatch(/realign/);
+    for (const cmd of ["realign", "embed", "align"]) {
+      const a = spawnSync("node", [join(ROOT, "bin/xlt.js"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/main.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      expect(b.stdout, cmd).toBe(a.stdout);
+    }
+  });
+});
