@@ -7,10 +7,14 @@ import { infoCommand } from "./info.ts";
 import { alignmentCommand } from "./alignment.ts";
 import { runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
+import { finetuneCommand } from "./finetune.ts";
+import { evaluateCommand } from "./evaluate.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
   align: alignCommand,
+  finetune: finetuneCommand,
+  evaluate: evaluateCommand,
   embed: embedCommand,
   alignment: alignmentCommand,
   run: runCommand,

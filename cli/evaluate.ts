@@ -1,0 +1,47 @@
+// `xlt evaluate`: score a fine-tuned model on test files, one per language.
+import { writeFileAtomic } from "../src/io/atomic.ts";
+import { XltError } from "../src/errors.ts";
+import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
+import type { Task } from "../src/tasks/labels.ts";
+import { type Command, num } from "./options.ts";
+import { parseTask } from "./finetune.ts";
+
+export const evaluateCommand: Command = {
+  summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1",
+  description: [
+    "--test LANG=FILE, repeatable (FILE alone: the language is taken from the file name).",
+    "NER predictions are BIO-repaired before scoring (seqeval, entity level).",
+  ].join("\n"),
+  options: {
+    task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
+    model: { type: "string", meta: "DIR", help: "a directory written by xlt finetune" },
+    test: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
+    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli); long sentences are split into chunks" },
+    predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
+    json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
+  },
+  async run(v) {
+    const task: Task | undefined = v.task !== undefined ? parseTask(v.task) : undefined;
+    if (!v.model) throw new XltError("--model DIR is required (a directory written by xlt finetune)");
+    const tests = (v.test ?? []).map((s: string) => parseTestSpec(s));
+    if (!tests.length) throw new XltError("no test data: give --test LANG=FILE (repeatable)");
+    const r = await evaluateModel({
+      model: v.model,
+      task,
+      tests,
+      maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 4 }) : undefined,
+      predictions: v.predictions,
+    });
+    console.log(formatTable(r));
+    if (v.json) writeFileAtomic(v.json, JSON.stringify({ model: v.model, ...r }, null, 2) + "\n");
+    return 0;
+  },
+};
+
+export function formatTable(r: EvaluateResult): string {
+  const rows = Object.entries(r.perLang).map(([lang, s]) => [lang, s.metric, (100 * s.value).toFixed(2), String(s.n)]);
+  const head = ["lang", "metric", "score", "n"];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row: string[]) => row.map((c, i) => (i >= 2 ? c.padStart(w[i]) : c.padEnd(w[i]))).join("  ");
+  return [fmt(head), ...rows.map(fmt)].join("\n");
+}

@@ -1,0 +1,217 @@
+// `xlt run`: the whole experiment of the papers as a grid of independent cells.
+// A cell is (strategy, seed): realign (unless baseline) → fine-tune on the source language → evaluate
+// every language zero-shot → measure alignment before and after fine-tuning. Each cell writes
+// OUT/cells/<strategy>-s<seed>/result.json atomically, so a rerun skips finished cells, a cell can run as
+// its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { getGpu } from "../gpu/device.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
+import { loadTokenizer } from "../io/tokenize.ts";
+import { XltError } from "../errors.ts";
+import { Encoder } from "../../models/encoder.ts";
+import type { PairExample } from "../train/realign.ts";
+import { realignStream } from "../data/pairs.ts";
+import { realign } from "../train/realign_run.ts";
+import { finetune } from "../train/finetune_run.ts";
+import { evaluateModel, type TestSpec } from "../eval/evaluate.ts";
+import { alignmentByLayer } from "../eval/alignment.ts";
+import type { Task } from "../tasks/labels.ts";
+import { estimateMemory, paramCount } from "../memory.ts";
+import { fmtBytes } from "../gpu/tensor.ts";
+import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
+
+/** Strategy name → realignment freezing spec (null = no realignment). */
+export const STRATEGIES: Record<string, string | null> = { baseline: null, full: "none", lower: "lower", upper: "upper" };
+
+export interface RunPlan {
+  model: string;
+  task: Task;
+  train: string;
+  source: string; // language of the training data
+  tests: TestSpec[]; // the source language's test set included
+  /** realignment pairs per target language (also the pool for the alignment metric) */
+  realignData: Record<string, PairExample[]>;
+  strategies: string[];
+  seeds: number[];
+  realignSteps: number;
+  realignLr?: number;
+  epochs?: number;
+  finetuneLr?: number;
+  trainLimit?: number;
+  batchSize: number;
+  alignPairs: number;
+  out: string;
+  keepModels: boolean;
+  quiet: boolean;
+}
+
+export interface Cell {
+  index: number;
+  strategy: string;
+  seed: number;
+  dir: string;
+}
+
+export function cells(plan: RunPlan): Cell[] {
+  for (const s of plan.strategies) if (!(s in STRATEGIES)) throw new XltError(`unknown strategy '${s}': use ${Object.keys(STRATEGIES).join(", ")}`);
+  const out: Cell[] = [];
+  for (const strategy of plan.strategies) {
+    for (const seed of plan.seeds) out.push({ index: out.length, strategy, seed, dir: join(plan.out, "cells", `${strategy}-s${seed}`) });
+  }
+  return out;
+}
+
+const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
+
+/** Runs one cell (skipped when its result exists). */
+export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
+  const resultPath = join(cell.dir, "result.json");
+  if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, "utf8"));
+  mkdirSync(cell.dir, { recursive: true });
+  const t0 = performance.now();
+  const freeze = STRATEGIES[cell.strategy];
+  let model = plan.model;
+  const say = (m: string) => plan.quiet || console.error(`[cell ${cell.index} ${cell.strategy} seed ${cell.seed}] ${m}`);
+  if (freeze !== null) {
+    say(`realign --freeze ${freeze}, ${plan.realignSteps} steps`);
+    const examples = interleaveLangs(plan.realignData, cell.seed);
+    const out = join(cell.dir, "realigned");
+    await realign({
+      model, examples, out, freeze, projection: 128, tau: 0.1, steps: plan.realignSteps, batchSize: 16, lr: plan.realignLr,
+      seed: cell.seed, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, "realign.jsonl"),
+    });
+    model = out;
+  }
+  const alignBefore = await alignment(plan, model);
+  say(`fine-tune on ${plan.source} (${plan.task})`);
+  const ftDir = join(cell.dir, "finetuned");
+  const ft = await finetune({
+    task: plan.task, train: plan.train, model, out: ftDir, epochs: plan.epochs, lr: plan.finetuneLr, batchSize: plan.batchSize,
+    seed: cell.seed, limit: plan.trainLimit, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, "finetune.jsonl"),
+  });
+  say(`evaluate ${plan.tests.map((t) => t.lang).join(", ")}`);
+  const ev = await evaluateModel({ model: ftDir, tests: plan.tests });
+  const alignAfter = await alignment(plan, ftDir);
+  const scores: Record<string, number> = {};
+  let metric = "accuracy";
+  for (const [l, s] of Object.entries(ev.perLang)) {
+    scores[l] = s.value;
+    metric = s.metric;
+  }
+  const alignmentScores: CellResult["alignment"] = {};
+  for (const l of Object.keys(alignBefore)) alignmentScores[l] = { before: alignBefore[l], after: alignAfter[l] };
+  const result: CellResult & { finetune_loss: number } = {
+    strategy: cell.strategy, seed: cell.seed, task: plan.task, metric, scores, alignment: alignmentScores,
+    seconds: (performance.now() - t0) / 1000, finetune_loss: ft.finalLoss,
+  };
+  writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + "\n");
+  if (!plan.keepModels) {
+    rmSync(join(cell.dir, "realigned"), { recursive: true, force: true });
+    rmSync(ftDir, { recursive: true, force: true });
+  }
+  say(`done in ${result.seconds.toFixed(0)} s: ${Object.entries(scores).map(([l, v]) => `${l} ${(100 * v).toFixed(1)}`).join(", ")}`);
+  return result;
+}
+
+/** Same order rule as `xlt realign`: each language shuffled with the seed, then round-robin. */
+function interleaveLangs(data: Record<string, PairExample[]>, seed: number): PairExample[] {
+  return realignStream(Object.values(data), seed);
+}
+
+/**
+ * Strong alignment (mean of both directions) at the last layer, hidden_states[N], per target language,
+ * on the realignment pool (Gaschi et al. measure on the same dictionary pairs).
+ */
+async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string, number>> {
+  const g = await getGpu();
+  const ck = loadCheckpoint(modelDir);
+  const tok = loadTokenizer(modelDir);
+  const enc = new Encoder(g, ck.config, ck.tensors, { dropout: 0 });
+  const out: Record<string, number> = {};
+  try {
+    for (const [lang, pairs] of Object.entries(plan.realignData)) {
+      const r = await alignmentByLayer(enc, tok, pairs, { nbPairs: plan.alignPairs });
+      const last = r.layers[r.layers.length - 1];
+      out[lang] = (last.strongFwd + last.strongBwd) / 2;
+    }
+  } finally {
+    for (const t of enc.params.values()) t.release();
+  }
+  return out;
+}
+
+/** Gathers every finished cell and writes results.{csv,json,md} and the two charts. */
+export function merge(plan: { out: string; task?: string; source: string }): { done: number; files: string[] } {
+  const dir = join(plan.out, "cells");
+  const results: CellResult[] = existsSync(dir)
+    ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => JSON.parse(readFileSync(join(dir, d, "result.json"), "utf8")))
+    : [];
+  if (!results.length) throw new XltError(`no finished cells in ${dir}: run the grid first`);
+  results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
+  const s = summarize(results, plan.source);
+  const task = results[0].task;
+  const files = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"].map((f) => join(plan.out, f));
+  writeFileAtomic(files[0], toCsv(results));
+  writeFileAtomic(files[1], JSON.stringify({ summary: s, cells: results }, null, 2) + "\n");
+  writeFileAtomic(files[2], toMarkdown(s, `${task.toUpperCase()} zero-shot transfer from ${plan.source} (${results[0].metric})`));
+  writeFileAtomic(files[3], deltaChartSvg(s));
+  writeFileAtomic(files[4], alignmentScatterSvg(results, s));
+  return { done: results.length, files };
+}
+
+/** The plan as text: cells, their state, and GPU time and memory estimates. */
+export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | null): string {
+  const cs = cells(plan);
+  const mem = estimateMemory(cfg, 16, 96);
+  const nonEmb = paramCount(cfg) - cfg.vocab * cfg.hidden;
+  // training FLOPs ≈ 6 · non-embedding params · tokens (forward 2, backward 4)
+  const realignFlops = 6 * nonEmb * plan.realignSteps * 16 * 2 * 40; // ~40 tokens per sentence
+  const trainSentences = plan.trainLimit ?? 12544;
+  const ftFlops = 6 * nonEmb * (plan.epochs ?? 5) * trainSentences * 30;
+  const evalFlops = 2 * nonEmb * plan.tests.length * 1000 * 30;
+  const time = (f: number) => (gflops ? `${(f / (gflops * 1e9) / 60).toFixed(1)} min` : `${(f / 1e12).toFixed(1)} TFLOP`);
+  const lines = [
+    `experiment: ${plan.task} from ${plan.source} → ${plan.tests.map((t) => t.lang).join(", ")}; model ${plan.model} (${cfg.arch}, ${(paramCount(cfg) / 1e6).toFixed(0)} M params)`,
+    `grid: ${plan.strategies.length} strategies × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
+    `per cell: realign ${plan.realignSteps} steps (${Object.keys(plan.realignData).join(", ")}), fine-tune ${plan.epochs ?? "default"} epochs, evaluate ${plan.tests.length} languages, alignment before/after`,
+    `GPU memory: ~${fmtBytes(mem.total)} (realign batch 16 × 96 × 2 sides, everything trainable)`,
+    `GPU time per cell${gflops ? ` at the measured ${gflops.toFixed(0)} GFLOP/s` : ""}: realign ${time(realignFlops)}, fine-tune ${time(ftFlops)}, evaluate ${time(evalFlops)} (FLOP estimates: 6·params·tokens)`,
+    "",
+    "cells:",
+    ...cs.map((c) => `  ${String(c.index).padStart(3)}  ${c.strategy.padEnd(8)} seed ${String(c.seed).padEnd(4)} ${isDone(c) ? "done" : "todo"}`),
+  ];
+  return lines.join("\n");
+}
+
+/** One line per cell for a cluster scheduler, plus a Slurm job-array script. */
+export function writeJobs(plan: RunPlan, argv: string[], path: string): string {
+  const cs = cells(plan);
+  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
+  writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
+  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
+  writeFileAtomic(slurm, [
+    "#!/bin/bash",
+    `#SBATCH --array=0-${cs.length - 1}`,
+    "#SBATCH --gpus=1",
+    "#SBATCH --job-name=xlt-run",
+    "# each array task runs one cell; afterwards: npx xlt run ... --merge",
+    cmd("$SLURM_ARRAY_TASK_ID"),
+    "",
+  ].join("\n"));
+  return slurm;
+}
+
+export async function runGrid(plan: RunPlan, only?: number): Promise<CellResult[]> {
+  const cs = cells(plan);
+  if (only !== undefined) {
+    if (!cs[only]) throw new XltError(`--cell ${only}: the grid has cells 0-${cs.length - 1}`);
+    return [await runCell(plan, cs[only])];
+  }
+  const out: CellResult[] = [];
+  for (const c of cs) out.push(await runCell(plan, c));
+  return out;
+}

@@ -1,0 +1,476 @@
+// The fine-tuning run behind `xlt finetune`: a classification head (models/heads.ts) on the encoder, the
+// whole model trained with Adam (no weight decay, no clipping) and the HF linear schedule, then saved as a
+// checkpoint HF transformers loads as *ForTokenClassification / *ForSequenceClassification.
+//
+// Schedule (method spec §3, the recommended standard setup): total = optimizer steps = ceil(examples /
+// batch) × epochs, warmup = int(0.1 · total) OPTIMIZER steps, then linear decay to 0. Optimizer step k
+// (1-based) uses lr · f(k−1) with f(s) = s/warmup for s < warmup, else (total−s)/(total−warmup): exactly
+// torch LambdaLR + transformers.get_linear_schedule_with_warmup (so step 1 has lr 0 when warmup > 0).
+//
+// Gradient accumulation: an effective batch of `batchSize` examples is split into micro-batches of
+// `microBatch`. With n_i non-ignored labels in micro-batch i and N = Σ n_i, micro-batch i back-propagates
+// its mean cross-entropy scaled by n_i/N, so the summed gradient is exactly the gradient of the mean loss
+// over all N labels of the effective batch (independent of how it is split; the reported loss is that
+// mean too). For XNLI (one label per example) this is the per-example mean.
+import * as nodeFs from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { getGpu, type Gpu } from "../gpu/device.ts";
+import { sync } from "../gpu/recorder.ts";
+import { Tensor } from "../gpu/tensor.ts";
+import { canonicalName, loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
+import { decode, loadAll, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
+import { f32Bytes, writeF32 } from "../io/safetensors_write.ts";
+import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
+import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
+import { XltError } from "../errors.ts";
+import { type Batch, Encoder, positionIds } from "../../models/encoder.ts";
+import { ClassificationHead, headAliases, headDropout, type HeadKind, headShapes, initHeadWeights } from "../../models/heads.ts";
+import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
+import { LABELS, type Task } from "../tasks/labels.ts";
+import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
+import { Adam, type AdamState } from "./adam.ts";
+import { Progress } from "./progress.ts";
+import { defaultLr } from "./realign_run.ts";
+import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
+
+export const headKindOf = (task: Task): HeadKind => (task === "xnli" ? "sequence" : "token");
+
+/** One training/eval unit: a token-task chunk (labels per position) or a sentence pair (one label). */
+export interface Item {
+  ids: number[];
+  tokenTypes?: number[];
+  /** per position (token tasks, −100 = ignored) or [label] (sequence tasks) */
+  labels: number[];
+}
+
+export interface MicroBatch {
+  batch: Batch;
+  /** i32 labels: [B·T] for token heads, [B] for sequence heads */
+  labels: Int32Array;
+  /** number of labels ≠ −100 */
+  n: number;
+}
+
+/** Pads items into one encoder batch (each micro-batch to its own longest sequence). */
+export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind): MicroBatch {
+  const B = items.length;
+  const T = Math.max(1, ...items.map((it) => it.ids.length));
+  const ids = new Int32Array(B * T).fill(cfg.padId);
+  const mask = new Float32Array(B * T);
+  const typeIds = new Int32Array(B * T);
+  const labels = new Int32Array(kind === "token" ? B * T : B).fill(IGNORE_INDEX);
+  items.forEach((it, b) => {
+    it.ids.forEach((id, t) => {
+      ids[b * T + t] = id;
+      mask[b * T + t] = 1;
+      if (cfg.typeVocab > 1) typeIds[b * T + t] = it.tokenTypes?.[t] ?? 0;
+    });
+    if (kind === "token") it.labels.forEach((l, t) => (labels[b * T + t] = l));
+    else labels[b] = it.labels[0];
+  });
+  let n = 0;
+  for (const l of labels) if (l !== IGNORE_INDEX) n++;
+  return { batch: { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T) }, labels, n };
+}
+
+/**
+ * Forward + backward of one effective batch given as micro-batches, gradients ADDED to the encoder's and
+ * the head's buffers (the caller zeroes them). Returns the mean loss over the effective batch's labels.
+ */
+export async function accumulateGradients(enc: Encoder, head: ClassificationHead, micro: MicroBatch[], training: boolean, dropoutSeed: (i: number) => number): Promise<number> {
+  const g = enc.gpu;
+  const L = enc.cfg.layers;
+  const N = micro.reduce((a, m) => a + m.n, 0);
+  const losses: { t: Tensor; w: number }[] = [];
+  micro.forEach((m, i) => {
+    if (m.n === 0) return; // contributes nothing
+    const seed = dropoutSeed(i);
+    const st = enc.forward(m.batch, L, training, seed);
+    const hidden = st.hidden[L];
+    const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
+    const labels = Tensor.from(g, m.labels, [m.labels.length], "i32", "labels");
+    const ce = crossEntropyForward(hs.logits, labels);
+    const w = m.n / N;
+    const dl = crossEntropyBackward(hs.logits, labels, ce.lse, ce.count, w);
+    const dh = head.backward(hs, hidden, dl);
+    dl.release();
+    enc.backward(st, new Map([[L, dh]]));
+    dh.release();
+    head.release(hs);
+    enc.release(st);
+    labels.release();
+    ce.lse.release();
+    ce.count.release();
+    losses.push({ t: ce.loss, w });
+  });
+  let loss = 0;
+  for (const { t, w } of losses) {
+    loss += (await t.read())[0] * w;
+    t.release();
+  }
+  return loss;
+}
+
+/** LR factor of optimizer step k (1-based): HF get_linear_schedule_with_warmup as LambdaLR applies it. */
+export function linearScheduleFactor(k: number, total: number, warmup = Math.floor(0.1 * total)): number {
+  const s = k - 1;
+  if (s < warmup) return s / Math.max(1, warmup);
+  return Math.max(0, (total - s) / Math.max(1, total - warmup));
+}
+
+/** Seeded Fisher-Yates permutation (mulberry32). */
+export function shuffled(n: number, seed: number): number[] {
+  let a = seed >>> 0;
+  const u = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+/** Usable sequence length: the requested one, capped by the model's position table. */
+export function capLength(cfg: ModelConfig, want: number): number {
+  return Math.min(want, cfg.maxPositions - cfg.positionOffset);
+}
+
+/** Reads a task file into items (token tasks: one item per chunk; long sentences are split, never dropped). */
+export function readItems(task: Task, path: string, tok: WordTokenizer, maxLength: number, limit?: number): Item[] {
+  if (task === "xnli") {
+    return readXnli(path, { limit }).map((ex) => {
+      const e = encodePair(ex.premise, ex.hypothesis, tok, maxLength);
+      return { ids: e.ids, tokenTypes: e.tokenTypes, labels: [ex.label] };
+    });
+  }
+  const { examples } = readTokenTask(task, path, { limit });
+  return examples.flatMap((ex) => alignLabels(ex.words, ex.labels, tok, maxLength).map((c) => ({ ids: c.ids, labels: c.labels })));
+}
+
+// ------------------------------------------------------------------------------------ checkpoint I/O
+type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
+
+/** The safetensors files of a checkpoint dir (single file or the shards of an index). */
+function weightFiles(dir: string): string[] {
+  if (existsSync(join(dir, "model.safetensors"))) return [join(dir, "model.safetensors")];
+  const idx = join(dir, "model.safetensors.index.json");
+  if (existsSync(idx)) return [...new Set(Object.values(JSON.parse(readFileSync(idx, "utf8")).weight_map as Record<string, string>))].map((f) => join(dir, f));
+  throw new XltError(`${dir}: no model.safetensors`);
+}
+
+/** Reads the named tensors (first alias found) as f32; names not present are left out. */
+export function readNamedTensors(dir: string, names: string[]): F32Map {
+  const out: F32Map = new Map();
+  for (const path of weightFiles(dir)) {
+    const { tensors, dataStart } = readHeader(path);
+    for (const name of names) {
+      if (out.has(name)) continue;
+      for (const alias of headAliases(name)) {
+        const info = tensors.get(alias);
+        if (info) {
+          out.set(name, { shape: info.shape, data: Float32Array.from(decode(info, readTensorBytes(path, dataStart, info))) });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** config.json fields of a fine-tuned model (HF conventions). */
+export function finetunedConfig(raw: Record<string, any>, arch: ModelConfig["arch"], task: Task): Record<string, any> {
+  const kind = headKindOf(task);
+  const base = arch === "bert" ? "Bert" : arch === "xlmr" ? (raw.model_type === "roberta" ? "Roberta" : "XLMRoberta") : "DistilBert";
+  const labels = LABELS[task];
+  return {
+    ...raw,
+    architectures: [`${base}For${kind === "token" ? "TokenClassification" : "SequenceClassification"}`],
+    finetuning_task: task,
+    id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
+    label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
+    ...(kind === "sequence" ? { problem_type: "single_label_classification" } : {}),
+  };
+}
+
+/**
+ * Writes `dir`/model.safetensors: every encoder tensor of the staged encoder checkpoint (original names and
+ * dtypes) plus position/token-type buffers, then the head tensors (F32, HF names). Pre-training heads
+ * (MLM, old classifiers, a BERT pooler the task head does not use) are left out. Streams tensor by tensor.
+ */
+function writeMergedWeights(dir: string, stageDir: string, head: F32Map): void {
+  type Entry = { name: string; dtype: string; shape: number[]; bytes: () => Uint8Array; size: number };
+  const entries: Entry[] = [];
+  for (const path of weightFiles(stageDir)) {
+    const { tensors, dataStart } = readHeader(path);
+    for (const [name, info] of tensors as Map<string, TensorInfo>) {
+      const keep = canonicalName(name) !== null || /(^|\.)(position_ids|token_type_ids)$/.test(name);
+      if (!keep || head.has(name)) continue;
+      entries.push({ name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin, bytes: () => readTensorBytes(path, dataStart, info) });
+    }
+  }
+  for (const [name, t] of head) entries.push({ name, dtype: "F32", shape: t.shape, size: t.data.byteLength, bytes: () => f32Bytes(t.data) });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
+  let off = 0;
+  for (const e of entries) {
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [off, off + e.size] };
+    off += e.size;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (new TextEncoder().encode(json).length % 8)) % 8);
+  const hb = new TextEncoder().encode(json);
+  const len = new Uint8Array(8);
+  new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
+  const fd = openSync(join(dir, "model.safetensors"), "w");
+  const put = (b: Uint8Array) => {
+    let o = 0;
+    while (o < b.length) o += writeSync(fd, b, o, b.length - o);
+  };
+  try {
+    put(len);
+    put(hb);
+    for (const e of entries) put(e.bytes());
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Saves encoder + head as an HF task checkpoint into `tmp` (an empty directory). */
+export function writeTaskCheckpoint(tmp: string, srcModel: string, encParams: Map<string, Float32Array>, head: F32Map, config: Record<string, any>): void {
+  const stage = join(tmp, ".encoder");
+  saveCheckpoint(stage, srcModel, encParams);
+  writeMergedWeights(tmp, stage, head);
+  for (const f of readdirSync(stage)) {
+    if (f.endsWith(".safetensors") || f === "model.safetensors.index.json" || f === "config.json") continue;
+    if (statSync(join(stage, f)).isFile()) copyFileSync(join(stage, f), join(tmp, f));
+  }
+  rmSync(stage, { recursive: true, force: true });
+  writeFileAtomic(join(tmp, "config.json"), JSON.stringify(config, null, 2) + "\n");
+}
+
+/** Loads a fine-tuned directory: encoder, head, task, labels. */
+export function loadTaskModel(g: Gpu, dir: string, taskWanted?: Task): { enc: Encoder; head: ClassificationHead; task: Task; cfg: ModelConfig; raw: Record<string, any> } {
+  const ck = loadCheckpoint(dir);
+  const raw = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  const task = (raw.finetuning_task ?? taskWanted) as Task;
+  if (!task || !(task in LABELS)) throw new XltError(`${dir}/config.json: no finetuning_task (pos, ner or xnli): is this a directory written by xlt finetune?`);
+  if (taskWanted && task !== taskWanted) throw new XltError(`${dir} was fine-tuned for ${task}, not ${taskWanted}`);
+  const labels = LABELS[task];
+  const id2label = raw.id2label ?? {};
+  if (labels.some((l, i) => id2label[String(i)] !== l)) throw new XltError(`${dir}/config.json: id2label does not match the ${task} labels (${labels.join(" ")})`);
+  const kind = headKindOf(task);
+  const shapes = headShapes(ck.config.arch, kind, ck.config.hidden, labels.length);
+  const w = readNamedTensors(dir, [...shapes.keys()]);
+  for (const [n, s] of shapes) {
+    const t = w.get(n);
+    if (!t) throw new XltError(`${dir}: no head tensor ${n} (not a ${task} fine-tuned checkpoint)`);
+    if (t.shape.join() !== s.join()) throw new XltError(`${dir}: head tensor ${n} has shape [${t.shape}], expected [${s}]`);
+  }
+  const enc = new Encoder(g, ck.config, ck.tensors, { dropout: 0 });
+  const head = ClassificationHead.forConfig(g, ck.config, kind, labels.length, w, 0);
+  return { enc, head, task, cfg: ck.config, raw };
+}
+
+// ---------------------------------------------------------------------------------------------- run
+export interface FinetuneOptions {
+  task: Task;
+  train: string;
+  dev?: string;
+  model: string;
+  out: string;
+  epochs?: number;
+  lr?: number;
+  batchSize: number;
+  microBatch?: number;
+  maxLength?: number;
+  seed: number;
+  limit?: number;
+  dropout?: number;
+  log?: string;
+  checkpointEvery: number;
+  resume: boolean;
+  quiet?: boolean;
+  meta?: Record<string, unknown>;
+}
+
+export interface FinetuneResult {
+  steps: number;
+  epochs: number;
+  examples: number;
+  losses: number[];
+  finalLoss: number;
+  seconds: number;
+  dev: { epoch: number; metric: string; value: number; n: number }[];
+}
+
+const CKPT = "checkpoint";
+
+export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
+  const g = await getGpu();
+  const ckpt = loadCheckpoint(o.model);
+  const cfg = ckpt.config;
+  const raw = JSON.parse(readFileSync(join(o.model, "config.json"), "utf8"));
+  const tok = loadTokenizer(o.model);
+  const kind = headKindOf(o.task);
+  const C = LABELS[o.task].length;
+  const maxLength = capLength(cfg, o.maxLength ?? 96);
+  const items = readItems(o.task, o.train, tok, maxLength, o.limit);
+  if (!items.length) throw new XltError(`${o.train}: no training examples`);
+  const epochs = o.epochs ?? (o.task === "xnli" ? 2 : 5);
+  const bs = o.batchSize;
+  const micro = Math.min(o.microBatch ?? bs, bs);
+  const perEpoch = Math.ceil(items.length / bs);
+  const total = perEpoch * epochs;
+  const warmup = Math.floor(0.1 * total);
+  const lr = o.lr ?? defaultLr(cfg);
+
+  const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
+  enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
+  const names = [...headShapes(cfg.arch, kind, cfg.hidden, C).keys()];
+  const existing = readNamedTensors(o.model, names.filter((n) => n.startsWith("bert.pooler."))); // a pre-trained pooler is kept
+  const head = ClassificationHead.forConfig(g, cfg, kind, C, initHeadWeights(cfg.arch, kind, cfg.hidden, C, o.seed, existing), o.dropout ?? headDropout(raw, cfg.arch, kind));
+  head.enableGrads();
+  const params = [
+    ...[...enc.grads.entries()].map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
+    ...[...head.grads.entries()].map(([n, grad]) => ({ name: `head.${n}`, param: head.p(n), grad })),
+  ];
+  const adam = new Adam([{ name: "all", enabled: true, params }], { lr });
+
+  const ckptDir = join(o.out, CKPT);
+  let start = 0;
+  const losses: number[] = [];
+  const dev: FinetuneResult["dev"] = [];
+  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
+    start = await loadState(ckptDir, enc, head, adam);
+    const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
+    losses.push(...prev.losses);
+    dev.push(...prev.dev);
+    if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
+  }
+  const progress = new Progress(total, o.quiet);
+  const t0 = performance.now();
+  let seen = 0;
+  let order: number[] = [];
+  for (let step = start + 1; step <= total; step++) {
+    const epoch = Math.floor((step - 1) / perEpoch); // 0-based
+    const inEpoch = (step - 1) % perEpoch;
+    if (inEpoch === 0 || order.length === 0) order = shuffled(items.length, o.seed * 1000 + epoch + 1);
+    const idx = order.slice(inEpoch * bs, (inEpoch + 1) * bs);
+    const mbs: MicroBatch[] = [];
+    for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
+    adam.zeroGrad();
+    const loss = await accumulateGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+    if (!Number.isFinite(loss)) {
+      throw new XltError(`the loss became ${loss} at step ${step}; stopped without saving this state` + (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"));
+    }
+    const stepLr = lr * linearScheduleFactor(step, total, warmup);
+    adam.step(stepLr);
+    losses.push(loss);
+    seen += idx.length;
+    const elapsed = (performance.now() - t0) / 1000;
+    progress.update(step, `epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
+    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step, epoch: epoch + 1, loss, lr: stepLr, elapsed: +elapsed.toFixed(3), examples: idx.length }) + "\n");
+    if (inEpoch === perEpoch - 1 && o.dev) {
+      enc.dropout = 0;
+      const r = await evaluateWith(enc, head, o.task, o.dev, tok, cfg);
+      enc.dropout = o.dropout ?? cfg.dropout;
+      dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
+      if (!o.quiet) progress.done();
+      console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
+      if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
+    }
+    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) await saveState(ckptDir, enc, head, adam, step, { losses, dev });
+  }
+  await sync(g);
+  progress.done();
+  const seconds = (performance.now() - t0) / 1000;
+  const result: FinetuneResult = { steps: total, epochs, examples: items.length, losses, finalLoss: losses.length ? losses[losses.length - 1] : NaN, seconds, dev };
+
+  const encParams = await enc.readParams();
+  const headParams = await head.readParams();
+  const oldCkpt = join(o.out, CKPT);
+  await writeDirAtomic(o.out, (tmp) => {
+    writeTaskCheckpoint(tmp, o.model, encParams, headParams, finetunedConfig(raw, cfg.arch, o.task));
+    if (existsSync(oldCkpt)) renameSync(oldCkpt, join(tmp, CKPT));
+    const run = {
+      command: "finetune",
+      task: o.task,
+      model: o.model,
+      train: o.train,
+      dev: o.dev ?? null,
+      examples: items.length,
+      epochs,
+      steps: total,
+      warmup_steps: warmup,
+      schedule: "linear, warmup int(0.1*total) optimizer steps, decay to 0",
+      batch_size: bs,
+      micro_batch: micro,
+      max_length: maxLength,
+      lr,
+      seed: o.seed,
+      limit: o.limit ?? null,
+      dropout: o.dropout ?? cfg.dropout,
+      head_dropout: head.dropout,
+      first_loss: losses[0],
+      final_loss: result.finalLoss,
+      dev_scores: dev,
+      seconds: +seconds.toFixed(3),
+      device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
+      ...o.meta,
+    };
+    writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
+  });
+  adam.release();
+  for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+  head.dispose();
+  return result;
+}
+
+async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, cfg: ModelConfig): Promise<EvalScore> {
+  return evaluateFile(enc, head, task, path, tok, capLength(cfg, task === "xnli" ? 256 : 128));
+}
+
+async function saveState(dir: string, enc: Encoder, head: ClassificationHead, adam: Adam, step: number, progress: { losses: number[]; dev: unknown[] }): Promise<void> {
+  const t: F32Map = new Map();
+  for (const [n, p] of enc.params) t.set(`param.${n}`, { shape: p.shape, data: await p.read() });
+  for (const [n, p] of head.params) t.set(`param.head.${n}`, { shape: p.shape, data: await p.read() });
+  const st = await adam.state();
+  const steps: Record<string, number> = {};
+  for (const [n, s] of Object.entries(st.params)) {
+    t.set(`adam.m.${n}`, { shape: [s.m.length], data: s.m });
+    t.set(`adam.v.${n}`, { shape: [s.v.length], data: s.v });
+    steps[n] = s.step;
+  }
+  await writeDirAtomic(dir, (tmp) => {
+    writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
+    writeFileAtomic(join(tmp, "progress.json"), JSON.stringify(progress));
+  });
+}
+
+async function loadState(dir: string, enc: Encoder, head: ClassificationHead, adam: Adam): Promise<number> {
+  const path = join(dir, "state.safetensors");
+  const all = loadAll(path);
+  const meta = readHeader(path).metadata;
+  const paramSteps: Record<string, number> = JSON.parse(meta.param_steps ?? "{}");
+  const st: AdamState = { step: Number(meta.adam_step), params: {} };
+  for (const [k, v] of all) {
+    if (k.startsWith("param.")) {
+      const n = k.slice(6);
+      const target = n.startsWith("head.") ? head.params.get(n.slice(5)) : enc.params.get(n);
+      if (!target || target.size !== v.data.length) throw new XltError(`${path}: checkpoint tensor ${n} does not fit this model (different --model or --task?)`);
+      target.write(v.data as Float32Array);
+    } else if (k.startsWith("adam.m.")) {
+      const n = k.slice(7);
+      st.params[n] = { m: v.data as Float32Array, v: all.get(`adam.v.${n}`)!.data as Float32Array, step: paramSteps[n] ?? st.step };
+    }
+  }
+  await adam.loadState(st);
+  return Number(meta.step);
+}
