@@ -87,6 +87,8 @@ export interface ForwardState {
 export interface EncoderOptions {
   /** dropout probability for hidden states (model's own by default); 0 disables */
   dropout?: number;
+  /** dropout on attention probabilities (model's own by default; follows `dropout` when that is 0) */
+  attnDropout?: number;
 }
 
 export class Encoder {
@@ -95,9 +97,11 @@ export class Encoder {
   /** groups ("embeddings", "layer.i") whose parameters get gradients */
   readonly trainable = new Set<string>();
   dropout: number;
+  attnDropoutP: number;
 
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
     this.dropout = opts.dropout ?? cfg.dropout;
+    this.attnDropoutP = opts.attnDropout ?? (opts.dropout === 0 ? 0 : cfg.attnDropout);
     for (const [name, t] of weights) this.params.set(name, Tensor.from(gpu, t.data, t.shape, "f32", name));
   }
 
@@ -130,6 +134,11 @@ export class Encoder {
     if (this.trainable.has("embeddings")) return -1;
     for (let i = 0; i < this.cfg.layers; i++) if (this.trainable.has(`layer.${i}`)) return i;
     return null;
+  }
+
+  /** Attention-probability dropout of block i (stream 3+4i: the site no hidden-state dropout uses). */
+  private attnDropout(st: ForwardState, i: number) {
+    return st.training && this.attnDropoutP > 0 ? { p: this.attnDropoutP, seed: st.dropoutSeed, stream: 3 + 4 * i } : undefined;
   }
 
   private drop(x: Tensor, st: ForwardState, site: number): Tensor {
@@ -179,8 +188,11 @@ export class Encoder {
     const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
     const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
     const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
-    const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D);
-    const o = this.drop(linear(ctx, P("attn.o.weight"), P("attn.o.bias")), st, 1 + 4 * i);
+    const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D, this.attnDropout(st, i));
+    // HF BERT/XLM-R drop the attention output before the residual; DistilBERT does not (it only drops
+    // attention probabilities and the FFN output)
+    const oLin = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
+    const o = this.cfg.arch === "distilbert" ? oLin : this.drop(oLin, st, 1 + 4 * i);
     const r1 = add(o, x);
     o.release();
     const ln1 = layernormForward(r1, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps);
@@ -191,7 +203,7 @@ export class Encoder {
     const r2 = add(f2, h1);
     f2.release();
     const ln2 = layernormForward(r2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps);
-    const y = this.drop(ln2.y, st, 3 + 4 * i);
+    const y = ln2.y; // no dropout after the block's LayerNorm (as HF)
     if (st.training) {
       st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2, mean2: ln2.mean, rstd2: ln2.rstd };
     } else {
@@ -245,10 +257,8 @@ export class Encoder {
       const r = dropoutBackward(t, this.dropout, st.dropoutSeed, site);
       return r;
     };
-    // output dropout, then LayerNorm of the FFN half
-    const dOut = dropB(dy, 3 + 4 * i);
-    const dr2 = layernormBackward(dOut, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"), { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true });
-    if (dOut !== dy) dOut.release();
+    // LayerNorm of the FFN half
+    const dr2 = layernormBackward(dy, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"), { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true });
     // FFN: r2 = drop(f2) + h1
     const df2 = dropB(dr2, 2 + 4 * i);
     const dg = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true })!;
@@ -262,10 +272,10 @@ export class Encoder {
     // attention half: r1 = drop(o) + x
     const dr1 = layernormBackward(dh1, s.r1, s.mean1, s.rstd1, P("attn_ln.weight"), { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true });
     dh1.release();
-    const dO = dropB(dr1, 1 + 4 * i);
+    const dO = this.cfg.arch === "distilbert" ? dr1 : dropB(dr1, 1 + 4 * i);
     const dctx = linearBackward(s.ctx, P("attn.o.weight"), dO, { dw: G("attn.o.weight"), db: G("attn.o.bias"), accumulate: true })!;
     if (dO !== dr1) dO.release();
-    const { dq, dk, dv } = attentionBackward(dctx, s.q, s.k, s.v, s.probs, B, T, heads, D);
+    const { dq, dk, dv } = attentionBackward(dctx, s.q, s.k, s.v, s.probs, B, T, heads, D, this.attnDropout(st, i));
     dctx.release();
     let dx: Tensor | null = null;
     for (const [name, dt] of [["q", dq], ["k", dk], ["v", dv]] as const) {

@@ -9,6 +9,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { dropoutBackward, dropoutForward } from "./dropout.ts";
 
 // Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
 // register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
@@ -80,6 +81,17 @@ function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: n
  * mask: f32 [B,T], 1 = real token, 0 = padding. Returns out [B*T, H*D] (heads concatenated, ready for the
  * output linear) and probs [B,H,T,T] (the softmax, saved for the backward; the caller releases both).
  */
+/** Dropout on the attention probabilities: probability and the (seed, stream) of the counter-based RNG. */
+export interface AttentionDropout {
+  p: number;
+  seed: number;
+  stream: number;
+}
+
+function dropped(probs: Tensor, d?: AttentionDropout): Tensor {
+  return d && d.p > 0 ? dropoutForward(probs, d.p, d.seed, d.stream) : probs;
+}
+
 export function attentionForward(
   q: Tensor,
   k: Tensor,
@@ -89,6 +101,7 @@ export function attentionForward(
   T: number,
   H: number,
   D: number,
+  dropout?: AttentionDropout,
 ): { out: Tensor; probs: Tensor } {
   const op = "attention_forward";
   checkDims(op, B, T, H, D);
@@ -105,7 +118,11 @@ export function attentionForward(
   product("scores", [q, k, mask, probs], dims, 1 / Math.sqrt(D), "attention.scores");
   rowKernel("softmax", [probs], B * H * T, T, detail);
   const out = Tensor.empty(g, shape, "f32", "attention.out");
-  product("pv", [probs, v, out], dims, 1, "attention.pv");
+  // attention-probability dropout (HF applies it to the softmax output); the undropped probs are saved and
+  // the mask is recomputed in the backward from the same counter-based RNG
+  const pd = dropped(probs, dropout);
+  product("pv", [pd, v, out], dims, 1, "attention.pv");
+  if (pd !== probs) pd.release();
   return { out, probs };
 }
 
@@ -125,6 +142,7 @@ export function attentionBackward(
   T: number,
   H: number,
   D: number,
+  dropout?: AttentionDropout,
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
   const op = "attention_backward";
   checkDims(op, B, T, H, D);
@@ -140,9 +158,12 @@ export function attentionBackward(
   const scale = 1 / Math.sqrt(D);
   const dims = { B, T, H, D };
   const dv = Tensor.empty(g, shape, "f32", "attention.dv");
-  product("pv_t", [probs, dout, dv], dims, 1, "attention.dv");
+  const pd = dropped(probs, dropout);
+  product("pv_t", [pd, dout, dv], dims, 1, "attention.dv");
+  if (pd !== probs) pd.release();
   const ds = Tensor.empty(g, [B, H, T, T], "f32", "attention.ds");
   product("dprobs", [dout, v, ds], dims, 1, "attention.dprobs");
+  if (dropout && dropout.p > 0) dropoutBackward(ds, dropout.p, dropout.seed, dropout.stream, ds);
   rowKernel("softmax_backward", [probs, ds], B * H * T, T, detail);
   const dq = Tensor.empty(g, shape, "f32", "attention.dq");
   product("pv", [ds, k, dq], dims, scale, "attention.dq");

@@ -7,6 +7,7 @@
 // same way), and a fully padded sequence must give a uniform softmax with no NaN/Inf.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
+import { dropoutMask } from "../../src/kernels/dropout.ts";
 import { assertClose, type Cases, maxRelErr, randn } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { type AttnDims, attentionBackwardRef, attentionForwardRef } from "../ref/attention.ts";
@@ -97,4 +98,30 @@ cases["attention fully padded sequence gives uniform probs, no NaN"] = async () 
   for (const key of ["out", "dq", "dk", "dv"] as const) {
     if (got[key].some((x) => !Number.isFinite(x))) throw new Error(`fully padded: non-finite ${key}`);
   }
+};
+
+cases["attention with probability dropout (p=0.3): forward and backward vs f64 with the same mask"] = async () => {
+  const g = await getGpu();
+  const dm = { B: 2, T: 11, H: 2, D: 4 };
+  const x = randomInputs(dm, [11, 6], 70);
+  const drop = { p: 0.3, seed: 1234, stream: 7 };
+  const keep = dropoutMask(dm.B * dm.H * dm.T * dm.T, drop.p, drop.seed, drop.stream);
+  const ref = { keep, scale: 1 / (1 - drop.p) };
+  const shape = [dm.B * dm.T, dm.H * dm.D];
+  const t = (a: ArrayLike<number>, s: number[]) => Tensor.from(g, a, s);
+  const [q, k, v, dout] = [t(x.q, shape), t(x.k, shape), t(x.v, shape), t(x.dout, shape)];
+  const mask = t(x.mask, [dm.B, dm.T]);
+  const f = attentionForward(q, k, v, mask, dm.B, dm.T, dm.H, dm.D, drop);
+  const b = attentionBackward(dout, q, k, v, f.probs, dm.B, dm.T, dm.H, dm.D, drop);
+  const wf = attentionForwardRef(x.q, x.k, x.v, x.mask, dm, ref);
+  const wb = attentionBackwardRef(x.dout, x.q, x.k, x.v, wf.probs, dm, ref);
+  check("dropout out", await f.out.read(), wf.out);
+  check("dropout probs (saved undropped)", await f.probs.read(), wf.probs);
+  check("dropout dq", await b.dq.read(), wb.dq);
+  check("dropout dk", await b.dk.read(), wb.dk);
+  check("dropout dv", await b.dv.read(), wb.dv);
+  // and it really drops: the result differs from no dropout
+  const plain = attentionForwardRef(x.q, x.k, x.v, x.mask, dm);
+  if (maxRelErr(wf.out, plain.out) < 1e-3) throw new Error("the dropout mask changed nothing");
+  for (const tt of [q, k, v, dout, mask, f.out, f.probs, b.dq, b.dk, b.dv]) tt.release();
 };

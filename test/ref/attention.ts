@@ -12,7 +12,13 @@ export interface AttnDims {
 
 const idx = (dm: AttnDims, b: number, t: number, h: number, d: number) => (b * dm.T + t) * dm.H * dm.D + h * dm.D + d;
 
-export function attentionForwardRef(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, mask: ArrayLike<number>, dm: AttnDims) {
+/** keep[i] of the probs element i (1 kept, 0 dropped) and the 1/(1-p) scale: attention-probability dropout */
+export interface DropRef {
+  keep: ArrayLike<number>;
+  scale: number;
+}
+
+export function attentionForwardRef(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, mask: ArrayLike<number>, dm: AttnDims, drop?: DropRef) {
   const { B, T, H, D } = dm;
   const scale = 1 / Math.sqrt(D);
   const probs = new Float64Array(B * H * T * T);
@@ -36,7 +42,7 @@ export function attentionForwardRef(q: ArrayLike<number>, k: ArrayLike<number>, 
         for (let j = 0; j < T; j++) probs[base + j] = s[j] / sum;
         for (let d = 0; d < D; d++) {
           let acc = 0;
-          for (let j = 0; j < T; j++) acc += probs[base + j] * v[idx(dm, b, j, h, d)];
+          for (let j = 0; j < T; j++) acc += probs[base + j] * (drop ? drop.keep[base + j] * drop.scale : 1) * v[idx(dm, b, j, h, d)];
           out[idx(dm, b, i, h, d)] = acc;
         }
       }
@@ -52,6 +58,7 @@ export function attentionBackwardRef(
   v: ArrayLike<number>,
   probs: ArrayLike<number>,
   dm: AttnDims,
+  drop?: DropRef,
 ) {
   const { B, T, H, D } = dm;
   const scale = 1 / Math.sqrt(D);
@@ -66,14 +73,15 @@ export function attentionBackwardRef(
         for (let j = 0; j < T; j++) {
           let dp = 0;
           for (let d = 0; d < D; d++) dp += dout[idx(dm, b, i, h, d)] * v[idx(dm, b, j, h, d)];
-          ds[j] = dp;
-          dot += dp * probs[base + j];
+          ds[j] = drop ? dp * drop.keep[base + j] * drop.scale : dp;
+          dot += ds[j] * probs[base + j];
         }
         for (let j = 0; j < T; j++) {
           const p = probs[base + j];
           const g = p * (ds[j] - dot);
           for (let d = 0; d < D; d++) {
-            dv[idx(dm, b, j, h, d)] += p * dout[idx(dm, b, i, h, d)];
+            const pd = drop ? p * drop.keep[base + j] * drop.scale : p;
+            dv[idx(dm, b, j, h, d)] += pd * dout[idx(dm, b, i, h, d)];
             dq[idx(dm, b, i, h, d)] += g * k[idx(dm, b, j, h, d)] * scale;
             dk[idx(dm, b, j, h, d)] += g * q[idx(dm, b, i, h, d)] * scale;
           }
