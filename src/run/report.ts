@@ -99,7 +99,7 @@ export function deltaChartSvg(s: Summary): string {
   const deltas = others.map((st) => langs.map((l) => (s.table[st][l]?.mean ?? NaN) - (s.table.baseline?.[l]?.mean ?? NaN)));
   const all = deltas.flat().filter(Number.isFinite);
   const lim = Math.max(1, ...all.map(Math.abs));
-  const W = 80 + langs.length * (others.length * 18 + 16), H = 300, top = 30, mid = top + 110, scale = 100 / lim;
+  const W = Math.max(360, 80 + langs.length * (others.length * 18 + 16)), H = 300, top = 30, mid = top + 110, scale = 100 / lim;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
     `<text x="10" y="18" font-size="13">Δ vs baseline (points)</text>`,
     `<line x1="60" y1="${mid}" x2="${W - 10}" y2="${mid}" stroke="#333"/>`,
@@ -129,7 +129,7 @@ export function alignmentScatterSvg(cells: CellResult[], s: Summary): string {
       if (l !== s.source && c.scores[l] !== undefined) pts.push({ x: a.after, y: (c.scores[l] - src) / src, label: `${c.strategy} seed ${c.seed} ${l}`, strategy: c.strategy });
     }
   }
-  const W = 420, H = 320, L = 60, B = 270, R = 400, T = 40;
+  const W = 440, H = 330, L = 60, B = 280, R = 420, T = 52;
   const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
   const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [-1, 0];
@@ -146,7 +146,7 @@ export function alignmentScatterSvg(cells: CellResult[], s: Summary): string {
   for (const p of pts) {
     parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${COLORS[strategies.indexOf(p.strategy) % COLORS.length]}" fill-opacity="0.8"><title>${esc(p.label)}</title></circle>`);
   }
-  strategies.forEach((st, si) => parts.push(`<circle cx="${L + 10 + si * 100}" cy="${T - 8}" r="4" fill="${COLORS[si % COLORS.length]}"/><text x="${L + 18 + si * 100}" y="${T - 4}">${esc(st)}</text>`));
+  strategies.forEach((st, si) => parts.push(`<circle cx="${L + 10 + si * 100}" cy="${T - 20}" r="4" fill="${COLORS[si % COLORS.length]}"/><text x="${L + 18 + si * 100}" y="${T - 16}">${esc(st)}</text>`));
   parts.push("</svg>");
   return parts.join("\n");
 }
