@@ -1,4 +1,5 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
+import { existsSync } from "node:fs";
 import { ensureBuiltin, LANGS } from "../src/builtin/synthetic.ts";
 import { loadLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
 import { parseTestSpec } from "../src/eval/evaluate.ts";
@@ -105,6 +106,9 @@ export const runCommand: Command = {
       };
     }
     cells(plan); // validates strategies
+    // fail before any GPU work on inputs that are missing
+    if (!existsSync(plan.train)) throw new XltError(`--train ${plan.train}: file not found`);
+    for (const t of plan.tests) if (!existsSync(t.path)) throw new XltError(`no test file for language '${t.lang}': ${t.path} not found`);
     if (v.merge) {
       const m = merge(plan);
       console.log(`merged ${m.done} cells: ${m.files.join(", ")}`);
