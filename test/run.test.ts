@@ -134,6 +134,7 @@ describe("xlt run on real data", () => {
   });
 
   it("bad input: a language whose test file is missing", async () => {
+    if (!existsSync(model)) smallMbert(model);
     const r = await xlt("node", ["run", "--model", model, "--train", join(UD, "UD_English-EWT/en_ewt-ud-train.conllu"), "--test", `xx=${join(dir, "missing.conllu")}`,
       "--conllu", `de=${join(UD, PUD.en)},${join(UD, PUD.de)}`, "--dictionary", `de=${join(SHARED_DATA, "muse_dictionaries/en-de.txt")}`, "--out", join(dir, "bad"), "--seeds", "1", "--strategies", "baseline", "--quiet"]);
     expect(r.code).toBe(1);
