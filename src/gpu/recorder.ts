@@ -285,6 +285,21 @@ export function flush(g: Gpu): void {
   s.profiler?.beforeSubmit(s.enc);
   g.queue.submit([s.enc.finish()]);
   s.enc = null;
+  for (const fn of flushListeners.get(g) ?? []) fn();
+}
+
+const flushListeners = new WeakMap<Gpu, (() => void)[]>();
+
+/** Calls `fn` after every submit of recorded work (the tensor pool uses it to recycle buffers). */
+export function onFlush(g: Gpu, fn: () => void): void {
+  let l = flushListeners.get(g);
+  if (!l) flushListeners.set(g, (l = []));
+  l.push(fn);
+}
+
+/** Whether recorded work is waiting to be submitted. */
+export function hasPending(g: Gpu): boolean {
+  return !!states.get(g)?.enc;
 }
 
 /** Submits and waits until the GPU has finished all of it. */

@@ -1,13 +1,21 @@
 // GPU tensors: a storage buffer plus a shape. Buffers come from a size-bucketed pool, because creating
 // and destroying GPU buffers every step is slow and fragments memory.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
-import { flush, pendingErrors, recordClear } from "./recorder.ts";
+import { flush, hasPending, onFlush, pendingErrors, recordClear } from "./recorder.ts";
 
 export type DType = "f32" | "i32" | "u32";
 
 const USAGE = 0x80 /*STORAGE*/ | 0x04 /*COPY_SRC*/ | 0x08; /*COPY_DST*/
 
 const pool = new Map<number, GPUBuffer[]>();
+const quarantine: GPUBuffer[] = [];
+const quarantineHooked = new WeakSet<Gpu>();
+
+function toPool(b: GPUBuffer): void {
+  let list = pool.get(b.size);
+  if (!list) pool.set(b.size, (list = []));
+  list.push(b);
+}
 let liveBytes = 0;
 let peakBytes = 0;
 let nextId = 1;
@@ -92,12 +100,17 @@ export class Tensor {
 
   static from(g: Gpu, data: ArrayLike<number>, shape: number[], dtype: DType = "f32", label = "tensor"): Tensor {
     const t = Tensor.empty(g, shape, dtype, label);
-    t.write(data);
+    // A fresh tensor's buffer is not used by any unsubmitted work (released buffers wait in quarantine
+    // until the next submit), so the upload needs no flush: it stays ordered before the work that uses it.
+    t.write(data, 0, true);
     return t;
   }
 
-  /** Overwrite the contents. Pending recorded work is submitted first so it sees the old contents. */
-  write(data: ArrayLike<number> | ArrayBufferView, byteOffset = 0): void {
+  /**
+   * Overwrite the contents. Pending recorded work is submitted first so it sees the old contents
+   * (`fresh` skips that for a buffer no recorded work can reference).
+   */
+  write(data: ArrayLike<number> | ArrayBufferView, byteOffset = 0, fresh = false): void {
     this.assertLive();
     let view: ArrayBufferView;
     const raw = data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint32Array ||
@@ -111,7 +124,7 @@ export class Tensor {
     if (byteOffset + view.byteLength > this.bytes) {
       throw new GpuError(`tensor '${this.label}': write of ${view.byteLength} bytes does not fit shape [${this.shape}]`);
     }
-    flush(this.gpu);
+    if (!fresh) flush(this.gpu);
     // writeBuffer needs a multiple of 4 bytes; all our dtypes are 4 bytes wide
     this.gpu.queue.writeBuffer(this.buffer, byteOffset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
   }
@@ -144,9 +157,17 @@ export class Tensor {
     if (this.released || (this as any).isView) return;
     this.released = true;
     liveBytes -= this.buffer.size;
-    let list = pool.get(this.buffer.size);
-    if (!list) pool.set(this.buffer.size, (list = []));
-    list.push(this.buffer);
+    // Recorded-but-unsubmitted work may still use the buffer: reuse it only after the next submit, so a
+    // queue.writeBuffer into its next owner cannot overtake that work.
+    if (hasPending(this.gpu)) {
+      if (!quarantineHooked.has(this.gpu)) {
+        quarantineHooked.add(this.gpu);
+        onFlush(this.gpu, () => {
+          for (const b of quarantine.splice(0)) toPool(b);
+        });
+      }
+      quarantine.push(this.buffer);
+    } else toPool(this.buffer);
   }
 
   private assertLive() {
