@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeF32 } from "../io/safetensors_write.ts";
-import { gaussian } from "../train/realign.ts";
+import { gaussian, mulberry32 } from "../rng.ts";
 import { wordPieceTokenizerJson } from "../io/tokenize.ts";
 
 type Pos = "NOUN" | "VERB" | "ADJ" | "DET" | "ADP" | "PUNCT" | "PRON" | "ADV";
@@ -86,14 +86,7 @@ function reorder(s: Token[], lang: Lang): number[] {
 export interface SyntheticPair { src: string[]; tgt: string[]; srcPos: string[]; tgtPos: string[]; links: [number, number][] }
 
 export function generatePairs(lang: Lang, n: number, seed: number): SyntheticPair[] {
-  let a = (seed * 2654435761) >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = mulberry32((seed * 2654435761) >>> 0);
   const out: SyntheticPair[] = [];
   for (let k = 0; k < n; k++) {
     const s = sentence(r);

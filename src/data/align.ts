@@ -75,23 +75,7 @@ export function filterLinks(src: string[], tgt: string[], links: Link[]): Link[]
   return out;
 }
 
-/** Seeded Fisher-Yates shuffle (mulberry32), identical on every runtime. */
-export function shuffled<T>(xs: T[], seed: number): T[] {
-  const out = xs.slice();
-  let a = seed >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+export { shuffled } from "../rng.ts";
 
 /**
  * Round-robin interleaving of several languages' streams (HF interleave_datasets without probabilities,

@@ -6,6 +6,7 @@
 // The synthetic batch: B sentence pairs of T tokens each side, token ids uniform over the vocabulary
 // (special/pad ids excluded), every token is one word, K random one-to-one links per pair. Only shapes
 // matter for timing, so no tokenizer is involved.
+import { mulberry32 } from "../rng.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { getGpu } from "../gpu/device.ts";
 import { dispatchCount, sync } from "../gpu/recorder.ts";
@@ -96,16 +97,7 @@ export interface StepProfile {
   mfu: number | null;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A synthetic realignment batch: B pairs of T one-token words each side, K links per pair. */
 export function syntheticBatch(cfg: ModelConfig, B: number, T: number, K: number, seed: number) {

@@ -12,6 +12,7 @@
 // its mean cross-entropy scaled by n_i/N, so the summed gradient is exactly the gradient of the mean loss
 // over all N labels of the effective batch (independent of how it is split; the reported loss is that
 // mean too). For XNLI (one label per example) this is the per-example mean.
+import { shuffled as shuffle } from "../rng.ts";
 import * as nodeFs from "node:fs";
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -19,8 +20,8 @@ import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { canonicalName, loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
-import { decode, loadAll, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
-import { f32Bytes, writeF32 } from "../io/safetensors_write.ts";
+import { decode, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
+import { f32Bytes } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
@@ -29,7 +30,8 @@ import { ClassificationHead, headAliases, headDropout, type HeadKind, headShapes
 import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
 import { LABELS, type Task } from "../tasks/labels.ts";
 import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
-import { Adam, type AdamState } from "./adam.ts";
+import { Adam } from "./adam.ts";
+import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { Progress } from "./progress.ts";
 import { defaultLr } from "./realign_run.ts";
 import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
@@ -119,22 +121,9 @@ export function linearScheduleFactor(k: number, total: number, warmup = Math.flo
   return Math.max(0, (total - s) / Math.max(1, total - warmup));
 }
 
-/** Seeded Fisher-Yates permutation (mulberry32). */
+/** Seeded Fisher-Yates permutation of 0..n-1. */
 export function shuffled(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
+  return shuffle(Array.from({ length: n }, (_, i) => i), seed);
 }
 
 /** Usable sequence length: the requested one, capped by the model's position table. */
@@ -348,7 +337,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const losses: number[] = [];
   const dev: FinetuneResult["dev"] = [];
   if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
-    start = await loadState(ckptDir, enc, head, adam);
+    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model or --task?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
     losses.push(...prev.losses);
     dev.push(...prev.dev);
@@ -386,7 +375,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
       if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
     }
-    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) await saveState(ckptDir, enc, head, adam, step, { losses, dev });
+    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
   }
   await sync(g);
   progress.done();
@@ -437,40 +426,9 @@ async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, 
   return evaluateFile(enc, head, task, path, tok, capLength(cfg, task === "xnli" ? 256 : 128));
 }
 
-async function saveState(dir: string, enc: Encoder, head: ClassificationHead, adam: Adam, step: number, progress: { losses: number[]; dev: unknown[] }): Promise<void> {
-  const t: F32Map = new Map();
-  for (const [n, p] of enc.params) t.set(`param.${n}`, { shape: p.shape, data: await p.read() });
-  for (const [n, p] of head.params) t.set(`param.head.${n}`, { shape: p.shape, data: await p.read() });
-  const st = await adam.state();
-  const steps: Record<string, number> = {};
-  for (const [n, s] of Object.entries(st.params)) {
-    t.set(`adam.m.${n}`, { shape: [s.m.length], data: s.m });
-    t.set(`adam.v.${n}`, { shape: [s.v.length], data: s.v });
-    steps[n] = s.step;
-  }
-  await writeDirAtomic(dir, (tmp) => {
-    writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
-    writeFileAtomic(join(tmp, "progress.json"), JSON.stringify(progress));
-  });
-}
-
-async function loadState(dir: string, enc: Encoder, head: ClassificationHead, adam: Adam): Promise<number> {
-  const path = join(dir, "state.safetensors");
-  const all = loadAll(path);
-  const meta = readHeader(path).metadata;
-  const paramSteps: Record<string, number> = JSON.parse(meta.param_steps ?? "{}");
-  const st: AdamState = { step: Number(meta.adam_step), params: {} };
-  for (const [k, v] of all) {
-    if (k.startsWith("param.")) {
-      const n = k.slice(6);
-      const target = n.startsWith("head.") ? head.params.get(n.slice(5)) : enc.params.get(n);
-      if (!target || target.size !== v.data.length) throw new XltError(`${path}: checkpoint tensor ${n} does not fit this model (different --model or --task?)`);
-      target.write(v.data as Float32Array);
-    } else if (k.startsWith("adam.m.")) {
-      const n = k.slice(7);
-      st.params[n] = { m: v.data as Float32Array, v: all.get(`adam.v.${n}`)!.data as Float32Array, step: paramSteps[n] ?? st.step };
-    }
-  }
-  await adam.loadState(st);
-  return Number(meta.step);
+/** What a resumable fine-tuning state holds: every encoder tensor and the head (as head.NAME). */
+function stateParams(enc: Encoder, head: ClassificationHead): Map<string, Tensor> {
+  const m = new Map<string, Tensor>(enc.params);
+  for (const [n, p] of head.params) m.set(`head.${n}`, p);
+  return m;
 }

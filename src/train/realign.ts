@@ -2,6 +2,7 @@
 // through the same encoder separately, first-subword vectors of every word at hidden_states[L] go through
 // the projection head (H→H, ReLU, H→P, no bias), and the strong contrastive loss pulls aligned words
 // together against every other word of the batch. See shared/docs/realignment-method.md §1.1.
+import { gaussian } from "../rng.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
@@ -169,15 +170,4 @@ export function initHead(g: Gpu, H: number, P: number, seed: number): HeadWeight
   return { w0: Tensor.from(g, w0, [H, H], "f32", "realignment_head.0.weight"), w2: Tensor.from(g, w2, [P, H], "f32", "realignment_head.2.weight") };
 }
 
-/** Seeded standard normal (Box-Muller over mulberry32). */
-export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
+export { gaussian };

@@ -7,7 +7,7 @@ import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
-import { loadAll, readHeader } from "../io/safetensors.ts";
+import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { XltError } from "../errors.ts";
@@ -15,7 +15,8 @@ import { Encoder, groupOf } from "../../models/encoder.ts";
 import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "./realign.ts";
 import { type HeadWeights, initHead, realignStep } from "./realign.ts";
-import { Adam, type AdamState } from "./adam.ts";
+import { Adam } from "./adam.ts";
+import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { allGroups, frozenGroups } from "./freeze.ts";
 import { Progress } from "./progress.ts";
 import { type ProfileReport, Profiler } from "../profile/profiler.ts";
@@ -115,7 +116,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const losses: number[] = [];
   const ckptDir = join(o.out, CKPT);
   if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
-    start = await loadTrainingState(ckptDir, encoder, head, adam);
+    start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model or --projection?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
     losses.push(...prev);
     for (let s = 0; s < start; s++) batcher.next(); // same data order as an uninterrupted run
@@ -152,7 +153,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       o.onStep?.(step, lossValue);
       if (o.log) appendLog(o.log, { step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: batch.pairs, links: batch.links.length });
       if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) {
-        await saveTrainingState(ckptDir, encoder, head, adam, step, losses);
+        await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses });
       }
       endPhase?.();
     }
@@ -203,45 +204,17 @@ function appendLog(path: string, rec: Record<string, unknown>): void {
   nodeFs.appendFileSync(path, JSON.stringify(rec) + "\n");
 }
 
-async function saveTrainingState(dir: string, enc: Encoder, head: HeadWeights | null, adam: Adam, step: number, losses: number[]): Promise<void> {
-  const t = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [n, p] of enc.params) if (enc.grads.has(n)) t.set(`param.${n}`, { shape: p.shape, data: await p.read() });
-  if (head) {
-    t.set("param.realignment_head.0.weight", { shape: head.w0.shape, data: await head.w0.read() });
-    t.set("param.realignment_head.2.weight", { shape: head.w2.shape, data: await head.w2.read() });
-  }
-  const st = await adam.state();
-  const steps: Record<string, number> = {};
-  for (const [n, s] of Object.entries(st.params)) {
-    t.set(`adam.m.${n}`, { shape: [s.m.length], data: s.m });
-    t.set(`adam.v.${n}`, { shape: [s.v.length], data: s.v });
-    steps[n] = s.step;
-  }
-  await writeDirAtomic(dir, (tmp) => {
-    writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
-    writeFileAtomic(join(tmp, "losses.json"), JSON.stringify(losses));
-  });
-}
 
-async function loadTrainingState(dir: string, enc: Encoder, head: HeadWeights | null, adam: Adam): Promise<number> {
-  const path = join(dir, "state.safetensors");
-  const all = loadAll(path);
-  const meta = readHeader(path).metadata;
-  const paramSteps: Record<string, number> = JSON.parse(meta.param_steps ?? "{}");
-  const st: AdamState = { step: Number(meta.adam_step), params: {} };
-  for (const [k, v] of all) {
-    if (k.startsWith("param.")) {
-      const n = k.slice(6);
-      const target = n === "realignment_head.0.weight" ? head?.w0 : n === "realignment_head.2.weight" ? head?.w2 : enc.params.get(n);
-      if (!target) throw new XltError(`${path}: checkpoint tensor ${n} does not fit this model (different --model or --projection?)`);
-      target.write(v.data as Float32Array);
-    } else if (k.startsWith("adam.m.")) {
-      const n = k.slice(7);
-      st.params[n] = { m: v.data as Float32Array, v: all.get(`adam.v.${n}`)!.data as Float32Array, step: paramSteps[n] ?? st.step };
-    }
+
+/** What a resumable realignment state holds: the trainable encoder tensors and the projection head. */
+function stateParams(enc: Encoder, head: HeadWeights | null): Map<string, Tensor> {
+  const m = new Map<string, Tensor>();
+  for (const [n, p] of enc.params) if (enc.grads.has(n)) m.set(n, p);
+  if (head) {
+    m.set("realignment_head.0.weight", head.w0);
+    m.set("realignment_head.2.weight", head.w2);
   }
-  await adam.loadState(st);
-  return Number(meta.step);
+  return m;
 }
 
 function loadHead(path: string, head: HeadWeights): void {
