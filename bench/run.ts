@@ -1,20 +1,29 @@
 // Benchmarks: `npm run bench` (Node, built to dist/) or `./node_modules/deno/deno run -A bench/run.ts`.
-// Prints the runtime and adapter, then our matmul GFLOP/s next to tfjs-webgpu's at BERT-base shapes.
-// Options: --quick (the small shape only), --no-peer (skip tfjs).
+// Prints the runtime and adapter, then for each section ours next to tfjs-webgpu's (same adapter, same process):
+//   matmul   GFLOP/s of the three Linear layouts at BERT-base shapes
+//   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
+//   realign  one realignment training step, --freeze none and lower (bench/realign.ts)
+// Usage: node dist/bench/run.js [matmul|layer|realign]... [--quick] [--no-peer]  (no section = all)
+//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --no-vec4: scalar matmul kernels only,
+//   --vec4-all: the NN/TN vec4 variants too (for before/after comparisons).
 import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
 import { benchMatmul, type Shape } from "./matmul.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
+import { benchLayer } from "./layer.ts";
+import { setMatmulVec4 } from "../src/kernels/matmul.ts";
+import { benchRealign } from "./realign.ts";
 
 declare const Deno: any;
 const args: string[] = runtime === "deno" ? Deno.args : process.argv.slice(2);
 const version = runtime === "deno" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
 
+// Iteration counts (best of N after one warm-up) keep a full run near 6 minutes on the 2-core lavapipe VM.
 // BERT-base Linear layers on 2048 tokens (e.g. 16 × 128): attention projections 768→768, MLP 768→3072
 // (as M×N×K with N the layer's outputs), and a 512-token batch.
 const SHAPES: Shape[] = [
-  { M: 512, N: 768, K: 768, iters: 5 },
-  { M: 2048, N: 768, K: 768, iters: 3 },
-  { M: 2048, N: 3072, K: 768, iters: 2 },
+  { M: 512, N: 768, K: 768, iters: 3 },
+  { M: 2048, N: 768, K: 768, iters: 2 },
+  { M: 2048, N: 3072, K: 768, iters: 1 },
 ];
 
 const g = await getGpu();
@@ -28,9 +37,41 @@ if (!args.includes("--no-peer")) {
     console.log(`# peer unavailable: ${(e as Error).message}`);
   }
 }
+const SECTIONS = ["matmul", "layer", "realign"];
+const bad = args.filter((a) => !a.startsWith("--") && !SECTIONS.includes(a));
+if (bad.length) throw new Error(`unknown section(s) ${bad.join(", ")}; choose from ${SECTIONS.join(", ")}`);
+const chosen = SECTIONS.filter((s) => args.includes(s));
+const run = chosen.length ? chosen : SECTIONS;
+const quick = args.includes("--quick");
+const vec4 = args.includes("--no-vec4") ? "off" : args.includes("--vec4-all") ? "all" : "nt";
+setMatmulVec4(vec4);
+console.log(`# matmul vec4 variants: ${vec4} (default nt: forward only; --no-vec4, --vec4-all); load average before: ${loadavg()}`);
+const log = (s: string) => console.log(s);
 const t0 = performance.now();
-await benchMatmul(args.includes("--quick") ? SHAPES.slice(0, 1) : SHAPES, peer, (s) => console.log(s));
-console.log(`# total ${((performance.now() - t0) / 1000).toFixed(0)} s; GFLOP/s = 2·M·N·K / seconds per call (warm-up excluded)`);
+for (const section of run) {
+  const ts = performance.now();
+  console.log(`\n## ${section}`);
+  if (section === "matmul") {
+    await benchMatmul(quick ? [{ M: 64, N: 96, K: 80, iters: 2 }] : SHAPES, peer, log);
+    console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); ratio = xlt / tfjs`);
+  } else if (section === "layer") {
+    await benchLayer(quick ? { B: 2, T: 16, iters: 1 } : { B: 8, T: 64, iters: 1 }, peer, log);
+  } else {
+    await benchRealign(quick ? { pairs: 2, T: 12, iters: 1 } : { pairs: 4, T: 32, iters: 1 }, peer, log);
+    console.log(`# ratio = tfjs ms / xlt ms (target ≥ 2×)`);
+  }
+  console.log(`# ${section}: ${((performance.now() - ts) / 1000).toFixed(0)} s`);
+}
+console.log(`\n# total ${((performance.now() - t0) / 1000).toFixed(0)} s; load average after: ${loadavg()}`);
 await shutdownGpu();
 if (runtime === "deno") Deno.exit(0);
 else process.exit(0);
+
+function loadavg(): string {
+  try {
+    const text = runtime === "deno" ? Deno.readTextFileSync("/proc/loadavg") : (globalThis as any).process.getBuiltinModule?.("node:fs")?.readFileSync("/proc/loadavg", "utf8");
+    return text ? text.trim().split(/\s+/).slice(0, 3).join(" ") : "n/a";
+  } catch {
+    return "n/a";
+  }
+}

@@ -6,6 +6,8 @@ import { bestOf, type Layout, type Shape } from "./matmul.ts";
 
 export interface Peer {
   name: string;
+  /** the tfjs namespace (@tensorflow/tfjs-core with the webgpu backend active), for the layer/realign peers */
+  tf: any;
   /** seconds per tf.matMul call */
   time(layout: Layout, s: Shape): Promise<number>;
 }
@@ -23,10 +25,12 @@ export async function loadTfjs(): Promise<Peer> {
   const core = "@tensorflow/tfjs-core", backend = "@tensorflow/tfjs-backend-webgpu";
   const tf: any = await import(core);
   await import(backend);
+  await registerGradients();
   if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs could not start its webgpu backend");
   await tf.ready();
   return {
     name: `@tensorflow/tfjs-backend-webgpu ${tf.version_core}`,
+    tf,
     async time(layout: Layout, s: Shape): Promise<number> {
       const { M, N, K } = s;
       const x = tf.randomUniform([M, K], -0.05, 0.05), w = tf.randomUniform([N, K], -0.05, 0.05);
@@ -46,4 +50,28 @@ export async function loadTfjs(): Promise<Peer> {
       return dt;
     },
   };
+}
+
+/**
+ * tfjs-core's bundles carry no gradient definitions (the umbrella @tensorflow/tfjs package registers them
+ * from tfjs-core's ESM files, whose extensionless imports neither Node nor Deno resolve). So bundle
+ * dist/register_all_gradients.js once with esbuild (already installed with vitest) into
+ * node_modules/.cache/xlt-bench/ and import that: the gradients land in tfjs's process-wide registry
+ * (kept on globalThis), where the engine of the already loaded tfjs-core finds them.
+ */
+async function registerGradients(): Promise<void> {
+  const fs = "node:fs", url = "node:url";
+  const { existsSync } = await import(fs);
+  const { pathToFileURL } = await import(url);
+  const root = (globalThis as any).Deno ? (globalThis as any).Deno.cwd() : (globalThis as any).process.cwd();
+  const out = `${root}/node_modules/.cache/xlt-bench/tfjs_gradients.mjs`;
+  if (!existsSync(out)) {
+    const eb = "esbuild";
+    const esbuild: any = await import(eb);
+    await esbuild.build({
+      entryPoints: [`${root}/node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js`],
+      bundle: true, format: "esm", outfile: out, logLevel: "error",
+    });
+  }
+  await import(pathToFileURL(out).href);
 }

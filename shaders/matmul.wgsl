@@ -1,6 +1,11 @@
 // Matrix products for Linear layers, forward and backward side by side. All tensors row-major f32.
 //
-// Every product kernel computes C[M,N] = Σ_k A(m,k)·B(k,n) with one shared tiled main (in //#common);
+// Every product kernel computes C[M,N] = Σ_k A(m,k)·B(k,n) with one shared tiled main (in // vec4 variants of the direct path (src/kernels/matmul.ts picks them when the shape allows):
+//   nt4 / nt4_bias : K % 4 == 0, X and W as array<vec4<f32>> along k (readA4/readB4)
+//   nn4, tn (VEC=4): N % 4 == 0, B and C as array<vec4<f32>> along n (readB4/store4); each thread owns
+//                    4 consecutive columns and stores them itself (STORE_ACC = false)
+// Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
+//#common);
 // each kernel section only says how A and B are laid out in memory (readA/readB, A_KMAJOR/B_KMAJOR)
 // and what the epilogue does with a finished value (bias add, accumulate). The layouts:
 //   nt / nt_bias : forward   Y  = X·Wᵀ (+b)   A = X [M,K],   B(k,n) = W[n,k]  (PyTorch Linear weight [N,K])
@@ -16,6 +21,11 @@
 //   the buffers by a generated, fully unrolled register-block loop (DIRECT_BODY). With WY = 1 the row
 //   operands are workgroup-uniform, which a CPU driver loads once and broadcasts to all SIMD lanes.
 // Every global read and write is bounds-checked (or clamped), so any M, N, K works.
+// vec4 variants of the direct path (src/kernels/matmul.ts picks them when the shape allows):
+//   nt4 / nt4_bias : K % 4 == 0, X and W as array<vec4<f32>> along k (readA4/readB4)
+//   nn4, tn (VEC=4): N % 4 == 0, B and C as array<vec4<f32>> along n (readB4/store4); each thread owns
+//                    4 consecutive columns and stores them itself (STORE_ACC = false)
+// Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
 //#common
 struct Params { M: u32, N: u32, K: u32, acc: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
@@ -29,6 +39,7 @@ const WX = {{WX}}u; // BN / RN
 const WY = {{WY}}u; // BM / RM
 const WG = {{WG}}u; // WX * WY
 const DIRECT = {{DIRECT}};
+const STORE_ACC = {{STORE_ACC}}; // false: DIRECT_BODY stored the results itself (n4 variants)
 
 // slab of A as As[k·BM + m], of B as Bs[k·BN + n]: the inner loop reads along m and n
 var<workgroup> As: array<f32, {{AS}}>;
@@ -79,7 +90,7 @@ var<workgroup> Bs: array<f32, {{BS}}>;
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < RM; i++) {
+  for (var i = 0u; i < select(0u, RM, STORE_ACC); i++) {
     let r = row0 + ty + i * WY;
     if (r >= P.M) { break; }
     for (var j = 0u; j < RN; j++) {
@@ -124,15 +135,63 @@ fn readB(k: u32, n: u32) -> f32 { return b[k * P.N + n]; }
 fn store(m: u32, n: u32, v: f32) { c[m * P.N + n] = v; }
 
 //#kernel tn
-// C[M,N] (+)= A[K,M]ᵀ·B[K,N] (dW = dYᵀ·X); P.acc ≠ 0 adds into C (gradient accumulation)
+// C[M,N] (+)= A[K,M]ᵀ·B[K,N] (dW = dYᵀ·X); P.acc ≠ 0 adds into C (gradient accumulation).
+// One section for the scalar and the vec4 ("n4") variant (the profiler counts weight-gradient products by
+// the kernel name matmul.tn): VEC = 1 binds B and C as array<f32>; VEC = 4 (N % 4 == 0, direct path) binds
+// them as array<vec4<f32>> along n, read by readB4 and written by store4 from DIRECT_BODY. With VEC = 4
+// the scalar store() is dead code (STORE_ACC = false), kept only so the shared main compiles.
+alias BV = {{BV}}; // f32 or vec4<f32>
+const VEC = {{VEC}}u;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<BV>;
+@group(0) @binding(3) var<storage, read_write> c: array<BV>;
 const A_KMAJOR = false;
 const B_KMAJOR = false;
 fn readA(m: u32, k: u32) -> f32 { return a[k * P.M + m]; }
-fn readB(k: u32, n: u32) -> f32 { return b[k * P.N + n]; }
-fn store(m: u32, n: u32, v: f32) {
-  let i = m * P.N + n;
+fn readB4(k: u32, n: u32) -> BV { return b[(k * P.N + n) / VEC]; }
+fn readB(k: u32, n: u32) -> f32 { let v = b[(k * P.N + n) / VEC]; return {{LANE}}; }
+fn store4(m: u32, n: u32, v: BV) {
+  let i = (m * P.N + n) / VEC;
   if (P.acc != 0u) { c[i] = c[i] + v; } else { c[i] = v; }
 }
+fn store(m: u32, n: u32, v: f32) { store4(m, n, BV(v)); }
+
+//#kernel nt4
+// nt with K % 4 == 0: X and W read as vec4 along k
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+const A_KMAJOR = true;
+const B_KMAJOR = true;
+fn readA4(m: u32, k4: u32) -> vec4<f32> { return x[m * (P.K / 4u) + k4]; }
+fn readB4(k4: u32, n: u32) -> vec4<f32> { return w[n * (P.K / 4u) + k4]; }
+fn readA(m: u32, k: u32) -> f32 { let i = m * P.K + k; return x[i / 4u][i % 4u]; }
+fn readB(k: u32, n: u32) -> f32 { let i = n * P.K + k; return w[i / 4u][i % 4u]; }
+fn store(m: u32, n: u32, v: f32) { y[m * P.N + n] = v; }
+
+//#kernel nt4_bias
+// nt_bias with K % 4 == 0
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+const A_KMAJOR = true;
+const B_KMAJOR = true;
+fn readA4(m: u32, k4: u32) -> vec4<f32> { return x[m * (P.K / 4u) + k4]; }
+fn readB4(k4: u32, n: u32) -> vec4<f32> { return w[n * (P.K / 4u) + k4]; }
+fn readA(m: u32, k: u32) -> f32 { let i = m * P.K + k; return x[i / 4u][i % 4u]; }
+fn readB(k: u32, n: u32) -> f32 { let i = n * P.K + k; return w[i / 4u][i % 4u]; }
+fn store(m: u32, n: u32, v: f32) { y[m * P.N + n] = v + bias[n]; }
+
+//#kernel nn4
+// nn with N % 4 == 0: B and C as vec4 along n
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
+const A_KMAJOR = true;
+const B_KMAJOR = false;
+fn readA(m: u32, k: u32) -> f32 { return a[m * P.K + k]; }
+fn readB4(k: u32, n: u32) -> vec4<f32> { return b[(k * P.N + n) / 4u]; }
+fn store4(m: u32, n: u32, v: vec4<f32>) { c[(m * P.N + n) / 4u] = v; }
+fn readB(k: u32, n: u32) -> f32 { let i = k * P.N + n; return b[i / 4u][i % 4u]; }
+fn store(m: u32, n: u32, v: f32) { let i = m * P.N + n; c[i / 4u][i % 4u] = v; }

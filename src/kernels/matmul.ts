@@ -52,39 +52,95 @@ export function matmulTile(g: Gpu): MatmulTile {
   return /llvmpipe|lavapipe|swiftshader/i.test(g.caps.adapterName) ? { ...CPU_TILE } : { ...GPU_TILE };
 }
 
+/** Which vec4 variants of the direct path are used: none, the forward's "k4" only (default), or all. */
+export type MatmulVec4 = "off" | "nt" | "all";
+let vec4Mode: MatmulVec4 = "nt";
+
+/**
+ * Selects the vec4 variants (benchmarks and tests compare them with the scalar kernels in one process).
+ * Default "nt": on lavapipe the k4 forward measured a small but repeatable gain (+4-13%), while the n4
+ * variants of NN/TN measured +5-13% at 512×768×768 and -25% at 2048×3072×768 (bench/results/), so
+ * they stay opt-in. Results are bit-identical in every mode.
+ */
+export function setMatmulVec4(mode: MatmulVec4): void {
+  vec4Mode = mode;
+}
+
+/**
+ * vec4 variants of the direct (CPU) path, picked per dispatch when the shape allows (else scalar):
+ *   "k4" (nt, nt_bias; K % 4 == 0): X and W bound as array<vec4<f32>>, one 16-byte load per operand
+ *        row/column per 4 k steps (the uniform row loads drop 4×, the k loop runs K/4 times).
+ *   "n4" (nn, tn; N % 4 == 0, RN == 4; tn's section switches by define so its name stays matmul.tn): each thread owns 4 CONSECUTIVE output columns, so B and C are
+ *        read/written as vec4 (the 8 threads of a workgroup cover 128 contiguous bytes of a B row).
+ * Both keep the scalar path's per-element fma order, so results equal the scalar kernels bit for bit.
+ */
+type Vec = "" | "k4" | "n4";
+
 /** The unrolled register-block loop of the direct (unstaged) path; see shaders/matmul.wgsl. */
-function directBody(t: MatmulTile): string {
+function directBody(t: MatmulTile, vec: Vec): string {
   const L: string[] = [];
   const I = [...Array(t.RM).keys()], J = [...Array(t.RN).keys()];
   for (const i of I) L.push(`  let r${i} = min(row0 + ty + ${i}u * WY, P.M - 1u);`);
+  if (vec === "n4") {
+    // columns col0 + 4·tx .. +3 (P.N % 4 == 0, so clamping the start to P.N - 4 keeps the vec4 in range)
+    L.push(`  let cc = min(col0 + tx * 4u, P.N - 4u);`);
+    for (const i of I) L.push(`  var s${i} = vec4<f32>(0.0);`);
+    L.push("  for (var k = 0u; k < P.K; k++) {");
+    L.push("    let b = readB4(k, cc);");
+    for (const i of I) L.push(`    let a${i} = readA(r${i}, k);`);
+    for (const i of I) L.push(`    s${i} = fma(vec4<f32>(a${i}), b, s${i});`);
+    L.push("  }");
+    L.push("  let cw = col0 + tx * 4u;");
+    L.push("  if (cw < P.N) {");
+    for (const i of I) L.push(`    if (row0 + ty + ${i}u * WY < P.M) { store4(row0 + ty + ${i}u * WY, cw, s${i}); }`);
+    L.push("  }");
+    return L.join("\n");
+  }
   for (const j of J) L.push(`  let c${j} = min(col0 + tx + ${j}u * WX, P.N - 1u);`);
   for (const i of I) L.push("  " + J.map((j) => `var s${i}_${j} = 0.0;`).join(" "));
-  // k unrolled by KU (more independent loads in flight per iteration), then a remainder loop
-  const step = (ku: number) => {
-    for (let u = 0; u < ku; u++) {
-      const k = u ? `k + ${u}u` : "k";
-      for (const i of I) L.push(`    let a${i}_${u} = readA(r${i}, ${k});`);
-      for (const j of J) L.push(`    let b${j}_${u} = readB(${k}, c${j});`);
+  if (vec === "k4") {
+    L.push("  for (var k4 = 0u; k4 < P.K / 4u; k4++) {");
+    for (const i of I) L.push(`    let a${i} = readA4(r${i}, k4);`);
+    for (const j of J) L.push(`    let b${j} = readB4(k4, c${j});`);
+    for (const c of ["x", "y", "z", "w"]) {
+      for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}.${c}, b${j}.${c}, s${i}_${j});`).join(" "));
     }
-    for (let u = 0; u < ku; u++) {
-      for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}_${u}, b${j}_${u}, s${i}_${j});`).join(" "));
-    }
-  };
-  const KU = t.BK; // the direct path has no slabs: BK is its k unroll (1 was fastest on lavapipe)
-  L.push(`  var k = 0u;`);
-  L.push(`  for (; k + ${KU - 1}u < P.K; k += ${KU}u) {`);
-  step(KU);
-  L.push("  }");
-  L.push("  for (; k < P.K; k++) {");
-  step(1);
-  L.push("  }");
+    L.push("  }");
+  } else {
+    // k unrolled by KU (more independent loads in flight per iteration), then a remainder loop
+    const step = (ku: number) => {
+      for (let u = 0; u < ku; u++) {
+        const k = u ? `k + ${u}u` : "k";
+        for (const i of I) L.push(`    let a${i}_${u} = readA(r${i}, ${k});`);
+        for (const j of J) L.push(`    let b${j}_${u} = readB(${k}, c${j});`);
+      }
+      for (let u = 0; u < ku; u++) {
+        for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}_${u}, b${j}_${u}, s${i}_${j});`).join(" "));
+      }
+    };
+    const KU = t.BK; // the direct path has no slabs: BK is its k unroll (1 was fastest on lavapipe)
+    L.push(`  var k = 0u;`);
+    L.push(`  for (; k + ${KU - 1}u < P.K; k += ${KU}u) {`);
+    step(KU);
+    L.push("  }");
+    L.push("  for (; k < P.K; k++) {");
+    step(1);
+    L.push("  }");
+  }
   for (const i of I) L.push("  " + J.map((j) => `acc[${i}][${j}] = s${i}_${j};`).join(" "));
   return L.join("\n");
 }
 
-function defines(t: MatmulTile) {
+function defines(t: MatmulTile, vec: Vec = "") {
   const WX = t.BN / t.RN, WY = t.BM / t.RM;
-  return { BM: t.BM, BN: t.BN, BK: t.BK, RM: t.RM, RN: t.RN, WX, WY, WG: WX * WY, AS: t.direct ? 1 : t.BK * t.BM, BS: t.direct ? 1 : t.BK * t.BN, DIRECT: t.direct ? "true" : "false", DIRECT_BODY: t.direct ? directBody(t) : "" };
+  return {
+    BM: t.BM, BN: t.BN, BK: t.BK, RM: t.RM, RN: t.RN, WX, WY, WG: WX * WY,
+    AS: t.direct ? 1 : t.BK * t.BM, BS: t.direct ? 1 : t.BK * t.BN,
+    DIRECT: t.direct ? "true" : "false", DIRECT_BODY: t.direct ? directBody(t, vec) : "",
+    STORE_ACC: vec === "n4" ? "false" : "true",
+    // tn section only (scalar and vec4 share it): B/C element type and the scalar lane read
+    BV: vec === "n4" ? "vec4<f32>" : "f32", VEC: vec === "n4" ? 4 : 1, LANE: vec === "n4" ? "v[(k * P.N + n) % 4u]" : "v",
+  };
 }
 
 /** rows × (elements per row), flattening leading dims; the last dim must equal `cols` */
@@ -120,11 +176,18 @@ function chunkRows(g: Gpu, total: number, widest: number): number {
 
 function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
   const t = matmulTile(g);
-  dispatch(g, kernel(g, "matmul", name, defines(t)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
+  let vec: Vec = "";
+  if (t.direct && vec4Mode !== "off") {
+    if (name.startsWith("nt") && K % 4 === 0) vec = "k4";
+    else if (vec4Mode === "all" && (name === "nn" || name === "tn") && N % 4 === 0 && t.RN === 4) vec = "n4";
+  }
+  // the vec4 kernel sections are nt4, nt4_bias, nn4; tn keeps its name (a define switches it)
+  const kname = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
+  dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
     [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
       flops: 2 * M * N * K,
       bytes: 4 * (M * K + N * K + M * N * (acc ? 2 : 1)),
-      detail,
+      detail: vec ? `${detail} (${vec})` : detail,
     });
 }
 

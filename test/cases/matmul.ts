@@ -3,7 +3,7 @@
 // Tolerance: |got − want| ≤ 1e-4·|want| + 1e-5·max|want| (f32 accumulation over K terms; the measured
 // max|err|/max|ref| is 7e-8..2e-6: 1.9e-6 with K = 3072, 1.2e-6 for dX at 64×768×768, 3.6e-7 vs torch at scale 100).
 import { getGpu, Tensor } from "../../src/index.ts";
-import { biasGrad, CPU_TILE, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile } from "../../src/kernels/matmul.ts";
+import { biasGrad, CPU_TILE, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
 import { assertClose, type Cases, randn } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { colSumRef, linearRef, matmulNNRef, matmulTNRef } from "../ref/matmul.ts";
@@ -17,7 +17,11 @@ function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
 // [M, N, K]: M rows, N outputs, K reduction (for NN: a [M,N]·b [N,K]; for TN: a [M,N], b [M,K])
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 17, 33], [17, 3, 130], [33, 130, 17], [64, 64, 64], [130, 33, 70], [65, 129, 31], [2, 5, 300],
+  // multiples of 4 in K (nt4) and in the output width (nn4, tn4): the vec4 variants of the direct path
+  [5, 12, 20], [130, 36, 8], [17, 4, 4], [9, 40, 132],
 ];
+// the same products with every vec4 variant on (nn/tn "n4" are opt-in: setMatmulVec4("all"))
+const VEC4_SHAPES: [number, number, number][] = [[5, 12, 20], [130, 36, 8], [17, 4, 4], [9, 40, 132]];
 
 export const cases: Cases = {};
 
@@ -150,6 +154,71 @@ for (const [name, tile] of TILES) {
       for (const t of [x, w, b, y, dx, dw]) t.release();
     } finally {
       setMatmulTile(null);
+    }
+  };
+}
+
+// The vec4 variants (direct path, K or N a multiple of 4) keep the scalar kernels' fma order: the results
+// must be bit-identical to the scalar path, for linear ± bias, NN, TN (write then accumulate) and row chunks.
+cases["vec4 variants equal the scalar path bit for bit (incl. row chunks)"] = async () => {
+  const g = await getGpu();
+  const M = 200, N = 36, K = 20;
+  const xs = randn(M * K, 41, 10), ws = randn(N * K, 42), bs = randn(N, 43), dys = randn(M * N, 44);
+  const run = async (vec4: boolean, chunked: boolean) => {
+    setMatmulVec4(vec4 ? "all" : "off");
+    const saved = g.caps.maxBinding;
+    if (chunked) g.caps.maxBinding = 64 * N * 4 + 4;
+    const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
+    const dw = Tensor.empty(g, [N, K]);
+    try {
+      const y = linear(x, w, b), y0 = linear(x, w);
+      const dx = matmulNN(dy, w);
+      matmulTN(dy, x, dw, false);
+      matmulTN(dy, x, dw, true);
+      const out = [await y.read(), await y0.read(), await dx.read(), await dw.read()];
+      for (const t of [x, w, b, dy, dw, y, y0, dx]) t.release();
+      return out;
+    } finally {
+      g.caps.maxBinding = saved;
+      setMatmulVec4("nt"); // the default
+    }
+  };
+  const ref = await run(false, false);
+  check("vec4 linear", ref[0], linearRef(xs, ws, bs, M, N, K));
+  const dwRef = matmulTNRef(dys, xs, M, N, K).map((v) => 2 * v);
+  check("vec4 dw accumulated", ref[3], dwRef);
+  // chunked TN sums row chunks separately, so each vec4 run is compared with the scalar run of its mode
+  const refChunked = await run(false, true);
+  check("vec4 dw chunked", refChunked[3], dwRef);
+  for (const chunked of [false, true]) {
+    const vec4 = true;
+    const want = chunked ? refChunked : ref;
+    const got = await run(vec4, chunked);
+    ["linear+b", "linear", "nn", "tn"].forEach((what, i) => {
+      for (let j = 0; j < ref[i].length; j++) {
+        if (got[i][j] !== want[i][j]) throw new Error(`${what} (vec4, chunked ${chunked}): [${j}] ${got[i][j]} != scalar ${want[i][j]}`);
+      }
+    });
+  }
+};
+
+for (const [M, N, K] of VEC4_SHAPES) {
+  cases[`all vec4 variants (nt k4, nn/tn n4) ${M}x${N}x${K}`] = async () => {
+    const g = await getGpu();
+    setMatmulVec4("all");
+    try {
+      const xs = randn(M * K, 51, 3), ws = randn(N * K, 52), bs = randn(N, 53), dys = randn(M * N, 54);
+      const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
+      const dw = Tensor.empty(g, [N, K]);
+      const y = linear(x, w, b);
+      const dx = matmulNN(dy, w);
+      matmulTN(dy, x, dw, false);
+      check("linear", await y.read(), linearRef(xs, ws, bs, M, N, K));
+      check("nn", await dx.read(), matmulNNRef(dys, ws, M, N, K));
+      check("tn", await dw.read(), matmulTNRef(dys, xs, M, N, K));
+      for (const t of [x, w, b, dy, dw, y, dx]) t.release();
+    } finally {
+      setMatmulVec4("nt");
     }
   };
 }

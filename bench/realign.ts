@@ -1,0 +1,172 @@
+// One realignment training step (issue target: ≥ 2× faster than tfjs-webgpu) on a small BERT-base-shaped
+// stack: a 3-block model (H 768, 12 heads, FFN 3072, 8192-word vocabulary) with the loss at
+// hidden_states[2] (the CLI default N-1), so blocks 0 and 1 run and block 2 never does; projection head
+// 768→768→128, τ = 0.1, dropout off, Adam lr 2e-5.
+//   --freeze none : embeddings, blocks 0 and 1 and the head are trained
+//   --freeze lower: block 0 frozen (no weight gradients; the gradient still passes through it down to the
+//                   embeddings, which AlignFreeze keeps trainable)
+// Ours: src/train/realign.ts realignStep + src/train/Adam step, as src/train/realign_run.ts sets them up.
+// Peer: the same work in tfjs: both sides through the same encoder separately, first-subword gathers,
+// head (linear, ReLU, linear, no bias), strong contrastive loss (cosine/τ against every word, own entry
+// lowered by 1e6, log-softmax, NLL of the partner, mean), tf.variableGrads over the trainable variables,
+// tf.train.adam. Each step ends with the loss read back (as training does) after the update.
+import { getGpu } from "../src/gpu/device.ts";
+import { Tensor } from "../src/gpu/tensor.ts";
+import { Encoder, groupOf } from "../models/encoder.ts";
+import { buildSide, initHead, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
+import { Adam } from "../src/train/adam.ts";
+import { allGroups, frozenGroups } from "../src/train/freeze.ts";
+import { bertBaseConfig, bestOfN, randomWeights } from "./model_common.ts";
+import { gaussian } from "../src/train/realign.ts";
+import { TfEncoder } from "./tfjs_encoder.ts";
+import type { Peer } from "./tfjs.ts";
+
+export interface RealignOpts {
+  /** sentence pairs per batch */
+  pairs: number;
+  /** tokens per sentence (padded length) */
+  T: number;
+  iters: number;
+}
+
+const LAYERS = 3, LOSS_LAYER = 2, VOCAB = 8192, PROJ = 128, TAU = 0.1, LR = 2e-5;
+
+interface Data {
+  left: SideBatch;
+  right: SideBatch;
+  links: { l: number; r: number }[];
+}
+
+/** Synthetic pairs: [CLS] w1 .. wn [SEP] with words of 1-2 subwords; word i of the left sentence aligned to word i of the right. */
+function makeData(pairs: number, T: number, seed: number): Data {
+  const r = gaussian(seed);
+  const rnd = () => Math.abs(r());
+  const side = (off: number) => {
+    const toks = [];
+    for (let b = 0; b < pairs; b++) {
+      const len = T - ((b + off) % 3); // some padding
+      const ids = [2];
+      const first: number[] = [];
+      while (ids.length < len - 1) {
+        first.push(ids.length);
+        const sub = rnd() > 0.7 && ids.length < len - 2 ? 2 : 1;
+        for (let s = 0; s < sub; s++) ids.push(5 + (Math.floor(rnd() * 1e6) % (VOCAB - 5)));
+      }
+      ids.push(3);
+      toks.push({ ids, firstSubword: first });
+    }
+    return toks;
+  };
+  const cfg = bertBaseConfig(LAYERS, VOCAB);
+  const left = buildSide(cfg, side(0));
+  const right = buildSide(cfg, side(1));
+  const links: { l: number; r: number }[] = [];
+  for (let b = 0; b < pairs; b++) {
+    const n = Math.min(left.wordIndex[b].length, right.wordIndex[b].length);
+    for (let w = 0; w < n; w++) links.push({ l: left.wordIndex[b][w], r: right.wordIndex[b][w] });
+  }
+  return { left, right, links };
+}
+
+function trainableGroups(freeze: string): string[] {
+  const frozen = frozenGroups(freeze, LAYERS);
+  return allGroups(LAYERS).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= LOSS_LAYER));
+}
+
+async function timeOurs(freeze: string, data: Data, o: RealignOpts): Promise<number> {
+  const g = await getGpu();
+  const cfg = bertBaseConfig(LAYERS, VOCAB);
+  const enc = new Encoder(g, cfg, randomWeights(cfg, 21), { dropout: 0 });
+  const trainable = trainableGroups(freeze);
+  enc.setTrainable(trainable);
+  const H = cfg.hidden;
+  const head = initHead(g, H, PROJ, 5);
+  const headGrads: HeadWeights = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [PROJ, H]) };
+  const groups = allGroups(LAYERS).map((name) => ({
+    name,
+    enabled: trainable.includes(name),
+    params: [...enc.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
+  }));
+  groups.push({ name: "realignment_head", enabled: true, params: [
+    { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
+    { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
+  ] });
+  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr: LR });
+  let step = 0;
+  const dt = await bestOfN(1, o.iters, async () => {
+    adam.zeroGrad();
+    const { loss } = realignStep({ encoder: enc, layer: LOSS_LAYER, head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
+    adam.step();
+    const v = (await loss.read())[0];
+    loss.release();
+    if (!Number.isFinite(v)) throw new Error(`xlt realign loss ${v}`);
+  });
+  adam.release();
+  for (const t of [...enc.params.values(), ...enc.grads.values(), head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
+  return dt;
+}
+
+async function timePeer(tf: any, freeze: string, data: Data, o: RealignOpts): Promise<number> {
+  const cfg = bertBaseConfig(LAYERS, VOCAB);
+  const te = new TfEncoder(tf, cfg, randomWeights(cfg, 21));
+  const H = cfg.hidden;
+  const r = gaussian(5);
+  const w0 = tf.variable(tf.tensor(Float32Array.from({ length: H * H }, () => 0.02 * r()), [H, H]));
+  const w2 = tf.variable(tf.tensor(Float32Array.from({ length: PROJ * H }, () => 0.02 * r()), [PROJ, H]));
+  const vars = [...te.varsOf(new Set(trainableGroups(freeze))), w0, w2];
+  const opt = tf.train.adam(LR, 0.9, 0.999, 1e-8);
+  const { left, right, links } = data;
+  const inL = te.inputs(left), inR = te.inputs(right);
+  const ML = left.wordRows.length, M = ML + right.wordRows.length, Q = 2 * links.length;
+  const query = new Int32Array(Q), target = new Int32Array(Q);
+  links.forEach(({ l, r }, i) => {
+    query[i] = l;
+    target[i] = ML + r;
+    query[links.length + i] = ML + r;
+    target[links.length + i] = l;
+  });
+  const rowsL = tf.tensor(left.wordRows, [ML], "int32"), rowsR = tf.tensor(right.wordRows, [M - ML], "int32");
+  const qT = tf.tensor(query, [Q], "int32");
+  const selfMask = tf.mul(tf.oneHot(qT, M), 1e6); // the query's own entry is lowered by 1e6
+  const partner = tf.oneHot(tf.tensor(target, [Q], "int32"), M);
+  const lossFn = () => {
+    const hL = te.forward(inL, left.B, left.T, LOSS_LAYER);
+    const hR = te.forward(inR, right.B, right.T, LOSS_LAYER);
+    const words = tf.concat([tf.gather(hL, rowsL), tf.gather(hR, rowsR)], 0);
+    const c = tf.matMul(tf.relu(tf.matMul(words, w0, false, true)), w2, false, true);
+    const cn = tf.div(c, tf.maximum(tf.norm(c, 2, 1, true), 1e-12));
+    const S = tf.sub(tf.mul(tf.matMul(tf.gather(cn, qT), cn, false, true), 1 / TAU), selfMask);
+    return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(S), partner), 1)));
+  };
+  const dt = await bestOfN(1, o.iters, async () => {
+    const { value, grads } = tf.variableGrads(lossFn, vars);
+    opt.applyGradients(grads);
+    const v = (await value.data())[0];
+    value.dispose();
+    for (const k of Object.keys(grads)) grads[k].dispose();
+    if (!Number.isFinite(v)) throw new Error(`tfjs realign loss ${v}`);
+  });
+  opt.dispose();
+  for (const t of [...Object.values(inL), ...Object.values(inR), rowsL, rowsR, qT, selfMask, partner, w0, w2]) (t as any).dispose();
+  te.dispose();
+  return dt;
+}
+
+export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: string) => void): Promise<Record<string, { ours: number; peer: number | null }>> {
+  const data = makeData(o.pairs, o.T, 3);
+  const tokens = (data.left.B * data.left.T + data.right.B * data.right.T);
+  log(`# realignment step: ${LAYERS}-block BERT-base-shaped model (H 768, 12 heads, FFN 3072, vocab ${VOCAB}), loss at hidden_states[${LOSS_LAYER}] ` +
+    `(blocks 0-${LOSS_LAYER - 1} run), head 768→768→${PROJ}, τ ${TAU}, Adam; ${o.pairs} pairs × ${o.T} tokens per side (${tokens} tokens, ` +
+    `${data.links.length} links); best of ${o.iters} after 1 warm-up`);
+  const pad = (s: string, n: number) => s.padStart(n);
+  log(`${"freeze".padEnd(8)} ${pad("xlt ms/step", 12)} ${pad("tfjs ms/step", 13)} ${pad("ratio", 7)}  trainable`);
+  const out: Record<string, { ours: number; peer: number | null }> = {};
+  for (const freeze of ["none", "lower"]) {
+    const ours = await timeOurs(freeze, data, o);
+    const p = peer ? await timePeer(peer.tf, freeze, data, o) : null;
+    out[freeze] = { ours, peer: p };
+    log(`${freeze.padEnd(8)} ${pad((ours * 1000).toFixed(0), 12)} ${pad(p === null ? "n/a" : (p * 1000).toFixed(0), 13)} ` +
+      `${pad(p === null ? "n/a" : (p / ours).toFixed(2) + "×", 7)}  ${trainableGroups(freeze).join(", ")}, head`);
+  }
+  return out;
+}
