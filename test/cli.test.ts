@@ -101,6 +101,32 @@ describe("xlt realign end to end", () => {
     }
   }
 
+  for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
+    it(`${arch} --projection none --freeze lower: --dump-grads matches PyTorch without the head`, () => {
+      const fx = fixtureInputs(arch);
+      const grads = join(fx.dir, "grads.safetensors");
+      const args = realignArgs(arch, fx.dir, "lower").filter((a, i, all) => !["--init-head", "--projection"].includes(a) && !["--init-head", "--projection"].includes(all[i - 1]));
+      const r = xlt("node", [...args, "--projection", "none", "--steps", "1", "--out", join(fx.dir, "out"), "--dump-grads", grads]);
+      expect(r.code, r.stderr).toBe(0);
+      const want = loadAll(join(FIXTURES, arch, "reference-nohead.safetensors"));
+      const got = loadAll(grads);
+      expect([...got.keys()].some((n) => n.startsWith("realignment_head"))).toBe(false);
+      let scale = 0;
+      for (const [n, t] of want) if (n.startsWith("grad.")) for (const v of t.data) scale = Math.max(scale, Math.abs(v));
+      let compared = 0;
+      for (const [name, t] of got) {
+        const w = want.get(`grad.${name}`)!.data;
+        let maxWant = 0;
+        for (const v of w) maxWant = Math.max(maxWant, Math.abs(v));
+        const e = (maxRelErr(t.data, w) * (maxWant || 1)) / Math.max(maxWant, 1e-4 * scale);
+        expect(e, `${name} rel err`).toBeLessThanOrEqual(1e-3);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(10);
+      expect(got.has([...got.keys()].find((n) => /layer\.0\./.test(n)) ?? "none")).toBe(false); // block 0 frozen
+    });
+  }
+
   it("Node and Deno give the same gradients, losses and checkpoint", () => {
     const fx = fixtureInputs("tiny-xlmr");
     const res: Record<string, { grads: Map<string, any>; log: number[]; model: Map<string, any> }> = {};
