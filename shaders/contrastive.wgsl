@@ -11,6 +11,7 @@
 //   dU_j = Σ_r G[r,j]·u_{query[r]}            (j as a candidate)
 //        + Σ_k G[r',k]·u_k  if j = query[r']   (j as a query; query rows are distinct, so at most one r')
 //   dc_j = (dU_j − u_j·(u_j·dU_j)) / max(‖c_j‖, 1e-12)   (normalisation backward)
+// The products (Qn·Cnᵀ, Gᵀ·Qn, G·Cn) run on the tuned matmul kernels; the rest are row kernels here.
 // Every output element is computed by one invocation with a fixed summation order: no atomics, deterministic.
 // Row kernels use a 2D grid (row = wid.x + wid.y·gx) so more than 65535 rows work.
 //#common
@@ -47,15 +48,15 @@ struct Params { rows: u32, E: u32, gx: u32, }
 }
 
 //#kernel scores
-// One workgroup per query row r: probs[r,:] = softmax(S[r,:]), rowloss[r] = −log probs[r, target[r]]
-// (computed as logsumexp − S[r,target], not through the rounded probability).
-struct Params { Q: u32, M: u32, E: u32, inv_tau: f32, gx: u32, }
+// One workgroup per query row r. On entry probs[r,:] holds the dot products u_{query[r]}·u_j (computed by the
+// matmul kernel); on exit probs[r,:] = softmax(S[r,:]) and rowloss[r] = −log probs[r, target[r]] (computed
+// as logsumexp − S[r,target], not through the rounded probability).
+struct Params { Q: u32, M: u32, inv_tau: f32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> cn: array<f32>;
-@group(0) @binding(2) var<storage, read> query: array<i32>;
-@group(0) @binding(3) var<storage, read> tgt: array<i32>;
-@group(0) @binding(4) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(5) var<storage, read_write> rowloss: array<f32>;
+@group(0) @binding(1) var<storage, read> query: array<i32>;
+@group(0) @binding(2) var<storage, read> tgt: array<i32>;
+@group(0) @binding(3) var<storage, read_write> probs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rowloss: array<f32>;
 var<workgroup> s_target: f32;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let r = wid.x + wid.y * P.gx;
@@ -63,14 +64,10 @@ var<workgroup> s_target: f32;
   let t = lid.x;
   let qi = u32(query[r]);
   let ti = u32(tgt[r]);
-  let qb = qi * P.E;
   let base = r * P.M;
   var m = -3.4028234663852886e38;
   for (var j = t; j < P.M; j += {{WG}}u) {
-    var dot = 0.0;
-    let cb = j * P.E;
-    for (var e = 0u; e < P.E; e++) { dot += cn[qb + e] * cn[cb + e]; }
-    var s = dot * P.inv_tau;
+    var s = probs[base + j] * P.inv_tau;
     if (j == qi) { s -= 1e6; } // as the reference code: subtract, do not fill
     if (j == ti) { s_target = s; }
     probs[base + j] = s;
@@ -109,39 +106,35 @@ struct Params { Q: u32, scale: f32, }
   if (t == 0u) { loss[0] = total * P.scale; }
 }
 
-//#kernel grad_unit
-// du[j,e] = dU_j[e] (see the header). grid: (⌈E/WG⌉, rows on y/z: row = wid.y + wid.z·gy)
-struct Params { Q: u32, M: u32, E: u32, coef: f32, gy: u32, }
+//#kernel grad_logits
+// G[r,j] = coef·(P[r,j] − [j = target[r]]), coef = dloss/(Q·τ); one invocation per element (2D grid)
+struct Params { Q: u32, M: u32, coef: f32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> cn: array<f32>;
-@group(0) @binding(2) var<storage, read> query: array<i32>;
-@group(0) @binding(3) var<storage, read> tgt: array<i32>;
-@group(0) @binding(4) var<storage, read> probs: array<f32>;
-@group(0) @binding(5) var<storage, read_write> du: array<f32>;
+@group(0) @binding(1) var<storage, read> tgt: array<i32>;
+@group(0) @binding(2) var<storage, read> probs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> gl: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let j = wid.y + wid.z * P.gy;
-  let e = wid.x * {{WG}}u + lid.x;
-  if (j >= P.M || e >= P.E) { return; } // no barriers in this kernel
-  let ji = i32(j);
-  var acc = 0.0;
-  var self_row = -1;
-  // j as a candidate of every query row
-  for (var r = 0u; r < P.Q; r++) {
-    let qi = query[r];
-    if (qi == ji) { self_row = i32(r); }
-    let g = probs[r * P.M + j] - select(0.0, 1.0, tgt[r] == ji);
-    acc += g * cn[u32(qi) * P.E + e];
+  let r = wid.x + wid.y * P.gx;
+  if (r >= P.Q) { return; }
+  let ti = u32(tgt[r]);
+  for (var j = lid.x; j < P.M; j += {{WG}}u) {
+    gl[r * P.M + j] = (probs[r * P.M + j] - select(0.0, 1.0, j == ti)) * P.coef;
   }
-  // j as the query of row self_row
-  if (self_row >= 0) {
-    let r = u32(self_row);
-    let ti = u32(tgt[r]);
-    for (var k = 0u; k < P.M; k++) {
-      let g = probs[r * P.M + k] - select(0.0, 1.0, k == ti);
-      acc += g * cn[k * P.E + e];
-    }
-  }
-  du[j * P.E + e] = acc * P.coef;
+}
+
+//#kernel scatter_rows
+// du[query[r], :] += dq[r, :] — the query role of each word. Query rows are distinct, so every output row
+// is written by one row of dq at most: no races, no atomics.
+struct Params { Q: u32, E: u32, gx: u32, }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> query: array<i32>;
+@group(0) @binding(2) var<storage, read> dq: array<f32>;
+@group(0) @binding(3) var<storage, read_write> du: array<f32>;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let r = wid.x + wid.y * P.gx;
+  if (r >= P.Q) { return; }
+  let row = u32(query[r]);
+  for (var e = lid.x; e < P.E; e += {{WG}}u) { du[row * P.E + e] += dq[r * P.E + e]; }
 }
 
 //#kernel norm_backward

@@ -10,6 +10,7 @@ import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
+import { rowWorkgroup } from "./layernorm.ts";
 
 // Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
 // register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
@@ -68,7 +69,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
 function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
   const g = bufs[0].gpu;
   const [gx, gy] = rowGrid(g, rows);
-  dispatch(g, kernel(g, "attention_softmax", name, { WG }), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
+  dispatch(g, kernel(g, "attention_softmax", name, { WG: rowWorkgroup(T, WG) }), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
     name: `attention.${name}`,
     flops: rows * T * (name === "softmax" ? 4 : 3),
     bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),

@@ -14,6 +14,8 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { embeddingForward } from "./embedding.ts";
+import { linear, matmulNN, matmulTN } from "./matmul.ts";
 
 const WG = 64;
 
@@ -21,6 +23,8 @@ const WG = 64;
 export interface ContrastiveSaved {
   /** row-normalised c, [M,E] */
   cn: Tensor;
+  /** the query rows of cn, [Q,E] */
+  qn: Tensor;
   /** 1 / max(‖c_j‖, 1e-12), [M] */
   invNorm: Tensor;
   /** softmax(S), [Q,M] (0 at each query's own entry) */
@@ -67,25 +71,25 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   dispatch(g, kernel(g, "contrastive", "normalize", { WG }), [{ buffer: c.buffer }, { buffer: cn.buffer }, { buffer: invNorm.buffer }],
     [["u32", M], ["u32", E], ["u32", gx]], [gx, gy], { flops: 3 * M * E, bytes: 8 * M * E, detail });
 
+  // dot products of each query with every candidate: Qn·Cnᵀ on the matmul kernel
+  const qn = embeddingForward(cn, query);
+  linear(qn, cn, undefined, probs);
   [gx, gy] = rowGrid(g, Q);
-  dispatch(
-    g,
-    kernel(g, "contrastive", "scores", { WG }),
-    [{ buffer: cn.buffer }, { buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
-    [["u32", Q], ["u32", M], ["u32", E], ["f32", 1 / tau], ["u32", gx]],
-    [gx, gy],
-    { flops: 2 * Q * M * E + 5 * Q * M, bytes: 4 * (M * E + 3 * Q * M), detail },
-  );
+  dispatch(g, kernel(g, "contrastive", "scores", { WG }),
+    [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
+    [["u32", Q], ["u32", M], ["f32", 1 / tau], ["u32", gx]], [gx, gy], { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
   dispatch(g, kernel(g, "contrastive", "loss", { WG }), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
     [["u32", Q], ["f32", 1 / Q]], [1], { flops: Q, bytes: 4 * Q, detail });
   rowloss.release(); // any reuse of the pooled buffer is recorded after these dispatches
 
   const saved: ContrastiveSaved = {
     cn,
+    qn,
     invNorm,
     probs,
     release() {
       cn.release();
+      qn.release();
       invNorm.release();
       probs.release();
     },
@@ -105,20 +109,21 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   expectShape(op, "saved.probs", saved.probs, [Q, M]);
   const g = c.gpu;
   const detail = `M=${M} E=${E} Q=${Q}`;
+  // G = dloss·(P − onehot(target))/(Q·τ); then dU = Gᵀ·Qn (candidate role) + scatter of G·Cn (query role)
+  const G = Tensor.empty(g, [Q, M], "f32", "contrastive.G");
+  let [gx, gy] = rowGrid(g, Q);
+  dispatch(g, kernel(g, "contrastive", "grad_logits", { WG }), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
+    [["u32", Q], ["u32", M], ["f32", dloss / (Q * tau)], ["u32", gx]], [gx, gy], { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
-  // rows on y (and z beyond the per-dimension limit), E chunks on x
-  const gy = Math.max(1, Math.min(M, g.caps.maxWorkgroupsPerDim));
-  dispatch(
-    g,
-    kernel(g, "contrastive", "grad_unit", { WG }),
-    [{ buffer: saved.cn.buffer }, { buffer: query.buffer }, { buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: dc.buffer }],
-    [["u32", Q], ["u32", M], ["u32", E], ["f32", dloss / (Q * tau)], ["u32", gy]],
-    [Math.ceil(E / WG), gy, Math.ceil(M / gy)],
-    { flops: 4 * Q * M * E, bytes: 4 * (2 * Q * M + M * E), detail },
-  );
-  const [gx, gy2] = rowGrid(g, M);
+  matmulTN(G, saved.qn, dc, false);
+  const dq = matmulNN(G, saved.cn);
+  dispatch(g, kernel(g, "contrastive", "scatter_rows", { WG }), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
+    [["u32", Q], ["u32", E], ["u32", gx]], [gx, gy], { flops: Q * E, bytes: 12 * Q * E, detail });
+  G.release();
+  dq.release();
+  [gx, gy] = rowGrid(g, M);
   dispatch(g, kernel(g, "contrastive", "norm_backward", { WG }),
     [{ buffer: saved.cn.buffer }, { buffer: saved.invNorm.buffer }, { buffer: dc.buffer }],
-    [["u32", M], ["u32", E], ["u32", gx]], [gx, gy2], { flops: 5 * M * E, bytes: 12 * M * E, detail });
+    [["u32", M], ["u32", E], ["u32", gx]], [gx, gy], { flops: 5 * M * E, bytes: 12 * M * E, detail });
   return dc;
 }
