@@ -48,3 +48,19 @@ def write_safetensors(path, tensors, metadata=None):
 def fixture_path(family):
     os.makedirs(FIXTURES, exist_ok=True)
     return os.path.join(FIXTURES, family + ".safetensors")
+
+
+def read_safetensors(path):
+    """The inverse of write_safetensors for F32/I32/I64 tensors (metadata skipped)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        dt = {"F32": torch.float32, "I64": torch.int64, "I32": torch.int32}[info["dtype"]]
+        out[name] = torch.frombuffer(bytearray(data[a:b]), dtype=dt).reshape(info["shape"]).clone()
+    return out

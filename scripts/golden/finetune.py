@@ -19,34 +19,18 @@ Stored in test/fixtures/finetune.safetensors (F32), prefix `{arch}.{kind}.`:
 """
 import json
 import os
-import struct
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import FIXTURES, fixture_path, write_safetensors  # noqa: E402
+from common import FIXTURES, fixture_path, read_safetensors, write_safetensors  # noqa: E402
 import models  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 LR = 1e-3
 TOTAL = 8
 LENGTHS = [7, 4, 9]
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        dt = {"F32": torch.float32, "I64": torch.int64, "I32": torch.int32}[info["dtype"]]
-        out[name] = torch.frombuffer(bytearray(data[a:b]), dtype=dt).reshape(info["shape"]).clone()
-    return out
 
 
 def linear_lambda(warmup, total):

@@ -7,30 +7,14 @@ Run: /usr/bin/python3 scripts/golden/realign_nohead.py
 """
 import json
 import os
-import struct
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models as M  # noqa: E402
-from common import FIXTURES, write_safetensors  # noqa: E402
+from common import FIXTURES, read_safetensors, write_safetensors  # noqa: E402
 import tokenizer_json as tj  # noqa: E402
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        dt = {"F32": torch.float32, "I32": torch.int32, "I64": torch.int64}[info["dtype"]]
-        out[name] = torch.frombuffer(bytearray(data[b:e]), dtype=dt).reshape(info["shape"]).clone()
-    return out
 
 
 def build(arch, vocab):

@@ -267,5 +267,4 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
   });
-  mkdirSync(o.out, { recursive: true });
 }

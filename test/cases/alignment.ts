@@ -5,6 +5,7 @@
 // `xlt alignment` command end to end on the tiny fixture and on 100 real PUD en-de sentence pairs.
 // Tolerance: accuracies are hit counts / P (the golden stores the counts), compared exactly (1e-12); gathered vectors max abs error 1e-5
 // (same kernels, different batch padding).
+import { rejectsLike as throwsLike } from "../lib/check.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,18 +44,6 @@ function same(name: string, got: number[], want: ArrayLike<number>): void {
       throw new Error(`${name}: [weakFwd, weakBwd, strongFwd, strongBwd] = [${got}] but expected [${Array.from(want)}]`);
     }
   }
-}
-
-async function throwsLike(name: string, fn: () => unknown, re: RegExp): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (!re.test(msg)) throw new Error(`${name}: error '${msg}' does not match ${re}`);
-    if (msg.includes("\n")) throw new Error(`${name}: error message is not one line: '${msg}'`);
-    return;
-  }
-  throw new Error(`${name}: expected an error matching ${re}`);
 }
 
 async function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {

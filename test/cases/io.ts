@@ -3,6 +3,7 @@
 // turned into tokenizer.json at run time (skipped when that folder is absent).
 // Tolerance: exact. Token ids and first-subword positions must equal Python's and @huggingface/tokenizers';
 // load -> save -> load must be bit-identical, including F16/BF16 checkpoints.
+import { throwsLike } from "../lib/check.ts";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,18 +33,6 @@ function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);
   const w = JSON.stringify(want);
   if (g !== w) throw new Error(`${name}: got ${g.slice(0, 300)}, expected ${w.slice(0, 300)}`);
-}
-
-function throwsLike(name: string, fn: () => unknown, re: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (!re.test(msg)) throw new Error(`${name}: error '${msg}' does not match ${re}`);
-    if (msg.includes("\n")) throw new Error(`${name}: error message is not one line: '${msg}'`);
-    return;
-  }
-  throw new Error(`${name}: expected an error matching ${re}`);
 }
 
 function tmp(): string {

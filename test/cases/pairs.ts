@@ -2,6 +2,7 @@
 // PairBatcher's link -> row mapping (tiny fixtures and 200 real PUD en-de pairs with the MUSE en-de
 // dictionary; skipped when ../shared/data is absent) and `xlt align` end to end.
 // Tolerance: exact (integer indices and strings).
+import { rejectsLike as throwsLike } from "../lib/check.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,18 +40,6 @@ function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);
   const w = JSON.stringify(want);
   if (g !== w) throw new Error(`${name}: got ${g.slice(0, 300)}, expected ${w.slice(0, 300)}`);
-}
-
-async function throwsLike(name: string, fn: () => unknown, re: RegExp): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (!re.test(msg)) throw new Error(`${name}: error '${msg}' does not match ${re}`);
-    if (msg.includes("\n")) throw new Error(`${name}: error message is not one line: '${msg}'`);
-    return;
-  }
-  throw new Error(`${name}: expected an error matching ${re}`);
 }
 
 async function withTmp<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {

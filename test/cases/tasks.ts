@@ -1,6 +1,7 @@
 // Task data readers, label sets, subword label alignment, pair encoding, metrics and prediction writers
 // (no GPU). Real-data cases read the first sentences of /work/shared/data files (skipped if absent).
 // Tolerance: exact for everything discrete; metrics to 1e-12 against hand-derived values.
+import { throwsLike } from "../lib/check.ts";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,17 +26,6 @@ function eq(name: string, got: unknown, want: unknown): void {
 }
 function near(name: string, got: number, want: number, tol = 1e-12): void {
   if (!(Math.abs(got - want) <= tol)) throw new Error(`${name}: got ${got}, expected ${want}`);
-}
-function throwsLike(name: string, fn: () => unknown, re: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (!re.test(msg)) throw new Error(`${name}: error '${msg}' does not match ${re}`);
-    if (msg.includes("\n")) throw new Error(`${name}: error message is not one line: '${msg}'`);
-    return;
-  }
-  throw new Error(`${name}: expected an error matching ${re}`);
 }
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-tasks-"));
 function file(name: string, text: string): string {

@@ -1,17 +1,10 @@
 // Test helpers shared by the vitest suite (Node) and the Deno runner: seeded random data and
 // allclose-style comparisons that report the worst element.
 
+import { mulberry32 } from "../../src/rng.ts";
+
 /** mulberry32: small, seeded, identical on every runtime */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** n uniform values in [-scale, scale) */
 export function randn(n: number, seed: number, scale = 1): Float64Array {
@@ -69,6 +62,34 @@ export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): numb
     m = Math.max(m, Math.abs(want[i]));
   }
   return e / (m || 1);
+}
+
+/** Throws unless `fn` throws an error whose message matches `re` and is one line. */
+export function throwsLike(name: string, fn: () => unknown, re: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    checkMessage(name, e, re);
+    return;
+  }
+  throw new Error(`${name}: expected an error matching ${re}`);
+}
+
+/** The same for an async `fn`. */
+export async function rejectsLike(name: string, fn: () => unknown, re: RegExp): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    checkMessage(name, e, re);
+    return;
+  }
+  throw new Error(`${name}: expected an error matching ${re}`);
+}
+
+function checkMessage(name: string, e: unknown, re: RegExp): void {
+  const msg = (e as Error).message;
+  if (!re.test(msg)) throw new Error(`${name}: error '${msg}' does not match ${re}`);
+  if (msg.includes("\n")) throw new Error(`${name}: error message is not one line: '${msg}'`);
 }
 
 export type Case = () => Promise<void>;
