@@ -1,6 +1,6 @@
 // The realignment training run behind `xlt realign`: load, freeze, train with Adam, checkpoint, save.
 import * as nodeFs from "node:fs";
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
