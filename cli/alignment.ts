@@ -7,7 +7,7 @@ import { LANG_SPEC_HELP, loadLanguagePairs, parseLangSpec } from "../src/data/pa
 import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts";
 import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
-import { type Command, num } from "./options.ts";
+import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 
@@ -34,12 +34,7 @@ export const alignmentCommand: Command = {
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
-    pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "parallel sentences, 'source words ||| target words' per line" },
-    alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links per line of the sentence source, Pharaoh 'i-j' (0-based)" },
-    dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "bilingual dictionary (MUSE format) to extract links" },
-    parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two raw sentence-aligned text files, comma-separated" },
-    conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two CoNLL-U files (e.g. PUD en and xx), paired by sent_id" },
-    limit: { type: "string", meta: "N", help: "read at most N sentence pairs per language" },
+    ...PARALLEL_DATA_OPTIONS,
     "pairs-per-lang": { type: "string", default: "1000", meta: "N", help: "aligned word pairs evaluated per language" },
     "max-length": { type: "string", meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },

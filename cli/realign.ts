@@ -4,7 +4,7 @@ import { ensureBuiltin, LANGS } from "../src/builtin/synthetic.ts";
 import { LANG_SPEC_HELP, loadLanguagePairs, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { XltError } from "../src/errors.ts";
 import { realign } from "../src/train/realign_run.ts";
-import { type Command, num } from "./options.ts";
+import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
 
 export const BUILTIN_DIR = "out/builtin";
 
@@ -19,12 +19,7 @@ export const realignCommand: Command = {
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
-    pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "parallel sentences, 'source words ||| target words' per line" },
-    alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links per line of --pairs, Pharaoh 'i-j' (0-based)" },
-    dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "bilingual dictionary (MUSE format) to extract links" },
-    parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two raw sentence-aligned text files, comma-separated (words split with \\w+|[^\\w\\s]+)" },
-    conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two CoNLL-U files (e.g. PUD en and xx), paired by sent_id" },
-    limit: { type: "string", meta: "N", help: "read at most N sentence pairs per language" },
+    ...PARALLEL_DATA_OPTIONS,
     freeze: { type: "string", default: "none", meta: "SPEC", help: "lower | upper | none | explicit list like 0-2,embeddings" },
     layer: { type: "string", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
     projection: { type: "string", default: "128", meta: "D|none", help: "projection head width (H→H, ReLU, H→D, no bias), or none" },

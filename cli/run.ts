@@ -9,7 +9,7 @@ import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/profile/roofline.ts";
 import { cells, describePlan, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/labels.ts";
-import { type Command, num } from "./options.ts";
+import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
 import { BUILTIN_DIR } from "./realign.ts";
 
 export const runCommand: Command = {
@@ -28,12 +28,7 @@ export const runCommand: Command = {
     train: { type: "string", meta: "FILE", help: "source-language training file" },
     test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
     source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
-    pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "realignment sentence pairs (as xlt realign)" },
-    alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links (as xlt realign)" },
-    dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "MUSE dictionary (as xlt realign)" },
-    parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "raw parallel text (as xlt realign)" },
-    conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "CoNLL-U pairs by sent_id (as xlt realign)" },
-    limit: { type: "string", meta: "N", help: "realignment sentence pairs per language to read" },
+    ...PARALLEL_DATA_OPTIONS,
     strategies: { type: "string", default: "baseline,full,lower,upper", help: "comma-separated strategies" },
     seeds: { type: "string", default: "31,42,66,23,17", help: "comma-separated seeds (the papers' five)" },
     "realign-steps": { type: "string", meta: "N", help: "realignment steps per cell (default 1000; 30 for the built-in experiment)" },
