@@ -13,8 +13,8 @@ import { dispatchCount, sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { XltError } from "../errors.ts";
-import { Encoder, groupOf } from "../../models/encoder.ts";
-import { buildSide, type HeadWeights, initHead, realignStep, type SideBatch } from "../train/realign.ts";
+import { Encoder } from "../../models/encoder.ts";
+import { buildSide, type HeadWeights, initHead, realignParamGroups, realignStep, type SideBatch } from "../train/realign.ts";
 import { Adam } from "../train/adam.ts";
 import { allGroups, frozenGroups } from "../train/freeze.ts";
 import { estimateMemory } from "../memory.ts";
@@ -179,18 +179,8 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     head = initHead(g, H, P, seed);
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [P, H]) };
   }
-  const groups = allGroups(N).map((name) => ({
-    name,
-    enabled: trainable.includes(name),
-    params: [...encoder.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: encoder.p(n), grad })),
-  }));
-  if (head && headGrads) {
-    groups.push({ name: "realignment_head", enabled: true, params: [
-      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
-      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
-    ] });
-  }
-  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr: 1e-5 });
+  const groups = realignParamGroups(encoder, trainable, head, headGrads);
+  const adam = new Adam(groups, { lr: 1e-5 });
   const K = o.links ?? Math.ceil(T / 2);
   const data = syntheticBatch(cfg, B, T, K, seed);
   const setup = { encoder, layer, head, headGrads, tau: 0.1 };

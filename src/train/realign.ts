@@ -6,7 +6,9 @@ import { gaussian } from "../rng.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { type Batch, Encoder, positionIds } from "../../models/encoder.ts";
+import { type Batch, Encoder, groupOf, positionIds } from "../../models/encoder.ts";
+import type { ParamGroup } from "./adam.ts";
+import { allGroups } from "./freeze.ts";
 import { activationBackward, activationForward } from "../kernels/elementwise.ts";
 import { linear, linearBackward } from "../kernels/matmul.ts";
 import { embeddingBackward, embeddingForward } from "../kernels/embedding.ts";
@@ -160,6 +162,25 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   enc.release(stR);
   setProfileContext(g, undefined);
   return { loss: fwd.loss, pairs: links.length };
+}
+
+/**
+ * Adam's parameter groups for realignment: one per encoder group ("embeddings", "layer.i"; enabled when
+ * trainable) and the projection head. Groups without gradient buffers are left out.
+ */
+export function realignParamGroups(enc: Encoder, trainable: string[], head: HeadWeights | null, headGrads: HeadWeights | null): ParamGroup[] {
+  const groups: ParamGroup[] = allGroups(enc.cfg.layers).map((name) => ({
+    name,
+    enabled: trainable.includes(name),
+    params: [...enc.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
+  }));
+  if (head && headGrads) {
+    groups.push({ name: "realignment_head", enabled: true, params: [
+      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
+      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
+    ] });
+  }
+  return groups.filter((gr) => gr.params.length > 0);
 }
 
 /** The projection head, initialised as HF init_weights does (normal, std 0.02), from a seeded RNG. */

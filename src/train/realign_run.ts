@@ -11,10 +11,10 @@ import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { XltError } from "../errors.ts";
-import { Encoder, groupOf } from "../../models/encoder.ts";
+import { Encoder } from "../../models/encoder.ts";
 import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "./realign.ts";
-import { type HeadWeights, initHead, realignStep } from "./realign.ts";
+import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { allGroups, frozenGroups } from "./freeze.ts";
@@ -96,19 +96,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     if (o.initHead) loadHead(o.initHead, head);
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
   }
-  const groups = allGroups(N).map((name) => ({
-    name,
-    enabled: trainable.includes(name),
-    params: [...encoder.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: encoder.p(n), grad })),
-  }));
-  if (head && headGrads) {
-    groups.push({ name: "realignment_head", enabled: true, params: [
-      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
-      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
-    ] });
-  }
   const lr = o.lr ?? defaultLr(cfg);
-  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr, maxGradNorm: o.maxGradNorm });
+  const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm });
   const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
