@@ -6,22 +6,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DENO, ROOT, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
 import { maxRelErr } from "./lib/check.ts";
 import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const DENO = join(ROOT, "node_modules/deno/deno");
 const SHARED = SHARED_DATA;
-
-function xlt(runtime: "node" | "deno", args: string[]) {
-  const [cmd, pre] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
-  const r = spawnSync(cmd, [...pre, ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
-  const stderr = (r.stderr ?? "").split("\n").filter((l) => l && !l.startsWith("Warning: maxDynamic")).join("\n");
-  return { code: r.status, stdout: r.stdout ?? "", stderr };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-test-"));
 

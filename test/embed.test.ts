@@ -1,25 +1,16 @@
 // `xlt embed` end to end: every layer of each tiny architecture against PyTorch on Node and on Deno,
 // bad input, and the large-embedding path (the real 250,002-piece XLM-R vocabulary with a table larger
 // than the 128 MiB binding limit).
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { unigramTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
 import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const DENO = join(ROOT, "node_modules/deno/deno");
-
-function xlt(runtime: "node" | "deno", args: string[]) {
-  const [cmd, pre] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
-  const r = spawnSync(cmd, [...pre, ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
-  const stderr = (r.stderr ?? "").split("\n").filter((l) => l && !l.startsWith("Warning: maxDynamic")).join("\n");
-  return { code: r.status, stdout: r.stdout ?? "", stderr };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-embed-"));
 

@@ -2,35 +2,20 @@
 // on PUD en-xx pairs with MUSE dictionary links, fine-tuned on an EWT subset, evaluated on six PUD test
 // sets. Checks the table and charts, that a rerun skips finished cells, that an interrupted grid resumes
 // without redoing finished cells, --dry-run and --jobs, and that Deno computes the same scores.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { xltAsync } from "./lib/cli.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
 import { SHARED_DATA } from "./lib/fixtures.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const DENO = join(ROOT, "node_modules/deno/deno");
 const UD = join(SHARED_DATA, "ud");
 const PUD: Record<string, string> = {
   en: "UD_English-PUD/en_pud-ud-test.conllu", de: "UD_German-PUD/de_pud-ud-test.conllu", fr: "UD_French-PUD/fr_pud-ud-test.conllu",
   es: "UD_Spanish-PUD/es_pud-ud-test.conllu", ru: "UD_Russian-PUD/ru_pud-ud-test.conllu", ar: "UD_Arabic-PUD/ar_pud-ud-test.conllu",
 };
-
-/** Runs the CLI asynchronously: a long spawnSync would block vitest's worker past its RPC timeout. */
-function xlt(runtime: "node" | "deno", args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [cmd, pre] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
-  return new Promise((resolve) => {
-    const p = spawn(cmd, [...pre, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code, stdout, stderr: stderr.split("\n").filter((l) => l && !l.startsWith("Warning: maxDynamic")).join("\n") }));
-  });
-}
 
 function smallMbert(dir: string): void {
   mkdirSync(dir, { recursive: true });
@@ -85,11 +70,11 @@ describe("xlt run on real data", () => {
 
   it("plans (--dry-run, --jobs), runs cell by cell, resumes, and writes the tables and charts", async () => {
     smallMbert(model);
-    const plan = await xlt("node", [...args(), "--out", out, "--dry-run"]);
+    const plan = await xltAsync("node", [...args(), "--out", out, "--dry-run"]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/2 cells, 0 already done/);
     expect(plan.stdout).toMatch(/GPU memory/);
-    const jobs = await xlt("node", [...args(), "--out", out, "--jobs", join(dir, "jobs.txt")]);
+    const jobs = await xltAsync("node", [...args(), "--out", out, "--jobs", join(dir, "jobs.txt")]);
     expect(jobs.code, jobs.stderr).toBe(0);
     const lines = readFileSync(join(dir, "jobs.txt"), "utf8").trim().split("\n");
     expect(lines.length).toBe(2);
@@ -97,13 +82,13 @@ describe("xlt run on real data", () => {
     expect(readFileSync(join(dir, "jobs.slurm.sh"), "utf8")).toMatch(/#SBATCH --array=0-1/);
 
     // an "interrupted" grid: only cell 0 ran
-    const one = await xlt("node", [...args(), "--out", out, "--cell", "0"]);
+    const one = await xltAsync("node", [...args(), "--out", out, "--cell", "0"]);
     expect(one.code, one.stderr).toBe(0);
     const cell0 = join(out, "cells/baseline-s31/result.json");
     const t0 = statSync(cell0).mtimeMs;
     expect(existsSync(join(out, "cells/lower-s31/result.json"))).toBe(false);
     // the full run keeps cell 0 and runs cell 1
-    const full = await xlt("node", [...args(), "--out", out]);
+    const full = await xltAsync("node", [...args(), "--out", out]);
     expect(full.code, full.stderr).toBe(0);
     expect(statSync(cell0).mtimeMs).toBe(t0);
     for (const f of ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"]) expect(existsSync(join(out, f)), f).toBe(true);
@@ -119,14 +104,14 @@ describe("xlt run on real data", () => {
     expect(md).toMatch(/Delta against the baseline/);
     expect(readFileSync(join(out, "delta.svg"), "utf8")).toMatch(/^<svg/);
     // a rerun skips everything
-    const again = await xlt("node", [...args(), "--out", out]);
+    const again = await xltAsync("node", [...args(), "--out", out]);
     expect(again.code).toBe(0);
     expect(statSync(cell0).mtimeMs).toBe(t0);
   });
 
   it("Deno computes the same scores for a cell", async () => {
     const outD = join(dir, "exp-deno");
-    const r = await xlt("deno", [...args(), "--out", outD, "--cell", "0"]);
+    const r = await xltAsync("deno", [...args(), "--out", outD, "--cell", "0"]);
     expect(r.code, r.stderr).toBe(0);
     const a = JSON.parse(readFileSync(join(out, "cells/baseline-s31/result.json"), "utf8"));
     const b = JSON.parse(readFileSync(join(outD, "cells/baseline-s31/result.json"), "utf8"));
@@ -135,7 +120,7 @@ describe("xlt run on real data", () => {
 
   it("bad input: a language whose test file is missing", async () => {
     if (!existsSync(model)) smallMbert(model);
-    const r = await xlt("node", ["run", "--model", model, "--train", join(UD, "UD_English-EWT/en_ewt-ud-train.conllu"), "--test", `xx=${join(dir, "missing.conllu")}`,
+    const r = await xltAsync("node", ["run", "--model", model, "--train", join(UD, "UD_English-EWT/en_ewt-ud-train.conllu"), "--test", `xx=${join(dir, "missing.conllu")}`,
       "--conllu", `de=${join(UD, PUD.en)},${join(UD, PUD.de)}`, "--dictionary", `de=${join(SHARED_DATA, "muse_dictionaries/en-de.txt")}`, "--out", join(dir, "bad"), "--seeds", "1", "--strategies", "baseline", "--quiet"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/xx/);

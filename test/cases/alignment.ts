@@ -6,7 +6,7 @@
 // Tolerance: accuracies are hit counts / P (the golden stores the counts), compared exactly (1e-12); gathered vectors max abs error 1e-5
 // (same kernels, different batch padding).
 import { rejectsLike as throwsLike } from "../lib/check.ts";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alignmentCommand } from "../../cli/alignment.ts";
@@ -17,18 +17,14 @@ import { getGpu } from "../../src/gpu/device.ts";
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { encodeWords, loadTokenizer } from "../../src/io/tokenize.ts";
 import type { Cases } from "../lib/check.ts";
-import { FIXTURES, fixture, get, SHARED_DATA } from "../lib/fixtures.ts";
+import { fixture, get, haveRealData, MUSE_DE, PARALLEL_TINY, PUD_DE, PUD_EN, TINY_BERT } from "../lib/fixtures.ts";
 import { refAccuracy } from "../ref/alignment.ts";
 
 export const cases: Cases = {};
 
-const TINY = join(FIXTURES, "tiny-bert");
-const PARALLEL = join(FIXTURES, "parallel-tiny.txt");
-const UD = join(SHARED_DATA, "ud");
-const PUD_EN = join(UD, "UD_English-PUD/en_pud-ud-test.conllu");
-const PUD_DE = join(UD, "UD_German-PUD/de_pud-ud-test.conllu");
-const MUSE_DE = join(SHARED_DATA, "muse_dictionaries/en-de.txt");
-const haveReal = () => existsSync(PUD_EN) && existsSync(PUD_DE) && existsSync(MUSE_DE);
+const TINY = TINY_BERT;
+const PARALLEL = PARALLEL_TINY;
+const haveReal = haveRealData;
 
 const TINY_DICO = [
   "cat Katze", "sleeps schläft", "sofa Sofa", "brother Bruder", "book Buch", "weather Wetter", "today heute",

@@ -8,19 +8,9 @@
 import { getGpu, Tensor } from "../../src/index.ts";
 import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
 import { dropoutMask } from "../../src/kernels/dropout.ts";
-import { assertClose, type Cases, maxRelErr, randn } from "../lib/check.ts";
+import { type Cases, maxRelErr, randn, checkRel as check } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { type AttnDims, attentionBackwardRef, attentionForwardRef } from "../ref/attention.ts";
-
-const REL = 1e-4;
-
-function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
-  let m = 0;
-  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(want[i]));
-  assertClose(name, got, want, { rtol: 1e-3, atol: REL * (m || 1) });
-  const e = maxRelErr(got, want);
-  if (e > REL) throw new Error(`${name}: max relative error ${e.toExponential(3)} > ${REL}`);
-}
 
 interface Inputs {
   q: ArrayLike<number>;

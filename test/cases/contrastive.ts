@@ -5,19 +5,9 @@
 // observed ≤ 1.3e-7 (loss) and ≤ 6e-7 (dc) vs torch.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { contrastiveBackward, contrastiveForward } from "../../src/kernels/contrastive.ts";
-import { assertClose, type Cases, maxRelErr, rng } from "../lib/check.ts";
+import { type Cases, rng, checkRel as check } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { contrastiveRef } from "../ref/contrastive.ts";
-
-const REL = 1e-4;
-
-function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
-  let m = 0;
-  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(want[i]));
-  assertClose(name, got, want, { rtol: 1e-3, atol: REL * (m || 1) });
-  const e = maxRelErr(got, want);
-  if (e > REL) throw new Error(`${name}: max relative error ${e.toExponential(3)} > ${REL}`);
-}
 
 interface Inputs {
   c: ArrayLike<number>;

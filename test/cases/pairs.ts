@@ -24,17 +24,13 @@ import { loadTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readParallel } from "../../src/io/words.ts";
 import type { PairExample } from "../../src/train/realign.ts";
 import type { Cases } from "../lib/check.ts";
-import { FIXTURES, SHARED_DATA } from "../lib/fixtures.ts";
+import { haveRealData, MUSE_DE, PARALLEL_TINY, PUD_DE, PUD_EN, TINY_BERT } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
-const TINY = join(FIXTURES, "tiny-bert");
-const PARALLEL = join(FIXTURES, "parallel-tiny.txt");
-const UD = join(SHARED_DATA, "ud");
-const PUD_EN = join(UD, "UD_English-PUD/en_pud-ud-test.conllu");
-const PUD_DE = join(UD, "UD_German-PUD/de_pud-ud-test.conllu");
-const MUSE_DE = join(SHARED_DATA, "muse_dictionaries/en-de.txt");
-const haveReal = () => existsSync(PUD_EN) && existsSync(PUD_DE) && existsSync(MUSE_DE);
+const TINY = TINY_BERT;
+const PARALLEL = PARALLEL_TINY;
+const haveReal = haveRealData;
 
 function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);

@@ -64,6 +64,18 @@ export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): numb
   return e / (m || 1);
 }
 
+/**
+ * The kernel-test check: allclose with rtol 1e-3 and atol `rel`·max|want|, and max relative error
+ * (max|got − want| / max|want|) ≤ `rel`.
+ */
+export function checkRel(name: string, got: ArrayLike<number>, want: ArrayLike<number>, rel = 1e-4): void {
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(want[i]));
+  assertClose(name, got, want, { rtol: 1e-3, atol: rel * (m || 1) });
+  const e = maxRelErr(got, want);
+  if (e > rel) throw new Error(`${name}: max relative error ${e.toExponential(3)} > ${rel}`);
+}
+
 /** Throws unless `fn` throws an error whose message matches `re` and is one line. */
 export function throwsLike(name: string, fn: () => unknown, re: RegExp): void {
   try {

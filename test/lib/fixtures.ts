@@ -24,3 +24,11 @@ export function get(family: string, name: string): { shape: number[]; data: Floa
 /** The shared third-party data folder (../shared/data beside the checkout, as in CI). */
 export const SHARED_DATA = [join(FIXTURES, "..", "..", "..", "shared", "data"), "/work/shared/data"].find((p) => existsSync(p)) ??
   join(FIXTURES, "..", "..", "..", "shared", "data");
+
+/** Fixtures and real data (PUD en/de, MUSE en-de) several test files use. */
+export const TINY_BERT = join(FIXTURES, "tiny-bert");
+export const PARALLEL_TINY = join(FIXTURES, "parallel-tiny.txt");
+export const PUD_EN = join(SHARED_DATA, "ud/UD_English-PUD/en_pud-ud-test.conllu");
+export const PUD_DE = join(SHARED_DATA, "ud/UD_German-PUD/de_pud-ud-test.conllu");
+export const MUSE_DE = join(SHARED_DATA, "muse_dictionaries/en-de.txt");
+export const haveRealData = () => existsSync(PUD_EN) && existsSync(PUD_DE) && existsSync(MUSE_DE);
