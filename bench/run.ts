@@ -4,26 +4,27 @@
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts)
 // Usage: node dist/bench/run.js [matmul|layer|realign]... [--quick] [--no-peer]  (no section = all)
-//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --no-vec4: scalar matmul kernels only,
-//   --vec4-all: the NN/TN vec4 variants too (for before/after comparisons).
+//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
+//   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
+//   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
 import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
 import { benchMatmul, type Shape } from "./matmul.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
-import { setMatmulVec4 } from "../src/kernels/matmul.ts";
+import { matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 
 declare const Deno: any;
-const args: string[] = runtime === "deno" ? Deno.args : process.argv.slice(2);
+const args: string[] = [...(runtime === "deno" ? Deno.args : process.argv.slice(2))];
 const version = runtime === "deno" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
 
 // Iteration counts (best of N after one warm-up) keep a full run near 6 minutes on the 2-core lavapipe VM.
 // BERT-base Linear layers on 2048 tokens (e.g. 16 × 128): attention projections 768→768, MLP 768→3072
 // (as M×N×K with N the layer's outputs), and a 512-token batch.
 const SHAPES: Shape[] = [
-  { M: 512, N: 768, K: 768, iters: 3 },
-  { M: 2048, N: 768, K: 768, iters: 2 },
-  { M: 2048, N: 3072, K: 768, iters: 1 },
+  { M: 512, N: 768, K: 768, iters: 5 },
+  { M: 2048, N: 768, K: 768, iters: 3 },
+  { M: 2048, N: 3072, K: 768, iters: 2 },
 ];
 
 const g = await getGpu();
@@ -38,14 +39,23 @@ if (!args.includes("--no-peer")) {
   }
 }
 const SECTIONS = ["matmul", "layer", "realign"];
+const tileArg = args.indexOf("--tile");
+if (tileArg >= 0) {
+  const v = (args[tileArg + 1] ?? "").split(",");
+  const [BM, BN, BK, RM, RN] = v.slice(0, 5).map(Number);
+  setMatmulTile({ BM, BN, BK, RM, RN, direct: v[5] === "direct" });
+  args.splice(tileArg, 2);
+}
 const bad = args.filter((a) => !a.startsWith("--") && !SECTIONS.includes(a));
 if (bad.length) throw new Error(`unknown section(s) ${bad.join(", ")}; choose from ${SECTIONS.join(", ")}`);
 const chosen = SECTIONS.filter((s) => args.includes(s));
 const run = chosen.length ? chosen : SECTIONS;
 const quick = args.includes("--quick");
-const vec4 = args.includes("--no-vec4") ? "off" : args.includes("--vec4-all") ? "all" : "nt";
+const vec4 = args.includes("--vec4-nt") ? "nt" : args.includes("--vec4-all") ? "all" : "off";
 setMatmulVec4(vec4);
-console.log(`# matmul vec4 variants: ${vec4} (default nt: forward only; --no-vec4, --vec4-all); load average before: ${loadavg()}`);
+const tile = matmulTile(g);
+console.log(`# matmul tile: ${tile.BM}×${tile.BN} per workgroup, ${tile.RM}×${tile.RN} per thread, ${tile.direct ? "direct (no staging)" : `staged, BK ${tile.BK}`}${tileArg >= 0 ? " (--tile)" : ""}; vec4 variants: ${vec4} (default off; --vec4-nt: forward only, --vec4-all)`);
+console.log(`# load average before: ${loadavg()}`);
 const log = (s: string) => console.log(s);
 const t0 = performance.now();
 for (const section of run) {

@@ -26,13 +26,16 @@ export interface MatmulTile {
 
 /**
  * GPUs: 64×64 tiles, 4×4 per thread (256 threads), 16-deep slabs staged in 8 KiB of workgroup memory.
- * CPU adapters (lavapipe/llvmpipe, SwiftShader) run each invocation as one SIMD lane, so per-lane
- * (divergent) loads are the cost that matters: there a workgroup of 8 threads owns an 8×32 tile, every
- * thread all 8 rows × 4 columns, so the 8 row operands are uniform scalar loads and only the 4 column
- * operands are per-lane; no workgroup memory, no barriers. Figures in bench/results/.
+ * CPU adapters (lavapipe/llvmpipe, SwiftShader) run each invocation as one SIMD lane, and Mesa 25's
+ * llvmpipe turns every storage-buffer load inside a loop into 8 bounds-checked scalar loads, one per
+ * lane, whether the address is uniform or not (seen in its GALLIVM_DEBUG=ir output). Loads, not FMAs,
+ * are the cost, so the kernel maximises FMAs per loaded element: a workgroup of 8 threads owns a 12×96
+ * tile, every thread all 12 rows × 12 columns (24 loads feed 144 FMAs per k; the former 8×4 block fed
+ * 32 FMAs with 12 loads). 16×16 ran as fast but took LLVM 2.5× longer to compile (7 s a kernel).
+ * No workgroup memory, no barriers. Sweep and figures in bench/results/lavapipe-matmul-tuning.txt.
  */
 export const GPU_TILE: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
-export const CPU_TILE: MatmulTile = { BM: 8, BN: 32, BK: 1, RM: 8, RN: 4, direct: true };
+export const CPU_TILE: MatmulTile = { BM: 12, BN: 96, BK: 1, RM: 12, RN: 12, direct: true };
 let override: MatmulTile | null = null;
 
 /** Forces a tile shape for later dispatches (benchmarks, tuning, tests); null restores the automatic choice. */
@@ -52,15 +55,15 @@ export function matmulTile(g: Gpu): MatmulTile {
   return /llvmpipe|lavapipe|swiftshader/i.test(g.caps.adapterName) ? { ...CPU_TILE } : { ...GPU_TILE };
 }
 
-/** Which vec4 variants of the direct path are used: none, the forward's "k4" only (default), or all. */
+/** Which vec4 variants of the direct path are used: none (default), the forward's "k4" only, or all. */
 export type MatmulVec4 = "off" | "nt" | "all";
-let vec4Mode: MatmulVec4 = "nt";
+let vec4Mode: MatmulVec4 = "off";
 
 /**
  * Selects the vec4 variants (benchmarks and tests compare them with the scalar kernels in one process).
- * Default "nt": on lavapipe the k4 forward measured a small but repeatable gain (+4-13%), while the n4
- * variants of NN/TN measured +5-13% at 512×768×768 and -25% at 2048×3072×768 (bench/results/), so
- * they stay opt-in. Results are bit-identical in every mode.
+ * Default "off": with the 8×4 CPU tile the k4 forward gained 4-13% and n4 lost up to 35%; with the
+ * 12×12 block k4 loses 20-40% (its 4-way k unroll quadruples a body that is already 256 FMAs) and n4
+ * needs RN = 4 (bench/results/lavapipe-matmul-tuning.txt). Results are bit-identical in every mode.
  */
 export function setMatmulVec4(mode: MatmulVec4): void {
   vec4Mode = mode;

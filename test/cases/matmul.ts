@@ -17,11 +17,13 @@ function check(name: string, got: ArrayLike<number>, want: ArrayLike<number>) {
 // [M, N, K]: M rows, N outputs, K reduction (for NN: a [M,N]·b [N,K]; for TN: a [M,N], b [M,K])
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 17, 33], [17, 3, 130], [33, 130, 17], [64, 64, 64], [130, 33, 70], [65, 129, 31], [2, 5, 300],
-  // multiples of 4 in K (nt4) and in the output width (nn4, tn4): the vec4 variants of the direct path
+  // multiples of 4 in K and in the output width: the shapes the vec4 variants (below) also run on
   [5, 12, 20], [130, 36, 8], [17, 4, 4], [9, 40, 132],
 ];
 // the same products with every vec4 variant on (nn/tn "n4" are opt-in: setMatmulVec4("all"))
 const VEC4_SHAPES: [number, number, number][] = [[5, 12, 20], [130, 36, 8], [17, 4, 4], [9, 40, 132]];
+// the direct tile the vec4 cases run on: n4 gives each thread 4 consecutive columns, so it needs RN = 4
+const VEC4_TILE: MatmulTile = { BM: 8, BN: 32, BK: 1, RM: 8, RN: 4, direct: true };
 
 export const cases: Cases = {};
 
@@ -132,7 +134,8 @@ cases["row chunks over the binding limit"] = async () => {
 const TILES: [string, MatmulTile][] = [
   ["staged GPU tile 64x64/16, 4x4", GPU_TILE],
   ["staged 32x64/8, 2x4", { BM: 32, BN: 64, BK: 8, RM: 2, RN: 4 }],
-  ["direct CPU tile 8x32, 8x4", CPU_TILE],
+  ["direct CPU tile 12x96, 12x12", CPU_TILE],
+  ["direct 8x32, 8x4 per thread", { BM: 8, BN: 32, BK: 1, RM: 8, RN: 4, direct: true }],
   ["direct 16x16 k-unroll 4, 4x2 per thread", { BM: 16, BN: 16, BK: 4, RM: 4, RN: 2, direct: true }],
 ];
 for (const [name, tile] of TILES) {
@@ -166,6 +169,7 @@ cases["vec4 variants equal the scalar path bit for bit (incl. row chunks)"] = as
   const xs = randn(M * K, 41, 10), ws = randn(N * K, 42), bs = randn(N, 43), dys = randn(M * N, 44);
   const run = async (vec4: boolean, chunked: boolean) => {
     setMatmulVec4(vec4 ? "all" : "off");
+    setMatmulTile(VEC4_TILE); // n4 needs 4 columns per thread
     const saved = g.caps.maxBinding;
     if (chunked) g.caps.maxBinding = 64 * N * 4 + 4;
     const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
@@ -180,7 +184,8 @@ cases["vec4 variants equal the scalar path bit for bit (incl. row chunks)"] = as
       return out;
     } finally {
       g.caps.maxBinding = saved;
-      setMatmulVec4("nt"); // the default
+      setMatmulVec4("off"); // the default
+      setMatmulTile(null);
     }
   };
   const ref = await run(false, false);
@@ -206,6 +211,7 @@ for (const [M, N, K] of VEC4_SHAPES) {
   cases[`all vec4 variants (nt k4, nn/tn n4) ${M}x${N}x${K}`] = async () => {
     const g = await getGpu();
     setMatmulVec4("all");
+    setMatmulTile(VEC4_TILE); // n4 needs 4 columns per thread
     try {
       const xs = randn(M * K, 51, 3), ws = randn(N * K, 52), bs = randn(N, 53), dys = randn(M * N, 54);
       const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]), dy = Tensor.from(g, dys, [M, N]);
@@ -218,7 +224,8 @@ for (const [M, N, K] of VEC4_SHAPES) {
       check("tn", await dw.read(), matmulTNRef(dys, xs, M, N, K));
       for (const t of [x, w, b, dy, dw, y, dx]) t.release();
     } finally {
-      setMatmulVec4("nt");
+      setMatmulVec4("off");
+      setMatmulTile(null);
     }
   };
 }
