@@ -65,8 +65,39 @@ async function navigatorGpu(): Promise<GPU | undefined> {
   const name = "webgpu";
   const mod: any = await import(name);
   Object.assign(globalThis, mod.globals);
+  throttleDawnEventPump();
   // Exact timestamps: Dawn quantizes them to 65 µs by default, which hides every small kernel.
   return mod.create(["disable-dawn-features=timestamp_quantization"]);
+}
+
+/**
+ * dawn.node resolves its promises (mapAsync, onSubmittedWorkDone) by calling Instance::ProcessEvents from a
+ * `setImmediate` callback that re-queues itself while anything is pending: the main thread spins at 100%
+ * of a core for as long as the GPU works. On a software adapter (lavapipe) that core is one the GPU
+ * threads need: on the 2-core VM it made every matmul 35-55% slower than under Deno (measured with
+ * `top -H` and bench/results/lavapipe-matmul-tuning.txt §6). The addon looks `setImmediate` up on the
+ * global object at each tick, so this wraps it: native callbacks (the addon's tick) run immediately for
+ * the first 0.5 ms of a wait, then at most once per millisecond; every other callback is untouched.
+ */
+function throttleDawnEventPump(): void {
+  const g = globalThis as any;
+  const orig = g.setImmediate;
+  if (typeof orig !== "function" || orig.__xltThrottled) return;
+  const isNative = (fn: unknown) => typeof fn === "function" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+  let burstStart = 0, lastTick = -Infinity;
+  const wrapped = (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+    if (!isNative(fn)) return orig(fn, ...args);
+    const now = performance.now();
+    if (now - lastTick > 2) burstStart = now; // no tick for 2 ms: a new wait begins
+    lastTick = now;
+    return now - burstStart < 0.5 ? orig(fn, ...args) : setTimeout(fn, 1, ...args);
+  };
+  // keep what hangs on the original (util.promisify's custom symbol), minus the function's own name/length
+  const props = Object.getOwnPropertyDescriptors(orig) as Record<string | symbol, PropertyDescriptor>;
+  for (const k of ["length", "name", "prototype"]) delete props[k];
+  Object.defineProperties(wrapped, props);
+  (wrapped as any).__xltThrottled = true;
+  g.setImmediate = wrapped;
 }
 
 const WANTED_LIMITS = [
