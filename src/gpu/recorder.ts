@@ -105,10 +105,16 @@ export function dispatchCount(g: Gpu): number {
   return state(g).dispatches;
 }
 
+// The serialised defines of a defines object seen before (callers that reuse one object, like the matmul
+// family's cached defines with their long generated bodies, skip re-serialising it on every dispatch).
+const defineKeys = new WeakMap<object, string>();
+
 /** Compiles (once) a kernel of a family; compile errors surface at the next flush/read with file and line. */
 export function kernel(g: Gpu, family: string, name: string, defines: Record<string, string | number> = {}): Kernel {
   const s = state(g);
-  const key = `${family}:${name}:${JSON.stringify(defines)}`;
+  let dkey = defineKeys.get(defines);
+  if (dkey === undefined) defineKeys.set(defines, (dkey = JSON.stringify(defines)));
+  const key = `${family}:${name}:${dkey}`;
   let k = s.kernels.get(key);
   if (k) return k;
   const src = shaderSource(family, name, defines);

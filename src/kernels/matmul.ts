@@ -134,7 +134,18 @@ function directBody(t: MatmulTile, vec: Vec): string {
   return L.join("\n");
 }
 
+// defines() per tile and variant, built once: the unrolled body is ~20 KB of WGSL, and regenerating it
+// (and hashing it as part of the kernel-cache key) on every dispatch cost ~6 ms of CPU per realign step.
+const definesCache = new Map<string, Record<string, string | number>>();
+
 function defines(t: MatmulTile, vec: Vec = "") {
+  const key = `${t.BM},${t.BN},${t.BK},${t.RM},${t.RN},${!!t.direct},${vec}`;
+  let d = definesCache.get(key);
+  if (!d) definesCache.set(key, (d = buildDefines(t, vec)));
+  return d;
+}
+
+function buildDefines(t: MatmulTile, vec: Vec) {
   const WX = t.BN / t.RN, WY = t.BM / t.RM;
   return {
     BM: t.BM, BN: t.BN, BK: t.BK, RM: t.RM, RN: t.RN, WX, WY, WG: WX * WY,
