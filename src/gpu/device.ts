@@ -76,17 +76,19 @@ async function navigatorGpu(): Promise<GPU | undefined> {
  * of a core for as long as the GPU works. On a software adapter (lavapipe) that core is one the GPU
  * threads need: on the 2-core VM it made every matmul 35-55% slower than under Deno (measured with
  * `top -H` and bench/results/lavapipe-matmul-tuning.txt §6). The addon looks `setImmediate` up on the
- * global object at each tick, so this wraps it: native callbacks (the addon's tick) run immediately for
- * the first 0.5 ms of a wait, then at most once per millisecond; every other callback is untouched.
+ * global object at each tick, so this wraps it: anonymous native callbacks (the addon's tick is a N-API
+ * function with an empty name) run immediately for the first 0.5 ms of a wait, then at most once per
+ * millisecond. Every other callback, bound functions ("bound f") included, is passed straight through.
  */
 function throttleDawnEventPump(): void {
   const g = globalThis as any;
   const orig = g.setImmediate;
   if (typeof orig !== "function" || orig.__xltThrottled) return;
-  const isNative = (fn: unknown) => typeof fn === "function" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+  const isAddonTick = (fn: unknown) =>
+    typeof fn === "function" && fn.name === "" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
   let burstStart = 0, lastTick = -Infinity;
   const wrapped = (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
-    if (!isNative(fn)) return orig(fn, ...args);
+    if (!isAddonTick(fn)) return orig(fn, ...args);
     const now = performance.now();
     if (now - lastTick > 2) burstStart = now; // no tick for 2 ms: a new wait begins
     lastTick = now;
