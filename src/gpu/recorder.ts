@@ -105,16 +105,27 @@ export function dispatchCount(g: Gpu): number {
   return state(g).dispatches;
 }
 
-// The serialised defines of a defines object seen before (callers that reuse one object, like the matmul
-// family's cached defines with their long generated bodies, skip re-serialising it on every dispatch).
-const defineKeys = new WeakMap<object, string>();
+// Kernel-cache keys carry a short id per distinct set of defines instead of the serialised defines: the
+// matmul family's generated bodies are ~20 KB, and a key containing them was rebuilt and hashed on every
+// dispatch. A defines object seen before (the matmul family reuses one per tile) skips serialising too.
+const definesIds = new WeakMap<object, number>();
+const definesById = new Map<string, number>();
+
+function definesId(defines: Record<string, string | number>): number {
+  let id = definesIds.get(defines);
+  if (id === undefined) {
+    const json = JSON.stringify(defines);
+    id = definesById.get(json);
+    if (id === undefined) definesById.set(json, (id = definesById.size));
+    definesIds.set(defines, id);
+  }
+  return id;
+}
 
 /** Compiles (once) a kernel of a family; compile errors surface at the next flush/read with file and line. */
 export function kernel(g: Gpu, family: string, name: string, defines: Record<string, string | number> = {}): Kernel {
   const s = state(g);
-  let dkey = defineKeys.get(defines);
-  if (dkey === undefined) defineKeys.set(defines, (dkey = JSON.stringify(defines)));
-  const key = `${family}:${name}:${dkey}`;
+  const key = `${family}:${name}:${definesId(defines)}`;
   let k = s.kernels.get(key);
   if (k) return k;
   const src = shaderSource(family, name, defines);
