@@ -9,7 +9,9 @@ export const profileCommand: Command = {
   description: [
     "Builds a synthetic batch (random token ids, B sentence pairs of T tokens, one token per word, links per",
     "pair), runs one warm-up step and then --steps full training steps (forward both sides, head, loss,",
-    "backward, Adam) with per-dispatch GPU timestamps. Model FLOP utilisation compares the FLOPs the kernels",
+    "backward, Adam) with per-dispatch GPU timestamps, each followed by the same step unprofiled (one pass, as",
+    "in training, timed as a whole): tokens/s come from those, and the report gives the share of their GPU",
+    "time that the per-kernel figures account for. Model FLOP utilisation compares the FLOPs the kernels",
     "declare with the peak of xlt's own matmul on this device, measured first (about a second).",
     "Without --model, uses the built-in small BERT (out/builtin/model).",
   ].join("\n"),

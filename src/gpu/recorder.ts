@@ -265,6 +265,21 @@ export function dispatch(
   s.dispatches++;
 }
 
+/**
+ * Records a GPU timestamp at this point of the recorded work: an empty compute pass whose begin writes
+ * query `index` of `querySet`. Used to time a stretch of work recorded in the normal one-pass mode (no
+ * per-dispatch passes), e.g. a whole unprofiled training step (src/profile/span_timer.ts).
+ */
+export function recordTimestamp(g: Gpu, querySet: GPUQuerySet, index: number): void {
+  const s = state(g);
+  if (!s.enc) s.enc = g.device.createCommandEncoder();
+  if (s.pass) {
+    s.pass.end();
+    s.pass = null;
+  }
+  s.enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: index } }).end();
+}
+
 /** Records a buffer clear (ordered with the dispatches around it). */
 export function recordClear(g: Gpu, buf: GPUBuffer, offset: number, size: number): void {
   const s = state(g);

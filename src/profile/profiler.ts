@@ -7,6 +7,12 @@
 // encoder as their last pass, so no event is ever lost; the open set is resolved when stop() flushes. All
 // readback buffers are mapped only at stop(), so profiling adds no GPU→CPU round trip to the step.
 //
+// Timer overhead: a timestamped pass is not free. On lavapipe an EMPTY pass spans ~22 µs between its own
+// timestamps on Dawn (~5 µs on wgpu, which instead leaves ~45 µs idle between passes), more than a small
+// kernel's real time (~15 µs). stop() times empty passes and subtracts their median from every dispatch's
+// duration (clamped at 0), so per-kernel times approach what the kernels take inside one ordinary pass;
+// the report states the overhead (passOverheadNs). On a real GPU it is about 0.
+//
 // GPU timestamps are nanoseconds in the GPU's own timebase. For the trace we anchor the first timestamp to
 // performance.now() at the first submit: the GPU cannot start before that, and it usually starts right after.
 //
@@ -26,6 +32,12 @@ export interface ProfilerOptions {
   forceCpuTiming?: boolean;
   /** queries per query set (even, ≥ 2; default 4096, the WebGPU maximum); small values exercise set rollover */
   querySetSize?: number;
+  /**
+   * subtract the timer's own cost per pass, measured on empty timestamped passes at start() (default true).
+   * On lavapipe an empty pass "takes" ~22 µs between its timestamps on Dawn (~5 µs on wgpu), more than a
+   * small kernel's real time (~15 µs); on a real GPU it is ~0.
+   */
+  subtractPassOverhead?: boolean;
 }
 
 /** One dispatch. Times are ns relative to Profiler.start() on the CPU clock (GPU times anchored to it). */
@@ -83,8 +95,17 @@ export interface ProfileReport {
   totals: { calls: number; gpuMs: number; flops: number; bytes: number; gflops: number | null; gbps: number | null };
   events: ProfileEvent[];
   phases: CpuSpan[];
-  /** wall-clock time of the profiled region: start() until the GPU finished the work submitted before stop() */
+  /**
+   * wall-clock time of the profiled region: start() until the GPU finished the work submitted before stop(),
+   * less the time spent paused
+   */
   wallMs: number;
+  /**
+   * median begin→end time of an empty timestamped compute pass, measured at start() (ns), and whether it
+   * was subtracted from every dispatch's duration (clamped at 0); null without GPU timestamps
+   */
+  passOverheadNs: number | null;
+  passOverheadSubtracted: boolean;
   /** number of command-buffer submits while profiling */
   submits: number;
   /** performance.now() at start(), for relating the trace to other logs */
@@ -92,6 +113,10 @@ export interface ProfileReport {
 }
 
 const DEFAULT_QUERIES = 4096;
+// empty passes timed at stop(), right behind the profiled work (lavapipe's first few dozen passes after
+// idle are 2x slower, so the first CALIBRATION_SKIP are not counted)
+const CALIBRATION_PASSES = 128;
+const CALIBRATION_SKIP = 32;
 const QUERY_RESOLVE = 0x200;
 const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
@@ -138,6 +163,10 @@ export class Profiler implements ProfilerHook {
   private batches: CpuBatch[] = [];
   private batchStart = 0; // first event not yet in a batch
   private donePromises: Promise<void>[] = [];
+  private readonly subtract: boolean;
+  private pausedAt: number | null = null;
+  private pausedMs = 0;
+  private calibration: { set: GPUQuerySet; resolveBuf: GPUBuffer; readback: GPUBuffer } | null = null;
 
   private constructor(private readonly g: Gpu, opts: ProfilerOptions) {
     this.label = opts.label ?? "xlt";
@@ -147,6 +176,7 @@ export class Profiler implements ProfilerHook {
       throw new Error(`Profiler: querySetSize must be an even integer in [2, ${DEFAULT_QUERIES}], got ${q}`);
     }
     this.querySetSize = q;
+    this.subtract = opts.subtractPassOverhead ?? true;
     this.startMs = performance.now();
   }
 
@@ -164,6 +194,61 @@ export class Profiler implements ProfilerHook {
     setProfiler(g, p); // flushes work recorded before start, so it is not attributed to us
     active.set(g, p);
     return p;
+  }
+
+  /** Submits CALIBRATION_PASSES empty passes with begin/end timestamps, read back by readCalibration(). */
+  private calibrate() {
+    const dev = this.g.device;
+    const n = 2 * CALIBRATION_PASSES;
+    const set = dev.createQuerySet({ type: "timestamp", count: n, label: "profiler.calibration" });
+    const resolveBuf = dev.createBuffer({ size: n * 8, usage: QUERY_RESOLVE | COPY_SRC, label: "profiler.calibration.resolve" });
+    const readback = dev.createBuffer({ size: n * 8, usage: MAP_READ | COPY_DST, label: "profiler.calibration.readback" });
+    const enc = dev.createCommandEncoder();
+    for (let i = 0; i < CALIBRATION_PASSES; i++) {
+      enc.beginComputePass({ timestampWrites: { querySet: set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } }).end();
+    }
+    enc.resolveQuerySet(set, 0, n, resolveBuf, 0);
+    enc.copyBufferToBuffer(resolveBuf, 0, readback, 0, n * 8);
+    this.g.queue.submit([enc.finish()]);
+    this.calibration = { set, resolveBuf, readback };
+  }
+
+  /** Median empty-pass duration in ns (null if not calibrated); destroys the calibration buffers. */
+  private async readCalibration(): Promise<number | null> {
+    const c = this.calibration;
+    if (!c) return null;
+    this.calibration = null;
+    await c.readback.mapAsync(MAP_READ);
+    const t = new BigUint64Array(c.readback.getMappedRange().slice(0));
+    c.readback.unmap();
+    for (const b of [c.set, c.resolveBuf, c.readback]) b.destroy();
+    const d: number[] = [];
+    for (let i = CALIBRATION_SKIP; i < CALIBRATION_PASSES; i++) d.push(t[2 * i + 1] >= t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0);
+    d.sort((a, b) => a - b);
+    return d[d.length >> 1];
+  }
+
+  /**
+   * Detaches from the recorder until resume(): dispatches in between run in the ordinary single pass and are
+   * not recorded; the paused time is left out of the report's wallMs. `xlt profile` times unprofiled steps
+   * this way, interleaved with the profiled ones so that both see the same machine state.
+   */
+  pause(): void {
+    if (this.stopped || this.pausedAt !== null) throw new Error("Profiler.pause: not running");
+    setProfiler(this.g, null); // flushes first, with this profiler still attached
+    this.pausedAt = performance.now();
+  }
+
+  resume(): void {
+    if (this.stopped || this.pausedAt === null) throw new Error("Profiler.resume: not paused");
+    setProfiler(this.g, this); // flushes the unprofiled work first
+    this.pausedMs += performance.now() - this.pausedAt;
+    this.pausedAt = null;
+  }
+
+  /** Dispatch events recorded so far. */
+  get eventCount(): number {
+    return this.events.length;
   }
 
   /** The context attached to each following dispatch event (e.g. "layer.3 backward"); undefined clears it. */
@@ -273,6 +358,7 @@ export class Profiler implements ProfilerHook {
       s.unclosed = true;
     }
     this.open = [];
+    if (this.pausedAt !== null) this.resume();
     this.finishing = true;
     setProfiler(this.g, null); // flushes first: our beforeSubmit resolves the open query set
     this.stopped = true;
@@ -294,9 +380,14 @@ export class Profiler implements ProfilerHook {
     const endMs = performance.now();
     await Promise.all(this.donePromises);
     for (const b of this.batches) b.doneMs ??= endMs;
-    const wallMs = endMs - this.startMs;
+    const wallMs = endMs - this.startMs - this.pausedMs;
     let note: string | undefined;
-    if (this.timing === "gpu-timestamps") note = await this.readTimestamps();
+    let passOverheadNs: number | null = null;
+    if (this.timing === "gpu-timestamps") {
+      this.calibrate(); // after the wall time is taken: it is not part of the profiled region
+      passOverheadNs = await this.readCalibration();
+      note = await this.readTimestamps(this.subtract ? passOverheadNs ?? 0 : 0);
+    }
     else {
       this.attributeCpuBatches();
       note =
@@ -317,6 +408,8 @@ export class Profiler implements ProfilerHook {
       runtime: g.caps.runtime,
       events: this.events,
       phases: this.spans,
+      passOverheadNs,
+      passOverheadSubtracted: this.subtract && passOverheadNs !== null,
       wallMs,
       submits: this.submits,
       startedAtMs: this.startMs,
@@ -336,8 +429,11 @@ export class Profiler implements ProfilerHook {
     enc.copyBufferToBuffer(seg.resolveBuf, 0, seg.readback, 0, bytes);
   }
 
-  /** Maps all readback buffers and fills in the events' times; returns a note when timestamps look wrong. */
-  private async readTimestamps(): Promise<string | undefined> {
+  /**
+   * Maps all readback buffers and fills in the events' times, each duration less `overheadNs` (the timer's
+   * own cost per pass, clamped at 0); returns a note when timestamps look wrong.
+   */
+  private async readTimestamps(overheadNs: number): Promise<string | undefined> {
     const raw: bigint[] = [];
     for (const seg of this.segments) {
       if (!seg.readback) continue;
@@ -360,7 +456,7 @@ export class Profiler implements ProfilerHook {
       ev.startNs = anchorNs + Number(b - t0);
       // a driver may report end < begin (or zeros) for passes it did not time: keep durations non-negative
       if (e < b) bad++;
-      ev.durNs = e >= b ? Number(e - b) : 0;
+      ev.durNs = e >= b ? Math.max(0, Number(e - b) - overheadNs) : 0;
     }
     if (bad) return `${bad} of ${this.events.length} dispatches had end < begin timestamps (driver issue); their durations were set to 0`;
     return undefined;

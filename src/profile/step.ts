@@ -9,7 +9,7 @@
 import { mulberry32 } from "../rng.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { getGpu } from "../gpu/device.ts";
-import { dispatchCount, sync } from "../gpu/recorder.ts";
+import { sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { XltError } from "../errors.ts";
@@ -22,6 +22,7 @@ import { type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
 import { setProfileContext } from "./context.ts";
 import { formatKernelTable } from "./table.ts";
 import { measurePeak, type Peak } from "./roofline.ts";
+import { SpanTimer } from "./span_timer.ts";
 
 export interface ProfileStepOptions {
   /** model directory (Hugging Face snapshot) */
@@ -62,6 +63,23 @@ export interface StepSpan {
   flops: number;
 }
 
+/**
+ * The same step run WITHOUT the kernel profiler (one compute pass, as in training), timed by one timestamp
+ * before its first dispatch and one after its last: the step's real GPU time. The per-kernel totals of a
+ * profiled step are compared with it (coverage); per-dispatch passes add idle gaps of their own, which is
+ * why the profiled step's span is not the reference.
+ */
+export interface UnprofiledSteps {
+  steps: number;
+  /** mean GPU time per step (CPU wall when the adapter has no timestamps, see timing) */
+  gpuMs: number;
+  /** mean CPU wall time per step: record, submit, wait for the loss */
+  wallMs: number;
+  timing: "gpu-timestamps" | "cpu-wall";
+  /** per-kernel total of a profiled step / GPU time of the unprofiled step right after it; median over steps */
+  coverage: number;
+}
+
 export interface MemoryGroups {
   /** bytes held by tensors: encoder weights (+ head), gradients, Adam moments */
   weights: number;
@@ -80,16 +98,17 @@ export interface StepProfile {
   /** display groups: embeddings, layer.i forward, layer.i backward, head+loss, optimizer, (other) */
   byPhase: PhaseTotal[];
   steps: StepSpan[];
+  unprofiled: UnprofiledSteps;
   memory: MemoryGroups;
   config: ModelConfig;
   batch: number;
   seq: number;
   freeze: string;
   trainable: string[];
-  /** tokens per profiled step (both sides) and per second of step wall time */
+  /** tokens per step (both sides) and per second of unprofiled step wall time */
   tokensPerStep: number;
   tokensPerSecond: number;
-  /** declared FLOPs per step (mean of the profiled steps) and achieved FLOP/s over step wall time */
+  /** declared FLOPs per step (mean of the profiled steps) and achieved FLOP/s over unprofiled step wall time */
   flopsPerStep: number;
   achievedGflops: number;
   peak: Peak | null;
@@ -185,13 +204,16 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   const data = syntheticBatch(cfg, B, T, K, seed);
   const setup = { encoder, layer, head, headGrads, tau: 0.1 };
 
-  const runStep = async (step: number) => {
+  const runStep = async (step: number, timer?: SpanTimer, span = 0) => {
+    timer?.begin(span);
     adam.zeroGrad();
     const { loss } = realignStep(setup, data.left, data.right, data.links, step, true);
     setProfileContext(g, "optimizer");
     adam.step();
     setProfileContext(g, undefined);
+    timer?.end(span);
     await loss.read(); // flushes and waits: the step's GPU work is done when this resolves
+    timer?.done(span);
     loss.release();
   };
 
@@ -200,13 +222,23 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     await sync(g);
     const peak = o.peak === false ? null : typeof o.peak === "object" ? o.peak : await measurePeak(g);
     const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}` });
-    const base = dispatchCount(g);
+    // Each profiled step is followed by the same step unprofiled (one pass, as in training), timed by a
+    // timestamp before and after it: the step's real GPU time, the reference for the per-kernel totals.
+    // Interleaving them makes both see the same machine state (lavapipe timings drift by tens of % within
+    // a run).
+    const timer = new SpanTimer(g, steps);
     const ranges: { step: number; from: number; to: number }[] = [];
+    const unWall: number[] = [];
     try {
       for (let s = 1; s <= steps; s++) {
-        const from = dispatchCount(g) - base;
+        const from = prof.eventCount;
         await prof.phase(`step ${s}`, () => runStep(s));
-        ranges.push({ step: s, from, to: dispatchCount(g) - base });
+        ranges.push({ step: s, from, to: prof.eventCount });
+        prof.pause();
+        const t0 = performance.now();
+        await runStep(steps + s, timer, s - 1);
+        unWall.push(performance.now() - t0);
+        prof.resume();
       }
     } catch (e) {
       await prof.stop().catch(() => undefined); // detach, so the device can be profiled again
@@ -227,6 +259,20 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
         flops: evs.reduce((a, e) => a + (e.flops ?? 0), 0),
       };
     });
+    const unGpu = await timer.read();
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    const unprofiled: UnprofiledSteps = {
+      steps,
+      gpuMs: mean(unGpu),
+      wallMs: mean(unWall),
+      timing: timer.timing,
+      // median over the (profiled, unprofiled) pairs of steps: robust to one disturbed step
+      coverage: median(spans.map((x, i) => (unGpu[i] > 0 ? x.kernelMs / unGpu[i] : 0))),
+    };
     const sumBytes = (ts: Iterable<Tensor>) => [...ts].reduce((a, t) => a + t.bytes, 0);
     const headT = head ? [head.w0, head.w2] : [];
     const headG = headGrads ? [headGrads.w0, headGrads.w2] : [];
@@ -239,7 +285,8 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       activations: est.activations,
       peakLive: memoryStats().peakBytes,
     };
-    const wallMs = spans.reduce((a, s) => a + s.wallMs, 0);
+    // throughput of training as it runs (unprofiled): per-dispatch passes slow the profiled steps down
+    const wallMs = unprofiled.wallMs * steps;
     const flopsPerStep = spans.reduce((a, s) => a + s.flops, 0) / spans.length;
     const achievedGflops = wallMs > 0 ? (flopsPerStep * spans.length) / (wallMs * 1e6) : 0;
     const tokensPerStep = 2 * B * T;
@@ -248,6 +295,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       byContext: totals(report.events, (e) => e.context ?? "(other)"),
       byPhase: totals(report.events, (e) => phaseGroup(e.context)),
       steps: spans,
+      unprofiled,
       memory,
       config: cfg,
       batch: B,
@@ -310,9 +358,13 @@ export function formatStepProfile(p: StepProfile, opts: { top?: number } = {}): 
   const wall = p.steps.reduce((a, s) => a + s.wallMs, 0) / n;
   const span = p.steps.reduce((a, s) => a + s.gpuSpanMs, 0) / n;
   const kern = p.steps.reduce((a, s) => a + s.kernelMs, 0) / n;
-  out.push(`step: ${wall.toFixed(2)} ms wall, GPU span ${span.toFixed(2)} ms, kernels ${kern.toFixed(2)} ms${est}, ${p.steps[0].dispatches} dispatches`);
-  out.push(`tokens/s: ${p.tokensPerSecond.toFixed(1)} (${p.tokensPerStep} tokens per step: ${p.batch} pairs × ${p.seq} tokens × 2 sides)`);
-  out.push(`model FLOPs: ${(p.flopsPerStep / 1e9).toFixed(4)} GFLOP per step (declared by the kernels), ${p.achievedGflops.toFixed(2)} GFLOP/s achieved over wall time`);
+  out.push(`profiled step: ${wall.toFixed(2)} ms wall, GPU span ${span.toFixed(2)} ms, kernels ${kern.toFixed(2)} ms${est}, ${p.steps[0].dispatches} dispatches (one pass each)`);
+  const u = p.unprofiled;
+  const uGpu = u.timing === "gpu-timestamps" ? `GPU ${u.gpuMs.toFixed(2)} ms` : "no GPU timestamps";
+  out.push(`unprofiled step (one pass, as in training): ${u.wallMs.toFixed(2)} ms wall, ${uGpu}; ` +
+    `per-kernel total = ${(100 * u.coverage).toFixed(1)}% of the unprofiled ${u.timing === "gpu-timestamps" ? "GPU time" : "wall time"}`);
+  out.push(`tokens/s: ${p.tokensPerSecond.toFixed(1)} unprofiled (${p.tokensPerStep} tokens per step: ${p.batch} pairs × ${p.seq} tokens × 2 sides)`);
+  out.push(`model FLOPs: ${(p.flopsPerStep / 1e9).toFixed(4)} GFLOP per step (declared by the kernels), ${p.achievedGflops.toFixed(2)} GFLOP/s achieved over unprofiled wall time`);
   if (p.peak) {
     out.push(`peak (xlt's own probe, ${p.peak.timing}): ${p.peak.gflops.toFixed(2)} GFLOP/s matmul ${p.peak.n}³, ${p.peak.gbps.toFixed(2)} GB/s elementwise`);
     out.push(`model FLOP utilisation: ${(100 * (p.mfu ?? 0)).toFixed(1)}% of the probe's peak`);

@@ -60,6 +60,12 @@ export function formatKernelTable(report: ProfileReport, opts: TableOptions = {}
   const lines: string[] = [];
   lines.push(`profile '${report.label}' on ${report.adapter} (${report.runtime}), timing: ${report.timing}`);
   if (report.note) lines.push(`NOTE: ${report.note}`);
+  if (report.passOverheadNs !== null) {
+    const us = (report.passOverheadNs / 1e3).toFixed(1);
+    lines.push(report.passOverheadSubtracted
+      ? `timer overhead: ${us} µs per timestamped pass (median of empty passes), subtracted from each dispatch`
+      : `timer overhead: ${us} µs per timestamped pass (median of empty passes), NOT subtracted`);
+  }
   lines.push(fmt(head), rule, ...rows.map(fmt), rule, fmt(total));
   const steps = opts.steps ?? report.phases.filter((p) => p.depth === 0 && !p.instant && /^step\b/i.test(p.name)).length;
   let wall = `wall ${report.wallMs.toFixed(3)} ms`;

@@ -73,6 +73,8 @@ export function toChromeTrace(report: ProfileReport): ChromeTrace {
       runtime: report.runtime,
       wallMs: report.wallMs,
       gpuMs: report.totals.gpuMs,
+      passOverheadNs: report.passOverheadNs,
+      passOverheadSubtracted: report.passOverheadSubtracted,
     },
   };
 }

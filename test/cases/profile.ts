@@ -15,6 +15,7 @@ import { layernormForward } from "../../src/kernels/layernorm.ts";
 import { activeProfiler, type ProfileReport, Profiler } from "../../src/profile/profiler.ts";
 import { formatKernelTable } from "../../src/profile/table.ts";
 import { toChromeTrace, writeChromeTrace } from "../../src/profile/trace.ts";
+import { SpanTimer } from "../../src/profile/span_timer.ts";
 import type { Cases } from "../lib/check.ts";
 import { randn } from "../lib/check.ts";
 
@@ -242,4 +243,81 @@ cases["stop() detaches the profiler and restores the unprofiled path"] = async (
   }
   assert(threw, "stop() twice should throw");
   assert(!existsSync("trace.json.tmp"), "stray temp file");
+};
+
+cases["pause() leaves dispatches unrecorded and out of the wall time; resume() records again"] = async () => {
+  const g = await getGpu();
+  const timing = g.caps.timestamps ? "gpu-timestamps" : "cpu-fallback";
+  const t0 = performance.now();
+  const p = Profiler.start(g, { label: "pause" });
+  let rep: ProfileReport;
+  let a, b, pausedMs;
+  try {
+    a = await workload(g, p, 1, { endRead: true });
+    p.pause();
+    assert(activeProfiler(g) === p, "a paused profiler is still the device's profiler");
+    const tp = performance.now();
+    const mid = await workload(g, null, 3, { endRead: true }); // not recorded
+    await new Promise((r) => setTimeout(r, 30));
+    pausedMs = performance.now() - tp;
+    assert(mid.count === 9 && p.eventCount === a.count, `paused: ${p.eventCount} events after ${a.count} + ${mid.count} dispatches`);
+    p.resume();
+    b = await workload(g, p, 1, { endRead: true });
+  } catch (e) {
+    await p.stop();
+    throw e;
+  }
+  rep = await p.stop();
+  const outer = performance.now() - t0;
+  assert(rep.timing === timing && rep.events.length === a.count + b.count, `${rep.events.length} events for ${a.count}+${b.count} profiled dispatches`);
+  assert(rep.wallMs <= outer - pausedMs + EPS_MS, `wall ${rep.wallMs} ms includes the ${pausedMs} ms paused (outer ${outer})`);
+  let threw = false;
+  try {
+    p.resume();
+  } catch {
+    threw = true;
+  }
+  assert(threw, "resume() after stop() should throw");
+};
+
+cases["timer overhead: measured on empty passes, subtracted unless disabled, reported"] = async () => {
+  const g = await getGpu();
+  for (const subtract of [true, false]) {
+    const { rep } = await profiled(g, { label: "overhead", subtractPassOverhead: subtract }, 2, { endRead: true });
+    const table = formatKernelTable(rep);
+    if (rep.timing === "gpu-timestamps") {
+      assert(rep.passOverheadNs !== null && Number.isFinite(rep.passOverheadNs) && rep.passOverheadNs >= 0, `overhead ${rep.passOverheadNs}`);
+      assert(rep.passOverheadSubtracted === subtract, `subtracted flag ${rep.passOverheadSubtracted} for option ${subtract}`);
+      assert(table.includes("timer overhead") && table.includes(subtract ? "subtracted" : "NOT subtracted"), `table:\n${table}`);
+      const t = toChromeTrace(rep) as any;
+      assert(t.otherData.passOverheadNs === rep.passOverheadNs, "trace lacks the overhead");
+    } else {
+      assert(rep.passOverheadNs === null && !rep.passOverheadSubtracted && !table.includes("timer overhead"), "no overhead without timestamps");
+    }
+  }
+};
+
+cases["SpanTimer times stretches of ordinary one-pass work"] = async () => {
+  const g = await getGpu();
+  const timer = new SpanTimer(g, 3);
+  const counts = [1, 4, 16];
+  const before = dispatchCount(g);
+  for (let i = 0; i < 3; i++) {
+    timer.begin(i);
+    await workload(g, null, counts[i], {}); // no reads inside: one pass until the next flush
+    timer.end(i);
+    await recorder.sync(g);
+    timer.done(i);
+  }
+  assert(dispatchCount(g) - before === 3 * 21, "dispatches recorded");
+  const ms = await timer.read();
+  assert(ms.length === 3 && ms.every((x) => Number.isFinite(x) && x > 0), `spans ${ms}`);
+  console.log(`  spans of 3/12/48 dispatches (${timer.timing}): ${ms.map((x) => x.toFixed(3)).join(", ")} ms`);
+  let threw = false;
+  try {
+    timer.begin(3);
+  } catch {
+    threw = true;
+  }
+  assert(threw, "span index out of range should throw");
 };
