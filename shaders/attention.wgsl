@@ -18,6 +18,9 @@
 // columns tx + j·WX (interleaved, so neighbouring threads touch neighbouring words). Every global access
 // is bounds-checked, so any T and D work; every output element is written exactly once (no clearing,
 // deterministic).
+// DIRECT (CPU adapters, src/kernels/attention.ts): no staging, each thread reads its A rows and B columns
+// straight from the storage buffers, k by k. On llvmpipe a workgroup-memory load costs as much as a storage
+// load, and each barrier suspends every 8-lane group of the workgroup, so staging only adds work there.
 //#common
 struct Params { M: u32, N: u32, K: u32, T: u32, H: u32, D: u32, scale: f32, }
 @group(0) @binding(0) var<uniform> P: Params;
@@ -33,6 +36,7 @@ const RN = {{RN}}u;
 const WX = {{WX}}u; // BN / RN
 const WY = {{WY}}u; // BM / RM
 const WG = {{WG}}u; // WX * WY
+const DIRECT = {{DIRECT}};
 
 var<workgroup> As: array<f32, {{AS}}>; // As[k·BM + m]
 var<workgroup> Bs: array<f32, {{BS}}>; // Bs[k·BN + n]
@@ -49,6 +53,18 @@ fn tok(z: u32, t: u32, d: u32) -> u32 {
   let row0 = wg.y * BM;
   let col0 = wg.x * BN;
   var acc: array<array<f32, RN>, RM>;
+  if (DIRECT) {
+    // out-of-range rows/columns read a clamped (valid) element; their results are never stored
+    for (var kk = 0u; kk < P.K; kk++) {
+      var a: array<f32, RM>;
+      var b: array<f32, RN>;
+      for (var i = 0u; i < RM; i++) { a[i] = readA(z, min(row0 + ty + i * WY, P.M - 1u), kk); }
+      for (var j = 0u; j < RN; j++) { b[j] = readB(z, kk, min(col0 + tx + j * WX, P.N - 1u)); }
+      for (var i = 0u; i < RM; i++) {
+        for (var j = 0u; j < RN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+      }
+    }
+  } else {
   for (var k0 = 0u; k0 < P.K; k0 += BK) {
     for (var i = li; i < BM * BK; i += WG) {
       var r: u32;
@@ -77,6 +93,7 @@ fn tok(z: u32, t: u32, d: u32) -> u32 {
       }
     }
     workgroupBarrier();
+  }
   }
   for (var i = 0u; i < RM; i++) {
     let r = row0 + ty + i * WY;

@@ -1,19 +1,26 @@
 // LayerNorm over the last dimension: y = (x − mean)·rstd·gamma + beta, forward and backward side by side.
-// Row kernels run one workgroup of {{WG}} threads per row (2D grid: row = wid.x + wid.y·gridX, so more than
-// 65535 rows work; surplus workgroups compute a clamped row and skip their writes, keeping every barrier in
-// uniform control flow as Naga requires). Threads stride over the columns, so any C works.
+// Row kernels: workgroups of {{WG}} invocations, {{LANES}} per row (src/kernels/grid.ts rowLayout: a whole
+// workgroup per row on GPUs, one invocation per row on CPU adapters), on a 2D grid (group = wid.x +
+// wid.y·gridX, so more than 65535 groups work). Surplus invocations compute a clamped row and skip their
+// writes, keeping every barrier in uniform control flow as Naga requires. A row's invocations stride over
+// its columns, so any C works.
 //#common
+const LANES: u32 = {{LANES}}u;
+const ROWS_PER_GROUP: u32 = {{WG}}u / LANES;
 var<workgroup> red: array<vec4f, {{WG}}>;
 
-// Tree reduction of one vec4 per thread; every thread gets the workgroup total.
+// Sum of v over the LANES invocations of a row (consecutive invocations); each of them gets the total.
+// With one invocation per row there is nothing to combine: no workgroup memory, no barrier.
 fn reduce4(v: vec4f, lid: u32) -> vec4f {
+  if (LANES == 1u) { return v; }
   red[lid] = v;
   workgroupBarrier();
-  for (var s = {{WG}}u / 2u; s > 0u; s = s / 2u) {
-    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
+  let lane = lid % LANES;
+  for (var s = LANES / 2u; s > 0u; s = s / 2u) {
+    if (lane < s) { red[lid] = red[lid] + red[lid + s]; }
     workgroupBarrier();
   }
-  let total = red[0];
+  let total = red[lid - lane];
   workgroupBarrier(); // red may be reused right after
   return total;
 }
@@ -33,17 +40,18 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = wid.x + wid.y * P.gridX;
+  let row0 = (wid.x + wid.y * P.gridX) * ROWS_PER_GROUP + lid / LANES;
+  let lane = lid % LANES;
   let valid = row0 < P.rows;
   let row = min(row0, P.rows - 1u);
   let C = P.C;
   let base = row * C;
   let x0 = x[base];
   var s = 0.0;
-  for (var c = lid; c < C; c += {{WG}}u) { s += x[base + c] - x0; }
+  for (var c = lane; c < C; c += LANES) { s += x[base + c] - x0; }
   let m = reduce4(vec4f(s, 0.0, 0.0, 0.0), lid).x / f32(C);
   var acc = vec2f(0.0);
-  for (var c = lid; c < C; c += {{WG}}u) {
+  for (var c = lane; c < C; c += LANES) {
     let d = (x[base + c] - x0) - m;
     acc += vec2f(d, d * d);
   }
@@ -51,11 +59,11 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
   let variance = max((t.y - t.x * t.x / f32(C)) / f32(C), 0.0);
   let r = inverseSqrt(variance + P.eps);
   if (valid) {
-    for (var c = lid; c < C; c += {{WG}}u) {
+    for (var c = lane; c < C; c += LANES) {
       let d = (x[base + c] - x0) - m;
       y[base + c] = d * r * gamma[c] + beta[c];
     }
-    if (lid == 0u) {
+    if (lane == 0u) {
       mean[row] = x0 + m;
       rstd[row] = r;
     }
@@ -79,7 +87,8 @@ struct Params { rows: u32, C: u32, gridX: u32, }
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> mres: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = wid.x + wid.y * P.gridX;
+  let row0 = (wid.x + wid.y * P.gridX) * ROWS_PER_GROUP + lid / LANES;
+  let lane = lid % LANES;
   let valid = row0 < P.rows;
   let row = min(row0, P.rows - 1u);
   let C = P.C;
@@ -87,7 +96,7 @@ struct Params { rows: u32, C: u32, gridX: u32, }
   let mu = mean[row];
   let r = rstd[row];
   var acc = vec4f(0.0);
-  for (var c = lid; c < C; c += {{WG}}u) {
+  for (var c = lane; c < C; c += LANES) {
     let d = x[base + c] - mu;
     let gv = dy[base + c] * gamma[c];
     acc += vec4f(d, gv, gv * d, 0.0);
@@ -97,12 +106,12 @@ struct Params { rows: u32, C: u32, gridX: u32, }
   let mg = t.y;
   let mgx = r * (t.z - delta * mg);
   if (valid) {
-    for (var c = lid; c < C; c += {{WG}}u) {
+    for (var c = lane; c < C; c += LANES) {
       let xhat = (x[base + c] - mu - delta) * r;
       let gv = dy[base + c] * gamma[c];
       dx[base + c] = r * (gv - mg - xhat * mgx);
     }
-    if (lid == 0u) { mres[row] = delta; }
+    if (lane == 0u) { mres[row] = delta; }
   }
 }
 

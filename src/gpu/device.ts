@@ -184,6 +184,14 @@ export async function shutdownGpu(): Promise<void> {
   instance = null;
 }
 
+/**
+ * A CPU implementation of WebGPU (Mesa lavapipe/llvmpipe, SwiftShader): kernels pick CPU-friendly variants
+ * there (see matmulTile, rowLayout).
+ */
+export function isSoftwareAdapter(g: Gpu): boolean {
+  return /llvmpipe|lavapipe|swiftshader/i.test(g.caps.adapterName);
+}
+
 export function checkAlive(g: Gpu): void {
   if (g.lost) throw new GpuError(g.lost);
 }

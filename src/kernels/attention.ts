@@ -10,36 +10,44 @@ import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
-import { rowWorkgroup } from "./layernorm.ts";
+import { cpuVariants, rowGrid, rowLayout } from "./grid.ts";
 
 // Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
 // register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
 // workgroup memory: fewer slab loads per FMA); short ones 32×32 (64 threads, 4 KiB), so a padded T of
 // 20-60 does not waste most of a 64-wide tile.
+// CPU adapters (lavapipe) use the DIRECT variant instead: no workgroup memory, 8 threads per workgroup
+// (one llvmpipe SIMD group) each with a 4×4 block (8×8 for long sequences) read straight from the buffers.
 interface Tile {
   BM: number;
   BN: number;
   BK: number;
   RM: number;
   RN: number;
+  direct?: boolean;
 }
 const BIG: Tile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
 const SMALL: Tile = { BM: 32, BN: 32, BK: 16, RM: 4, RN: 4 };
+const CPU_BIG: Tile = { BM: 16, BN: 32, BK: 1, RM: 8, RN: 8, direct: true };
+const CPU_SMALL: Tile = { BM: 8, BN: 16, BK: 1, RM: 4, RN: 4, direct: true };
+const definesCache = new Map<Tile, Record<string, number | string>>();
 function defines(t: Tile) {
-  const WX = t.BN / t.RN, WY = t.BM / t.RM;
-  return { ...t, WX, WY, WG: WX * WY, AS: t.BK * t.BM, BS: t.BK * t.BN };
+  let d = definesCache.get(t);
+  if (!d) {
+    const WX = t.BN / t.RN, WY = t.BM / t.RM;
+    const { direct, ...dims } = t;
+    // the direct variant declares no staging memory worth the name
+    d = { ...dims, WX, WY, WG: WX * WY, AS: direct ? 1 : t.BK * t.BM, BS: direct ? 1 : t.BK * t.BN, DIRECT: direct ? "true" : "false" };
+    definesCache.set(t, d);
+  }
+  return d;
 }
-const WG = 64; // invocations per row in the row-softmax kernels (shaders/attention_softmax.wgsl)
+const WG = 64; // at most this many invocations per row in the row-softmax kernels (shaders/attention_softmax.wgsl)
 
 function checkDims(op: string, B: number, T: number, H: number, D: number) {
   for (const [n, v] of Object.entries({ B, T, H, D })) {
     if (!Number.isInteger(v) || v < 1) throw new GpuError(`${op}: ${n} must be a positive integer, got ${v}`);
   }
-}
-
-function rowGrid(g: Gpu, rows: number): [number, number] {
-  const gx = Math.min(rows, g.caps.maxWorkgroupsPerDim);
-  return [gx, Math.ceil(rows / gx)];
 }
 
 function checkBH(g: Gpu, op: string, B: number, H: number) {
@@ -55,7 +63,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
   const { B, T, H, D } = dims;
   const g = bufs[0].gpu;
   const [M, N, K] = name === "scores" || name === "dprobs" ? [T, T, D] : [T, D, T];
-  const tile = T >= 96 ? BIG : SMALL;
+  const tile = cpuVariants(g) ? (T >= 96 ? CPU_BIG : CPU_SMALL) : T >= 96 ? BIG : SMALL;
   dispatch(
     g,
     kernel(g, "attention", name, defines(tile)),
@@ -68,8 +76,9 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
 
 function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
   const g = bufs[0].gpu;
-  const [gx, gy] = rowGrid(g, rows);
-  dispatch(g, kernel(g, "attention_softmax", name, { WG: rowWorkgroup(T, WG) }), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
+  const rl = rowLayout(g, T, WG);
+  const [gx, gy] = rowGrid(g, Math.ceil(rows / rl.rowsPerGroup));
+  dispatch(g, kernel(g, "attention_softmax", name, rl.defines), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
     name: `attention.${name}`,
     flops: rows * T * (name === "softmax" ? 4 : 3),
     bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),

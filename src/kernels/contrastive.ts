@@ -13,6 +13,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
+import { rowGrid } from "./grid.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { embeddingForward } from "./embedding.ts";
 import { linear, matmulNN, matmulTN } from "./matmul.ts";
@@ -30,11 +31,6 @@ export interface ContrastiveSaved {
   /** softmax(S), [Q,M] (0 at each query's own entry) */
   probs: Tensor;
   release(): void;
-}
-
-function rowGrid(g: Gpu, rows: number): [number, number] {
-  const gx = Math.max(1, Math.min(rows, g.caps.maxWorkgroupsPerDim));
-  return [gx, Math.ceil(rows / gx)];
 }
 
 function checkInputs(op: string, c: Tensor, query: Tensor, target: Tensor, tau: number): { M: number; E: number; Q: number } {

@@ -6,7 +6,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
-import { strideGrid } from "./grid.ts";
+import { strideGrid, rowGrid } from "./grid.ts";
 
 const WG = 256;
 export const IGNORE_INDEX = -100;
@@ -40,11 +40,6 @@ function rowChunks(op: string, g: Gpu, R: number, V: number): [number, number][]
   const out: [number, number][] = [];
   for (let r0 = 0; r0 < R; r0 += per) out.push([r0, Math.min(per, R - r0)]);
   return out;
-}
-
-function rowGrid(g: Gpu, rows: number): [number, number] {
-  const gx = Math.max(1, Math.min(rows, g.caps.maxWorkgroupsPerDim));
-  return [gx, Math.max(1, Math.ceil(rows / gx))];
 }
 
 function dims(op: string, logits: Tensor): [number, number] {

@@ -1,8 +1,69 @@
 // Launch geometry shared by the kernel wrappers.
-import type { Gpu } from "../gpu/device.ts";
+import { type Gpu, isSoftwareAdapter } from "../gpu/device.ts";
 
 /** Workgroups for a grid-stride loop over n elements: capped so huge tensors stay under the per-dimension limit. */
 export function strideGrid(g: Gpu, n: number, wg = 256): { groups: number; stride: number } {
   const groups = Math.max(1, Math.min(Math.ceil(n / wg), Math.min(g.caps.maxWorkgroupsPerDim, 4096)));
   return { groups, stride: groups * wg };
+}
+
+/** `groups` workgroups on a 2D grid (group = wid.x + wid.y·gx), so more than the per-dimension limit work. */
+export function rowGrid(g: Gpu, groups: number): [number, number] {
+  const gx = Math.max(1, Math.min(groups, g.caps.maxWorkgroupsPerDim));
+  return [gx, Math.max(1, Math.ceil(groups / gx))];
+}
+
+/**
+ * Invocations per row for the row kernels on a GPU: the row length rounded up to a power of two, 32 to
+ * `max`. Fewer idle invocations and fewer barrier rounds for short rows (hidden 32-128).
+ */
+export function rowWorkgroup(C: number, max = 256): number {
+  return Math.min(max, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(1, C)))));
+}
+
+/**
+ * How a row kernel (layernorm, row softmax) spreads rows over invocations: WG invocations per workgroup,
+ * LANES of them per row (a power of two dividing WG), so WG / LANES rows per workgroup.
+ *  - GPU: one workgroup per row (LANES = WG = rowWorkgroup(C)); the row's sums are tree reductions.
+ *  - software adapter (lavapipe, SwiftShader): one invocation per row, 8 rows per workgroup (one SIMD
+ *    group of llvmpipe), no workgroup memory and no barrier. There a barrier suspends and resumes every
+ *    8-lane group of the workgroup, and a 64-wide row reduction costs 8 of them per sum: layernorm and
+ *    softmax took 20% of a realignment step's GPU time at hidden 64 before this layout.
+ */
+export interface RowLayout {
+  WG: number;
+  LANES: number;
+  rowsPerGroup: number;
+  /** { WG, LANES } for the shader; one object per layout, so the kernel cache key is memoised */
+  defines: { WG: number; LANES: number };
+}
+
+const layouts = new Map<string, RowLayout>();
+
+function layout(WG: number, LANES: number): RowLayout {
+  const key = `${WG}/${LANES}`;
+  let l = layouts.get(key);
+  if (!l) layouts.set(key, (l = { WG, LANES, rowsPerGroup: WG / LANES, defines: { WG, LANES } }));
+  return l;
+}
+
+let variantOverride: "cpu" | "gpu" | null = null;
+
+/**
+ * Forces the CPU or the GPU variants of the row kernels and attention products on every adapter (tests run
+ * both on lavapipe); null restores the choice by adapter.
+ */
+export function setKernelVariants(kind: "cpu" | "gpu" | null): void {
+  variantOverride = kind;
+}
+
+/** Whether kernels should use their CPU-adapter variants (see setKernelVariants). */
+export function cpuVariants(g: Gpu): boolean {
+  return variantOverride === "cpu" || (variantOverride === null && isSoftwareAdapter(g));
+}
+
+export function rowLayout(g: Gpu, C: number, max = 256): RowLayout {
+  if (cpuVariants(g)) return layout(8, 1);
+  const w = rowWorkgroup(C, max);
+  return layout(w, w);
 }

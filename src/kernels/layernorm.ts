@@ -4,27 +4,14 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { rowGrid, rowLayout } from "./grid.ts";
 
-const WG = 256; // the partial-sum kernels' fixed shape
-
-/**
- * Invocations per row for the row kernels: the row length rounded up to a power of two, 32 to 256.
- * Fewer idle invocations and fewer barrier rounds for short rows (hidden 32-128), which matters most on
- * software adapters where a barrier round is a loop over the whole workgroup.
- */
-export function rowWorkgroup(C: number, max = 256): number {
-  return Math.min(max, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(1, C)))));
-}
+// the column-sum kernels have fixed shapes; their family's row helpers (#common) still need defines
+const COLUMN_DEFINES = { WG: 256, LANES: 1 };
 
 /** Binds exactly the tensor's bytes (pooled buffers are larger than the tensor). */
 function bind(t: Tensor): Binding {
   return { buffer: t.buffer, offset: 0, size: Math.max(4, t.bytes) };
-}
-
-/** One workgroup per row on a 2D grid, so more rows than the per-dimension limit still work. */
-function rowGrid(g: Gpu, rows: number): [number, number] {
-  const gx = Math.max(1, Math.min(rows, g.caps.maxWorkgroupsPerDim));
-  return [gx, Math.max(1, Math.ceil(rows / gx))];
 }
 
 function rowsOf(op: string, x: Tensor, C: number): number {
@@ -47,8 +34,9 @@ export function layernormForward(x: Tensor, gamma: Tensor, beta: Tensor, eps: nu
   const mean = Tensor.empty(g, [R], "f32", "layernorm.mean");
   const rstd = Tensor.empty(g, [R], "f32", "layernorm.rstd");
   if (R === 0) return { y, mean, rstd };
-  const [gx, gy] = rowGrid(g, R);
-  dispatch(g, kernel(g, "layernorm", "forward", { WG: rowWorkgroup(C) }), [x, gamma, beta, y, mean, rstd].map(bind),
+  const rl = rowLayout(g, C);
+  const [gx, gy] = rowGrid(g, Math.ceil(R / rl.rowsPerGroup));
+  dispatch(g, kernel(g, "layernorm", "forward", rl.defines), [x, gamma, beta, y, mean, rstd].map(bind),
     [["u32", R], ["u32", C], ["f32", eps], ["u32", gx]], [gx, gy], {
       flops: 8 * R * C,
       bytes: 4 * (4 * R * C + 2 * C + 2 * R),
@@ -84,10 +72,11 @@ export function layernormBackward(
     if (!grads.accumulate) for (const t of [grads.dgamma, grads.dbeta]) t?.zero();
     return dx;
   }
-  const [gx, gy] = rowGrid(g, R);
+  const rl = rowLayout(g, C);
+  const [gx, gy] = rowGrid(g, Math.ceil(R / rl.rowsPerGroup));
   // per-row residual of the stored f32 mean (see backward_dx in the shader): keeps xhat accurate at offsets ~1e3
   const mres = Tensor.empty(g, [R], "f32", "layernorm.mres");
-  dispatch(g, kernel(g, "layernorm", "backward_dx", { WG: rowWorkgroup(C) }), [dy, x, mean, rstd, gamma, dx, mres].map(bind),
+  dispatch(g, kernel(g, "layernorm", "backward_dx", rl.defines), [dy, x, mean, rstd, gamma, dx, mres].map(bind),
     [["u32", R], ["u32", C], ["u32", gx]], [gx, gy], {
       flops: 12 * R * C,
       bytes: 4 * (3 * R * C + C + 2 * R),
@@ -104,7 +93,7 @@ export function layernormBackward(
   const nChunks = Math.max(1, Math.min(1024, Math.ceil(R / 32), g.caps.maxWorkgroupsPerDim));
   const rowsPerChunk = Math.ceil(R / nChunks);
   const part = Tensor.empty(g, [2, nChunks, C], "f32", "layernorm.partials");
-  dispatch(g, kernel(g, "layernorm", "backward_params_partial", { WG }), [dy, x, mean, rstd, mres, part].map(bind),
+  dispatch(g, kernel(g, "layernorm", "backward_params_partial", COLUMN_DEFINES), [dy, x, mean, rstd, mres, part].map(bind),
     [["u32", R], ["u32", C], ["u32", rowsPerChunk], ["u32", nChunks]], [Math.ceil(C / 64), nChunks], {
       flops: 5 * R * C,
       bytes: 4 * (2 * R * C + 2 * R + 2 * nChunks * C),
@@ -112,7 +101,7 @@ export function layernormBackward(
     });
   outs.forEach((out, which) => {
     if (!out) return;
-    dispatch(g, kernel(g, "layernorm", "backward_params_reduce", { WG }), [part, out].map(bind),
+    dispatch(g, kernel(g, "layernorm", "backward_params_reduce", COLUMN_DEFINES), [part, out].map(bind),
       [["u32", C], ["u32", nChunks], ["u32", which], ["u32", grads.accumulate ? 1 : 0]], [Math.ceil(C / 64)], {
         name: which === 0 ? "layernorm.dgamma" : "layernorm.dbeta",
         flops: nChunks * C,

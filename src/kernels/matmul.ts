@@ -9,7 +9,7 @@
 // limit (128 MiB on lavapipe: a 16k-token batch of 3072-wide activations is 200 MB) are processed in
 // row chunks bound as byte sub-ranges; for dW the chunks split the reduction and accumulate.
 import type { Gpu } from "../gpu/device.ts";
-import { GpuError } from "../gpu/device.ts";
+import { GpuError, isSoftwareAdapter } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 
@@ -52,7 +52,7 @@ export function setMatmulTile(t: MatmulTile | null): void {
 /** The tile used on this adapter: the override if set, else by adapter kind. */
 export function matmulTile(g: Gpu): MatmulTile {
   if (override) return { ...override };
-  return /llvmpipe|lavapipe|swiftshader/i.test(g.caps.adapterName) ? { ...CPU_TILE } : { ...GPU_TILE };
+  return isSoftwareAdapter(g) ? { ...CPU_TILE } : { ...GPU_TILE };
 }
 
 /** Which vec4 variants of the direct path are used: none (default), the forward's "k4" only, or all. */

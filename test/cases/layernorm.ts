@@ -4,7 +4,7 @@
 // including rows offset by ±1e3 (C = 768) and C up to 4096.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { layernormBackward, layernormForward } from "../../src/kernels/layernorm.ts";
-import { assertClose, type Cases, randn } from "../lib/check.ts";
+import { assertClose, type Cases, randn, withKernelVariants } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { layernormBackwardRef, layernormRef } from "../ref/layernorm.ts";
 
@@ -34,8 +34,10 @@ const SHAPES: [number[], number, number, number][] = [
   [[33000, 2], 0, 1, 1e-5], // > 32768 rows: the dgamma chunk count hits its cap of 1024
 ];
 
-for (const [shape, off, scale, eps] of SHAPES) {
-  cases[`forward+backward [${shape}] offset ${off} scale ${scale}`] = async () => {
+// Both row layouts on every adapter: "gpu" (a workgroup per row, tree reductions) and "cpu" (one
+// invocation per row); the adapter's own choice is one of them (src/kernels/grid.ts rowLayout).
+for (const layout of ["gpu", "cpu"] as const) for (const [shape, off, scale, eps] of SHAPES) {
+  cases[`forward+backward [${shape}] offset ${off} scale ${scale}, ${layout} variants`] = () => withKernelVariants(layout, async () => {
     const g = await getGpu();
     const C = shape[shape.length - 1];
     const n = shape.reduce((a, b) => a * b, 1);
@@ -58,7 +60,7 @@ for (const [shape, off, scale, eps] of SHAPES) {
     close("dgamma", await dgamma.read(), bref.dgamma);
     close("dbeta", await dbeta.read(), bref.dbeta);
     for (const t of [x, gamma, beta, dy, y, mean, rstd, dgamma, dbeta, dx]) t.release();
-  };
+  });
 }
 
 cases["backward accumulate, dbeta only, frozen"] = async () => {

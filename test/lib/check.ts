@@ -2,6 +2,7 @@
 // allclose-style comparisons that report the worst element.
 
 import { mulberry32 } from "../../src/rng.ts";
+import { setKernelVariants } from "../../src/kernels/grid.ts";
 
 /** mulberry32: small, seeded, identical on every runtime */
 export const rng = mulberry32;
@@ -106,3 +107,16 @@ function checkMessage(name: string, e: unknown, re: RegExp): void {
 
 export type Case = () => Promise<void>;
 export type Cases = Record<string, Case>;
+
+/**
+ * Runs fn with the CPU or GPU variants of the row kernels (layernorm, softmax) and attention products
+ * forced, whatever the adapter, then restores the choice by adapter.
+ */
+export async function withKernelVariants(kind: "cpu" | "gpu", fn: () => Promise<void>): Promise<void> {
+  setKernelVariants(kind);
+  try {
+    await fn();
+  } finally {
+    setKernelVariants(null);
+  }
+}
