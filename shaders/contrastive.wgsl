@@ -13,19 +13,10 @@
 //   dc_j = (dU_j − u_j·(u_j·dU_j)) / max(‖c_j‖, 1e-12)   (normalisation backward)
 // The products (Qn·Cnᵀ, Gᵀ·Qn, G·Cn) run on the tuned matmul kernels; the rest are row kernels here.
 // Every output element is computed by one invocation with a fixed summation order: no atomics, deterministic.
-// Row kernels use a 2D grid (row = wid.x + wid.y·gx) so more than 65535 rows work.
+// Row kernels (normalize, scores, grad_logits, scatter_rows, norm_backward) use the row layout of
+// shaders/lib/rows.wgsl; `loss` is one workgroup whose {{WG}} invocations all work on its single row.
+//#include rows
 //#common
-fn reduce_sum(t: u32) -> f32 {
-  workgroupBarrier();
-  for (var w = {{WG}}u / 2u; w > 0u; w >>= 1u) {
-    if (t < w) { red[t] = red[t] + red[t + w]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier(); // everyone has read red[0] before it is reused
-  return r;
-}
-var<workgroup> red: array<f32, {{WG}}>;
 
 //#kernel normalize
 // cn = c / max(‖c‖, 1e-12) row-wise; invn[j] = 1 / max(‖c_j‖, 1e-12) (kept for the backward)
@@ -34,90 +25,86 @@ struct Params { rows: u32, E: u32, gx: u32, }
 @group(0) @binding(1) var<storage, read> c: array<f32>;
 @group(0) @binding(2) var<storage, read_write> cn: array<f32>;
 @group(0) @binding(3) var<storage, read_write> invn: array<f32>;
-@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let row = wid.x + wid.y * P.gx;
-  if (row >= P.rows) { return; } // uniform: the whole workgroup leaves
-  let t = lid.x;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = rowIndex(wid, P.gx, lid);
+  let row = min(row0, P.rows - 1u);
+  let t = rowLane(lid);
   let base = row * P.E;
   var ss = 0.0;
-  for (var e = t; e < P.E; e += {{WG}}u) { let x = c[base + e]; ss += x * x; }
-  red[t] = ss;
-  let inv = 1.0 / max(sqrt(reduce_sum(t)), 1e-12);
-  for (var e = t; e < P.E; e += {{WG}}u) { cn[base + e] = c[base + e] * inv; }
-  if (t == 0u) { invn[row] = inv; }
+  for (var e = t; e < P.E; e += LANES) { let x = c[base + e]; ss += x * x; }
+  let inv = 1.0 / max(sqrt(rowSum(ss, lid)), 1e-12);
+  if (row0 < P.rows) {
+    for (var e = t; e < P.E; e += LANES) { cn[base + e] = c[base + e] * inv; }
+    if (t == 0u) { invn[row] = inv; }
+  }
 }
 
 //#kernel scores
-// One workgroup per query row r. On entry probs[r,:] holds the dot products u_{query[r]}·u_j (computed by the
-// matmul kernel); on exit probs[r,:] = softmax(S[r,:]) and rowloss[r] = −log probs[r, target[r]] (computed
-// as logsumexp − S[r,target], not through the rounded probability).
+// One row per query r. On entry probs[r,:] holds the dot products u_{query[r]}·u_j (computed by the matmul
+// kernel); on exit probs[r,:] = softmax(S[r,:]) and rowloss[r] = −log probs[r, target[r]] (computed as
+// logsumexp − S[r,target], not through the rounded probability).
 struct Params { Q: u32, M: u32, inv_tau: f32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> query: array<i32>;
 @group(0) @binding(2) var<storage, read> tgt: array<i32>;
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowloss: array<f32>;
-var<workgroup> s_target: f32;
-@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let r = wid.x + wid.y * P.gx;
-  if (r >= P.Q) { return; }
-  let t = lid.x;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r0 = rowIndex(wid, P.gx, lid);
+  let valid = r0 < P.Q;
+  let r = min(r0, P.Q - 1u);
+  let t = rowLane(lid);
   let qi = u32(query[r]);
   let ti = u32(tgt[r]);
   let base = r * P.M;
   var m = -3.4028234663852886e38;
-  for (var j = t; j < P.M; j += {{WG}}u) {
+  var st = 0.0; // S[r, target]: only the invocation that meets j = ti adds it, so the row sum is exact
+  for (var j = t; j < P.M; j += LANES) {
     var s = probs[base + j] * P.inv_tau;
     if (j == qi) { s -= 1e6; } // as the reference code: subtract, do not fill
-    if (j == ti) { s_target = s; }
-    probs[base + j] = s;
+    if (j == ti) { st += s; }
+    if (valid) { probs[base + j] = s; }
     m = max(m, s);
   }
-  red[t] = m;
-  workgroupBarrier();
-  for (var w = {{WG}}u / 2u; w > 0u; w >>= 1u) {
-    if (t < w) { red[t] = max(red[t], red[t + w]); }
-    workgroupBarrier();
-  }
-  let mx = red[0];
-  workgroupBarrier();
+  let mx = rowMax(m, lid);
+  let s_target = rowSum(st, lid);
   var sum = 0.0;
   // each invocation re-reads only the entries it wrote itself, so no storage barrier is needed
-  for (var j = t; j < P.M; j += {{WG}}u) { sum += exp(probs[base + j] - mx); }
-  red[t] = sum;
-  let total = reduce_sum(t);
+  // (a surplus invocation reads its clamped row's entries unscaled: its results are never written)
+  for (var j = t; j < P.M; j += LANES) { sum += exp(probs[base + j] - mx); }
+  let total = rowSum(sum, lid);
   let inv = 1.0 / total;
-  for (var j = t; j < P.M; j += {{WG}}u) { probs[base + j] = exp(probs[base + j] - mx) * inv; }
-  if (t == 0u) { rowloss[r] = mx + log(total) - s_target; }
+  if (valid) {
+    for (var j = t; j < P.M; j += LANES) { probs[base + j] = exp(probs[base + j] - mx) * inv; }
+    if (t == 0u) { rowloss[r] = mx + log(total) - s_target; }
+  }
 }
 
 //#kernel loss
-// loss[0] = scale · Σ_r rowloss[r] (scale = 1/Q), one workgroup, fixed order
+// loss[0] = scale · Σ_r rowloss[r] (scale = 1/Q), one workgroup (LANES = WG: a single row), fixed order
 struct Params { Q: u32, scale: f32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> rowloss: array<f32>;
 @group(0) @binding(2) var<storage, read_write> loss: array<f32>;
-@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_id) lid: vec3u) {
-  let t = lid.x;
+@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) lid: u32) {
   var acc = 0.0;
-  for (var r = t; r < P.Q; r += {{WG}}u) { acc += rowloss[r]; }
-  red[t] = acc;
-  let total = reduce_sum(t);
-  if (t == 0u) { loss[0] = total * P.scale; }
+  for (var r = lid; r < P.Q; r += LANES) { acc += rowloss[r]; }
+  let total = rowSum(acc, lid);
+  if (lid == 0u) { loss[0] = total * P.scale; }
 }
 
 //#kernel grad_logits
-// G[r,j] = coef·(P[r,j] − [j = target[r]]), coef = dloss/(Q·τ); one invocation per element (2D grid)
+// G[r,j] = coef·(P[r,j] − [j = target[r]]), coef = dloss/(Q·τ)
 struct Params { Q: u32, M: u32, coef: f32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> tgt: array<i32>;
 @group(0) @binding(2) var<storage, read> probs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> gl: array<f32>;
-@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let r = wid.x + wid.y * P.gx;
-  if (r >= P.Q) { return; }
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = rowIndex(wid, P.gx, lid);
+  if (r >= P.Q) { return; } // no barrier in this kernel
   let ti = u32(tgt[r]);
-  for (var j = lid.x; j < P.M; j += {{WG}}u) {
+  for (var j = rowLane(lid); j < P.M; j += LANES) {
     gl[r * P.M + j] = (probs[r * P.M + j] - select(0.0, 1.0, j == ti)) * P.coef;
   }
 }
@@ -130,29 +117,30 @@ struct Params { Q: u32, E: u32, gx: u32, }
 @group(0) @binding(1) var<storage, read> query: array<i32>;
 @group(0) @binding(2) var<storage, read> dq: array<f32>;
 @group(0) @binding(3) var<storage, read_write> du: array<f32>;
-@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let r = wid.x + wid.y * P.gx;
-  if (r >= P.Q) { return; }
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = rowIndex(wid, P.gx, lid);
+  if (r >= P.Q) { return; } // no barrier in this kernel
   let row = u32(query[r]);
-  for (var e = lid.x; e < P.E; e += {{WG}}u) { du[row * P.E + e] += dq[r * P.E + e]; }
+  for (var e = rowLane(lid); e < P.E; e += LANES) { du[row * P.E + e] += dq[r * P.E + e]; }
 }
 
 //#kernel norm_backward
-// In place: dc_j = (dU_j − u_j·(u_j·dU_j)) · invn[j], one workgroup per row (2D grid)
+// In place: dc_j = (dU_j − u_j·(u_j·dU_j)) · invn[j]
 struct Params { rows: u32, E: u32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> cn: array<f32>;
 @group(0) @binding(2) var<storage, read> invn: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dc: array<f32>;
-@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let row = wid.x + wid.y * P.gx;
-  if (row >= P.rows) { return; }
-  let t = lid.x;
+@compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = rowIndex(wid, P.gx, lid);
+  let row = min(row0, P.rows - 1u);
+  let t = rowLane(lid);
   let base = row * P.E;
   var acc = 0.0;
-  for (var e = t; e < P.E; e += {{WG}}u) { acc += cn[base + e] * dc[base + e]; }
-  red[t] = acc;
-  let dot = reduce_sum(t);
+  for (var e = t; e < P.E; e += LANES) { acc += cn[base + e] * dc[base + e]; }
+  let dot = rowSum(acc, lid);
   let inv = invn[row];
-  for (var e = t; e < P.E; e += {{WG}}u) { dc[base + e] = (dc[base + e] - cn[base + e] * dot) * inv; }
+  if (row0 < P.rows) {
+    for (var e = t; e < P.E; e += LANES) { dc[base + e] = (dc[base + e] - cn[base + e] * dot) * inv; }
+  }
 }

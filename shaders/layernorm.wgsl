@@ -1,29 +1,8 @@
 // LayerNorm over the last dimension: y = (x − mean)·rstd·gamma + beta, forward and backward side by side.
-// Row kernels: workgroups of {{WG}} invocations, {{LANES}} per row (src/kernels/grid.ts rowLayout: a whole
-// workgroup per row on GPUs, one invocation per row on CPU adapters), on a 2D grid (group = wid.x +
-// wid.y·gridX, so more than 65535 groups work). Surplus invocations compute a clamped row and skip their
-// writes, keeping every barrier in uniform control flow as Naga requires. A row's invocations stride over
-// its columns, so any C works.
+// The row kernels (forward, backward_dx) use the row layout of shaders/lib/rows.wgsl: {{LANES}} invocations
+// per row stride over its columns, so any C works.
+//#include rows
 //#common
-const LANES: u32 = {{LANES}}u;
-const ROWS_PER_GROUP: u32 = {{WG}}u / LANES;
-var<workgroup> red: array<vec4f, {{WG}}>;
-
-// Sum of v over the LANES invocations of a row (consecutive invocations); each of them gets the total.
-// With one invocation per row there is nothing to combine: no workgroup memory, no barrier.
-fn reduce4(v: vec4f, lid: u32) -> vec4f {
-  if (LANES == 1u) { return v; }
-  red[lid] = v;
-  workgroupBarrier();
-  let lane = lid % LANES;
-  for (var s = LANES / 2u; s > 0u; s = s / 2u) {
-    if (lane < s) { red[lid] = red[lid] + red[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = red[lid - lane];
-  workgroupBarrier(); // red may be reused right after
-  return total;
-}
 
 //#kernel forward
 // Accuracy with a large offset (values around 1e3, spread around 1): summing raw values would lose the
@@ -40,8 +19,8 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = (wid.x + wid.y * P.gridX) * ROWS_PER_GROUP + lid / LANES;
-  let lane = lid % LANES;
+  let row0 = rowIndex(wid, P.gridX, lid);
+  let lane = rowLane(lid);
   let valid = row0 < P.rows;
   let row = min(row0, P.rows - 1u);
   let C = P.C;
@@ -49,13 +28,13 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
   let x0 = x[base];
   var s = 0.0;
   for (var c = lane; c < C; c += LANES) { s += x[base + c] - x0; }
-  let m = reduce4(vec4f(s, 0.0, 0.0, 0.0), lid).x / f32(C);
+  let m = rowSum4(vec4f(s, 0.0, 0.0, 0.0), lid).x / f32(C);
   var acc = vec2f(0.0);
   for (var c = lane; c < C; c += LANES) {
     let d = (x[base + c] - x0) - m;
     acc += vec2f(d, d * d);
   }
-  let t = reduce4(vec4f(acc, 0.0, 0.0), lid);
+  let t = rowSum4(vec4f(acc, 0.0, 0.0), lid);
   let variance = max((t.y - t.x * t.x / f32(C)) / f32(C), 0.0);
   let r = inverseSqrt(variance + P.eps);
   if (valid) {
@@ -87,8 +66,8 @@ struct Params { rows: u32, C: u32, gridX: u32, }
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> mres: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = (wid.x + wid.y * P.gridX) * ROWS_PER_GROUP + lid / LANES;
-  let lane = lid % LANES;
+  let row0 = rowIndex(wid, P.gridX, lid);
+  let lane = rowLane(lid);
   let valid = row0 < P.rows;
   let row = min(row0, P.rows - 1u);
   let C = P.C;
@@ -101,7 +80,7 @@ struct Params { rows: u32, C: u32, gridX: u32, }
     let gv = dy[base + c] * gamma[c];
     acc += vec4f(d, gv, gv * d, 0.0);
   }
-  let t = reduce4(acc, lid) / f32(C);
+  let t = rowSum4(acc, lid) / f32(C);
   let delta = t.x;
   let mg = t.y;
   let mgx = r * (t.z - delta * mg);

@@ -164,12 +164,14 @@ export async function pendingErrors(g: Gpu): Promise<void> {
   if (!s.errors.length) return;
   const first = s.errors[0];
   s.errors = [];
-  for (const { module, src, name } of s.modules) {
+  for (const [i, { module, src, name }] of s.modules.entries()) {
     const info = await module.getCompilationInfo();
     const m = info.messages.find((x) => x.type === "error");
+    if (!m) continue;
+    s.modules.splice(i, 1); // reported once: a later error is not blamed on this module again
     // Naga's messages span several lines (with a source excerpt): keep one line
-    const text = m?.message.replace(/\s+/g, " ").trim().slice(0, 400);
-    if (m) throw new GpuError(`WGSL compile error in ${sourceLine(src, m.lineNum)} (kernel '${name}'): ${text}`);
+    const text = m.message.replace(/\s+/g, " ").trim().slice(0, 400);
+    throw new GpuError(`WGSL compile error in ${sourceLine(src, m.lineNum)} (kernel '${name}'): ${text}`);
   }
   throw new GpuError(`GPU validation error: ${first.split("\n")[0]}`);
 }

@@ -8,8 +8,10 @@
 //   @compute @workgroup_size({{WG}}) fn main(...) {...}
 //   //#kernel backward
 //   ...
-// Each kernel is compiled as `common + its own section`, with `{{NAME}}` placeholders replaced from a
-// defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
+// Each kernel is compiled as `includes + common + its own section`, with `{{NAME}}` placeholders replaced
+// from a defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
+// A line `//#include LIB` before `//#common` prepends shaders/lib/LIB.wgsl (helpers shared by several
+// families, e.g. the row reductions); compile errors in it are reported against that file.
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
 // dynamic uniform offsets that let bind groups be cached).
 import { readFileSync, existsSync } from "node:fs";
@@ -24,6 +26,8 @@ export interface ShaderSource {
   /** line in the family file where the kernel's section starts (for error messages) */
   lineOffset: number;
   commonLines: number;
+  /** the included libraries, in order, with their line counts (they come first in `code`) */
+  includes: { lib: string; lines: number }[];
   bindings: { index: number; kind: BindingKind; name: string }[];
 }
 
@@ -42,6 +46,18 @@ export function shadersDir(): string {
 }
 
 const fileCache = new Map<string, Map<string, { text: string; line: number }>>();
+const includeCache = new Map<string, string[]>();
+const libCache = new Map<string, string>();
+
+function libText(lib: string): string {
+  let t = libCache.get(lib);
+  if (t === undefined) {
+    const path = join(shadersDir(), "lib", `${lib}.wgsl`);
+    if (!existsSync(path)) throw new Error(`shader library shaders/lib/${lib}.wgsl (from an //#include) does not exist`);
+    libCache.set(lib, (t = readFileSync(path, "utf8").replace(/\n$/, "")));
+  }
+  return t;
+}
 const registered = new Map<string, string>();
 
 /**
@@ -51,6 +67,7 @@ const registered = new Map<string, string>();
 export function registerShaderSource(family: string, text: string): void {
   registered.set(family, text);
   fileCache.delete(family);
+  includeCache.delete(family);
 }
 
 function familySections(family: string) {
@@ -58,12 +75,20 @@ function familySections(family: string) {
   if (sections) return sections;
   const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
   sections = new Map();
+  const includes: string[] = [];
   let name = "#common";
   let start = 1;
   let buf: string[] = [];
   const lines = text.split("\n");
   const flush = () => sections!.set(name, { text: buf.join("\n"), line: start });
   lines.forEach((l, i) => {
+    const inc = /^\/\/#include\s+(\w+)/.exec(l);
+    if (inc) {
+      if (name !== "#common") throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include must come before the first //#kernel`);
+      includes.push(inc[1]);
+      buf.push(""); // keep the line numbering of the file
+      return;
+    }
     const m = /^\/\/#kernel\s+(\S+)/.exec(l) ?? (/^\/\/#common/.test(l) ? [l, "#common"] : null);
     if (m) {
       flush();
@@ -74,6 +99,7 @@ function familySections(family: string) {
   });
   flush();
   fileCache.set(family, sections);
+  includeCache.set(family, includes);
   return sections;
 }
 
@@ -82,7 +108,8 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
   const sec = sections.get(kernel);
   if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
   const common = sections.get("#common")?.text ?? "";
-  let code = (common ? common + "\n" : "") + sec.text;
+  const includes = (includeCache.get(family) ?? []).map((lib) => ({ lib, text: libText(lib) }));
+  let code = includes.map((i) => i.text + "\n").join("") + (common ? common + "\n" : "") + sec.text;
   code = code.replace(/\{\{(\w+)\}\}/g, (_, k) => {
     if (!(k in defines)) throw new Error(`shader ${family}.wgsl:${kernel} needs the define {{${k}}}`);
     return String(defines[k]);
@@ -95,11 +122,16 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
   }
   bindings.sort((a, b) => a.index - b.index);
   const commonLines = common ? common.split("\n").length : 0;
-  return { family, kernel, code, lineOffset: sec.line, commonLines, bindings };
+  const incs = includes.map((i) => ({ lib: i.lib, lines: i.text.split("\n").length }));
+  return { family, kernel, code, lineOffset: sec.line, commonLines, includes: incs, bindings };
 }
 
 /** Maps a line of the assembled kernel source back to `family.wgsl:LINE`. */
 export function sourceLine(src: ShaderSource, line: number): string {
+  for (const inc of src.includes) {
+    if (line <= inc.lines) return `shaders/lib/${inc.lib}.wgsl:${line}`;
+    line -= inc.lines;
+  }
   if (line <= src.commonLines) {
     const common = familySections(src.family).get("#common");
     return `shaders/${src.family}.wgsl:${(common?.line ?? 1) + line - 1}`;

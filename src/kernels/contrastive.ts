@@ -13,12 +13,20 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
-import { rowGrid } from "./grid.ts";
+import { rowGrid, rowLayout } from "./grid.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { embeddingForward } from "./embedding.ts";
 import { linear, matmulNN, matmulTN } from "./matmul.ts";
 
-const WG = 64;
+const WG = 64; // at most this many invocations per row (src/kernels/grid.ts rowLayout)
+const LOSS_DEFINES = { WG, LANES: WG }; // `loss`: one workgroup, a single row
+
+/** Row kernel launch: the layout for rows of length C, and its 2D grid for `rows` rows. */
+function rowLaunch(g: Gpu, rows: number, C: number) {
+  const rl = rowLayout(g, C, WG);
+  const [gx, gy] = rowGrid(g, Math.ceil(rows / rl.rowsPerGroup));
+  return { defines: rl.defines, gx, grid: [gx, gy] as [number, number] };
+}
 
 /** What the backward needs from the forward; call release() once the backward has been recorded. */
 export interface ContrastiveSaved {
@@ -63,18 +71,18 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   const rowloss = Tensor.empty(g, [Q], "f32", "contrastive.rowloss");
   const loss = Tensor.empty(g, [1], "f32", "contrastive.loss");
 
-  let [gx, gy] = rowGrid(g, M);
-  dispatch(g, kernel(g, "contrastive", "normalize", { WG }), [{ buffer: c.buffer }, { buffer: cn.buffer }, { buffer: invNorm.buffer }],
-    [["u32", M], ["u32", E], ["u32", gx]], [gx, gy], { flops: 3 * M * E, bytes: 8 * M * E, detail });
+  let L = rowLaunch(g, M, E);
+  dispatch(g, kernel(g, "contrastive", "normalize", L.defines), [{ buffer: c.buffer }, { buffer: cn.buffer }, { buffer: invNorm.buffer }],
+    [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 3 * M * E, bytes: 8 * M * E, detail });
 
   // dot products of each query with every candidate: Qn·Cnᵀ on the matmul kernel
   const qn = embeddingForward(cn, query);
   linear(qn, cn, undefined, probs);
-  [gx, gy] = rowGrid(g, Q);
-  dispatch(g, kernel(g, "contrastive", "scores", { WG }),
+  L = rowLaunch(g, Q, M);
+  dispatch(g, kernel(g, "contrastive", "scores", L.defines),
     [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
-    [["u32", Q], ["u32", M], ["f32", 1 / tau], ["u32", gx]], [gx, gy], { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
-  dispatch(g, kernel(g, "contrastive", "loss", { WG }), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
+    [["u32", Q], ["u32", M], ["f32", 1 / tau], ["u32", L.gx]], L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
+  dispatch(g, kernel(g, "contrastive", "loss", LOSS_DEFINES), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
     [["u32", Q], ["f32", 1 / Q]], [1], { flops: Q, bytes: 4 * Q, detail });
   rowloss.release(); // any reuse of the pooled buffer is recorded after these dispatches
 
@@ -107,19 +115,20 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   const detail = `M=${M} E=${E} Q=${Q}`;
   // G = dloss·(P − onehot(target))/(Q·τ); then dU = Gᵀ·Qn (candidate role) + scatter of G·Cn (query role)
   const G = Tensor.empty(g, [Q, M], "f32", "contrastive.G");
-  let [gx, gy] = rowGrid(g, Q);
-  dispatch(g, kernel(g, "contrastive", "grad_logits", { WG }), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
-    [["u32", Q], ["u32", M], ["f32", dloss / (Q * tau)], ["u32", gx]], [gx, gy], { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
+  let L = rowLaunch(g, Q, M);
+  dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
+    [["u32", Q], ["u32", M], ["f32", dloss / (Q * tau)], ["u32", L.gx]], L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
   matmulTN(G, saved.qn, dc, false);
   const dq = matmulNN(G, saved.cn);
-  dispatch(g, kernel(g, "contrastive", "scatter_rows", { WG }), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
-    [["u32", Q], ["u32", E], ["u32", gx]], [gx, gy], { flops: Q * E, bytes: 12 * Q * E, detail });
+  L = rowLaunch(g, Q, E);
+  dispatch(g, kernel(g, "contrastive", "scatter_rows", L.defines), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
+    [["u32", Q], ["u32", E], ["u32", L.gx]], L.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
   G.release();
   dq.release();
-  [gx, gy] = rowGrid(g, M);
-  dispatch(g, kernel(g, "contrastive", "norm_backward", { WG }),
+  L = rowLaunch(g, M, E);
+  dispatch(g, kernel(g, "contrastive", "norm_backward", L.defines),
     [{ buffer: saved.cn.buffer }, { buffer: saved.invNorm.buffer }, { buffer: dc.buffer }],
-    [["u32", M], ["u32", E], ["u32", gx]], [gx, gy], { flops: 5 * M * E, bytes: 12 * M * E, detail });
+    [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 5 * M * E, bytes: 12 * M * E, detail });
   return dc;
 }

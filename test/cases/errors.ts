@@ -56,6 +56,26 @@ export const cases: Cases = {
     await sync(g); // the error was reported once; the device keeps working
     y.release();
   },
+  "a WGSL compile error after an //#include still names the family file's own line": async () => {
+    const g = await getGpu();
+    registerShaderSource("broken_include_for_test", [
+      "// a family that includes the row library",
+      "//#include rows",
+      "//#common",
+      "const K: u32 = 1u;",
+      "//#kernel main",
+      "@group(0) @binding(0) var<storage, read_write> y: array<f32>;",
+      "@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) lid: u32) {",
+      "  y[lid] = rowSum(1.0, lid) + another_undefined_function(1.0);",
+      "}",
+    ].join("\n"));
+    const y = Tensor.zeros(g, [64]);
+    await expectError("compile", async () => {
+      dispatch(g, kernel(g, "broken_include_for_test", "main", { WG: 64, LANES: 64 }), [{ buffer: y.buffer }], [], [1]);
+      await sync(g);
+    }, /WGSL compile error in shaders\/broken_include_for_test\.wgsl:8 .*another_undefined_function/);
+    y.release();
+  },
   "a lost device fails every later call with one message": async () => {
     const g = await getGpu();
     g.lost = "the GPU device was lost (test); restart the command";

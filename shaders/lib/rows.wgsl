@@ -1,0 +1,43 @@
+// Row kernels' layout and reductions (//#include rows), shared by layernorm, attention_softmax and
+// contrastive. Workgroups of {{WG}} invocations, {{LANES}} of them per row, so {{WG}}/{{LANES}} rows per
+// workgroup (src/kernels/grid.ts rowLayout: a whole workgroup per row on GPUs, one invocation per row on
+// CPU adapters), on a 2D grid of groups (group = wid.x + wid.y·gx) so more than 65535 groups work.
+// Kernels compute surplus rows clamped (rowIndex ≥ rows) and skip their writes instead of returning early:
+// every barrier stays in uniform control flow, as Naga requires.
+const LANES: u32 = {{LANES}}u;
+const ROWS_PER_GROUP: u32 = {{WG}}u / LANES;
+var<workgroup> row_red: array<vec4f, {{WG}}>;
+
+/** The row of invocation lid in workgroup wid (may be ≥ rows for surplus invocations). */
+fn rowIndex(wid: vec3u, gx: u32, lid: u32) -> u32 {
+  return (wid.x + wid.y * gx) * ROWS_PER_GROUP + lid / LANES;
+}
+
+/** The invocation's place among its row's LANES invocations: it strides the row from here by LANES. */
+fn rowLane(lid: u32) -> u32 {
+  return lid % LANES;
+}
+
+// Sum (or, with isMax, the max of the x components) of v over the LANES consecutive invocations of a row;
+// each of them gets the result. With one invocation per row: no workgroup memory, no barrier.
+fn rowReduce4(v: vec4f, lid: u32, isMax: bool) -> vec4f {
+  if (LANES == 1u) { return v; }
+  row_red[lid] = v;
+  workgroupBarrier();
+  let lane = lid % LANES;
+  for (var w = LANES / 2u; w > 0u; w >>= 1u) {
+    if (lane < w) {
+      let a = row_red[lid];
+      let b = row_red[lid + w];
+      row_red[lid] = select(a + b, max(a, b), isMax);
+    }
+    workgroupBarrier();
+  }
+  let r = row_red[lid - lane];
+  workgroupBarrier(); // row_red may be reused right after
+  return r;
+}
+
+fn rowSum4(v: vec4f, lid: u32) -> vec4f { return rowReduce4(v, lid, false); }
+fn rowSum(v: f32, lid: u32) -> f32 { return rowReduce4(vec4f(v, 0.0, 0.0, 0.0), lid, false).x; }
+fn rowMax(v: f32, lid: u32) -> f32 { return rowReduce4(vec4f(v, 0.0, 0.0, 0.0), lid, true).x; }
