@@ -1,16 +1,14 @@
 // Softmax cross-entropy with ignore index −100 (mean over non-ignored rows, PyTorch semantics), its fused
-// softmax backward, and row argmax. Row kernels use one workgroup of {{WG}} threads per row on a 2D grid
-// (row = wid.x + wid.y·gridX); surplus workgroups compute a clamped row and skip their writes so that
-// every barrier stays in uniform control flow. A label outside [0, V) other than −100 is treated as ignored.
+// softmax backward, and row argmax. forward_rows and argmax use the row layout of shaders/lib/rows.wgsl;
+// forward_reduce is one workgroup whose {{WG}} invocations all work on its single row (LANES = WG).
+// A label outside [0, V) other than −100 is treated as ignored.
+//#include rows
 //#common
-var<workgroup> rm: array<f32, {{WG}}>;
-var<workgroup> rs: array<f32, {{WG}}>;
-
 fn valid_label(l: i32, V: u32) -> bool { return l >= 0 && l < i32(V); }
 
 //#kernel forward_rows
-// lse[r] = logsumexp(logits[r]) by an online max/sum (numerically stable for |logits| up to 1e4 and beyond:
-// every exp() argument is ≤ 0); rowloss[r] = lse − logits[label] (0 when ignored).
+// lse[r] = logsumexp(logits[r]) = max + log Σ exp(x − max) (every exp() argument is ≤ 0: stable for
+// |logits| up to 1e4 and beyond); rowloss[r] = lse − logits[label] (0 when ignored).
 struct Params { rows: u32, V: u32, gridX: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -18,33 +16,18 @@ struct Params { rows: u32, V: u32, gridX: u32, }
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowloss: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = wid.x + wid.y * P.gridX;
-  let valid = row0 < P.rows;
+  let row0 = rowIndex(wid, P.gridX, lid);
   let row = min(row0, P.rows - 1u);
+  let t = rowLane(lid);
   let V = P.V;
   let base = row * V;
-  // per-thread running (max, Σ exp(x − max)); an empty thread holds (−inf-like, 0)
   var m = -3.0e38;
+  for (var c = t; c < V; c += LANES) { m = max(m, logits[base + c]); }
+  let mx = rowMax(m, lid);
   var s = 0.0;
-  for (var c = lid; c < V; c += {{WG}}u) {
-    let v = logits[base + c];
-    if (v > m) { s = s * exp(m - v) + 1.0; m = v; } else { s += exp(v - m); }
-  }
-  rm[lid] = m;
-  rs[lid] = s;
-  workgroupBarrier();
-  for (var k = {{WG}}u / 2u; k > 0u; k = k / 2u) {
-    if (lid < k) {
-      let m1 = rm[lid];
-      let m2 = rm[lid + k];
-      let mm = max(m1, m2);
-      rs[lid] = rs[lid] * exp(m1 - mm) + rs[lid + k] * exp(m2 - mm);
-      rm[lid] = mm;
-    }
-    workgroupBarrier();
-  }
-  if (valid && lid == 0u) {
-    let l = rm[0] + log(rs[0]);
+  for (var c = t; c < V; c += LANES) { s += exp(logits[base + c] - mx); }
+  let l = mx + log(rowSum(s, lid));
+  if (row0 < P.rows && t == 0u) {
     lse[row] = l;
     let lab = labels[row];
     rowloss[row] = select(0.0, l - logits[base + u32(max(lab, 0))], valid_label(lab, V));
@@ -63,23 +46,14 @@ struct Params { rows: u32, V: u32, }
 @compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) lid: u32) {
   var s = 0.0;
   var n = 0.0;
-  for (var r = lid; r < P.rows; r += {{WG}}u) {
+  for (var r = lid; r < P.rows; r += LANES) {
     s += rowloss[r];
     n += select(0.0, 1.0, valid_label(labels[r], P.V));
   }
-  rm[lid] = s;
-  rs[lid] = n;
-  workgroupBarrier();
-  for (var k = {{WG}}u / 2u; k > 0u; k = k / 2u) {
-    if (lid < k) {
-      rm[lid] += rm[lid + k];
-      rs[lid] += rs[lid + k];
-    }
-    workgroupBarrier();
-  }
+  let t = rowSum4(vec4f(s, n, 0.0, 0.0), lid);
   if (lid == 0u) {
-    let cnt = rs[0];
-    loss[0] = select(0.0, rm[0] / max(cnt, 1.0), cnt > 0.0);
+    let cnt = t.y;
+    loss[0] = select(0.0, t.x / max(cnt, 1.0), cnt > 0.0);
     count[0] = cnt;
   }
 }
@@ -108,40 +82,26 @@ struct Params { n: u32, V: u32, stride: u32, dloss: f32, }
 }
 
 //#kernel argmax
-// out[r] = index of the first maximum of row r (ties → smallest index, like torch.argmax).
+// out[r] = index of the first maximum of row r (ties → smallest index, like torch.argmax): the row max, then
+// the smallest index holding it (as −index under a max; V < 2^24, so f32 holds every index exactly).
 struct Params { rows: u32, V: u32, gridX: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
-var<workgroup> ri: array<u32, {{WG}}>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = wid.x + wid.y * P.gridX;
-  let valid = row0 < P.rows;
+  let row0 = rowIndex(wid, P.gridX, lid);
   let row = min(row0, P.rows - 1u);
+  let t = rowLane(lid);
   let V = P.V;
   let base = row * V;
-  var m = -3.0e38;
-  var mi = 0xffffffffu;
-  // each thread scans increasing indices, so a strict > keeps its first maximum
-  for (var c = lid; c < V; c += {{WG}}u) {
-    let v = logits[base + c];
-    if (v > m || mi == 0xffffffffu) { m = v; mi = c; }
+  var m = -3.4028234663852886e38;
+  for (var c = t; c < V; c += LANES) { m = max(m, logits[base + c]); }
+  let mx = rowMax(m, lid);
+  var first = -3.4028234663852886e38; // −(smallest index of this invocation holding mx)
+  for (var c = t; c < V; c += LANES) {
+    if (logits[base + c] == mx && first == -3.4028234663852886e38) { first = -f32(c); }
   }
-  rm[lid] = m;
-  ri[lid] = mi;
-  workgroupBarrier();
-  for (var k = {{WG}}u / 2u; k > 0u; k = k / 2u) {
-    if (lid < k) {
-      let m2 = rm[lid + k];
-      let i2 = ri[lid + k];
-      let i1 = ri[lid];
-      // take the other if ours is empty, or it is larger, or equal with a smaller index
-      if (i2 != 0xffffffffu && (i1 == 0xffffffffu || m2 > rm[lid] || (m2 == rm[lid] && i2 < i1))) {
-        rm[lid] = m2;
-        ri[lid] = i2;
-      }
-    }
-    workgroupBarrier();
-  }
-  if (valid && lid == 0u) { out[row] = i32(ri[0]); }
+  let idx = -rowMax(first, lid);
+  // no index holds the max only when every entry is −inf (or NaN): index 0, as torch for all-equal rows
+  if (row0 < P.rows && t == 0u) { out[row] = select(0, i32(idx), idx < f32(V)); }
 }

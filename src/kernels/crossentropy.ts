@@ -6,9 +6,16 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
-import { strideGrid, rowGrid } from "./grid.ts";
+import { rowGrid, rowLayout, strideGrid } from "./grid.ts";
 
-const WG = 256;
+const WG = 256; // the elementwise backward's workgroup, and at most this many invocations per row
+const REDUCE_DEFINES = { WG, LANES: WG }; // forward_reduce: one workgroup, a single row
+
+/** Row kernel launch: the layout for rows of length V, and its 2D grid for n rows. */
+function rowLaunch(g: Gpu, n: number, V: number) {
+  const rl = rowLayout(g, V, WG);
+  return { defines: rl.defines, grid: rowGrid(g, Math.ceil(n / rl.rowsPerGroup)) };
+}
 export const IGNORE_INDEX = -100;
 
 function bind(t: Tensor): Binding {
@@ -68,8 +75,8 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
   const count = Tensor.empty(g, [1], "f32", "ce.count");
   const rowloss = Tensor.empty(g, [R], "f32", "ce.rowloss");
   for (const [r0, n] of R > 0 ? rowChunks(op, g, R, V) : []) {
-    const grid = rowGrid(g, n);
-    dispatch(g, kernel(g, "crossentropy", "forward_rows", { WG }),
+    const { defines, grid } = rowLaunch(g, n, V);
+    dispatch(g, kernel(g, "crossentropy", "forward_rows", defines),
       [sub(logits, r0 * V, n * V), sub(labels, r0, n), sub(lse, r0, n), sub(rowloss, r0, n)],
       [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
         flops: 5 * n * V,
@@ -78,7 +85,7 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
       });
   }
   // runs even for R = 0 so loss and count are defined (0)
-  dispatch(g, kernel(g, "crossentropy", "forward_reduce", { WG }), [rowloss, labels, loss, count].map(bind),
+  dispatch(g, kernel(g, "crossentropy", "forward_reduce", REDUCE_DEFINES), [rowloss, labels, loss, count].map(bind),
     [["u32", R], ["u32", V]], [1], { flops: 2 * R, bytes: 8 * R + 8, detail: `R=${R}` });
   rowloss.release(); // safe: later users of the buffer are recorded after this dispatch
   return { loss, lse, count };
@@ -101,7 +108,7 @@ export function crossEntropyBackward(logits: Tensor, labels: Tensor, lse: Tensor
   for (const [r0, rows] of R > 0 ? rowChunks(op, g, R, V) : []) {
     const n = rows * V;
     const { groups, stride } = strideGrid(g, n, WG);
-    dispatch(g, kernel(g, "crossentropy", "backward", { WG }),
+    dispatch(g, kernel(g, "crossentropy", "backward", REDUCE_DEFINES),
       [sub(logits, r0 * V, n), sub(labels, r0, rows), sub(lse, r0, rows), bind(count), sub(dl, r0 * V, n)],
       [["u32", n], ["u32", V], ["u32", stride], ["f32", dloss]], [groups], {
         flops: 5 * n,
@@ -118,8 +125,8 @@ export function argmaxRows(logits: Tensor): Tensor {
   const [R, V] = dims("argmax_rows", logits);
   const out = Tensor.empty(g, [R], "i32", "argmax.out");
   for (const [r0, n] of R > 0 ? rowChunks("argmax_rows", g, R, V) : []) {
-    const grid = rowGrid(g, n);
-    dispatch(g, kernel(g, "crossentropy", "argmax", { WG }), [sub(logits, r0 * V, n * V), sub(out, r0, n)],
+    const { defines, grid } = rowLaunch(g, n, V);
+    dispatch(g, kernel(g, "crossentropy", "argmax", defines), [sub(logits, r0 * V, n * V), sub(out, r0, n)],
       [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
         flops: n * V,
         bytes: 4 * (n * V + n),
