@@ -33,9 +33,21 @@ export interface MatmulTile {
  * tile, every thread all 12 rows × 12 columns (24 loads feed 144 FMAs per k; the former 8×4 block fed
  * 32 FMAs with 12 loads). 16×16 ran as fast but took LLVM 2.5× longer to compile (7 s a kernel).
  * No workgroup memory, no barriers. Sweep and figures in bench/results/lavapipe-matmul-tuning.txt.
+ * Narrow outputs (small models: N = 64, 128) waste a third of a 96-wide tile's lanes; there the 12×8 block
+ * (64-wide tile) does more useful FMAs per load (cpuTile; tuning log §9).
  */
 export const GPU_TILE: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
 export const CPU_TILE: MatmulTile = { BM: 12, BN: 96, BK: 1, RM: 12, RN: 12, direct: true };
+export const CPU_TILE_NARROW: MatmulTile = { BM: 12, BN: 64, BK: 1, RM: 12, RN: 8, direct: true };
+
+/**
+ * The CPU tile for N output columns: the one with the most useful FMAs per loaded element, i.e.
+ * RM·RN/(RM+RN) × N / (N rounded up to whole tiles). 12×12 wins at N = 768, 3072; 12×8 at N = 64, 128.
+ */
+export function cpuTile(N: number): MatmulTile {
+  const score = (t: MatmulTile) => ((t.RM * t.RN) / (t.RM + t.RN)) * (N / (Math.ceil(N / t.BN) * t.BN));
+  return score(CPU_TILE_NARROW) > score(CPU_TILE) ? CPU_TILE_NARROW : CPU_TILE;
+}
 let override: MatmulTile | null = null;
 
 /** Forces a tile shape for later dispatches (benchmarks, tuning, tests); null restores the automatic choice. */
@@ -49,10 +61,10 @@ export function setMatmulTile(t: MatmulTile | null): void {
   override = t ? { ...t } : null;
 }
 
-/** The tile used on this adapter: the override if set, else by adapter kind. */
-export function matmulTile(g: Gpu): MatmulTile {
-  if (override) return { ...override };
-  return isSoftwareAdapter(g) ? { ...CPU_TILE } : { ...GPU_TILE };
+/** The tile used on this adapter for N output columns: the override if set, else by adapter kind. */
+export function matmulTile(g: Gpu, N = 768): MatmulTile {
+  if (override) return override;
+  return isSoftwareAdapter(g) ? cpuTile(N) : GPU_TILE;
 }
 
 /** Which vec4 variants of the direct path are used: none (default), the forward's "k4" only, or all. */
@@ -180,7 +192,7 @@ function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
  */
 function chunkRows(g: Gpu, total: number, widest: number): number {
   const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
-  const byGrid = g.caps.maxWorkgroupsPerDim * matmulTile(g).BM;
+  const byGrid = g.caps.maxWorkgroupsPerDim * Math.min(CPU_TILE.BM, CPU_TILE_NARROW.BM, matmulTile(g).BM);
   const n = Math.min(byBinding, byGrid);
   if (total <= n) return Math.max(total, 1);
   const c = Math.floor(n / 64) * 64;
@@ -189,7 +201,7 @@ function chunkRows(g: Gpu, total: number, widest: number): number {
 }
 
 function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
-  const t = matmulTile(g);
+  const t = matmulTile(g, N);
   let vec: Vec = "";
   if (t.direct && vec4Mode !== "off") {
     if (name.startsWith("nt") && K % 4 === 0) vec = "k4";

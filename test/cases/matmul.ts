@@ -3,7 +3,7 @@
 // Tolerance: |got − want| ≤ 1e-4·|want| + 1e-5·max|want| (f32 accumulation over K terms; the measured
 // max|err|/max|ref| is 7e-8..2e-6: 1.9e-6 with K = 3072, 1.2e-6 for dX at 64×768×768, 3.6e-7 vs torch at scale 100).
 import { getGpu, Tensor } from "../../src/index.ts";
-import { biasGrad, CPU_TILE, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
+import { biasGrad, CPU_TILE, CPU_TILE_NARROW, cpuTile, GPU_TILE, linear, linearBackward, matmulNN, matmulTN, type MatmulTile, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
 import { assertClose, type Cases, randn } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { colSumRef, linearRef, matmulNNRef, matmulTNRef } from "../ref/matmul.ts";
@@ -135,9 +135,16 @@ const TILES: [string, MatmulTile][] = [
   ["staged GPU tile 64x64/16, 4x4", GPU_TILE],
   ["staged 32x64/8, 2x4", { BM: 32, BN: 64, BK: 8, RM: 2, RN: 4 }],
   ["direct CPU tile 12x96, 12x12", CPU_TILE],
+  ["direct CPU tile for narrow outputs 12x64, 12x8", CPU_TILE_NARROW],
   ["direct 8x32, 8x4 per thread", { BM: 8, BN: 32, BK: 1, RM: 8, RN: 4, direct: true }],
   ["direct 16x16 k-unroll 4, 4x2 per thread", { BM: 16, BN: 16, BK: 4, RM: 4, RN: 2, direct: true }],
 ];
+cases["CPU tile by output width: 12x8 for narrow outputs (64, 128), 12x12 for wide ones (768, 3072)"] = async () => {
+  for (const [N, want] of [[64, CPU_TILE_NARROW], [128, CPU_TILE_NARROW], [768, CPU_TILE], [3072, CPU_TILE], [96, CPU_TILE]] as const) {
+    if (cpuTile(N) !== want) throw new Error(`cpuTile(${N}) is ${JSON.stringify(cpuTile(N))}, expected ${JSON.stringify(want)}`);
+  }
+};
+
 for (const [name, tile] of TILES) {
   cases[`tile ${name}`] = async () => {
     const g = await getGpu();
