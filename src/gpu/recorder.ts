@@ -35,8 +35,11 @@ export interface DispatchInfo {
 }
 
 export interface ProfilerHook {
-  /** returns timestamp writes for the dispatch's own pass */
-  begin(info: DispatchInfo): GPUComputePassTimestampWrites | undefined;
+  /**
+   * returns timestamp writes for the dispatch's own pass; may record passes of its own into enc first
+   * (the profiler's timer calibration)
+   */
+  begin(info: DispatchInfo, enc: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined;
   /** called right before the encoder is submitted */
   beforeSubmit(enc: GPUCommandEncoder): void;
 }
@@ -253,7 +256,7 @@ export function dispatch(
       s.pass.end();
       s.pass = null;
     }
-    const tw = s.profiler.begin(dinfo);
+    const tw = s.profiler.begin(dinfo, s.enc);
     pass = s.enc.beginComputePass(tw ? { timestampWrites: tw } : {});
   } else {
     if (!s.pass) s.pass = s.enc.beginComputePass();

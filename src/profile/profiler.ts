@@ -7,11 +7,12 @@
 // encoder as their last pass, so no event is ever lost; the open set is resolved when stop() flushes. All
 // readback buffers are mapped only at stop(), so profiling adds no GPU→CPU round trip to the step.
 //
-// Timer overhead: a timestamped pass is not free. On lavapipe an EMPTY pass spans ~22 µs between its own
-// timestamps on Dawn (~5 µs on wgpu, which instead leaves ~45 µs idle between passes), more than a small
-// kernel's real time (~15 µs). stop() times empty passes and subtracts their median from every dispatch's
-// duration (clamped at 0), so per-kernel times approach what the kernels take inside one ordinary pass;
-// the report states the overhead (passOverheadNs). On a real GPU it is about 0.
+// Timer overhead: a timestamped pass is not free. On lavapipe an EMPTY pass spans ~20 µs between its own
+// timestamps on Dawn when it runs among busy dispatches (~3 µs after idle; ~5 µs on wgpu, which instead
+// leaves ~45 µs idle between passes), more than a small kernel's real time (~15 µs). Every 8th profiled
+// dispatch is preceded by an empty timestamped pass, and the median of those is subtracted
+// from every dispatch's duration (clamped at 0), so per-kernel times approach what the kernels take inside
+// one ordinary pass; the report states the overhead (passOverheadNs). On a real GPU it is about 0.
 //
 // GPU timestamps are nanoseconds in the GPU's own timebase. For the trace we anchor the first timestamp to
 // performance.now() at the first submit: the GPU cannot start before that, and it usually starts right after.
@@ -33,7 +34,8 @@ export interface ProfilerOptions {
   /** queries per query set (even, ≥ 2; default 4096, the WebGPU maximum); small values exercise set rollover */
   querySetSize?: number;
   /**
-   * subtract the timer's own cost per pass, measured on empty timestamped passes at start() (default true).
+   * subtract the timer's own cost per pass, measured on empty timestamped passes recorded among the
+   * profiled dispatches (default true; measured and reported either way).
    * On lavapipe an empty pass "takes" ~22 µs between its timestamps on Dawn (~5 µs on wgpu), more than a
    * small kernel's real time (~15 µs); on a real GPU it is ~0.
    */
@@ -113,10 +115,11 @@ export interface ProfileReport {
 }
 
 const DEFAULT_QUERIES = 4096;
-// empty passes timed at stop(), right behind the profiled work (lavapipe's first few dozen passes after
-// idle are 2x slower, so the first CALIBRATION_SKIP are not counted)
-const CALIBRATION_PASSES = 128;
-const CALIBRATION_SKIP = 32;
+// An empty timestamped pass is recorded before every CALIBRATION_EVERY-th profiled dispatch (up to
+// CALIBRATION_MAX in all), so it runs in the same state of the machine as the real passes around it: on
+// lavapipe an empty pass costs ~3 µs after idle but ~20 µs between busy dispatches on Dawn.
+const CALIBRATION_EVERY = 8;
+const CALIBRATION_MAX = 1024;
 const QUERY_RESOLVE = 0x200;
 const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
@@ -166,7 +169,7 @@ export class Profiler implements ProfilerHook {
   private readonly subtract: boolean;
   private pausedAt: number | null = null;
   private pausedMs = 0;
-  private calibration: { set: GPUQuerySet; resolveBuf: GPUBuffer; readback: GPUBuffer } | null = null;
+  private calibration: { set: GPUQuerySet; used: number } | null = null;
 
   private constructor(private readonly g: Gpu, opts: ProfilerOptions) {
     this.label = opts.label ?? "xlt";
@@ -196,34 +199,37 @@ export class Profiler implements ProfilerHook {
     return p;
   }
 
-  /** Submits CALIBRATION_PASSES empty passes with begin/end timestamps, read back by readCalibration(). */
-  private calibrate() {
+  /** Records one empty pass with begin/end timestamps into enc (read back by readCalibration). */
+  private calibrate(enc: GPUCommandEncoder) {
+    if (!this.calibration) {
+      const set = this.g.device.createQuerySet({ type: "timestamp", count: 2 * CALIBRATION_MAX, label: "profiler.calibration" });
+      this.calibration = { set, used: 0 };
+    }
+    const c = this.calibration;
+    if (c.used >= CALIBRATION_MAX) return;
+    enc.beginComputePass({ timestampWrites: { querySet: c.set, beginningOfPassWriteIndex: 2 * c.used, endOfPassWriteIndex: 2 * c.used + 1 } }).end();
+    c.used++;
+  }
+
+  /** Median empty-pass duration in ns (null if none was recorded); destroys the calibration buffers. */
+  private async readCalibration(): Promise<number | null> {
+    const c = this.calibration;
+    if (!c || c.used === 0) return null;
+    this.calibration = null;
+    const n = 2 * c.used;
     const dev = this.g.device;
-    const n = 2 * CALIBRATION_PASSES;
-    const set = dev.createQuerySet({ type: "timestamp", count: n, label: "profiler.calibration" });
     const resolveBuf = dev.createBuffer({ size: n * 8, usage: QUERY_RESOLVE | COPY_SRC, label: "profiler.calibration.resolve" });
     const readback = dev.createBuffer({ size: n * 8, usage: MAP_READ | COPY_DST, label: "profiler.calibration.readback" });
     const enc = dev.createCommandEncoder();
-    for (let i = 0; i < CALIBRATION_PASSES; i++) {
-      enc.beginComputePass({ timestampWrites: { querySet: set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } }).end();
-    }
-    enc.resolveQuerySet(set, 0, n, resolveBuf, 0);
+    enc.resolveQuerySet(c.set, 0, n, resolveBuf, 0);
     enc.copyBufferToBuffer(resolveBuf, 0, readback, 0, n * 8);
     this.g.queue.submit([enc.finish()]);
-    this.calibration = { set, resolveBuf, readback };
-  }
-
-  /** Median empty-pass duration in ns (null if not calibrated); destroys the calibration buffers. */
-  private async readCalibration(): Promise<number | null> {
-    const c = this.calibration;
-    if (!c) return null;
-    this.calibration = null;
-    await c.readback.mapAsync(MAP_READ);
-    const t = new BigUint64Array(c.readback.getMappedRange().slice(0));
-    c.readback.unmap();
-    for (const b of [c.set, c.resolveBuf, c.readback]) b.destroy();
+    await readback.mapAsync(MAP_READ);
+    const t = new BigUint64Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    for (const b of [c.set, resolveBuf, readback]) b.destroy();
     const d: number[] = [];
-    for (let i = CALIBRATION_SKIP; i < CALIBRATION_PASSES; i++) d.push(t[2 * i + 1] >= t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0);
+    for (let i = 0; i < c.used; i++) d.push(t[2 * i + 1] >= t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0);
     d.sort((a, b) => a - b);
     return d[d.length >> 1];
   }
@@ -303,8 +309,9 @@ export class Profiler implements ProfilerHook {
   }
 
   /** ProfilerHook: called by the recorder for each dispatch, before its pass begins. */
-  begin(info: DispatchInfo): GPUComputePassTimestampWrites | undefined {
+  begin(info: DispatchInfo, enc: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined {
     if (this.stopped) return undefined;
+    if (this.timing === "gpu-timestamps" && this.events.length % CALIBRATION_EVERY === 0) this.calibrate(enc);
     const ev: ProfileEvent = { name: info.name, startNs: 0, durNs: 0 };
     if (info.detail !== undefined) ev.detail = info.detail;
     if (this.context !== undefined) ev.context = this.context;
@@ -384,7 +391,6 @@ export class Profiler implements ProfilerHook {
     let note: string | undefined;
     let passOverheadNs: number | null = null;
     if (this.timing === "gpu-timestamps") {
-      this.calibrate(); // after the wall time is taken: it is not part of the profiled region
       passOverheadNs = await this.readCalibration();
       note = await this.readTimestamps(this.subtract ? passOverheadNs ?? 0 : 0);
     }
