@@ -23,6 +23,7 @@
 // times are an ESTIMATE by dispatch count, and the report says so (timing = 'cpu-fallback', note).
 import type { Gpu } from "../gpu/device.ts";
 import { type DispatchInfo, type ProfilerHook, setProfiler } from "../gpu/recorder.ts";
+import { COPY_DST, COPY_SRC, MAP_READ, QUERY_RESOLVE, readPairDurations } from "./queries.ts";
 
 export type TimingSource = "gpu-timestamps" | "cpu-fallback";
 
@@ -120,10 +121,6 @@ const DEFAULT_QUERIES = 4096;
 // lavapipe an empty pass costs ~3 µs after idle but ~20 µs between busy dispatches on Dawn.
 const CALIBRATION_EVERY = 8;
 const CALIBRATION_MAX = 1024;
-const QUERY_RESOLVE = 0x200;
-const COPY_SRC = 0x04;
-const COPY_DST = 0x08;
-const MAP_READ = 0x01;
 
 interface QuerySegment {
   set: GPUQuerySet;
@@ -216,20 +213,8 @@ export class Profiler implements ProfilerHook {
     const c = this.calibration;
     if (!c || c.used === 0) return null;
     this.calibration = null;
-    const n = 2 * c.used;
-    const dev = this.g.device;
-    const resolveBuf = dev.createBuffer({ size: n * 8, usage: QUERY_RESOLVE | COPY_SRC, label: "profiler.calibration.resolve" });
-    const readback = dev.createBuffer({ size: n * 8, usage: MAP_READ | COPY_DST, label: "profiler.calibration.readback" });
-    const enc = dev.createCommandEncoder();
-    enc.resolveQuerySet(c.set, 0, n, resolveBuf, 0);
-    enc.copyBufferToBuffer(resolveBuf, 0, readback, 0, n * 8);
-    this.g.queue.submit([enc.finish()]);
-    await readback.mapAsync(MAP_READ);
-    const t = new BigUint64Array(readback.getMappedRange().slice(0));
-    readback.unmap();
-    for (const b of [c.set, resolveBuf, readback]) b.destroy();
-    const d: number[] = [];
-    for (let i = 0; i < c.used; i++) d.push(t[2 * i + 1] >= t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0);
+    const d = await readPairDurations(this.g, c.set, c.used, "profiler.calibration");
+    c.set.destroy();
     d.sort((a, b) => a - b);
     return d[d.length >> 1];
   }

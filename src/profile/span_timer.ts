@@ -7,11 +7,8 @@
 // recorder's usual single pass. Without 'timestamp-query' the spans are CPU wall time (record → done).
 import type { Gpu } from "../gpu/device.ts";
 import { flush, recordTimestamp } from "../gpu/recorder.ts";
+import { readPairDurations } from "./queries.ts";
 
-const QUERY_RESOLVE = 0x200;
-const COPY_SRC = 0x04;
-const COPY_DST = 0x08;
-const MAP_READ = 0x01;
 
 export class SpanTimer {
   readonly timing: "gpu-timestamps" | "cpu-wall";
@@ -48,20 +45,10 @@ export class SpanTimer {
   /** Durations in ms of spans 0..used-1; destroys the query set. */
   async read(): Promise<number[]> {
     if (!this.set) return this.cpu.slice(0, this.used).map((c) => c.end - c.start);
-    const n = 2 * this.used;
-    const dev = this.g.device;
-    const resolve = dev.createBuffer({ size: n * 8, usage: QUERY_RESOLVE | COPY_SRC, label: "span-timer.resolve" });
-    const readback = dev.createBuffer({ size: n * 8, usage: MAP_READ | COPY_DST, label: "span-timer.readback" });
     flush(this.g); // the marks must be submitted before the resolve
-    const enc = dev.createCommandEncoder();
-    enc.resolveQuerySet(this.set, 0, n, resolve, 0);
-    enc.copyBufferToBuffer(resolve, 0, readback, 0, n * 8);
-    this.g.queue.submit([enc.finish()]);
-    await readback.mapAsync(MAP_READ);
-    const t = new BigUint64Array(readback.getMappedRange().slice(0));
-    readback.unmap();
-    for (const b of [resolve, readback, this.set]) b.destroy();
-    return Array.from({ length: this.used }, (_, i) => (t[2 * i + 1] >= t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) / 1e6 : 0));
+    const ns = await readPairDurations(this.g, this.set, this.used, "span-timer");
+    this.set.destroy();
+    return ns.map((x) => x / 1e6);
   }
 
   private check(i: number) {

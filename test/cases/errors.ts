@@ -18,6 +18,19 @@ async function expectError(what: string, fn: () => unknown, re: RegExp): Promise
   throw new Error(`${what}: no error was raised`);
 }
 
+/** Compiles a one-kernel family from `lines` and expects the compile error to match `re`. */
+async function compileError(family: string, lines: string[], defines: Record<string, number>, re: RegExp) {
+  const g = await getGpu();
+  registerShaderSource(family, lines.join("\n"));
+  const y = Tensor.zeros(g, [64]);
+  await expectError("compile", async () => {
+    dispatch(g, kernel(g, family, "main", defines), [{ buffer: y.buffer }], [], [1]);
+    await sync(g);
+  }, re);
+  await sync(g); // the error was reported once; the device keeps working
+  y.release();
+}
+
 export const cases: Cases = {
   "shape mismatch names the op and both shapes": async () => {
     const g = await getGpu();
@@ -39,26 +52,16 @@ export const cases: Cases = {
     await expectError("bind", () => activationForward("relu", x), /over the adapter's \d+-byte binding limit/);
     x.release();
   },
-  "a WGSL compile error names the shader file and line": async () => {
-    const g = await getGpu();
-    registerShaderSource("broken_for_test", [
+  "a WGSL compile error names the shader file and line": () =>
+    compileError("broken_for_test", [
       "//#kernel main",
       "@group(0) @binding(0) var<storage, read_write> y: array<f32>;",
       "@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3u) {",
       "  y[gid.x] = undefined_function(1.0);",
       "}",
-    ].join("\n"));
-    const y = Tensor.zeros(g, [64]);
-    await expectError("compile", async () => {
-      dispatch(g, kernel(g, "broken_for_test", "main"), [{ buffer: y.buffer }], [], [1]);
-      await sync(g);
-    }, /WGSL compile error in shaders\/broken_for_test\.wgsl:4 .*undefined_function/);
-    await sync(g); // the error was reported once; the device keeps working
-    y.release();
-  },
-  "a WGSL compile error after an //#include still names the family file's own line": async () => {
-    const g = await getGpu();
-    registerShaderSource("broken_include_for_test", [
+    ], {}, /WGSL compile error in shaders\/broken_for_test\.wgsl:4 .*undefined_function/),
+  "a WGSL compile error after an //#include still names the family file's own line": () =>
+    compileError("broken_include_for_test", [
       "// a family that includes the row library",
       "//#include rows",
       "//#common",
@@ -68,14 +71,7 @@ export const cases: Cases = {
       "@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) lid: u32) {",
       "  y[lid] = rowSum(1.0, lid) + another_undefined_function(1.0);",
       "}",
-    ].join("\n"));
-    const y = Tensor.zeros(g, [64]);
-    await expectError("compile", async () => {
-      dispatch(g, kernel(g, "broken_include_for_test", "main", { WG: 64, LANES: 64 }), [{ buffer: y.buffer }], [], [1]);
-      await sync(g);
-    }, /WGSL compile error in shaders\/broken_include_for_test\.wgsl:8 .*another_undefined_function/);
-    y.release();
-  },
+    ], { WG: 64, LANES: 64 }, /WGSL compile error in shaders\/broken_include_for_test\.wgsl:8 .*another_undefined_function/),
   "a lost device fails every later call with one message": async () => {
     const g = await getGpu();
     g.lost = "the GPU device was lost (test); restart the command";
