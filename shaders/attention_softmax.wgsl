@@ -12,10 +12,9 @@ struct Params { rows: u32, T: u32, gx: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> s: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gx, lid);
-  let valid = row0 < P.rows;
-  let base = min(row0, P.rows - 1u) * P.T;
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gx, lid, P.rows);
+  let base = rs.row * P.T;
+  let t = rs.lane;
   var m = NEG_MAX;
   for (var j = t; j < P.T; j += LANES) { m = max(m, s[base + j]); }
   let mx = rowMax(m, lid);
@@ -23,7 +22,7 @@ struct Params { rows: u32, T: u32, gx: u32, }
   for (var j = t; j < P.T; j += LANES) { sum += exp(s[base + j] - mx); }
   let inv = 1.0 / rowSum(sum, lid); // ≥ 1: the max element contributes exp(0)
   // each invocation rewrites exactly the elements it read, so no storage barrier is needed
-  if (valid) {
+  if (rs.valid) {
     for (var j = t; j < P.T; j += LANES) { s[base + j] = exp(s[base + j] - mx) * inv; }
   }
 }
@@ -35,14 +34,13 @@ struct Params { rows: u32, T: u32, gx: u32, }
 @group(0) @binding(1) var<storage, read> p: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dp: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gx, lid);
-  let valid = row0 < P.rows;
-  let base = min(row0, P.rows - 1u) * P.T;
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gx, lid, P.rows);
+  let base = rs.row * P.T;
+  let t = rs.lane;
   var acc = 0.0;
   for (var j = t; j < P.T; j += LANES) { acc += dp[base + j] * p[base + j]; }
   let dot = rowSum(acc, lid);
-  if (valid) {
+  if (rs.valid) {
     for (var j = t; j < P.T; j += LANES) { dp[base + j] = p[base + j] * (dp[base + j] - dot); }
   }
 }

@@ -26,14 +26,14 @@ struct Params { rows: u32, E: u32, gx: u32, }
 @group(0) @binding(2) var<storage, read_write> cn: array<f32>;
 @group(0) @binding(3) var<storage, read_write> invn: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gx, lid);
-  let row = min(row0, P.rows - 1u);
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gx, lid, P.rows);
+  let row = rs.row;
+  let t = rs.lane;
   let base = row * P.E;
   var ss = 0.0;
   for (var e = t; e < P.E; e += LANES) { let x = c[base + e]; ss += x * x; }
   let inv = 1.0 / max(sqrt(rowSum(ss, lid)), 1e-12);
-  if (row0 < P.rows) {
+  if (rs.valid) {
     for (var e = t; e < P.E; e += LANES) { cn[base + e] = c[base + e] * inv; }
     if (t == 0u) { invn[row] = inv; }
   }
@@ -50,10 +50,9 @@ struct Params { Q: u32, M: u32, inv_tau: f32, gx: u32, }
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowloss: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let r0 = rowIndex(wid, P.gx, lid);
-  let valid = r0 < P.Q;
-  let r = min(r0, P.Q - 1u);
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gx, lid, P.Q);
+  let r = rs.row;
+  let t = rs.lane;
   let qi = u32(query[r]);
   let ti = u32(tgt[r]);
   let base = r * P.M;
@@ -63,7 +62,7 @@ struct Params { Q: u32, M: u32, inv_tau: f32, gx: u32, }
     var s = probs[base + j] * P.inv_tau;
     if (j == qi) { s -= 1e6; } // as the reference code: subtract, do not fill
     if (j == ti) { st += s; }
-    if (valid) { probs[base + j] = s; }
+    if (rs.valid) { probs[base + j] = s; }
     m = max(m, s);
   }
   let mx = rowMax(m, lid);
@@ -74,7 +73,7 @@ struct Params { Q: u32, M: u32, inv_tau: f32, gx: u32, }
   for (var j = t; j < P.M; j += LANES) { sum += exp(probs[base + j] - mx); }
   let total = rowSum(sum, lid);
   let inv = 1.0 / total;
-  if (valid) {
+  if (rs.valid) {
     for (var j = t; j < P.M; j += LANES) { probs[base + j] = exp(probs[base + j] - mx) * inv; }
     if (t == 0u) { rowloss[r] = mx + log(total) - s_target; }
   }
@@ -132,15 +131,15 @@ struct Params { rows: u32, E: u32, gx: u32, }
 @group(0) @binding(2) var<storage, read> invn: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dc: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gx, lid);
-  let row = min(row0, P.rows - 1u);
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gx, lid, P.rows);
+  let row = rs.row;
+  let t = rs.lane;
   let base = row * P.E;
   var acc = 0.0;
   for (var e = t; e < P.E; e += LANES) { acc += cn[base + e] * dc[base + e]; }
   let dot = rowSum(acc, lid);
   let inv = invn[row];
-  if (row0 < P.rows) {
+  if (rs.valid) {
     for (var e = t; e < P.E; e += LANES) { dc[base + e] = (dc[base + e] - cn[base + e] * dot) * inv; }
   }
 }

@@ -16,9 +16,9 @@ struct Params { rows: u32, V: u32, gridX: u32, }
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rowloss: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gridX, lid);
-  let row = min(row0, P.rows - 1u);
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gridX, lid, P.rows);
+  let row = rs.row;
+  let t = rs.lane;
   let V = P.V;
   let base = row * V;
   var m = -3.0e38;
@@ -27,7 +27,7 @@ struct Params { rows: u32, V: u32, gridX: u32, }
   var s = 0.0;
   for (var c = t; c < V; c += LANES) { s += exp(logits[base + c] - mx); }
   let l = mx + log(rowSum(s, lid));
-  if (row0 < P.rows && t == 0u) {
+  if (rs.valid && t == 0u) {
     lse[row] = l;
     let lab = labels[row];
     rowloss[row] = select(0.0, l - logits[base + u32(max(lab, 0))], valid_label(lab, V));
@@ -89,9 +89,9 @@ struct Params { rows: u32, V: u32, gridX: u32, }
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gridX, lid);
-  let row = min(row0, P.rows - 1u);
-  let t = rowLane(lid);
+  let rs = rowSlot(wid, P.gridX, lid, P.rows);
+  let row = rs.row;
+  let t = rs.lane;
   let V = P.V;
   let base = row * V;
   var m = -3.4028234663852886e38;
@@ -103,5 +103,5 @@ struct Params { rows: u32, V: u32, gridX: u32, }
   }
   let idx = -rowMax(first, lid);
   // no index holds the max only when every entry is −inf (or NaN): index 0, as torch for all-equal rows
-  if (row0 < P.rows && t == 0u) { out[row] = select(0, i32(idx), idx < f32(V)); }
+  if (rs.valid && t == 0u) { out[row] = select(0, i32(idx), idx < f32(V)); }
 }

@@ -19,10 +19,9 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gridX, lid);
-  let lane = rowLane(lid);
-  let valid = row0 < P.rows;
-  let row = min(row0, P.rows - 1u);
+  let rs = rowSlot(wid, P.gridX, lid, P.rows);
+  let row = rs.row;
+  let lane = rs.lane;
   let C = P.C;
   let base = row * C;
   let x0 = x[base];
@@ -37,7 +36,7 @@ struct Params { rows: u32, C: u32, eps: f32, gridX: u32, }
   let t = rowSum4(vec4f(acc, 0.0, 0.0), lid);
   let variance = max((t.y - t.x * t.x / f32(C)) / f32(C), 0.0);
   let r = inverseSqrt(variance + P.eps);
-  if (valid) {
+  if (rs.valid) {
     for (var c = lane; c < C; c += LANES) {
       let d = (x[base + c] - x0) - m;
       y[base + c] = d * r * gamma[c] + beta[c];
@@ -66,10 +65,9 @@ struct Params { rows: u32, C: u32, gridX: u32, }
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> mres: array<f32>;
 @compute @workgroup_size({{WG}}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row0 = rowIndex(wid, P.gridX, lid);
-  let lane = rowLane(lid);
-  let valid = row0 < P.rows;
-  let row = min(row0, P.rows - 1u);
+  let rs = rowSlot(wid, P.gridX, lid, P.rows);
+  let row = rs.row;
+  let lane = rs.lane;
   let C = P.C;
   let base = row * C;
   let mu = mean[row];
@@ -84,7 +82,7 @@ struct Params { rows: u32, C: u32, gridX: u32, }
   let delta = t.x;
   let mg = t.y;
   let mgx = r * (t.z - delta * mg);
-  if (valid) {
+  if (rs.valid) {
     for (var c = lane; c < C; c += LANES) {
       let xhat = (x[base + c] - mu - delta) * r;
       let gv = dy[base + c] * gamma[c];

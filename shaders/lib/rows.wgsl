@@ -18,6 +18,14 @@ fn rowLane(lid: u32) -> u32 {
   return lid % LANES;
 }
 
+/** Where invocation lid works: its row (clamped to rows − 1 for surplus invocations, whose `valid` is
+ *  false: they compute but must not write), and its lane in the row. */
+struct RowSlot { row: u32, lane: u32, valid: bool, }
+fn rowSlot(wid: vec3u, gx: u32, lid: u32, rows: u32) -> RowSlot {
+  let r = rowIndex(wid, gx, lid);
+  return RowSlot(min(r, rows - 1u), lid % LANES, r < rows);
+}
+
 // Sum (or, with isMax, the max of the x components) of v over the LANES consecutive invocations of a row;
 // each of them gets the result. With one invocation per row: no workgroup memory, no barrier.
 fn rowReduce4(v: vec4f, lid: u32, isMax: bool) -> vec4f {
