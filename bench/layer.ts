@@ -3,12 +3,12 @@
 // models/encoder.ts with a 1-block model (trainable group layer.0; the block input needs no gradient, as
 // in the peer); peer: the same block in tfjs (bench/tfjs_encoder.ts), gradients by tf.variableGrads of
 // Σ y·dY over the block's 16 variables. Both sides also run the (cheap) embeddings forward that makes
-// the block input. Dropout off. Time = best of N steps after a warm-up, each waited for.
+// the block input. Dropout off. Time = best of N steps after a warm-up, each waited for, xlt and tfjs alternating.
 import { getGpu } from "../src/gpu/device.ts";
 import { sync } from "../src/gpu/recorder.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { Encoder } from "../models/encoder.ts";
-import { bertBaseConfig, bestOfN, randomArray, randomBatch, randomWeights } from "./model_common.ts";
+import { bertBaseConfig, bestOfInterleaved, type Contender, randomArray, randomBatch, randomWeights } from "./model_common.ts";
 import { TfEncoder } from "./tfjs_encoder.ts";
 import type { Peer } from "./tfjs.ts";
 
@@ -30,36 +30,44 @@ export async function benchLayer(o: LayerOpts, peer: Peer | null, log: (s: strin
   const enc = new Encoder(g, cfg, weights, { dropout: 0 });
   enc.setTrainable(["layer.0"]);
   const dy = Tensor.from(g, dyData, [BT, cfg.hidden], "f32", "dY");
-  const ours = await bestOfN(1, o.iters, async () => {
-    enc.zeroGrads();
-    const st = enc.forward(batch, 1, true);
-    enc.backward(st, new Map([[1, dy]]));
-    enc.release(st);
-    await sync(g);
-  });
-  dy.release();
-  for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
-
-  let p: number | null = null;
+  const contenders: Contender[] = [{
+    async call() {
+      enc.zeroGrads();
+      const st = enc.forward(batch, 1, true);
+      enc.backward(st, new Map([[1, dy]]));
+      enc.release(st);
+      await sync(g);
+    },
+    release() {
+      dy.release();
+      for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+    },
+  }];
   if (peer) {
     const tf = peer.tf;
     const te = new TfEncoder(tf, cfg, weights);
     const inp = te.inputs(batch);
     const dyT = tf.tensor(dyData, [BT, cfg.hidden]);
     const vars = te.varsOf(new Set(["layer.0"]));
-    p = await bestOfN(1, o.iters, async () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(te.forward(inp, o.B, o.T, 1), dyT)), vars);
-      // tfjs runs its programs in submission order: reading back one gradient recorded last waits for all
-      const last = tf.slice(tf.reshape(grads[vars[0].name], [-1]), [0], [1]);
-      await last.data();
-      last.dispose();
-      value.dispose();
-      for (const k of Object.keys(grads)) grads[k].dispose();
+    contenders.push({
+      async call() {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(te.forward(inp, o.B, o.T, 1), dyT)), vars);
+        // tfjs runs its programs in submission order: reading back one gradient recorded last waits for all
+        const last = tf.slice(tf.reshape(grads[vars[0].name], [-1]), [0], [1]);
+        await last.data();
+        last.dispose();
+        value.dispose();
+        for (const k of Object.keys(grads)) grads[k].dispose();
+      },
+      release() {
+        for (const t of Object.values(inp)) (t as any).dispose();
+        dyT.dispose();
+        te.dispose();
+      },
     });
-    for (const t of Object.values(inp)) (t as any).dispose();
-    dyT.dispose();
-    te.dispose();
   }
+  const [ours, pt] = await bestOfInterleaved(o.iters, contenders);
+  const p = peer ? pt : null;
   const pad = (s: string, n: number) => s.padStart(n);
   const tok = (s: number) => (BT / s).toFixed(0);
   log(`${"".padEnd(10)} ${pad("ms/step", 10)} ${pad("tokens/s", 10)}`);

@@ -5,6 +5,7 @@ import { sync } from "../src/gpu/recorder.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
 import { type Peer } from "./tfjs.ts";
+import { bestOfInterleaved, type Contender } from "./model_common.ts";
 
 export type Layout = "NT" | "NN" | "TN";
 export const LAYOUTS: { layout: Layout; what: string }[] = [
@@ -32,34 +33,22 @@ function filled(g: Gpu, shape: number[], seed: number): Tensor {
   return Tensor.from(g, d, shape);
 }
 
-/**
- * Seconds per call: one warm-up call (compiles), then `iters` calls, each waited for, keeping the
- * fastest. Best-of-N, not the mean, because the 2-core CI machine runs other jobs beside the benchmark;
- * the peer is timed the same way.
- */
-export async function bestOf(iters: number, call: () => Promise<void>): Promise<number> {
-  await call();
-  let best = Infinity;
-  for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
-    await call();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return best;
-}
-
-export async function timeOurs(layout: Layout, s: Shape): Promise<number> {
+/** Our kernel for one layout and shape, ready to time. */
+export async function prepareOurs(layout: Layout, s: Shape): Promise<Contender> {
   const g = await getGpu();
   const x = filled(g, [s.M, s.K], 1), w = filled(g, [s.N, s.K], 2), dy = filled(g, [s.M, s.N], 3);
   const y = Tensor.empty(g, [s.M, s.N]), dx = Tensor.empty(g, [s.M, s.K]), dw = Tensor.empty(g, [s.N, s.K]);
-  const dt = await bestOf(s.iters, async () => {
-    if (layout === "NT") linear(x, w, undefined, y);
-    else if (layout === "NN") matmulNN(dy, w, dx);
-    else matmulTN(dy, x, dw, false);
-    await sync(g);
-  });
-  for (const t of [x, w, dy, y, dx, dw]) t.release();
-  return dt;
+  return {
+    async call() {
+      if (layout === "NT") linear(x, w, undefined, y);
+      else if (layout === "NN") matmulNN(dy, w, dx);
+      else matmulTN(dy, x, dw, false);
+      await sync(g);
+    },
+    release() {
+      for (const t of [x, w, dy, y, dx, dw]) t.release();
+    },
+  };
 }
 
 export interface Row {
@@ -76,8 +65,11 @@ export async function benchMatmul(shapes: Shape[], peer: Peer | null, log: (s: s
   for (const s of shapes) {
     const flop = 2 * s.M * s.N * s.K;
     for (const { layout, what } of LAYOUTS) {
-      const ours = flop / (await timeOurs(layout, s)) / 1e9;
-      const p = peer ? flop / (await peer.time(layout, s)) / 1e9 : null;
+      const contenders = [await prepareOurs(layout, s)];
+      if (peer) contenders.push(peer.prepare(layout, s));
+      const [t, tp] = await bestOfInterleaved(s.iters, contenders);
+      const ours = flop / t / 1e9;
+      const p = peer ? flop / tp / 1e9 : null;
       rows.push({ shape: s, layout, ours, peer: p });
       log(
         `${`${s.M}×${s.N}×${s.K}`.padEnd(16)} ${`${layout} ${what}`.padEnd(16)} ${pad(ours.toFixed(2), 12)} ` +

@@ -68,14 +68,31 @@ export function randomArray(n: number, seed: number, scale = 0.1): Float32Array 
   return Float32Array.from({ length: n }, () => scale * r());
 }
 
-/** Best-of-N after `warm` warm-up calls (first includes compilation); seconds. */
-export async function bestOfN(warm: number, iters: number, call: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < warm; i++) await call();
-  let best = Infinity;
-  for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
-    await call();
-    best = Math.min(best, (performance.now() - t0) / 1000);
+/** Something to time: one call (waited for), and what frees its buffers afterwards. */
+export interface Contender {
+  call: () => Promise<void>;
+  release: () => void;
+}
+
+/**
+ * Seconds per call of each contender: one warm-up call each (compiles), then `iters` rounds that call
+ * every contender once in turn, keeping each one's fastest. Best-of-N, not the mean, and rounds that
+ * alternate xlt and the peer, because timings on the 2-core VM drift by up to 2× within minutes: both
+ * sides see the same drift. Releases every contender at the end.
+ */
+export async function bestOfInterleaved(iters: number, contenders: Contender[]): Promise<number[]> {
+  try {
+    for (const c of contenders) await c.call();
+    const best = contenders.map(() => Infinity);
+    for (let i = 0; i < iters; i++) {
+      for (const [k, c] of contenders.entries()) {
+        const t0 = performance.now();
+        await c.call();
+        best[k] = Math.min(best[k], (performance.now() - t0) / 1000);
+      }
+    }
+    return best;
+  } finally {
+    for (const c of contenders) c.release();
   }
-  return best;
 }

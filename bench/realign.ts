@@ -16,7 +16,7 @@ import { Encoder, groupOf } from "../models/encoder.ts";
 import { buildSide, initHead, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
 import { Adam } from "../src/train/adam.ts";
 import { allGroups, frozenGroups } from "../src/train/freeze.ts";
-import { bertBaseConfig, bestOfN, randomWeights } from "./model_common.ts";
+import { bertBaseConfig, bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
 import { gaussian } from "../src/train/realign.ts";
 import { TfEncoder } from "./tfjs_encoder.ts";
 import type { Peer } from "./tfjs.ts";
@@ -73,7 +73,7 @@ function trainableGroups(freeze: string): string[] {
   return allGroups(LAYERS).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= LOSS_LAYER));
 }
 
-async function timeOurs(freeze: string, data: Data, o: RealignOpts): Promise<number> {
+async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
   const g = await getGpu();
   const cfg = bertBaseConfig(LAYERS, VOCAB);
   const enc = new Encoder(g, cfg, randomWeights(cfg, 21), { dropout: 0 });
@@ -93,20 +93,23 @@ async function timeOurs(freeze: string, data: Data, o: RealignOpts): Promise<num
   ] });
   const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr: LR });
   let step = 0;
-  const dt = await bestOfN(1, o.iters, async () => {
-    adam.zeroGrad();
-    const { loss } = realignStep({ encoder: enc, layer: LOSS_LAYER, head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
-    adam.step();
-    const v = (await loss.read())[0];
-    loss.release();
-    if (!Number.isFinite(v)) throw new Error(`xlt realign loss ${v}`);
-  });
-  adam.release();
-  for (const t of [...enc.params.values(), ...enc.grads.values(), head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
-  return dt;
+  return {
+    async call() {
+      adam.zeroGrad();
+      const { loss } = realignStep({ encoder: enc, layer: LOSS_LAYER, head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
+      adam.step();
+      const v = (await loss.read())[0];
+      loss.release();
+      if (!Number.isFinite(v)) throw new Error(`xlt realign loss ${v}`);
+    },
+    release() {
+      adam.release();
+      for (const t of [...enc.params.values(), ...enc.grads.values(), head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
+    },
+  };
 }
 
-async function timePeer(tf: any, freeze: string, data: Data, o: RealignOpts): Promise<number> {
+function preparePeer(tf: any, freeze: string, data: Data): Contender {
   const cfg = bertBaseConfig(LAYERS, VOCAB);
   const te = new TfEncoder(tf, cfg, randomWeights(cfg, 21));
   const H = cfg.hidden;
@@ -138,18 +141,21 @@ async function timePeer(tf: any, freeze: string, data: Data, o: RealignOpts): Pr
     const S = tf.sub(tf.mul(tf.matMul(tf.gather(cn, qT), cn, false, true), 1 / TAU), selfMask);
     return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(S), partner), 1)));
   };
-  const dt = await bestOfN(1, o.iters, async () => {
-    const { value, grads } = tf.variableGrads(lossFn, vars);
-    opt.applyGradients(grads);
-    const v = (await value.data())[0];
-    value.dispose();
-    for (const k of Object.keys(grads)) grads[k].dispose();
-    if (!Number.isFinite(v)) throw new Error(`tfjs realign loss ${v}`);
-  });
-  opt.dispose();
-  for (const t of [...Object.values(inL), ...Object.values(inR), rowsL, rowsR, qT, selfMask, partner, w0, w2]) (t as any).dispose();
-  te.dispose();
-  return dt;
+  return {
+    async call() {
+      const { value, grads } = tf.variableGrads(lossFn, vars);
+      opt.applyGradients(grads);
+      const v = (await value.data())[0];
+      value.dispose();
+      for (const k of Object.keys(grads)) grads[k].dispose();
+      if (!Number.isFinite(v)) throw new Error(`tfjs realign loss ${v}`);
+    },
+    release() {
+      opt.dispose();
+      for (const t of [...Object.values(inL), ...Object.values(inR), rowsL, rowsR, qT, selfMask, partner, w0, w2]) (t as any).dispose();
+      te.dispose();
+    },
+  };
 }
 
 export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: string) => void): Promise<Record<string, { ours: number; peer: number | null }>> {
@@ -161,9 +167,19 @@ export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: s
   const pad = (s: string, n: number) => s.padStart(n);
   log(`${"freeze".padEnd(8)} ${pad("xlt ms/step", 12)} ${pad("tfjs ms/step", 13)} ${pad("ratio", 7)}  trainable`);
   const out: Record<string, { ours: number; peer: number | null }> = {};
-  for (const freeze of ["none", "lower"]) {
-    const ours = await timeOurs(freeze, data, o);
-    const p = peer ? await timePeer(peer.tf, freeze, data, o) : null;
+  // all four (xlt and tfjs, unfrozen and frozen-lower) in the same rounds, so the none/lower comparison
+  // sees the same machine state as the xlt/tfjs one
+  const FREEZES = ["none", "lower"];
+  const contenders: Contender[] = [];
+  for (const freeze of FREEZES) {
+    contenders.push(await prepareOurs(freeze, data));
+    if (peer) contenders.push(preparePeer(peer.tf, freeze, data));
+  }
+  const times = await bestOfInterleaved(o.iters, contenders);
+  const per = peer ? 2 : 1;
+  for (const [i, freeze] of FREEZES.entries()) {
+    const ours = times[i * per];
+    const p = peer ? times[i * per + 1] : null;
     out[freeze] = { ours, peer: p };
     log(`${freeze.padEnd(8)} ${pad((ours * 1000).toFixed(0), 12)} ${pad(p === null ? "n/a" : (p * 1000).toFixed(0), 13)} ` +
       `${pad(p === null ? "n/a" : (p / ours).toFixed(2) + "×", 7)}  ${trainableGroups(freeze).join(", ")}, head`);

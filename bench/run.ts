@@ -18,9 +18,9 @@ declare const Deno: any;
 const args: string[] = [...(runtime === "deno" ? Deno.args : process.argv.slice(2))];
 const version = runtime === "deno" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
 
-// Iteration counts (best of N after one warm-up) keep a full run near 4 minutes on the 2-core lavapipe VM;
-// single timings on that VM swing by up to 2× (a layer step measured 1.6 s and 3.2 s minutes apart), so
-// the layer and realign steps take the best of several.
+// Iteration counts (best of N after one warm-up, rounds alternating xlt and tfjs) keep a full run near 4
+// minutes on the 2-core lavapipe VM; single timings on that VM swing by up to 2× (a layer step measured
+// 1.6 s and 3.2 s minutes apart), so the layer and realign steps take the best of several too.
 // BERT-base Linear layers on 2048 tokens (e.g. 16 × 128): attention projections 768→768, MLP 768→3072
 // (as M×N×K with N the layer's outputs), and a 512-token batch.
 const SHAPES: Shape[] = [
@@ -69,7 +69,7 @@ for (const section of run) {
   } else if (section === "layer") {
     await benchLayer(quick ? { B: 2, T: 16, iters: 1 } : { B: 8, T: 64, iters: 3 }, peer, log);
   } else {
-    await benchRealign(quick ? { pairs: 2, T: 12, iters: 1 } : { pairs: 4, T: 32, iters: 2 }, peer, log);
+    await benchRealign(quick ? { pairs: 2, T: 12, iters: 1 } : { pairs: 4, T: 32, iters: 3 }, peer, log);
     console.log(`# ratio = tfjs ms / xlt ms (target ≥ 2×)`);
   }
   console.log(`# ${section}: ${((performance.now() - ts) / 1000).toFixed(0)} s`);

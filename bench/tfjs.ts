@@ -2,14 +2,15 @@
 // On Node there is no navigator.gpu, and the npm `webgpu` module must not create a second Dawn instance,
 // so tfjs is handed the GPU object our device layer already created.
 import { getGpu, gpuInstance } from "../src/gpu/device.ts";
-import { bestOf, type Layout, type Shape } from "./matmul.ts";
+import type { Layout, Shape } from "./matmul.ts";
+import type { Contender } from "./model_common.ts";
 
 export interface Peer {
   name: string;
   /** the tfjs namespace (@tensorflow/tfjs-core with the webgpu backend active), for the layer/realign peers */
   tf: any;
-  /** seconds per tf.matMul call */
-  time(layout: Layout, s: Shape): Promise<number>;
+  /** tf.matMul with the layout's transposes, ready to time */
+  prepare(layout: Layout, s: Shape): Contender;
 }
 
 export async function loadTfjs(): Promise<Peer> {
@@ -31,23 +32,26 @@ export async function loadTfjs(): Promise<Peer> {
   return {
     name: `@tensorflow/tfjs-backend-webgpu ${tf.version_core}`,
     tf,
-    async time(layout: Layout, s: Shape): Promise<number> {
+    prepare(layout: Layout, s: Shape): Contender {
       const { M, N, K } = s;
       const x = tf.randomUniform([M, K], -0.05, 0.05), w = tf.randomUniform([N, K], -0.05, 0.05);
       const dy = tf.randomUniform([M, N], -0.05, 0.05);
       const run = () =>
         layout === "NT" ? tf.matMul(x, w, false, true) : layout === "NN" ? tf.matMul(dy, w, false, false) : tf.matMul(dy, x, true, false);
-      const dt = await bestOf(s.iters, async () => {
-        const r = run();
-        // wait for the GPU: read back one element (tfjs keeps its compute pass open between programs, so
-        // its queue cannot be flushed from outside; the 4-byte readback costs well under a millisecond)
-        const one = tf.slice(r, [0, 0], [1, 1]);
-        await one.data();
-        one.dispose();
-        r.dispose();
-      });
-      for (const t of [x, w, dy]) t.dispose();
-      return dt;
+      return {
+        async call() {
+          const r = run();
+          // wait for the GPU: read back one element (tfjs keeps its compute pass open between programs, so
+          // its queue cannot be flushed from outside; the 4-byte readback costs well under a millisecond)
+          const one = tf.slice(r, [0, 0], [1, 1]);
+          await one.data();
+          one.dispose();
+          r.dispose();
+        },
+        release() {
+          for (const t of [x, w, dy]) t.dispose();
+        },
+      };
     },
   };
 }
