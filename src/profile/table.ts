@@ -11,6 +11,9 @@ export interface TableOptions {
 
 const NAME_MAX = 48;
 
+/** Name of the CPU phases in which the host waits for submitted GPU work (see formatKernelTable). */
+export const GPU_WAIT_PHASE = "gpu wait";
+
 function num(v: number | null, digits: number): string {
   if (v === null || !Number.isFinite(v)) return "-";
   return v.toFixed(digits);
@@ -72,5 +75,12 @@ export function formatKernelTable(report: ProfileReport, opts: TableOptions = {}
   if (steps > 0) wall += ` over ${steps} step${steps > 1 ? "s" : ""} = ${(report.wallMs / steps).toFixed(3)} ms/step`;
   const busy = report.wallMs > 0 ? ` (${est ? "estimated " : ""}GPU kernel time ${((100 * t.gpuMs) / report.wallMs).toFixed(1)}% of wall)` : "";
   lines.push(`${wall}; ${report.submits} submit${report.submits === 1 ? "" : "s"}${busy}`);
+  // where the caller marked its waits for the GPU: how much of that time the kernels account for
+  const waits = report.phases.filter((p) => p.name === GPU_WAIT_PHASE && !p.instant);
+  if (waits.length) {
+    const waitMs = waits.reduce((a, p) => a + p.durNs, 0) / 1e6;
+    lines.push(`host waiting for the GPU: ${waitMs.toFixed(3)} ms (${((100 * waitMs) / Math.max(report.wallMs, 1e-9)).toFixed(1)}% of wall); ` +
+      `kernel time = ${((100 * t.gpuMs) / Math.max(waitMs, 1e-9)).toFixed(1)}% of it`);
+  }
   return lines.join("\n");
 }

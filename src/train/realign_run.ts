@@ -21,7 +21,7 @@ import { allGroups, frozenGroups } from "./freeze.ts";
 import { Progress } from "./progress.ts";
 import { type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
-import { formatKernelTable } from "../profile/table.ts";
+import { formatKernelTable, GPU_WAIT_PHASE } from "../profile/table.ts";
 import { writeChromeTrace } from "../profile/trace.ts";
 
 export interface RealignOptions {
@@ -119,12 +119,20 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const prof = o.profile ? Profiler.start(g, { label: "realign" }) : null;
   try {
     for (let step = start + 1; step <= o.steps; step++) {
+      // with --profile, each step's CPU phase is split into what the host does (batch, record) and the wait
+      // for the GPU (the recorded work is submitted when the loss is read), so the trace shows both
       const endPhase = prof ? prof.startPhase(`step ${step}`) : null;
+      let endSub = prof ? prof.startPhase("batch") : null;
       const batch = batcher.next();
+      endSub?.();
+      endSub = prof ? prof.startPhase("record") : null;
       adam.zeroGrad();
       const { loss } = realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
+      endSub?.();
       if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
+      endSub = prof ? prof.startPhase(GPU_WAIT_PHASE) : null;
       const lossValue = (await loss.read())[0];
+      endSub?.();
       loss.release();
       if (!Number.isFinite(lossValue)) {
         throw new XltError(
@@ -132,9 +140,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
             (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
         );
       }
+      endSub = prof ? prof.startPhase("record") : null;
       setProfileContext(g, "optimizer");
       adam.step();
       setProfileContext(g, undefined);
+      endSub?.();
       losses.push(lossValue);
       pairsSeen += batch.pairs;
       const elapsed = (performance.now() - t0) / 1000;

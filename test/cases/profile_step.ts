@@ -21,6 +21,7 @@ import { realign } from "../../src/train/realign_run.ts";
 import type { PairExample } from "../../src/train/realign.ts";
 import { profileRealignStep, type StepProfile } from "../../src/profile/step.ts";
 import { profileCommand } from "../../cli/profile.ts";
+import { formatKernelTable, GPU_WAIT_PHASE } from "../../src/profile/table.ts";
 import { FIXTURES } from "../lib/fixtures.ts";
 import type { Cases } from "../lib/check.ts";
 
@@ -87,6 +88,12 @@ export const cases: Cases = {
       assert(!contexts.has(null), "every dispatch of a step has a context");
       const steps = t.traceEvents.filter((e: any) => e.cat === "cpu" && /^step \d+$/.test(e.name)).map((e: any) => e.name);
       assert(steps.join() === "step 1,step 2", `CPU step phases: ${steps}`);
+      // each step is split into host work and the wait for the GPU
+      for (const name of ["batch", "record", GPU_WAIT_PHASE]) {
+        const n = t.traceEvents.filter((e: any) => e.cat === "cpu" && e.name === name).length;
+        assert(n >= 2, `${n} '${name}' phases in the trace, expected one or more per step`);
+      }
+      assert(formatKernelTable(r.profile).includes("host waiting for the GPU"), "the kernel table relates kernel time to the GPU waits");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
