@@ -1,14 +1,13 @@
 // GPU time of whole stretches of recorded work (e.g. training steps) WITHOUT per-dispatch passes.
 //
 // The kernel profiler gives every dispatch its own timestamped compute pass, and a pass boundary is not
-// free: on Deno/wgpu each one costs ~60 µs of idle GPU on lavapipe, a third of a tiny model's step. To say
+// free: on Deno/wgpu each one leaves ~45 µs of idle GPU on lavapipe, a third of a tiny model's step. To say
 // how much of a step's real GPU time the per-kernel figures account for, we time the same step unprofiled:
 // one timestamp before its first dispatch and one after its last, recorded as empty passes around the
 // recorder's usual single pass. Without 'timestamp-query' the spans are CPU wall time (record → done).
 import type { Gpu } from "../gpu/device.ts";
 import { flush, recordTimestamp } from "../gpu/recorder.ts";
 import { readPairDurations } from "./queries.ts";
-
 
 export class SpanTimer {
   readonly timing: "gpu-timestamps" | "cpu-wall";
