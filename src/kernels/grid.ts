@@ -23,8 +23,8 @@ export function rowWorkgroup(C: number, max = 256): number {
 
 /**
  * How a row kernel (layernorm, softmax, contrastive and cross-entropy rows; shaders/lib/rows.wgsl) spreads
- * rows over invocations: WG invocations per workgroup,
- * LANES of them per row (a power of two dividing WG), so WG / LANES rows per workgroup.
+ * rows over invocations: WG invocations per workgroup, LANES of them per row (a power of two dividing WG),
+ * so WG / LANES rows per workgroup.
  *  - GPU: one workgroup per row (LANES = WG = rowWorkgroup(C)); the row's sums are tree reductions.
  *  - software adapter (lavapipe, SwiftShader): one invocation per row, 8 rows per workgroup (one SIMD
  *    group of llvmpipe), no workgroup memory and no barrier. There a barrier suspends and resumes every
