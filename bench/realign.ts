@@ -12,10 +12,10 @@
 // tf.train.adam. Each step ends with the loss read back (as training does) after the update.
 import { getGpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
-import { Encoder, groupOf } from "../models/encoder.ts";
-import { buildSide, initHead, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
+import { Encoder } from "../models/encoder.ts";
+import { buildSide, initHead, realignParamGroups, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
 import { Adam } from "../src/train/adam.ts";
-import { allGroups, frozenGroups } from "../src/train/freeze.ts";
+import { realignTrainable } from "../src/train/freeze.ts";
 import { bertBaseConfig, bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
 import { gaussian } from "../src/train/realign.ts";
 import { TfEncoder } from "./tfjs_encoder.ts";
@@ -69,8 +69,7 @@ function makeData(pairs: number, T: number, seed: number): Data {
 }
 
 function trainableGroups(freeze: string): string[] {
-  const frozen = frozenGroups(freeze, LAYERS);
-  return allGroups(LAYERS).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= LOSS_LAYER));
+  return realignTrainable(freeze, LAYERS, LOSS_LAYER);
 }
 
 async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
@@ -82,16 +81,7 @@ async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
   const H = cfg.hidden;
   const head = initHead(g, H, PROJ, 5);
   const headGrads: HeadWeights = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [PROJ, H]) };
-  const groups = allGroups(LAYERS).map((name) => ({
-    name,
-    enabled: trainable.includes(name),
-    params: [...enc.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
-  }));
-  groups.push({ name: "realignment_head", enabled: true, params: [
-    { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
-    { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
-  ] });
-  const adam = new Adam(groups.filter((gr) => gr.params.length > 0), { lr: LR });
+  const adam = new Adam(realignParamGroups(enc, trainable, head, headGrads), { lr: LR });
   let step = 0;
   return {
     async call() {

@@ -2,12 +2,10 @@
 // addon's native setImmediate tick must not spin, and every other use of setImmediate must be untouched.
 import { describe, expect, it } from "vitest";
 import { promisify } from "node:util";
-import { getGpu } from "../src/gpu/device.ts";
+import { getGpu, isDawnAddonTick as isAddonTick } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { linear } from "../src/kernels/matmul.ts";
 
-const isAddonTick = (fn: unknown) =>
-  typeof fn === "function" && fn.name === "" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
 
 describe("Dawn event pump (Node)", () => {
   it("JS and bound callbacks stay immediate; util.promisify(setImmediate) still works", async () => {

@@ -70,6 +70,11 @@ async function navigatorGpu(): Promise<GPU | undefined> {
   return mod.create(["disable-dawn-features=timestamp_quantization"]);
 }
 
+/** Whether a setImmediate callback is dawn.node's event-pump tick: an N-API function with an empty name. */
+export function isDawnAddonTick(fn: unknown): boolean {
+  return typeof fn === "function" && fn.name === "" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+}
+
 /**
  * dawn.node resolves its promises (mapAsync, onSubmittedWorkDone) by calling Instance::ProcessEvents from a
  * `setImmediate` callback that re-queues itself while anything is pending: the main thread spins at 100%
@@ -84,11 +89,9 @@ function throttleDawnEventPump(): void {
   const g = globalThis as any;
   const orig = g.setImmediate;
   if (typeof orig !== "function" || orig.__xltThrottled) return;
-  const isAddonTick = (fn: unknown) =>
-    typeof fn === "function" && fn.name === "" && /\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
   let burstStart = 0, lastTick = -Infinity;
   const wrapped = (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
-    if (!isAddonTick(fn)) return orig(fn, ...args);
+    if (!isDawnAddonTick(fn)) return orig(fn, ...args);
     const now = performance.now();
     if (now - lastTick > 2) burstStart = now; // no tick for 2 ms: a new wait begins
     lastTick = now;

@@ -276,35 +276,28 @@ export function dispatch(
  * per-dispatch passes), e.g. a whole unprofiled training step (src/profile/span_timer.ts).
  */
 export function recordTimestamp(g: Gpu, querySet: GPUQuerySet, index: number): void {
+  encoderOutsidePass(g).beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: index } }).end();
+}
+
+/** The open command encoder (created if needed) with the running compute pass ended, for non-dispatch commands. */
+function encoderOutsidePass(g: Gpu): GPUCommandEncoder {
   const s = state(g);
   if (!s.enc) s.enc = g.device.createCommandEncoder();
   if (s.pass) {
     s.pass.end();
     s.pass = null;
   }
-  s.enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: index } }).end();
+  return s.enc;
 }
 
 /** Records a buffer clear (ordered with the dispatches around it). */
 export function recordClear(g: Gpu, buf: GPUBuffer, offset: number, size: number): void {
-  const s = state(g);
-  if (!s.enc) s.enc = g.device.createCommandEncoder();
-  if (s.pass) {
-    s.pass.end();
-    s.pass = null;
-  }
-  s.enc.clearBuffer(buf, offset, size);
+  encoderOutsidePass(g).clearBuffer(buf, offset, size);
 }
 
 /** Records a buffer-to-buffer copy (ordered with the dispatches around it). */
 export function recordCopy(g: Gpu, src: GPUBuffer, srcOff: number, dst: GPUBuffer, dstOff: number, size: number): void {
-  const s = state(g);
-  if (!s.enc) s.enc = g.device.createCommandEncoder();
-  if (s.pass) {
-    s.pass.end();
-    s.pass = null;
-  }
-  s.enc.copyBufferToBuffer(src, srcOff, dst, dstOff, size);
+  encoderOutsidePass(g).copyBufferToBuffer(src, srcOff, dst, dstOff, size);
 }
 
 /** Submits everything recorded so far. */

@@ -45,8 +45,14 @@ export function shadersDir(): string {
   throw new Error("cannot find the shaders/ folder next to the xlt sources; reinstall the package");
 }
 
-const fileCache = new Map<string, Map<string, { text: string; line: number }>>();
-const includeCache = new Map<string, string[]>();
+interface Family {
+  /** "#common" and each kernel's section, with the file line where it starts */
+  sections: Map<string, { text: string; line: number }>;
+  /** libraries named by //#include, in order */
+  includes: string[];
+}
+
+const fileCache = new Map<string, Family>();
 const libCache = new Map<string, string>();
 
 function libText(lib: string): string {
@@ -67,20 +73,19 @@ const registered = new Map<string, string>();
 export function registerShaderSource(family: string, text: string): void {
   registered.set(family, text);
   fileCache.delete(family);
-  includeCache.delete(family);
 }
 
-function familySections(family: string) {
-  let sections = fileCache.get(family);
-  if (sections) return sections;
+function familyOf(family: string): Family {
+  const cached = fileCache.get(family);
+  if (cached) return cached;
   const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
-  sections = new Map();
+  const sections = new Map<string, { text: string; line: number }>();
   const includes: string[] = [];
   let name = "#common";
   let start = 1;
   let buf: string[] = [];
   const lines = text.split("\n");
-  const flush = () => sections!.set(name, { text: buf.join("\n"), line: start });
+  const flush = () => sections.set(name, { text: buf.join("\n"), line: start });
   lines.forEach((l, i) => {
     const inc = /^\/\/#include\s+(\w+)/.exec(l);
     if (inc) {
@@ -98,17 +103,17 @@ function familySections(family: string) {
     } else buf.push(l);
   });
   flush();
-  fileCache.set(family, sections);
-  includeCache.set(family, includes);
-  return sections;
+  const f = { sections, includes };
+  fileCache.set(family, f);
+  return f;
 }
 
 export function shaderSource(family: string, kernel: string, defines: Record<string, string | number> = {}): ShaderSource {
-  const sections = familySections(family);
+  const { sections, includes: libs } = familyOf(family);
   const sec = sections.get(kernel);
   if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
   const common = sections.get("#common")?.text ?? "";
-  const includes = (includeCache.get(family) ?? []).map((lib) => ({ lib, text: libText(lib) }));
+  const includes = libs.map((lib) => ({ lib, text: libText(lib) }));
   let code = includes.map((i) => i.text + "\n").join("") + (common ? common + "\n" : "") + sec.text;
   code = code.replace(/\{\{(\w+)\}\}/g, (_, k) => {
     if (!(k in defines)) throw new Error(`shader ${family}.wgsl:${kernel} needs the define {{${k}}}`);
@@ -133,7 +138,7 @@ export function sourceLine(src: ShaderSource, line: number): string {
     line -= inc.lines;
   }
   if (line <= src.commonLines) {
-    const common = familySections(src.family).get("#common");
+    const common = familyOf(src.family).sections.get("#common");
     return `shaders/${src.family}.wgsl:${(common?.line ?? 1) + line - 1}`;
   }
   return `shaders/${src.family}.wgsl:${src.lineOffset + line - src.commonLines - 1}`;

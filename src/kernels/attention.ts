@@ -10,7 +10,7 @@ import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
-import { cpuVariants, rowGrid, rowLayout } from "./grid.ts";
+import { cpuVariants, rowLaunch } from "./grid.ts";
 
 // Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
 // register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
@@ -76,9 +76,8 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
 
 function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
   const g = bufs[0].gpu;
-  const rl = rowLayout(g, T, WG);
-  const [gx, gy] = rowGrid(g, Math.ceil(rows / rl.rowsPerGroup));
-  dispatch(g, kernel(g, "attention_softmax", name, rl.defines), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], [gx, gy], {
+  const { defines, gx, grid } = rowLaunch(g, rows, T, WG);
+  dispatch(g, kernel(g, "attention_softmax", name, defines), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], grid, {
     name: `attention.${name}`,
     flops: rows * T * (name === "softmax" ? 4 : 3),
     bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),

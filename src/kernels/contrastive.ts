@@ -13,20 +13,13 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
-import { rowGrid, rowLayout } from "./grid.ts";
+import { rowLaunch } from "./grid.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { embeddingForward } from "./embedding.ts";
 import { linear, matmulNN, matmulTN } from "./matmul.ts";
 
 const WG = 64; // at most this many invocations per row (src/kernels/grid.ts rowLayout)
 const LOSS_DEFINES = { WG, LANES: WG }; // `loss`: one workgroup, a single row
-
-/** Row kernel launch: the layout for rows of length C, and its 2D grid for `rows` rows. */
-function rowLaunch(g: Gpu, rows: number, C: number) {
-  const rl = rowLayout(g, C, WG);
-  const [gx, gy] = rowGrid(g, Math.ceil(rows / rl.rowsPerGroup));
-  return { defines: rl.defines, gx, grid: [gx, gy] as [number, number] };
-}
 
 /** What the backward needs from the forward; call release() once the backward has been recorded. */
 export interface ContrastiveSaved {
@@ -71,14 +64,14 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   const rowloss = Tensor.empty(g, [Q], "f32", "contrastive.rowloss");
   const loss = Tensor.empty(g, [1], "f32", "contrastive.loss");
 
-  let L = rowLaunch(g, M, E);
+  let L = rowLaunch(g, M, E, WG);
   dispatch(g, kernel(g, "contrastive", "normalize", L.defines), [{ buffer: c.buffer }, { buffer: cn.buffer }, { buffer: invNorm.buffer }],
     [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 3 * M * E, bytes: 8 * M * E, detail });
 
   // dot products of each query with every candidate: Qn·Cnᵀ on the matmul kernel
   const qn = embeddingForward(cn, query);
   linear(qn, cn, undefined, probs);
-  L = rowLaunch(g, Q, M);
+  L = rowLaunch(g, Q, M, WG);
   dispatch(g, kernel(g, "contrastive", "scores", L.defines),
     [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
     [["u32", Q], ["u32", M], ["f32", 1 / tau], ["u32", L.gx]], L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
@@ -115,18 +108,18 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   const detail = `M=${M} E=${E} Q=${Q}`;
   // G = dloss·(P − onehot(target))/(Q·τ); then dU = Gᵀ·Qn (candidate role) + scatter of G·Cn (query role)
   const G = Tensor.empty(g, [Q, M], "f32", "contrastive.G");
-  let L = rowLaunch(g, Q, M);
+  let L = rowLaunch(g, Q, M, WG);
   dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
     [["u32", Q], ["u32", M], ["f32", dloss / (Q * tau)], ["u32", L.gx]], L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
   matmulTN(G, saved.qn, dc, false);
   const dq = matmulNN(G, saved.cn);
-  L = rowLaunch(g, Q, E);
+  L = rowLaunch(g, Q, E, WG);
   dispatch(g, kernel(g, "contrastive", "scatter_rows", L.defines), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
     [["u32", Q], ["u32", E], ["u32", L.gx]], L.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
   G.release();
   dq.release();
-  L = rowLaunch(g, M, E);
+  L = rowLaunch(g, M, E, WG);
   dispatch(g, kernel(g, "contrastive", "norm_backward", L.defines),
     [{ buffer: saved.cn.buffer }, { buffer: saved.invNorm.buffer }, { buffer: dc.buffer }],
     [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 5 * M * E, bytes: 12 * M * E, detail });

@@ -6,16 +6,11 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
-import { rowGrid, rowLayout, strideGrid } from "./grid.ts";
+import { rowLaunch, strideGrid } from "./grid.ts";
 
 const WG = 256; // the elementwise backward's workgroup, and at most this many invocations per row
 const REDUCE_DEFINES = { WG, LANES: WG }; // forward_reduce: one workgroup, a single row
 
-/** Row kernel launch: the layout for rows of length V, and its 2D grid for n rows. */
-function rowLaunch(g: Gpu, n: number, V: number) {
-  const rl = rowLayout(g, V, WG);
-  return { defines: rl.defines, grid: rowGrid(g, Math.ceil(n / rl.rowsPerGroup)) };
-}
 export const IGNORE_INDEX = -100;
 
 function bind(t: Tensor): Binding {
@@ -75,7 +70,7 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
   const count = Tensor.empty(g, [1], "f32", "ce.count");
   const rowloss = Tensor.empty(g, [R], "f32", "ce.rowloss");
   for (const [r0, n] of R > 0 ? rowChunks(op, g, R, V) : []) {
-    const { defines, grid } = rowLaunch(g, n, V);
+    const { defines, grid } = rowLaunch(g, n, V, WG);
     dispatch(g, kernel(g, "crossentropy", "forward_rows", defines),
       [sub(logits, r0 * V, n * V), sub(labels, r0, n), sub(lse, r0, n), sub(rowloss, r0, n)],
       [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
@@ -125,7 +120,7 @@ export function argmaxRows(logits: Tensor): Tensor {
   const [R, V] = dims("argmax_rows", logits);
   const out = Tensor.empty(g, [R], "i32", "argmax.out");
   for (const [r0, n] of R > 0 ? rowChunks("argmax_rows", g, R, V) : []) {
-    const { defines, grid } = rowLaunch(g, n, V);
+    const { defines, grid } = rowLaunch(g, n, V, WG);
     dispatch(g, kernel(g, "crossentropy", "argmax", defines), [sub(logits, r0 * V, n * V), sub(out, r0, n)],
       [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
         flops: n * V,

@@ -68,3 +68,13 @@ export function rowLayout(g: Gpu, C: number, max = 256): RowLayout {
   const w = rowWorkgroup(C, max);
   return layout(w, w);
 }
+
+/**
+ * Launch of a row kernel over `rows` rows of length C: the layout's shader defines, and the 2D grid of
+ * its workgroups (gx is what the kernels' params call gx/gridX).
+ */
+export function rowLaunch(g: Gpu, rows: number, C: number, max = 256): { defines: RowLayout["defines"]; gx: number; grid: [number, number] } {
+  const rl = rowLayout(g, C, max);
+  const grid = rowGrid(g, Math.ceil(rows / rl.rowsPerGroup));
+  return { defines: rl.defines, gx: grid[0], grid };
+}

@@ -4,7 +4,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
-import { rowGrid, rowLayout } from "./grid.ts";
+import { rowLaunch } from "./grid.ts";
 
 // the column-sum kernels have fixed shapes; their family's row helpers (#common) still need defines
 const COLUMN_DEFINES = { WG: 256, LANES: 1 };
@@ -34,10 +34,9 @@ export function layernormForward(x: Tensor, gamma: Tensor, beta: Tensor, eps: nu
   const mean = Tensor.empty(g, [R], "f32", "layernorm.mean");
   const rstd = Tensor.empty(g, [R], "f32", "layernorm.rstd");
   if (R === 0) return { y, mean, rstd };
-  const rl = rowLayout(g, C);
-  const [gx, gy] = rowGrid(g, Math.ceil(R / rl.rowsPerGroup));
-  dispatch(g, kernel(g, "layernorm", "forward", rl.defines), [x, gamma, beta, y, mean, rstd].map(bind),
-    [["u32", R], ["u32", C], ["f32", eps], ["u32", gx]], [gx, gy], {
+  const { defines, gx, grid } = rowLaunch(g, R, C);
+  dispatch(g, kernel(g, "layernorm", "forward", defines), [x, gamma, beta, y, mean, rstd].map(bind),
+    [["u32", R], ["u32", C], ["f32", eps], ["u32", gx]], grid, {
       flops: 8 * R * C,
       bytes: 4 * (4 * R * C + 2 * C + 2 * R),
       detail: `R=${R} C=${C}`,
@@ -72,12 +71,11 @@ export function layernormBackward(
     if (!grads.accumulate) for (const t of [grads.dgamma, grads.dbeta]) t?.zero();
     return dx;
   }
-  const rl = rowLayout(g, C);
-  const [gx, gy] = rowGrid(g, Math.ceil(R / rl.rowsPerGroup));
+  const { defines, gx, grid } = rowLaunch(g, R, C);
   // per-row residual of the stored f32 mean (see backward_dx in the shader): keeps xhat accurate at offsets ~1e3
   const mres = Tensor.empty(g, [R], "f32", "layernorm.mres");
-  dispatch(g, kernel(g, "layernorm", "backward_dx", rl.defines), [dy, x, mean, rstd, gamma, dx, mres].map(bind),
-    [["u32", R], ["u32", C], ["u32", gx]], [gx, gy], {
+  dispatch(g, kernel(g, "layernorm", "backward_dx", defines), [dy, x, mean, rstd, gamma, dx, mres].map(bind),
+    [["u32", R], ["u32", C], ["u32", gx]], grid, {
       flops: 12 * R * C,
       bytes: 4 * (3 * R * C + C + 2 * R),
       detail: `R=${R} C=${C}`,

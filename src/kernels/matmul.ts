@@ -188,11 +188,12 @@ function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
 
 /**
  * Rows per chunk so every row-chunked binding stays under the binding limit and the grid under the
- * per-dimension limit; a multiple of 64 so each chunk's byte offset is a multiple of 256.
+ * per-dimension limit (with the tile used for `outCols` output columns); a multiple of 64 so each chunk's
+ * byte offset is a multiple of 256.
  */
-function chunkRows(g: Gpu, total: number, widest: number): number {
+function chunkRows(g: Gpu, total: number, widest: number, outCols: number): number {
   const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
-  const byGrid = g.caps.maxWorkgroupsPerDim * Math.min(CPU_TILE.BM, CPU_TILE_NARROW.BM, matmulTile(g).BM);
+  const byGrid = g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM;
   const n = Math.min(byBinding, byGrid);
   if (total <= n) return Math.max(total, 1);
   const c = Math.floor(n / 64) * 64;
@@ -227,7 +228,7 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   if (bias) expectShape("linear", "bias", bias, [N]);
   const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
   expectShape("linear", "out", y, shape);
-  const step = chunkRows(g, M, Math.max(K, N));
+  const step = chunkRows(g, M, Math.max(K, N), N);
   for (let r0 = 0; r0 < M; r0 += step) {
     const n = Math.min(step, M - r0);
     const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
@@ -245,7 +246,7 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   const shape = [...a.shape.slice(0, -1), K];
   const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
   expectShape("matmulNN", "out", c, shape);
-  const step = chunkRows(g, M, Math.max(K, N));
+  const step = chunkRows(g, M, Math.max(K, N), K);
   for (let r0 = 0; r0 < M; r0 += step) {
     const n = Math.min(step, M - r0);
     gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
@@ -271,7 +272,7 @@ export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean)
     return;
   }
   // the reduction runs over rows, so row chunks become partial products added into out
-  const step = chunkRows(g, M, Math.max(N, K));
+  const step = chunkRows(g, M, Math.max(N, K), K);
   for (let r0 = 0; r0 < M; r0 += step) {
     const n = Math.min(step, M - r0);
     gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
@@ -288,7 +289,7 @@ export function biasGrad(dy: Tensor, out: Tensor, accumulate: boolean): void {
     if (!accumulate) out.zero();
     return;
   }
-  const step = chunkRows(g, M, N);
+  const step = chunkRows(g, M, N, N);
   const k = kernel(g, "matmul_bias", "bias_grad");
   for (let r0 = 0; r0 < M; r0 += step) {
     const n = Math.min(step, M - r0);

@@ -37,8 +37,8 @@ export interface ProfilerOptions {
   /**
    * subtract the timer's own cost per pass, measured on empty timestamped passes recorded among the
    * profiled dispatches (default true; measured and reported either way).
-   * On lavapipe an empty pass "takes" ~22 µs between its timestamps on Dawn (~5 µs on wgpu), more than a
-   * small kernel's real time (~15 µs); on a real GPU it is ~0.
+   * See the header: on lavapipe a timestamped pass costs up to ~20 µs, more than a small kernel's real
+   * time (~15 µs); on a real GPU it is ~0.
    */
   subtractPassOverhead?: boolean;
 }
@@ -104,8 +104,9 @@ export interface ProfileReport {
    */
   wallMs: number;
   /**
-   * median begin→end time of an empty timestamped compute pass, measured at start() (ns), and whether it
-   * was subtracted from every dispatch's duration (clamped at 0); null without GPU timestamps
+   * median begin→end time (ns) of the empty timestamped compute passes recorded among the profiled
+   * dispatches, and whether it was subtracted from every dispatch's duration (clamped at 0); null without
+   * GPU timestamps
    */
   passOverheadNs: number | null;
   passOverheadSubtracted: boolean;

@@ -16,7 +16,7 @@ import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
 import { buildSide, type HeadWeights, initHead, realignParamGroups, realignStep, type SideBatch } from "../train/realign.ts";
 import { Adam } from "../train/adam.ts";
-import { allGroups, frozenGroups } from "../train/freeze.ts";
+import { realignTrainable } from "../train/freeze.ts";
 import { estimateMemory } from "../memory.ts";
 import { type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
 import { setProfileContext } from "./context.ts";
@@ -185,9 +185,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   const N = cfg.layers;
   const layer = o.layer ?? N - 1;
   if (!Number.isInteger(layer) || layer < 1 || layer > N) throw new XltError(`layer ${layer}: the loss needs a hidden state in 1-${N}`);
-  const frozen = frozenGroups(freeze, N);
-  // as realign_run: blocks at or above the loss layer get no gradient, so they are not trainable
-  const trainable = allGroups(N).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+  const trainable = realignTrainable(freeze, N, layer);
   const encoder = new Encoder(g, cfg, ckpt.tensors);
   encoder.setTrainable(trainable);
   const H = cfg.hidden;

@@ -42,3 +42,12 @@ export function frozenGroups(spec: string, layers: number): Set<string> {
 export function allGroups(layers: number): string[] {
   return ["embeddings", ...Array.from({ length: layers }, (_, i) => `layer.${i}`)];
 }
+
+/**
+ * The groups realignment trains: every group `spec` leaves unfrozen, except the blocks at or above the
+ * loss's hidden state `layer`, which get no gradient from the loss (leaving them out is bit-identical).
+ */
+export function realignTrainable(spec: string, layers: number, layer: number): string[] {
+  const frozen = frozenGroups(spec, layers);
+  return allGroups(layers).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+}

@@ -17,7 +17,7 @@ import type { PairExample } from "./realign.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
-import { allGroups, frozenGroups } from "./freeze.ts";
+import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
 import { type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
@@ -84,8 +84,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     throw new XltError(`--layer ${o.layer}: the model's hidden states are 0 (embeddings) to ${N}; the loss needs 1-${N}`);
   }
   const frozen = frozenGroups(o.freeze, N);
-  // Blocks at or above the loss layer get no gradient from the loss: leave them out (bit-identical).
-  const trainable = allGroups(N).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+  const trainable = realignTrainable(o.freeze, N, layer);
   const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
@@ -117,22 +116,19 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const t0 = performance.now();
   let pairsSeen = 0;
   const prof = o.profile ? Profiler.start(g, { label: "realign" }) : null;
+  const phase = <T>(name: string, fn: () => T): T => (prof ? prof.phase(name, fn) : fn());
   try {
     for (let step = start + 1; step <= o.steps; step++) {
       // with --profile, each step's CPU phase is split into what the host does (batch, record) and the wait
       // for the GPU (the recorded work is submitted when the loss is read), so the trace shows both
       const endPhase = prof ? prof.startPhase(`step ${step}`) : null;
-      let endSub = prof ? prof.startPhase("batch") : null;
-      const batch = batcher.next();
-      endSub?.();
-      endSub = prof ? prof.startPhase("record") : null;
-      adam.zeroGrad();
-      const { loss } = realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
-      endSub?.();
+      const batch = phase("batch", () => batcher.next());
+      const { loss } = phase("record", () => {
+        adam.zeroGrad();
+        return realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
+      });
       if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
-      endSub = prof ? prof.startPhase(GPU_WAIT_PHASE) : null;
-      const lossValue = (await loss.read())[0];
-      endSub?.();
+      const lossValue = (await phase(GPU_WAIT_PHASE, () => loss.read()))[0];
       loss.release();
       if (!Number.isFinite(lossValue)) {
         throw new XltError(
@@ -140,11 +136,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
             (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
         );
       }
-      endSub = prof ? prof.startPhase("record") : null;
-      setProfileContext(g, "optimizer");
-      adam.step();
-      setProfileContext(g, undefined);
-      endSub?.();
+      phase("record", () => {
+        setProfileContext(g, "optimizer");
+        adam.step();
+        setProfileContext(g, undefined);
+      });
       losses.push(lossValue);
       pairsSeen += batch.pairs;
       const elapsed = (performance.now() - t0) / 1000;

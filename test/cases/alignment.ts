@@ -17,14 +17,10 @@ import { getGpu } from "../../src/gpu/device.ts";
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { encodeWords, loadTokenizer } from "../../src/io/tokenize.ts";
 import type { Cases } from "../lib/check.ts";
-import { fixture, get, haveRealData, MUSE_DE, PARALLEL_TINY, PUD_DE, PUD_EN, TINY_BERT } from "../lib/fixtures.ts";
+import { fixture, get, haveRealData as haveReal, MUSE_DE, PARALLEL_TINY as PARALLEL, PUD_DE, PUD_EN, TINY_BERT as TINY } from "../lib/fixtures.ts";
 import { refAccuracy } from "../ref/alignment.ts";
 
 export const cases: Cases = {};
-
-const TINY = TINY_BERT;
-const PARALLEL = PARALLEL_TINY;
-const haveReal = haveRealData;
 
 const TINY_DICO = [
   "cat Katze", "sleeps schläft", "sofa Sofa", "brother Bruder", "book Buch", "weather Wetter", "today heute",

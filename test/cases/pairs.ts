@@ -24,13 +24,10 @@ import { loadTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readParallel } from "../../src/io/words.ts";
 import type { PairExample } from "../../src/train/realign.ts";
 import type { Cases } from "../lib/check.ts";
-import { haveRealData, MUSE_DE, PARALLEL_TINY, PUD_DE, PUD_EN, TINY_BERT } from "../lib/fixtures.ts";
+import { haveRealData as haveReal, MUSE_DE, PARALLEL_TINY as PARALLEL, PUD_DE, PUD_EN, TINY_BERT as TINY } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
-const TINY = TINY_BERT;
-const PARALLEL = PARALLEL_TINY;
-const haveReal = haveRealData;
 
 function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);
