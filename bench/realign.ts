@@ -1,10 +1,12 @@
-// One realignment training step (issue target: ≥ 2× faster than tfjs-webgpu) on a small BERT-base-shaped
-// stack: a 3-block model (H 768, 12 heads, FFN 3072, 8192-word vocabulary) with the loss at
-// hidden_states[2] (the CLI default N-1), so blocks 0 and 1 run and block 2 never does; projection head
-// 768→768→128, τ = 0.1, dropout off, Adam lr 2e-5.
-//   --freeze none : embeddings, blocks 0 and 1 and the head are trained
-//   --freeze lower: block 0 frozen (no weight gradients; the gradient still passes through it down to the
-//                   embeddings, which AlignFreeze keeps trainable)
+// One realignment training step (issue target: ≥ 2× faster than tfjs-webgpu). Section `realign`: a small
+// BERT-base-shaped stack, 3 blocks (H 768, 12 heads, FFN 3072, 8192-word vocabulary) with the loss at
+// hidden_states[2] (the CLI default N-1), so blocks 0 and 1 run and block 2 never does. Section
+// `realign-small`: the shape of the built-in model that `xlt realign` trains by default (4 blocks, H 64,
+// 4 heads, FFN 128, 258-word vocabulary, loss at hidden_states[3]). Projection head H→H→128, τ = 0.1,
+// dropout off, Adam lr 2e-5.
+//   --freeze none : the embeddings, every block below the loss layer and the head are trained
+//   --freeze lower: the lower half of the blocks frozen (no weight gradients; the gradient still passes
+//                   through them down to the embeddings, which AlignFreeze keeps trainable)
 // Ours: src/train/realign.ts realignStep + src/train/Adam step, as src/train/realign_run.ts sets them up.
 // Peer: the same work in tfjs: both sides through the same encoder separately, first-subword gathers,
 // head (linear, ReLU, linear, no bias), strong contrastive loss (cosine/τ against every word, own entry
@@ -16,12 +18,15 @@ import { Encoder } from "../models/encoder.ts";
 import { buildSide, initHead, realignParamGroups, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
 import { Adam } from "../src/train/adam.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
-import { bertBaseConfig, bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
+import type { ModelConfig } from "../src/io/checkpoint.ts";
+import { bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
 import { gaussian } from "../src/train/realign.ts";
 import { TfEncoder } from "./tfjs_encoder.ts";
 import type { Peer } from "./tfjs.ts";
 
 export interface RealignOpts {
+  /** the model shape (weights are random); the loss reads hidden_states[layers - 1] */
+  cfg: ModelConfig;
   /** sentence pairs per batch */
   pairs: number;
   /** tokens per sentence (padded length) */
@@ -29,7 +34,7 @@ export interface RealignOpts {
   iters: number;
 }
 
-const LAYERS = 3, LOSS_LAYER = 2, VOCAB = 8192, PROJ = 128, TAU = 0.1, LR = 2e-5;
+const PROJ = 128, TAU = 0.1, LR = 2e-5;
 
 interface Data {
   left: SideBatch;
@@ -38,7 +43,7 @@ interface Data {
 }
 
 /** Synthetic pairs: [CLS] w1 .. wn [SEP] with words of 1-2 subwords; word i of the left sentence aligned to word i of the right. */
-function makeData(pairs: number, T: number, seed: number): Data {
+function makeData(cfg: ModelConfig, pairs: number, T: number, seed: number): Data {
   const r = gaussian(seed);
   const rnd = () => Math.abs(r());
   const side = (off: number) => {
@@ -50,14 +55,13 @@ function makeData(pairs: number, T: number, seed: number): Data {
       while (ids.length < len - 1) {
         first.push(ids.length);
         const sub = rnd() > 0.7 && ids.length < len - 2 ? 2 : 1;
-        for (let s = 0; s < sub; s++) ids.push(5 + (Math.floor(rnd() * 1e6) % (VOCAB - 5)));
+        for (let s = 0; s < sub; s++) ids.push(5 + (Math.floor(rnd() * 1e6) % (cfg.vocab - 5)));
       }
       ids.push(3);
       toks.push({ ids, firstSubword: first });
     }
     return toks;
   };
-  const cfg = bertBaseConfig(LAYERS, VOCAB);
   const left = buildSide(cfg, side(0));
   const right = buildSide(cfg, side(1));
   const links: { l: number; r: number }[] = [];
@@ -68,15 +72,16 @@ function makeData(pairs: number, T: number, seed: number): Data {
   return { left, right, links };
 }
 
-function trainableGroups(freeze: string): string[] {
-  return realignTrainable(freeze, LAYERS, LOSS_LAYER);
+const lossLayer = (cfg: ModelConfig) => cfg.layers - 1;
+
+function trainableGroups(cfg: ModelConfig, freeze: string): string[] {
+  return realignTrainable(freeze, cfg.layers, lossLayer(cfg));
 }
 
-async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
+async function prepareOurs(cfg: ModelConfig, freeze: string, data: Data): Promise<Contender> {
   const g = await getGpu();
-  const cfg = bertBaseConfig(LAYERS, VOCAB);
   const enc = new Encoder(g, cfg, randomWeights(cfg, 21), { dropout: 0 });
-  const trainable = trainableGroups(freeze);
+  const trainable = trainableGroups(cfg, freeze);
   enc.setTrainable(trainable);
   const H = cfg.hidden;
   const head = initHead(g, H, PROJ, 5);
@@ -86,7 +91,7 @@ async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
   return {
     async call() {
       adam.zeroGrad();
-      const { loss } = realignStep({ encoder: enc, layer: LOSS_LAYER, head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
+      const { loss } = realignStep({ encoder: enc, layer: lossLayer(cfg), head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
       adam.step();
       const v = (await loss.read())[0];
       loss.release();
@@ -99,14 +104,13 @@ async function prepareOurs(freeze: string, data: Data): Promise<Contender> {
   };
 }
 
-function preparePeer(tf: any, freeze: string, data: Data): Contender {
-  const cfg = bertBaseConfig(LAYERS, VOCAB);
+function preparePeer(tf: any, cfg: ModelConfig, freeze: string, data: Data): Contender {
   const te = new TfEncoder(tf, cfg, randomWeights(cfg, 21));
   const H = cfg.hidden;
   const r = gaussian(5);
   const w0 = tf.variable(tf.tensor(Float32Array.from({ length: H * H }, () => 0.02 * r()), [H, H]));
   const w2 = tf.variable(tf.tensor(Float32Array.from({ length: PROJ * H }, () => 0.02 * r()), [PROJ, H]));
-  const vars = [...te.varsOf(new Set(trainableGroups(freeze))), w0, w2];
+  const vars = [...te.varsOf(new Set(trainableGroups(cfg, freeze))), w0, w2];
   const opt = tf.train.adam(LR, 0.9, 0.999, 1e-8);
   const { left, right, links } = data;
   const inL = te.inputs(left), inR = te.inputs(right);
@@ -123,8 +127,8 @@ function preparePeer(tf: any, freeze: string, data: Data): Contender {
   const selfMask = tf.mul(tf.oneHot(qT, M), 1e6); // the query's own entry is lowered by 1e6
   const partner = tf.oneHot(tf.tensor(target, [Q], "int32"), M);
   const lossFn = () => {
-    const hL = te.forward(inL, left.B, left.T, LOSS_LAYER);
-    const hR = te.forward(inR, right.B, right.T, LOSS_LAYER);
+    const hL = te.forward(inL, left.B, left.T, lossLayer(cfg));
+    const hR = te.forward(inR, right.B, right.T, lossLayer(cfg));
     const words = tf.concat([tf.gather(hL, rowsL), tf.gather(hR, rowsR)], 0);
     const c = tf.matMul(tf.relu(tf.matMul(words, w0, false, true)), w2, false, true);
     const cn = tf.div(c, tf.maximum(tf.norm(c, 2, 1, true), 1e-12));
@@ -149,10 +153,12 @@ function preparePeer(tf: any, freeze: string, data: Data): Contender {
 }
 
 export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: string) => void): Promise<Record<string, { ours: number; peer: number | null }>> {
-  const data = makeData(o.pairs, o.T, 3);
+  const { cfg } = o;
+  const data = makeData(cfg, o.pairs, o.T, 3);
   const tokens = (data.left.B * data.left.T + data.right.B * data.right.T);
-  log(`# realignment step: ${LAYERS}-block BERT-base-shaped model (H 768, 12 heads, FFN 3072, vocab ${VOCAB}), loss at hidden_states[${LOSS_LAYER}] ` +
-    `(blocks 0-${LOSS_LAYER - 1} run), head 768→768→${PROJ}, τ ${TAU}, Adam; ${o.pairs} pairs × ${o.T} tokens per side (${tokens} tokens, ` +
+  const L = lossLayer(cfg), H = cfg.hidden;
+  log(`# realignment step: ${cfg.layers}-block BERT model (H ${H}, ${cfg.heads} heads, FFN ${cfg.ffn}, vocab ${cfg.vocab}), loss at hidden_states[${L}] ` +
+    `(blocks 0-${L - 1} run), head ${H}→${H}→${PROJ}, τ ${TAU}, Adam; ${o.pairs} pairs × ${o.T} tokens per side (${tokens} tokens, ` +
     `${data.links.length} links); best of ${o.iters} after 1 warm-up`);
   const pad = (s: string, n: number) => s.padStart(n);
   log(`${"freeze".padEnd(8)} ${pad("xlt ms/step", 12)} ${pad("tfjs ms/step", 13)} ${pad("ratio", 7)}  trainable`);
@@ -162,8 +168,8 @@ export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: s
   const FREEZES = ["none", "lower"];
   const contenders: Contender[] = [];
   for (const freeze of FREEZES) {
-    contenders.push(await prepareOurs(freeze, data));
-    if (peer) contenders.push(preparePeer(peer.tf, freeze, data));
+    contenders.push(await prepareOurs(cfg, freeze, data));
+    if (peer) contenders.push(preparePeer(peer.tf, cfg, freeze, data));
   }
   const times = await bestOfInterleaved(o.iters, contenders);
   const per = peer ? 2 : 1;
@@ -172,7 +178,7 @@ export async function benchRealign(o: RealignOpts, peer: Peer | null, log: (s: s
     const p = peer ? times[i * per + 1] : null;
     out[freeze] = { ours, peer: p };
     log(`${freeze.padEnd(8)} ${pad((ours * 1000).toFixed(0), 12)} ${pad(p === null ? "n/a" : (p * 1000).toFixed(0), 13)} ` +
-      `${pad(p === null ? "n/a" : (p / ours).toFixed(2) + "×", 7)}  ${trainableGroups(freeze).join(", ")}, head`);
+      `${pad(p === null ? "n/a" : (p / ours).toFixed(2) + "×", 7)}  ${trainableGroups(cfg, freeze).join(", ")}, head`);
   }
   return out;
 }

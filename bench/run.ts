@@ -2,7 +2,8 @@
 // Prints the runtime and adapter, then for each section ours next to tfjs-webgpu's (same adapter, same process):
 //   matmul   GFLOP/s of the three Linear layouts at BERT-base shapes
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
-//   realign  one realignment training step, --freeze none and lower (bench/realign.ts)
+//   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
+//   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
 // Usage: node dist/bench/run.js [matmul|layer|realign]... [--quick] [--no-peer]  (no section = all)
 //   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
@@ -11,8 +12,10 @@ import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
 import { benchMatmul, type Shape } from "./matmul.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
-import { matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
+import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
+import { bertBaseConfig } from "./model_common.ts";
+import { BUILTIN_MODEL, builtinVocab } from "../src/builtin/synthetic.ts";
 
 declare const Deno: any;
 const args: string[] = [...(runtime === "deno" ? Deno.args : process.argv.slice(2))];
@@ -40,7 +43,7 @@ if (!args.includes("--no-peer")) {
     console.log(`# peer unavailable: ${(e as Error).message}`);
   }
 }
-const SECTIONS = ["matmul", "layer", "realign"];
+const SECTIONS = ["matmul", "layer", "realign", "realign-small"];
 const tileArg = args.indexOf("--tile");
 if (tileArg >= 0) {
   const v = (args[tileArg + 1] ?? "").split(",");
@@ -55,8 +58,10 @@ const run = chosen.length ? chosen : SECTIONS;
 const quick = args.includes("--quick");
 const vec4 = args.includes("--vec4-nt") ? "nt" : args.includes("--vec4-all") ? "all" : "off";
 setMatmulVec4(vec4);
-const tile = matmulTile(g);
-console.log(`# matmul tile: ${tile.BM}×${tile.BN} per workgroup, ${tile.RM}×${tile.RN} per thread, ${tile.direct ? "direct (no staging)" : `staged, BK ${tile.BK}`}${tileArg >= 0 ? " (--tile)" : ""}; vec4 variants: ${vec4} (default off; --vec4-nt: forward only, --vec4-all)`);
+const describeTile = (t: MatmulTile) => `${t.BM}×${t.BN} per workgroup, ${t.RM}×${t.RN} per thread, ${t.direct ? "direct (no staging)" : `staged, BK ${t.BK}`}`;
+const tile = matmulTile(g), narrow = matmulTile(g, 64);
+const tiles = describeTile(tile) + (narrow !== tile ? `; for outputs ≤ 128 wide ${describeTile(narrow)}` : "");
+console.log(`# matmul tile: ${tiles}${tileArg >= 0 ? " (--tile)" : ""}; vec4 variants: ${vec4} (default off; --vec4-nt: forward only, --vec4-all)`);
 console.log(`# load average before: ${loadavg()}`);
 const log = (s: string) => console.log(s);
 const t0 = performance.now();
@@ -68,9 +73,15 @@ for (const section of run) {
     console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); ratio = xlt / tfjs`);
   } else if (section === "layer") {
     await benchLayer(quick ? { B: 2, T: 16, iters: 1 } : { B: 8, T: 64, iters: 3 }, peer, log);
-  } else {
-    await benchRealign(quick ? { pairs: 2, T: 12, iters: 1 } : { pairs: 4, T: 32, iters: 3 }, peer, log);
+  } else if (section === "realign") {
+    const cfg = bertBaseConfig(3, 8192);
+    await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 4, T: 32, iters: 3 }, peer, log);
     console.log(`# ratio = tfjs ms / xlt ms (target ≥ 2×)`);
+  } else {
+    // src/builtin/synthetic.ts's model: the realignment `npx xlt realign` runs without --model
+    const cfg = { ...bertBaseConfig(BUILTIN_MODEL.layers, builtinVocab().length), ...BUILTIN_MODEL };
+    await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 16, T: 32, iters: 5 }, peer, log);
+    console.log(`# ratio = tfjs ms / xlt ms`);
   }
   console.log(`# ${section}: ${((performance.now() - ts) / 1000).toFixed(0)} s`);
 }
