@@ -10,8 +10,8 @@
 // Timer overhead: a timestamped pass is not free. On lavapipe an EMPTY pass spans ~20 µs between its own
 // timestamps on Dawn when it runs among busy dispatches (~3 µs after idle; ~5 µs on wgpu, which instead
 // leaves ~45 µs idle between passes), more than a small kernel's real time (~15 µs). Every 8th profiled
-// dispatch is preceded by an empty timestamped pass, and the median of those is subtracted
-// from every dispatch's duration (clamped at 0), so per-kernel times approach what the kernels take inside
+// dispatch is preceded by an empty timestamped pass, and the median of those (at most the shortest
+// profiled pass, which paid the same cost) is subtracted from every dispatch's duration (clamped at 0), so per-kernel times approach what the kernels take inside
 // one ordinary pass; the report states the overhead (passOverheadNs). On a real GPU it is about 0.
 //
 // GPU timestamps are nanoseconds in the GPU's own timebase. For the trace we anchor the first timestamp to
@@ -104,9 +104,9 @@ export interface ProfileReport {
    */
   wallMs: number;
   /**
-   * median begin→end time (ns) of the empty timestamped compute passes recorded among the profiled
-   * dispatches, and whether it was subtracted from every dispatch's duration (clamped at 0); null without
-   * GPU timestamps
+   * the timer's own cost per pass (ns): the median begin→end time of the empty timestamped passes recorded
+   * among the profiled dispatches, at most the shortest profiled pass; and whether it was subtracted from
+   * every dispatch's duration (clamped at 0). null without GPU timestamps
    */
   passOverheadNs: number | null;
   passOverheadSubtracted: boolean;
@@ -377,8 +377,7 @@ export class Profiler implements ProfilerHook {
     let note: string | undefined;
     let passOverheadNs: number | null = null;
     if (this.timing === "gpu-timestamps") {
-      passOverheadNs = await this.readCalibration();
-      note = await this.readTimestamps(this.subtract ? passOverheadNs ?? 0 : 0);
+      ({ note, overheadNs: passOverheadNs } = await this.readTimestamps(await this.readCalibration()));
     }
     else {
       this.attributeCpuBatches();
@@ -422,10 +421,13 @@ export class Profiler implements ProfilerHook {
   }
 
   /**
-   * Maps all readback buffers and fills in the events' times, each duration less `overheadNs` (the timer's
-   * own cost per pass, clamped at 0); returns a note when timestamps look wrong.
+   * Maps all readback buffers and fills in the events' times. The timer's own cost per pass is the empty
+   * passes' median (`measuredNs`), capped at the shortest profiled pass: every such pass paid it and did
+   * some work besides, so an estimate above that is wrong for this run (lavapipe's pass cost swings with
+   * what ran just before). With subtraction on, each duration is reduced by it (clamped at 0). Returns that
+   * cost and a note when timestamps look wrong.
    */
-  private async readTimestamps(overheadNs: number): Promise<string | undefined> {
+  private async readTimestamps(measuredNs: number | null): Promise<{ note?: string; overheadNs: number | null }> {
     const raw: bigint[] = [];
     for (const seg of this.segments) {
       if (!seg.readback) continue;
@@ -437,7 +439,11 @@ export class Profiler implements ProfilerHook {
     if (raw.length !== this.events.length * 2) {
       throw new Error(`internal: profiler read ${raw.length} timestamps for ${this.events.length} dispatches`);
     }
-    if (!raw.length) return undefined;
+    if (!raw.length) return { overheadNs: measuredNs };
+    let minPass = Infinity;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i + 1] >= raw[i]) minPass = Math.min(minPass, Number(raw[i + 1] - raw[i]));
+    const overheadNs = measuredNs === null ? null : Math.min(measuredNs, minPass);
+    const subtractNs = this.subtract ? overheadNs ?? 0 : 0;
     let t0 = raw[0];
     for (let i = 0; i < raw.length; i += 2) if (raw[i] < t0) t0 = raw[i];
     const anchorNs = ((this.firstSubmitMs ?? this.startMs) - this.startMs) * 1e6;
@@ -448,10 +454,10 @@ export class Profiler implements ProfilerHook {
       ev.startNs = anchorNs + Number(b - t0);
       // a driver may report end < begin (or zeros) for passes it did not time: keep durations non-negative
       if (e < b) bad++;
-      ev.durNs = e >= b ? Math.max(0, Number(e - b) - overheadNs) : 0;
+      ev.durNs = e >= b ? Math.max(0, Number(e - b) - subtractNs) : 0;
     }
-    if (bad) return `${bad} of ${this.events.length} dispatches had end < begin timestamps (driver issue); their durations were set to 0`;
-    return undefined;
+    const note = bad ? `${bad} of ${this.events.length} dispatches had end < begin timestamps (driver issue); their durations were set to 0` : undefined;
+    return { note, overheadNs };
   }
 
   private cpuBatch(submitMs: number) {
