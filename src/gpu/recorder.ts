@@ -40,6 +40,12 @@ export interface ProfilerHook {
    * (the profiler's timer calibration)
    */
   begin(info: DispatchInfo, enc: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined;
+  /**
+   * asked before begin() while the previous profiled dispatch's pass is still open (nothing else was
+   * recorded since): true puts this dispatch into that pass instead of a new one (the profiler's
+   * pass-overhead probe times pairs of dispatches that share a pass)
+   */
+  join?(info: DispatchInfo): boolean;
   /** called right before the encoder is submitted */
   beforeSubmit(enc: GPUCommandEncoder): void;
 }
@@ -252,12 +258,17 @@ export function dispatch(
   const dinfo: DispatchInfo = { kernel: k, name: info.name ?? k.name, flops: info.flops, bytes: info.bytes, detail: info.detail };
   let pass: GPUComputePassEncoder;
   if (s.profiler) {
-    if (s.pass) {
-      s.pass.end();
-      s.pass = null;
+    // Each dispatch's pass stays open until the next dispatch asks: join it, or end it and begin its own.
+    if (s.pass && s.profiler.join?.(dinfo)) {
+      pass = s.pass;
+    } else {
+      if (s.pass) {
+        s.pass.end();
+        s.pass = null;
+      }
+      const tw = s.profiler.begin(dinfo, s.enc);
+      pass = s.pass = s.enc.beginComputePass(tw ? { timestampWrites: tw } : {});
     }
-    const tw = s.profiler.begin(dinfo, s.enc);
-    pass = s.enc.beginComputePass(tw ? { timestampWrites: tw } : {});
   } else {
     if (!s.pass) s.pass = s.enc.beginComputePass();
     pass = s.pass;
@@ -266,7 +277,6 @@ export function dispatch(
   if (hasUniform) pass.setBindGroup(0, bg, [offset]);
   else pass.setBindGroup(0, bg);
   pass.dispatchWorkgroups(x, y, z);
-  if (s.profiler) pass.end();
   s.dispatches++;
 }
 

@@ -14,6 +14,14 @@
 // profiled pass, which paid the same cost) is subtracted from every dispatch's duration (clamped at 0), so per-kernel times approach what the kernels take inside
 // one ordinary pass; the report states the overhead (passOverheadNs). On a real GPU it is about 0.
 //
+// A better estimate, where the work can be repeated (`xlt profile` runs the same step again): a PROBE run
+// (probePassCost) records the same dispatches again with each adjacent pair sharing one timestamped pass.
+// For a pair, (its two own-pass windows) − (its shared-pass window) is what one pass boundary adds inside
+// the windows, less whatever a shared pass pays between two dispatches that split passes pay outside them
+// (wgpu's barriers between passes): it can be negative. Its median over all pairs replaces the empty-pass
+// figure (passOverheadSource 'paired-dispatches'). It is measured on the workload's own kernels, and it
+// never looks at the one-pass step that coverage is checked against.
+//
 // GPU timestamps are nanoseconds in the GPU's own timebase. For the trace we anchor the first timestamp to
 // performance.now() at the first submit: the GPU cannot start before that, and it usually starts right after.
 //
@@ -41,6 +49,12 @@ export interface ProfilerOptions {
    * time (~15 µs); on a real GPU it is ~0.
    */
   subtractPassOverhead?: boolean;
+  /**
+   * record the empty timestamped passes that measure the timer's cost (default true). Callers that run a
+   * probe (probePassCost) turn them off: the probe measures the cost better, and the extra passes would
+   * disturb the dispatches it compares with.
+   */
+  emptyPassCalibration?: boolean;
 }
 
 /** One dispatch. Times are ns relative to Profiler.start() on the CPU clock (GPU times anchored to it). */
@@ -105,11 +119,16 @@ export interface ProfileReport {
   wallMs: number;
   /**
    * the timer's own cost per pass (ns): the median begin→end time of the empty timestamped passes recorded
-   * among the profiled dispatches, at most the shortest profiled pass; and whether it was subtracted from
-   * every dispatch's duration (clamped at 0). null without GPU timestamps
+   * among the profiled dispatches, at most the shortest profiled pass; or, after a probe run, the median
+   * over pairs of adjacent dispatches of (own-pass windows − shared-pass window), which may be negative.
+   * And whether it was subtracted from every dispatch's duration (clamped at 0). null without GPU timestamps
    */
   passOverheadNs: number | null;
   passOverheadSubtracted: boolean;
+  /** how passOverheadNs was measured (null without GPU timestamps) */
+  passOverheadSource: "empty-pass" | "paired-dispatches" | null;
+  /** with 'paired-dispatches': how many pairs the median is over */
+  passOverheadSamples?: number;
   /** number of command-buffer submits while profiling */
   submits: number;
   /** performance.now() at start(), for relating the trace to other logs */
@@ -122,6 +141,15 @@ const DEFAULT_QUERIES = 4096;
 // lavapipe an empty pass costs ~3 µs after idle but ~20 µs between busy dispatches on Dawn.
 const CALIBRATION_EVERY = 8;
 const CALIBRATION_MAX = 1024;
+// Pairs a probe run can time (2 queries each); more are recorded untimed.
+const PROBE_MAX = 2048;
+
+/** A pass of a probe run: `members` dispatches (1 or 2) mirroring events [first, first + members). */
+interface ProbeGroup {
+  first: number;
+  names: string[];
+  query: number; // pair index in the probe's query set, -1 when untimed
+}
 
 interface QuerySegment {
   set: GPUQuerySet;
@@ -165,9 +193,13 @@ export class Profiler implements ProfilerHook {
   private batchStart = 0; // first event not yet in a batch
   private donePromises: Promise<void>[] = [];
   private readonly subtract: boolean;
+  private readonly emptyPasses: boolean;
   private pausedAt: number | null = null;
   private pausedMs = 0;
   private calibration: { set: GPUQuerySet; used: number } | null = null;
+  private probe: { set: GPUQuerySet; used: number; groups: ProbeGroup[] } | null = null;
+  /** while a probe run is recording: the event index its next dispatch mirrors */
+  private probing: { next: number; size: number } | null = null;
 
   private constructor(private readonly g: Gpu, opts: ProfilerOptions) {
     this.label = opts.label ?? "xlt";
@@ -178,6 +210,7 @@ export class Profiler implements ProfilerHook {
     }
     this.querySetSize = q;
     this.subtract = opts.subtractPassOverhead ?? true;
+    this.emptyPasses = opts.emptyPassCalibration ?? true;
     this.startMs = performance.now();
   }
 
@@ -297,7 +330,8 @@ export class Profiler implements ProfilerHook {
   /** ProfilerHook: called by the recorder for each dispatch, before its pass begins. */
   begin(info: DispatchInfo, enc: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined {
     if (this.stopped) return undefined;
-    if (this.timing === "gpu-timestamps" && this.events.length % CALIBRATION_EVERY === 0) this.calibrate(enc);
+    if (this.probing) return this.beginProbeGroup(info);
+    if (this.timing === "gpu-timestamps" && this.emptyPasses && this.events.length % CALIBRATION_EVERY === 0) this.calibrate(enc);
     const ev: ProfileEvent = { name: info.name, startNs: 0, durNs: 0 };
     if (info.detail !== undefined) ev.detail = info.detail;
     if (this.context !== undefined) ev.context = this.context;
@@ -321,6 +355,83 @@ export class Profiler implements ProfilerHook {
     const i = seg.used;
     seg.used += 2;
     return { querySet: seg.set, beginningOfPassWriteIndex: i, endOfPassWriteIndex: i + 1 };
+  }
+
+  /** ProfilerHook: a probe run puts the second dispatch of each pair into the first one's pass. */
+  join(info: DispatchInfo): boolean {
+    const p = this.probing, last = this.probe?.groups[this.probe.groups.length - 1];
+    if (!p || !last || last.names.length >= p.size || last.first + last.names.length !== p.next) return false;
+    last.names.push(info.name);
+    p.next++;
+    return true;
+  }
+
+  /**
+   * Starts a probe run of the timer's cost per pass: the dispatches recorded until endProbe() must repeat
+   * those recorded from event index `mirrorOf` on (the same step again). They run in groups of `size`
+   * (default: pairs), each group in one timestamped pass, and are not events of the report. A clear, copy or
+   * submit between two dispatches splits a group. At stop(), each group's window is compared with its
+   * dispatches' own-pass windows (per saved boundary: ÷ (members − 1)). Without GPU timestamps the probe's
+   * dispatches just run.
+   */
+  probePassCost(mirrorOf: number, size = 2): void {
+    if (this.stopped || this.pausedAt !== null || this.probing) throw new Error("Profiler.probePassCost: not running, paused or already probing");
+    if (!Number.isInteger(mirrorOf) || mirrorOf < 0 || mirrorOf > this.events.length) throw new Error(`Profiler.probePassCost: no event ${mirrorOf}`);
+    setProfiler(this.g, this); // ends the open pass (flushes) so the first pair starts fresh
+    if (!Number.isInteger(size) || size < 2) throw new Error(`Profiler.probePassCost: group size must be an integer ≥ 2, got ${size}`);
+    this.probing = { next: mirrorOf, size };
+  }
+
+  /** Ends a probe run; the following dispatches are profiled events again. */
+  endProbe(): void {
+    if (!this.probing) throw new Error("Profiler.endProbe: no probe run");
+    setProfiler(this.g, this); // ends the last pair's pass
+    this.probing = null;
+  }
+
+  private beginProbeGroup(info: DispatchInfo): GPUComputePassTimestampWrites | undefined {
+    if (this.timing !== "gpu-timestamps") return undefined; // CPU timing has no pass windows to calibrate
+    if (!this.probe) {
+      const set = this.g.device.createQuerySet({ type: "timestamp", count: 2 * PROBE_MAX, label: "profiler.probe" });
+      this.probe = { set, used: 0, groups: [] };
+    }
+    const pr = this.probe;
+    const timed = pr.used < PROBE_MAX;
+    pr.groups.push({ first: this.probing!.next++, names: [info.name], query: timed ? pr.used : -1 });
+    if (!timed) return undefined;
+    const i = 2 * pr.used++;
+    return { querySet: pr.set, beginningOfPassWriteIndex: i, endOfPassWriteIndex: i + 1 };
+  }
+
+  /**
+   * Median over the probe's pairs of (own-pass windows of the two mirrored events − the pair's window), in
+   * ns, from raw (unsubtracted) event durations; null without probe pairs. Destroys the probe's query set.
+   */
+  private async readProbe(rawDur: number[]): Promise<{ ns: number; pairs: number } | null> {
+    const pr = this.probe;
+    if (!pr || pr.used === 0) return null;
+    this.probe = null;
+    const d = await readPairDurations(this.g, pr.set, pr.used, "profiler.probe");
+    pr.set.destroy();
+    const diffs: number[] = [];
+    for (const gr of pr.groups) {
+      const m = gr.names.length;
+      if (m < 2 || gr.query < 0 || gr.first + m > this.events.length) continue;
+      let own = 0;
+      for (let j = 0; j < m; j++) {
+        const ev = this.events[gr.first + j];
+        if (ev.name !== gr.names[j]) {
+          throw new Error(`Profiler: the probe run does not repeat the profiled dispatches (${gr.names[j]} vs ${ev.name} at event ${gr.first + j})`);
+        }
+        own += rawDur[gr.first + j];
+      }
+      // m dispatches in one pass save m − 1 pass boundaries
+      diffs.push((own - d[gr.query]) / (m - 1));
+    }
+    if (!diffs.length) return null;
+    diffs.sort((x, y) => x - y);
+    const m = diffs.length >> 1;
+    return { ns: diffs.length % 2 ? diffs[m] : (diffs[m - 1] + diffs[m]) / 2, pairs: diffs.length };
   }
 
   /** ProfilerHook: called right before the recorder submits an encoder. */
@@ -352,6 +463,7 @@ export class Profiler implements ProfilerHook {
     }
     this.open = [];
     if (this.pausedAt !== null) this.resume();
+    this.probing = null;
     this.finishing = true;
     setProfiler(this.g, null); // flushes first: our beforeSubmit resolves the open query set
     this.stopped = true;
@@ -376,8 +488,10 @@ export class Profiler implements ProfilerHook {
     const wallMs = endMs - this.startMs - this.pausedMs;
     let note: string | undefined;
     let passOverheadNs: number | null = null;
+    let passOverheadSource: ProfileReport["passOverheadSource"] = null;
+    let passOverheadSamples: number | undefined;
     if (this.timing === "gpu-timestamps") {
-      ({ note, overheadNs: passOverheadNs } = await this.readTimestamps(await this.readCalibration()));
+      ({ note, overheadNs: passOverheadNs, source: passOverheadSource, samples: passOverheadSamples } = await this.readTimestamps(await this.readCalibration()));
     }
     else {
       this.attributeCpuBatches();
@@ -401,6 +515,8 @@ export class Profiler implements ProfilerHook {
       phases: this.spans,
       passOverheadNs,
       passOverheadSubtracted: this.subtract && passOverheadNs !== null,
+      passOverheadSource,
+      ...(passOverheadSamples !== undefined ? { passOverheadSamples } : {}),
       wallMs,
       submits: this.submits,
       startedAtMs: this.startMs,
@@ -427,7 +543,12 @@ export class Profiler implements ProfilerHook {
    * what ran just before). With subtraction on, each duration is reduced by it (clamped at 0). Returns that
    * cost and a note when timestamps look wrong.
    */
-  private async readTimestamps(measuredNs: number | null): Promise<{ note?: string; overheadNs: number | null }> {
+  private async readTimestamps(measuredNs: number | null): Promise<{
+    note?: string;
+    overheadNs: number | null;
+    source: ProfileReport["passOverheadSource"];
+    samples?: number;
+  }> {
     const raw: bigint[] = [];
     for (const seg of this.segments) {
       if (!seg.readback) continue;
@@ -439,10 +560,20 @@ export class Profiler implements ProfilerHook {
     if (raw.length !== this.events.length * 2) {
       throw new Error(`internal: profiler read ${raw.length} timestamps for ${this.events.length} dispatches`);
     }
-    if (!raw.length) return { overheadNs: measuredNs };
-    let minPass = Infinity;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i + 1] >= raw[i]) minPass = Math.min(minPass, Number(raw[i + 1] - raw[i]));
-    const overheadNs = measuredNs === null ? null : Math.min(measuredNs, minPass);
+    const rawDur = this.events.map((_, i) => (raw[2 * i + 1] >= raw[2 * i] ? Number(raw[2 * i + 1] - raw[2 * i]) : 0));
+    const probed = await this.readProbe(rawDur);
+    if (!raw.length) return { overheadNs: measuredNs, source: measuredNs === null ? null : "empty-pass" };
+    let overheadNs: number | null;
+    let source: ProfileReport["passOverheadSource"];
+    if (probed) {
+      overheadNs = probed.ns;
+      source = "paired-dispatches";
+    } else {
+      let minPass = Infinity;
+      for (let i = 0; i < raw.length; i += 2) if (raw[i + 1] >= raw[i]) minPass = Math.min(minPass, Number(raw[i + 1] - raw[i]));
+      overheadNs = measuredNs === null ? null : Math.min(measuredNs, minPass);
+      source = overheadNs === null ? null : "empty-pass";
+    }
     const subtractNs = this.subtract ? overheadNs ?? 0 : 0;
     let t0 = raw[0];
     for (let i = 0; i < raw.length; i += 2) if (raw[i] < t0) t0 = raw[i];
@@ -457,7 +588,7 @@ export class Profiler implements ProfilerHook {
       ev.durNs = e >= b ? Math.max(0, Number(e - b) - subtractNs) : 0;
     }
     const note = bad ? `${bad} of ${this.events.length} dispatches had end < begin timestamps (driver issue); their durations were set to 0` : undefined;
-    return { note, overheadNs };
+    return { note, overheadNs, source, ...(probed ? { samples: probed.pairs } : {}) };
   }
 
   private cpuBatch(submitMs: number) {

@@ -30,7 +30,7 @@ export interface ProfileStepOptions {
   batch?: number; // sentence pairs, default 16
   seq?: number; // tokens per sentence, default 32
   freeze?: string; // AlignFreeze spec, default "none"
-  steps?: number; // profiled steps after one warm-up step, default 3
+  steps?: number; // profiled steps after one warm-up step, default 8
   links?: number; // links per pair, default ⌈T/2⌉
   projection?: number | null; // head width, default 128; null = no head
   layer?: number; // hidden_states index of the loss, default N-1
@@ -78,6 +78,10 @@ export interface UnprofiledSteps {
   timing: "gpu-timestamps" | "cpu-wall";
   /** per-kernel total of a profiled step / GPU time of the unprofiled step right after it; median over steps */
   coverage: number;
+  /** that ratio for each pair of steps, in step order */
+  coverageByStep: number[];
+  /** GPU time (ms) of each unprofiled step, in step order */
+  gpuMsByStep: number[];
 }
 
 export interface MemoryGroups {
@@ -171,7 +175,7 @@ function totals(events: ProfileEvent[], key: (e: ProfileEvent) => string): Phase
  * each a CPU phase "step i" that ends when the GPU has finished it.
  */
 export async function profileRealignStep(o: ProfileStepOptions): Promise<StepProfile> {
-  const B = o.batch ?? 16, T = o.seq ?? 32, steps = o.steps ?? 3, seed = o.seed ?? 42;
+  const B = o.batch ?? 16, T = o.seq ?? 32, steps = o.steps ?? 8, seed = o.seed ?? 42;
   const freeze = o.freeze ?? "none";
   for (const [k, v] of [["batch", B], ["seq", T], ["steps", steps]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new XltError(`--${k} must be a positive integer, got ${v}`);
@@ -219,11 +223,11 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     await runStep(0); // warm-up, not profiled
     await sync(g);
     const peak = o.peak === false ? null : typeof o.peak === "object" ? o.peak : await measurePeak(g);
-    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}` });
-    // Each profiled step is followed by the same step unprofiled (one pass, as in training), timed by a
-    // timestamp before and after it: the step's real GPU time, the reference for the per-kernel totals.
-    // Interleaving them makes both see the same machine state (lavapipe timings drift by tens of % within
-    // a run).
+    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}`, emptyPassCalibration: false });
+    // Each profiled step is followed by the same step as a probe of the timer's cost (dispatches paired in
+    // shared passes), and then unprofiled (one pass, as in training), timed by a timestamp before and after
+    // it: the step's real GPU time, the reference for the per-kernel totals. Interleaving them makes all
+    // three see the same machine state (lavapipe timings drift by tens of % within a run).
     const timer = new SpanTimer(g, steps);
     const ranges: { step: number; from: number; to: number }[] = [];
     const unWall: number[] = [];
@@ -232,6 +236,11 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
         const from = prof.eventCount;
         await prof.phase(`step ${s}`, () => runStep(s));
         ranges.push({ step: s, from, to: prof.eventCount });
+        // the same step again with adjacent dispatches paired in shared passes: what a pass boundary
+        // costs inside the timestamps, measured on these kernels (see the profiler's header)
+        prof.probePassCost(from);
+        await runStep(s);
+        prof.endProbe();
         prof.pause();
         const t0 = performance.now();
         await runStep(steps + s, timer, s - 1);
@@ -263,13 +272,16 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       const v = [...xs].sort((a, b) => a - b);
       return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     };
+    const byStep = spans.map((x, i) => (unGpu[i] > 0 ? x.kernelMs / unGpu[i] : 0));
     const unprofiled: UnprofiledSteps = {
       steps,
       gpuMs: mean(unGpu),
       wallMs: mean(unWall),
       timing: timer.timing,
       // median over the (profiled, unprofiled) pairs of steps: robust to one disturbed step
-      coverage: median(spans.map((x, i) => (unGpu[i] > 0 ? x.kernelMs / unGpu[i] : 0))),
+      coverage: median(byStep),
+      coverageByStep: byStep,
+      gpuMsByStep: unGpu,
     };
     const sumBytes = (ts: Iterable<Tensor>) => [...ts].reduce((a, t) => a + t.bytes, 0);
     const headT = head ? [head.w0, head.w2] : [];
@@ -360,7 +372,8 @@ export function formatStepProfile(p: StepProfile, opts: { top?: number } = {}): 
   const u = p.unprofiled;
   const uGpu = u.timing === "gpu-timestamps" ? `GPU ${u.gpuMs.toFixed(2)} ms` : "no GPU timestamps";
   out.push(`unprofiled step (one pass, as in training): ${u.wallMs.toFixed(2)} ms wall, ${uGpu}; ` +
-    `per-kernel total = ${(100 * u.coverage).toFixed(1)}% of the unprofiled ${u.timing === "gpu-timestamps" ? "GPU time" : "wall time"}`);
+    `per-kernel total = ${(100 * u.coverage).toFixed(1)}% of the unprofiled ${u.timing === "gpu-timestamps" ? "GPU time" : "wall time"}` +
+    (u.coverageByStep.length > 1 ? ` (median; per step ${Math.round(100 * Math.min(...u.coverageByStep))}–${Math.round(100 * Math.max(...u.coverageByStep))}%)` : ""));
   out.push(`tokens/s: ${p.tokensPerSecond.toFixed(1)} unprofiled (${p.tokensPerStep} tokens per step: ${p.batch} pairs × ${p.seq} tokens × 2 sides)`);
   out.push(`model FLOPs: ${(p.flopsPerStep / 1e9).toFixed(4)} GFLOP per step (declared by the kernels), ${p.achievedGflops.toFixed(2)} GFLOP/s achieved over unprofiled wall time`);
   if (p.peak) {

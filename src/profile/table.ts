@@ -65,9 +65,10 @@ export function formatKernelTable(report: ProfileReport, opts: TableOptions = {}
   if (report.note) lines.push(`NOTE: ${report.note}`);
   if (report.passOverheadNs !== null) {
     const us = (report.passOverheadNs / 1e3).toFixed(1);
-    lines.push(report.passOverheadSubtracted
-      ? `timer overhead: ${us} µs per timestamped pass (median of empty passes, at most the shortest pass), subtracted from each dispatch`
-      : `timer overhead: ${us} µs per timestamped pass (median of empty passes, at most the shortest pass), NOT subtracted`);
+    const how = report.passOverheadSource === "paired-dispatches"
+      ? `median over ${report.passOverheadSamples} pairs of dispatches of own-pass minus shared-pass time`
+      : "median of empty passes, at most the shortest pass";
+    lines.push(`timer overhead: ${us} µs per timestamped pass (${how}), ${report.passOverheadSubtracted ? "subtracted from each dispatch" : "NOT subtracted"}`);
   }
   lines.push(fmt(head), rule, ...rows.map(fmt), rule, fmt(total));
   const steps = opts.steps ?? report.phases.filter((p) => p.depth === 0 && !p.instant && /^step\b/i.test(p.name)).length;

@@ -75,6 +75,8 @@ export function toChromeTrace(report: ProfileReport): ChromeTrace {
       gpuMs: report.totals.gpuMs,
       passOverheadNs: report.passOverheadNs,
       passOverheadSubtracted: report.passOverheadSubtracted,
+      passOverheadSource: report.passOverheadSource,
+      ...(report.passOverheadSamples !== undefined ? { passOverheadSamples: report.passOverheadSamples } : {}),
     },
   };
 }

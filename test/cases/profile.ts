@@ -297,6 +297,53 @@ cases["timer overhead: measured on empty passes, subtracted unless disabled, rep
   }
 };
 
+cases["timer overhead probe: the repeated work runs in paired passes, is no event, and calibrates the overhead"] = async () => {
+  const g = await getGpu();
+  const timed = g.caps.timestamps;
+  const p = Profiler.start(g, { label: "probe", emptyPassCalibration: false });
+  let a: Awaited<ReturnType<typeof workload>>, probe: Awaited<ReturnType<typeof workload>>;
+  try {
+    a = await workload(g, p, 2, { endRead: true });
+    p.probePassCost(0);
+    probe = await workload(g, p, 2, { endRead: true }); // 6 dispatches, then a read: 3 pairs
+    p.endProbe();
+  } catch (e) {
+    await p.stop();
+    throw e;
+  }
+  const rep = await p.stop();
+  assert(rep.events.length === a.count && a.count === 6, `${rep.events.length} events: the probe's dispatches must not be events`);
+  assert(JSON.stringify(probe.outs) === JSON.stringify(a.outs), "the probe run computed something else");
+  if (timed) {
+    assert(rep.passOverheadSource === "paired-dispatches" && rep.passOverheadSamples === 3, `source ${rep.passOverheadSource}, ${rep.passOverheadSamples} pairs`);
+    assert(Number.isFinite(rep.passOverheadNs) && rep.passOverheadSubtracted, `overhead ${rep.passOverheadNs}`);
+    assert(formatKernelTable(rep).includes("median over 3 pairs of dispatches"), formatKernelTable(rep));
+    assert((toChromeTrace(rep) as any).otherData.passOverheadSource === "paired-dispatches", "trace lacks the overhead's source");
+  } else {
+    assert(rep.passOverheadSource === null && rep.passOverheadNs === null, "no overhead without timestamps");
+  }
+
+  // a probe that does not repeat the profiled dispatches is an error, and the device is free afterwards
+  const q = Profiler.start(g, { label: "probe-mismatch" });
+  await workload(g, q, 1, { endRead: true });
+  q.probePassCost(1); // mirrors add, layernorm but runs gelu, add, layernorm
+  await workload(g, q, 1, { endRead: true });
+  q.endProbe();
+  let err = "";
+  await q.stop().catch((e) => (err = String(e)));
+  assert(!timed || /does not repeat/.test(err), `mismatch not reported: '${err}'`);
+  assert(activeProfiler(g) === null, "the profiler stayed attached after a failed stop()");
+
+  // with CPU timing the probe's dispatches just run: no events, no overhead
+  const c = Profiler.start(g, { label: "probe-cpu", forceCpuTiming: true });
+  const w = await workload(g, c, 1, { endRead: true });
+  c.probePassCost(0);
+  await workload(g, c, 1, { endRead: true });
+  c.endProbe();
+  const crep = await c.stop();
+  assert(crep.events.length === w.count && crep.passOverheadNs === null && crep.passOverheadSource === null, `cpu timing: ${crep.events.length} events, overhead ${crep.passOverheadNs}`);
+};
+
 cases["SpanTimer times stretches of ordinary one-pass work"] = async () => {
   const g = await getGpu();
   const timer = new SpanTimer(g, 3);
