@@ -193,6 +193,19 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
   });
 
+  it("a NaN loss seen one step late (steps are pipelined) names the same step and saves nothing", () => {
+    const f = fx();
+    const run = (out: string, extra: string[]) => xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", ...extra]);
+    const drained = run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
+    const piped = run(join(f.dir, "b"), []);
+    const step = (e: string) => /loss became \S+ at step (\d+)/.exec(e)?.[1];
+    expect(piped.code).toBe(1);
+    expect(step(piped.stderr)).toBeDefined();
+    expect(step(piped.stderr)).toBe(step(drained.stderr));
+    expect(piped.stderr.split("\n").length).toBe(1);
+    expect(existsSync(join(f.dir, "b", "run.json")) || existsSync(join(f.dir, "b", "checkpoint"))).toBe(false);
+  });
+
   it("--resume continues from the checkpoint to the same result as an uninterrupted run", () => {
     const f = fx();
     const args = (out: string, steps: string) => [...realignArgs("tiny-bert", f.dir, "lower"), "--out", out, "--steps", steps, "--lr", "1e-3", "--checkpoint-every", "2"];

@@ -121,7 +121,8 @@ export interface ProfileReport {
    * the timer's own cost per pass (ns): the median begin→end time of the empty timestamped passes recorded
    * among the profiled dispatches, at most the shortest profiled pass; or, after a probe run, the median
    * over pairs of adjacent dispatches of (own-pass windows − shared-pass window), which may be negative.
-   * And whether it was subtracted from every dispatch's duration (clamped at 0). null without GPU timestamps
+   * And whether it was subtracted from every dispatch's duration (clamped at 0; a negative cost is not
+   * subtracted). null without GPU timestamps
    */
   passOverheadNs: number | null;
   passOverheadSubtracted: boolean;
@@ -574,7 +575,9 @@ export class Profiler implements ProfilerHook {
       overheadNs = measuredNs === null ? null : Math.min(measuredNs, minPass);
       source = overheadNs === null ? null : "empty-pass";
     }
-    const subtractNs = this.subtract ? overheadNs ?? 0 : 0;
+    // A negative cost (the probe's shared passes were slower than the split ones) is reported but not
+    // added: a dispatch's time stays inside its own pass's timestamps, so trace events never overlap.
+    const subtractNs = this.subtract ? Math.max(0, overheadNs ?? 0) : 0;
     let t0 = raw[0];
     for (let i = 0; i < raw.length; i += 2) if (raw[i] < t0) t0 = raw[i];
     const anchorNs = ((this.firstSubmitMs ?? this.startMs) - this.startMs) * 1e6;

@@ -81,6 +81,29 @@ export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind): Micr
  * the head's buffers (the caller zeroes them). Returns the mean loss over the effective batch's labels.
  */
 export async function accumulateGradients(enc: Encoder, head: ClassificationHead, micro: MicroBatch[], training: boolean, dropoutSeed: (i: number) => number): Promise<number> {
+  return readLoss(recordGradients(enc, head, micro, training, dropoutSeed));
+}
+
+/**
+ * Submits everything recorded so far with a copy of each micro-batch's loss, at once, so that work recorded
+ * afterwards is not waited for; resolves to the weighted mean loss.
+ */
+export function readLoss(losses: { t: Tensor; w: number }[]): Promise<number> {
+  const reads = losses.map(({ t }) => t.read());
+  return Promise.all(reads).then(
+    (vs) => {
+      for (const { t } of losses) t.release();
+      return vs.reduce((a, v, i) => a + v[0] * losses[i].w, 0);
+    },
+    (e) => {
+      for (const { t } of losses) t.release();
+      throw e;
+    },
+  );
+}
+
+/** accumulateGradients without the wait: records the work, returns each micro-batch's loss tensor and weight. */
+export function recordGradients(enc: Encoder, head: ClassificationHead, micro: MicroBatch[], training: boolean, dropoutSeed: (i: number) => number): { t: Tensor; w: number }[] {
   const g = enc.gpu;
   const L = enc.cfg.layers;
   const N = micro.reduce((a, m) => a + m.n, 0);
@@ -106,12 +129,7 @@ export async function accumulateGradients(enc: Encoder, head: ClassificationHead
     ce.count.release();
     losses.push({ t: ce.loss, w });
   });
-  let loss = 0;
-  for (const { t, w } of losses) {
-    loss += (await t.read())[0] * w;
-    t.release();
-  }
-  return loss;
+  return losses;
 }
 
 /** LR factor of optimizer step k (1-based): HF get_linear_schedule_with_warmup as LambdaLR applies it. */
@@ -347,35 +365,62 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const t0 = performance.now();
   let seen = 0;
   let order: number[] = [];
-  for (let step = start + 1; step <= total; step++) {
-    const epoch = Math.floor((step - 1) / perEpoch); // 0-based
-    const inEpoch = (step - 1) % perEpoch;
-    if (inEpoch === 0 || order.length === 0) order = shuffled(items.length, o.seed * 1000 + epoch + 1);
-    const idx = order.slice(inEpoch * bs, (inEpoch + 1) * bs);
-    const mbs: MicroBatch[] = [];
-    for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
-    adam.zeroGrad();
-    const loss = await accumulateGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+  // Pipelined one step deep, as in realign_run.ts: step n is recorded (forward, backward, Adam) and submitted
+  // before the host waits for step n−1's loss, so the GPU never idles while the host records. Same work in
+  // the same order; a non-finite loss is seen one step late and nothing is saved after it. The pipeline is
+  // drained before a dev evaluation and a checkpoint.
+  type InFlight = { step: number; epoch: number; loss: Promise<number>; lr: number; examples: number };
+  let inFlight: InFlight | null = null;
+  const settle = async (f: InFlight) => {
+    const loss = await f.loss;
     if (!Number.isFinite(loss)) {
-      throw new XltError(`the loss became ${loss} at step ${step}; stopped without saving this state` + (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"));
+      throw new XltError(`the loss became ${loss} at step ${f.step}; stopped without saving this state` + (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"));
     }
-    const stepLr = lr * linearScheduleFactor(step, total, warmup);
-    adam.step(stepLr);
     losses.push(loss);
-    seen += idx.length;
+    seen += f.examples;
     const elapsed = (performance.now() - t0) / 1000;
-    progress.update(step, `epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
-    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step, epoch: epoch + 1, loss, lr: stepLr, elapsed: +elapsed.toFixed(3), examples: idx.length }) + "\n");
-    if (inEpoch === perEpoch - 1 && o.dev) {
-      enc.dropout = 0;
-      const r = await evaluateWith(enc, head, o.task, o.dev, tok, cfg);
-      enc.dropout = o.dropout ?? cfg.dropout;
-      dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
-      if (!o.quiet) progress.done();
-      console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
-      if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
+    progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
+    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples }) + "\n");
+  };
+  const drain = async () => {
+    const f = inFlight;
+    inFlight = null;
+    if (f) await settle(f);
+  };
+  try {
+    for (let step = start + 1; step <= total; step++) {
+      const epoch = Math.floor((step - 1) / perEpoch); // 0-based
+      const inEpoch = (step - 1) % perEpoch;
+      if (inEpoch === 0 || order.length === 0) order = shuffled(items.length, o.seed * 1000 + epoch + 1);
+      const idx = order.slice(inEpoch * bs, (inEpoch + 1) * bs);
+      const mbs: MicroBatch[] = [];
+      for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
+      adam.zeroGrad();
+      const stepLosses = recordGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+      const stepLr = lr * linearScheduleFactor(step, total, warmup);
+      adam.step(stepLr);
+      const previous = inFlight;
+      inFlight = { step, epoch, loss: readLoss(stepLosses), lr: stepLr, examples: idx.length };
+      if (previous) await settle(previous);
+      if (inEpoch === perEpoch - 1 && o.dev) {
+        await drain();
+        enc.dropout = 0;
+        const r = await evaluateWith(enc, head, o.task, o.dev, tok, cfg);
+        enc.dropout = o.dropout ?? cfg.dropout;
+        dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
+        if (!o.quiet) progress.done();
+        console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
+        if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
+      }
+      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) {
+        await drain();
+        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
+      }
     }
-    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
+    await drain();
+  } catch (e) {
+    inFlight?.loss.catch(() => undefined); // its outcome no longer matters
+    throw e;
   }
   await sync(g);
   progress.done();

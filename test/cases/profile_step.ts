@@ -55,7 +55,8 @@ export const cases: Cases = {
     try {
       const trace = join(dir, "trace.json");
       const err = console.error;
-      console.error = () => {}; // the kernel table goes to stderr
+      const printed: string[] = [];
+      console.error = (...a: unknown[]) => void printed.push(a.join(" ")); // the kernel table goes to stderr
       let r;
       try {
         r = await realign({
@@ -94,7 +95,11 @@ export const cases: Cases = {
         const n = t.traceEvents.filter((e: any) => e.cat === "cpu" && e.name === name).length;
         assert(n >= 2, `${n} '${name}' phases in the trace, expected one or more per step`);
       }
-      assert(formatKernelTable(r.profile).includes("host waiting for the GPU"), "the kernel table relates kernel time to the GPU waits");
+      assert(formatKernelTable(r.profile).includes("host waiting for the GPU"), "the kernel table states the host's waits for the GPU");
+      // step 2 (after the compiling first step): its kernels ran inside its phase (it ends with the final wait)
+      const st = r.steady;
+      assert(st && st.first === 2 && st.last === 2 && st.kernelMs > 0 && st.kernelMs <= st.wallMs, `steady state ${JSON.stringify(st)}`);
+      assert(printed.some((l) => l.startsWith("steps 2-2 (after the first") && l.includes("% of wall")), `steady-state line missing:\n${printed.join("\n")}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
