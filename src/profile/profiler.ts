@@ -69,6 +69,8 @@ export interface ProfileEvent {
   bytes?: number;
   /** true when durNs is a CPU-side estimate (cpu-fallback timing) */
   estimated?: boolean;
+  /** which command-buffer submit (0-based, counted from start()) ran the dispatch */
+  submit: number;
 }
 
 /** A CPU-side span (phase) or, with durNs = 0 and instant = true, a mark. */
@@ -333,7 +335,7 @@ export class Profiler implements ProfilerHook {
     if (this.stopped) return undefined;
     if (this.probing) return this.beginProbeGroup(info);
     if (this.timing === "gpu-timestamps" && this.emptyPasses && this.events.length % CALIBRATION_EVERY === 0) this.calibrate(enc);
-    const ev: ProfileEvent = { name: info.name, startNs: 0, durNs: 0 };
+    const ev: ProfileEvent = { name: info.name, startNs: 0, durNs: 0, submit: this.submits };
     if (info.detail !== undefined) ev.detail = info.detail;
     if (this.context !== undefined) ev.context = this.context;
     if (info.flops !== undefined) ev.flops = info.flops;

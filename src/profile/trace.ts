@@ -50,6 +50,7 @@ export function toChromeTrace(report: ProfileReport): ChromeTrace {
       flops: e.flops ?? null,
       bytes: e.bytes ?? null,
       context: e.context ?? null,
+      submit: e.submit,
     };
     if (e.estimated) args.estimated = true;
     evs.push({ name: e.name, cat: "gpu", ph: "X", ts: us(e.startNs), dur: us(e.durNs), pid: PID, tid: GPU_TID, args });

@@ -168,7 +168,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
         adam.step();
         setProfileContext(g, undefined);
       });
+      const endSubmit = prof?.startPhase("submit");
       const value = loss.read(); // submits this step with a copy of its loss; resolves when that is done
+      endSubmit?.();
       const previous = inFlight;
       inFlight = { step, loss, value, pairs: batch.pairs, links: batch.links.length };
       if (previous) await settle(previous);
@@ -232,19 +234,35 @@ export interface SteadyState {
   wallMs: number;
   /** kernel time of the dispatches these steps recorded */
   kernelMs: number;
+  /**
+   * GPU time between consecutive timed passes of one submit (with the timer's cost subtracted from the
+   * kernels, that cost too): what profiling itself adds. The rest of the wall time the GPU had no work:
+   * the host was building or recording the next step (or, where submit runs the work in the calling
+   * thread, as wgpu on lavapipe does, it could not record during it)
+   */
+  betweenPassesMs: number;
 }
 
 function steadyState(report: ProfileReport, fromEvent: number, first: number, last: number): SteadyState {
   const names = new Set(Array.from({ length: last - first + 1 }, (_, i) => `step ${first + i}`));
   const n = last - first + 1;
   const wallMs = report.phases.filter((p) => p.depth === 0 && names.has(p.name)).reduce((a, p) => a + p.durNs, 0) / 1e6;
-  const kernelMs = report.events.slice(fromEvent).reduce((a, e) => a + e.durNs, 0) / 1e6;
-  return { first, last, wallMs: wallMs / n, kernelMs: kernelMs / n };
+  const evs = report.events.slice(fromEvent);
+  const kernelMs = evs.reduce((a, e) => a + e.durNs, 0) / 1e6;
+  let between = 0;
+  for (let i = 1; i < evs.length; i++) {
+    const a = evs[i - 1], b = evs[i];
+    if (a.submit === b.submit) between += Math.max(0, b.startNs - (a.startNs + a.durNs));
+  }
+  return { first, last, wallMs: wallMs / n, kernelMs: kernelMs / n, betweenPassesMs: between / 1e6 / n };
 }
 
 export function formatSteadyState(s: SteadyState): string {
-  return `steps ${s.first}-${s.last} (after the first, which compiles the kernels): wall ${s.wallMs.toFixed(3)} ms/step, ` +
-    `kernels ${s.kernelMs.toFixed(3)} ms/step = ${((100 * s.kernelMs) / Math.max(s.wallMs, 1e-9)).toFixed(1)}% of wall`;
+  const pc = (x: number) => `${((100 * x) / Math.max(s.wallMs, 1e-9)).toFixed(1)}%`;
+  const idle = Math.max(0, s.wallMs - s.kernelMs - s.betweenPassesMs);
+  return `steps ${s.first}-${s.last} (after the first, which compiles the kernels), per step: wall ${s.wallMs.toFixed(3)} ms = ` +
+    `kernels ${s.kernelMs.toFixed(3)} ms (${pc(s.kernelMs)}) + between timed passes ${s.betweenPassesMs.toFixed(3)} ms (${pc(s.betweenPassesMs)}, profiling's own cost) + ` +
+    `GPU without work ${idle.toFixed(3)} ms (${pc(idle)}, host building, recording, submitting)`;
 }
 
 /** Writes every trainable parameter's gradient under its checkpoint tensor name (frozen ones are absent). */

@@ -98,8 +98,11 @@ export const cases: Cases = {
       assert(formatKernelTable(r.profile).includes("host waiting for the GPU"), "the kernel table states the host's waits for the GPU");
       // step 2 (after the compiling first step): its kernels ran inside its phase (it ends with the final wait)
       const st = r.steady;
-      assert(st && st.first === 2 && st.last === 2 && st.kernelMs > 0 && st.kernelMs <= st.wallMs, `steady state ${JSON.stringify(st)}`);
-      assert(printed.some((l) => l.startsWith("steps 2-2 (after the first") && l.includes("% of wall")), `steady-state line missing:\n${printed.join("\n")}`);
+      assert(st && st.first === 2 && st.last === 2 && st.kernelMs > 0 && st.betweenPassesMs >= 0 && st.kernelMs + st.betweenPassesMs <= st.wallMs, `steady state ${JSON.stringify(st)}`);
+      assert(printed.some((l) => l.startsWith("steps 2-2 (after the first") && l.includes("between timed passes")), `steady-state line missing:\n${printed.join("\n")}`);
+      // every dispatch names its submit, in order
+      const subs = r.profile.events.map((e) => e.submit);
+      assert(subs.every((x, i) => Number.isInteger(x) && x >= 0 && (i === 0 || x >= subs[i - 1])), `submits ${subs}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
