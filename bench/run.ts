@@ -4,7 +4,8 @@
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
 //   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
-// Usage: node dist/bench/run.js [matmul|layer|realign]... [--quick] [--no-peer]  (no section = all)
+//   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row)
+// Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|rows]... [--quick] [--no-peer]  (no section = all)
 //   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
 //   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
@@ -14,6 +15,7 @@ import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
 import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
+import { benchRows } from "./rows.ts";
 import { bertBaseConfig } from "./model_common.ts";
 import { BUILTIN_MODEL, builtinVocab } from "../src/builtin/synthetic.ts";
 
@@ -43,7 +45,7 @@ if (!args.includes("--no-peer")) {
     console.log(`# peer unavailable: ${(e as Error).message}`);
   }
 }
-const SECTIONS = ["matmul", "layer", "realign", "realign-small"];
+const SECTIONS = ["matmul", "layer", "realign", "realign-small", "rows"];
 const tileArg = args.indexOf("--tile");
 if (tileArg >= 0) {
   const v = (args[tileArg + 1] ?? "").split(",");
@@ -77,6 +79,8 @@ for (const section of run) {
     const cfg = bertBaseConfig(3, 8192);
     await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 4, T: 32, iters: 3 }, peer, log);
     console.log(`# ratio = tfjs ms / xlt ms (target ≥ 2×)`);
+  } else if (section === "rows") {
+    await benchRows(quick ? { shapes: [[16, 64]], reps: 2, iters: 1 } : { shapes: [[1024, 64], [2048, 768]], reps: 10, iters: 5 }, peer, log);
   } else {
     // src/builtin/synthetic.ts's model: the realignment `npx xlt realign` runs without --model
     const cfg = { ...bertBaseConfig(BUILTIN_MODEL.layers, builtinVocab().length), ...BUILTIN_MODEL };

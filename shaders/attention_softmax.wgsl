@@ -1,6 +1,7 @@
 // Row softmax and its backward for multi-head self-attention (the products are in shaders/attention.wgsl).
 // Rows are the [B,H,T,T] probability rows, both kernels work in place, in the row layout of
 // shaders/lib/rows.wgsl.
+//#include {{ROW_REDUCE}}
 //#include rows
 //#common
 // torch.finfo(torch.float32).min, the masked-score value (see attention.wgsl)

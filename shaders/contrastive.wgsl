@@ -15,6 +15,7 @@
 // Every output element is computed by one invocation with a fixed summation order: no atomics, deterministic.
 // Row kernels (normalize, scores, grad_logits, scatter_rows, norm_backward) use the row layout of
 // shaders/lib/rows.wgsl; `loss` is one workgroup whose {{WG}} invocations all work on its single row.
+//#include {{ROW_REDUCE}}
 //#include rows
 //#common
 

@@ -2,6 +2,7 @@
 // softmax backward, and row argmax. forward_rows and argmax use the row layout of shaders/lib/rows.wgsl;
 // forward_reduce is one workgroup whose {{WG}} invocations all work on its single row (LANES = WG).
 // A label outside [0, V) other than −100 is treated as ignored.
+//#include {{ROW_REDUCE}}
 //#include rows
 //#common
 fn valid_label(l: i32, V: u32) -> bool { return l >= 0 && l < i32(V); }

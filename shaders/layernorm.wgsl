@@ -1,6 +1,7 @@
 // LayerNorm over the last dimension: y = (x − mean)·rstd·gamma + beta, forward and backward side by side.
 // The row kernels (forward, backward_dx) use the row layout of shaders/lib/rows.wgsl: {{LANES}} invocations
 // per row stride over its columns, so any C works.
+//#include {{ROW_REDUCE}}
 //#include rows
 //#common
 

@@ -1,12 +1,14 @@
-// Row kernels' layout and reductions (//#include rows), shared by layernorm, attention_softmax and
-// contrastive. Workgroups of {{WG}} invocations, {{LANES}} of them per row, so {{WG}}/{{LANES}} rows per
+// Row kernels' layout (//#include rows), shared by layernorm, attention_softmax, contrastive and
+// crossentropy. Workgroups of {{WG}} invocations, {{LANES}} of them per row, so {{WG}}/{{LANES}} rows per
 // workgroup (src/kernels/grid.ts rowLayout: a whole workgroup per row on GPUs, one invocation per row on
 // CPU adapters), on a 2D grid of groups (group = wid.x + wid.y·gx) so more than 65535 groups work.
+// The reduction across a row's lanes, rowReduce4, comes from the library named by {{ROW_REDUCE}}
+// (//#include {{ROW_REDUCE}} before this one): rows_shared (workgroup memory and barriers) or rows_subgroup
+// (subgroup operations, when a workgroup is one subgroup).
 // Kernels compute surplus rows clamped (rowIndex ≥ rows) and skip their writes instead of returning early:
 // every barrier stays in uniform control flow, as Naga requires.
 const LANES: u32 = {{LANES}}u;
 const ROWS_PER_GROUP: u32 = {{WG}}u / LANES;
-var<workgroup> row_red: array<vec4f, {{WG}}>;
 
 /** The row of invocation lid in workgroup wid (may be ≥ rows for surplus invocations). */
 fn rowIndex(wid: vec3u, gx: u32, lid: u32) -> u32 {
@@ -24,26 +26,6 @@ struct RowSlot { row: u32, lane: u32, valid: bool, }
 fn rowSlot(wid: vec3u, gx: u32, lid: u32, rows: u32) -> RowSlot {
   let r = rowIndex(wid, gx, lid);
   return RowSlot(min(r, rows - 1u), lid % LANES, r < rows);
-}
-
-// Sum (or, with isMax, the max of the x components) of v over the LANES consecutive invocations of a row;
-// each of them gets the result. With one invocation per row: no workgroup memory, no barrier.
-fn rowReduce4(v: vec4f, lid: u32, isMax: bool) -> vec4f {
-  if (LANES == 1u) { return v; }
-  row_red[lid] = v;
-  workgroupBarrier();
-  let lane = lid % LANES;
-  for (var w = LANES / 2u; w > 0u; w >>= 1u) {
-    if (lane < w) {
-      let a = row_red[lid];
-      let b = row_red[lid + w];
-      row_red[lid] = select(a + b, max(a, b), isMax);
-    }
-    workgroupBarrier();
-  }
-  let r = row_red[lid - lane];
-  workgroupBarrier(); // row_red may be reused right after
-  return r;
 }
 
 fn rowSum4(v: vec4f, lid: u32) -> vec4f { return rowReduce4(v, lid, false); }

@@ -12,6 +12,11 @@ export interface Caps {
   timestamps: boolean; // 'timestamp-query' granted
   f16: boolean; // 'shader-f16' granted
   subgroups: boolean; // 'subgroups' granted AND a probe shader compiled (Naga rejects it even when offered)
+  /**
+   * a workgroup of this many invocations is one subgroup (the adapter's subgroupMinSize, checked by running
+   * a probe kernel); the row kernels then reduce with subgroup operations. 0 when unusable
+   */
+  subgroupRows: number;
   maxBinding: number; // maxStorageBufferBindingSize
   maxBuffer: number; // maxBufferSize
   maxWorkgroupStorage: number;
@@ -148,6 +153,7 @@ async function createGpu(): Promise<Gpu> {
     timestamps: device.features.has("timestamp-query"),
     f16: device.features.has("shader-f16"),
     subgroups: false,
+    subgroupRows: 0,
     maxBinding: L.maxStorageBufferBindingSize,
     maxBuffer: L.maxBufferSize,
     maxWorkgroupStorage: L.maxComputeWorkgroupStorageSize,
@@ -158,6 +164,7 @@ async function createGpu(): Promise<Gpu> {
   };
   const g: Gpu = { device, queue: device.queue, caps };
   if (device.features.has("subgroups" as GPUFeatureName)) caps.subgroups = await probeSubgroups(device);
+  if (caps.subgroups) caps.subgroupRows = await probeSubgroupRows(device, Number(info.subgroupMinSize) || 0);
   device.lost.then((info) => {
     if (info.reason !== "destroyed") g.lost = `the GPU device was lost (${info.message || info.reason}); restart the command`;
   });
@@ -172,6 +179,47 @@ async function probeSubgroups(device: GPUDevice): Promise<boolean> {
   const info = await m.getCompilationInfo();
   const err = await device.popErrorScope();
   return !err && !info.messages.some((x) => x.type === "error");
+}
+
+/**
+ * Whether a workgroup of `size` invocations (the adapter's subgroupMinSize) is exactly one subgroup, so the
+ * row kernels can reduce a row with subgroupAdd/subgroupMax alone. WGSL does not promise how invocations form
+ * subgroups, so we run it: every invocation of two workgroups must see the sum and max over its own
+ * workgroup. Returns `size`, or 0 (the row kernels keep their workgroup-memory reductions).
+ */
+async function probeSubgroupRows(device: GPUDevice, size: number): Promise<number> {
+  if (!Number.isInteger(size) || size < 4 || size > 128 || (size & (size - 1)) !== 0) return 0;
+  const n = 2 * size;
+  device.pushErrorScope("validation");
+  const module = device.createShaderModule({
+    code: `enable subgroups;
+@group(0) @binding(0) var<storage, read_write> out: array<vec2f>;
+@compute @workgroup_size(${size}) fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u) {
+  out[wid.x * ${size}u + lid] = vec2f(subgroupAdd(1.0), subgroupMax(f32(lid + wid.x * 1000u)));
+}`,
+  });
+  const pipeline = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+  const buf = device.createBuffer({ size: n * 8, usage: 0x80 /*STORAGE*/ | 0x04 /*COPY_SRC*/ });
+  const read = device.createBuffer({ size: n * 8, usage: 0x01 /*MAP_READ*/ | 0x08 /*COPY_DST*/ });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] }));
+  pass.dispatchWorkgroups(2);
+  pass.end();
+  enc.copyBufferToBuffer(buf, 0, read, 0, n * 8);
+  device.queue.submit([enc.finish()]);
+  const err = await device.popErrorScope();
+  let ok = !err;
+  if (ok) {
+    await read.mapAsync(1 /*READ*/);
+    const v = new Float32Array(read.getMappedRange().slice(0));
+    read.unmap();
+    for (let i = 0; i < n && ok; i++) ok = v[2 * i] === size && v[2 * i + 1] === (i < size ? size - 1 : 1000 + size - 1);
+  }
+  buf.destroy();
+  read.destroy();
+  return ok ? size : 0;
 }
 
 /** Destroy the device so the process can exit; safe to call when no GPU was ever created. */

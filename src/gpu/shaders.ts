@@ -11,7 +11,8 @@
 // Each kernel is compiled as `includes + common + its own section`, with `{{NAME}}` placeholders replaced
 // from a defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
 // A line `//#include LIB` before `//#common` prepends shaders/lib/LIB.wgsl (helpers shared by several
-// families, e.g. the row reductions); compile errors in it are reported against that file.
+// families, e.g. the row reductions); compile errors in it are reported against that file. LIB may be a
+// placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library).
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
 // dynamic uniform offsets that let bind groups be cached).
 import { readFileSync, existsSync } from "node:fs";
@@ -87,7 +88,7 @@ function familyOf(family: string): Family {
   const lines = text.split("\n");
   const flush = () => sections.set(name, { text: buf.join("\n"), line: start });
   lines.forEach((l, i) => {
-    const inc = /^\/\/#include\s+(\w+)/.exec(l);
+    const inc = /^\/\/#include\s+(\w+|\{\{\w+\}\})/.exec(l);
     if (inc) {
       if (name !== "#common") throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include must come before the first //#kernel`);
       includes.push(inc[1]);
@@ -113,7 +114,14 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
   const sec = sections.get(kernel);
   if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
   const common = sections.get("#common")?.text ?? "";
-  const includes = libs.map((lib) => ({ lib, text: libText(lib) }));
+  // an include may be named by a define (`//#include {{ROW_REDUCE}}`): one family, several library variants
+  const includes = libs.map((name) => {
+    const k = /^\{\{(\w+)\}\}$/.exec(name)?.[1];
+    if (k && !(k in defines)) throw new Error(`shader ${family}.wgsl:${kernel} needs the define {{${k}}} (an //#include)`);
+    const lib = k ? String(defines[k]) : name;
+    if (!/^\w+$/.test(lib)) throw new Error(`shader ${family}.wgsl:${kernel}: //#include {{${k}}} = '${lib}' is not a library name`);
+    return { lib, text: libText(lib) };
+  });
   let code = includes.map((i) => i.text + "\n").join("") + (common ? common + "\n" : "") + sec.text;
   code = code.replace(/\{\{(\w+)\}\}/g, (_, k) => {
     if (!(k in defines)) throw new Error(`shader ${family}.wgsl:${kernel} needs the define {{${k}}}`);

@@ -19,7 +19,7 @@ import { embeddingForward } from "./embedding.ts";
 import { linear, matmulNN, matmulTN } from "./matmul.ts";
 
 const WG = 64; // at most this many invocations per row (src/kernels/grid.ts rowLayout)
-const LOSS_DEFINES = { WG, LANES: WG }; // `loss`: one workgroup, a single row
+const LOSS_DEFINES = { WG, LANES: WG, ROW_REDUCE: "rows_shared" }; // `loss`: one workgroup, a single row
 
 /** What the backward needs from the forward; call release() once the backward has been recorded. */
 export interface ContrastiveSaved {

@@ -9,7 +9,7 @@ import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { rowLaunch, strideGrid } from "./grid.ts";
 
 const WG = 256; // the elementwise backward's workgroup, and at most this many invocations per row
-const REDUCE_DEFINES = { WG, LANES: WG }; // forward_reduce: one workgroup, a single row
+const REDUCE_DEFINES = { WG, LANES: WG, ROW_REDUCE: "rows_shared" }; // forward_reduce: one workgroup, a single row
 
 export const IGNORE_INDEX = -100;
 

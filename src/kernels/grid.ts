@@ -35,26 +35,32 @@ export interface RowLayout {
   WG: number;
   LANES: number;
   rowsPerGroup: number;
-  /** { WG, LANES } for the shader; one object per layout, so the kernel cache key is memoised */
-  defines: { WG: number; LANES: number };
+  /** the row reduction's library: workgroup memory, or subgroup operations (WG = LANES = one subgroup) */
+  reduce: RowReduce;
+  /** { WG, LANES, ROW_REDUCE } for the shader; one object per layout, so the kernel cache key is memoised */
+  defines: { WG: number; LANES: number; ROW_REDUCE: RowReduce };
 }
+export type RowReduce = "rows_shared" | "rows_subgroup";
 
 const layouts = new Map<string, RowLayout>();
 
-function layout(WG: number, LANES: number): RowLayout {
-  const key = `${WG}/${LANES}`;
+function layout(WG: number, LANES: number, reduce: RowReduce = "rows_shared"): RowLayout {
+  const key = `${WG}/${LANES}/${reduce}`;
   let l = layouts.get(key);
-  if (!l) layouts.set(key, (l = { WG, LANES, rowsPerGroup: WG / LANES, defines: { WG, LANES } }));
+  if (!l) layouts.set(key, (l = { WG, LANES, rowsPerGroup: WG / LANES, reduce, defines: { WG, LANES, ROW_REDUCE: reduce } }));
   return l;
 }
 
-let variantOverride: "cpu" | "gpu" | null = null;
+/** Kernel variants: for CPU adapters, for GPUs with workgroup-memory reductions, or with subgroup ones. */
+export type KernelVariants = "cpu" | "gpu" | "subgroup";
+let variantOverride: KernelVariants | null = null;
 
 /**
- * Forces the CPU or the GPU variants of the row kernels and attention products on every adapter (tests run
- * both on lavapipe); null restores the choice by adapter.
+ * Forces a kernel variant on every adapter (tests run all of them on lavapipe); null restores the choice by
+ * adapter. "subgroup" is "gpu" with subgroup row reductions; on a device without usable subgroups
+ * (caps.subgroupRows = 0, e.g. Deno) it is the same as "gpu".
  */
-export function setKernelVariants(kind: "cpu" | "gpu" | null): void {
+export function setKernelVariants(kind: KernelVariants | null): void {
   variantOverride = kind;
 }
 
@@ -63,8 +69,17 @@ export function cpuVariants(g: Gpu): boolean {
   return variantOverride === "cpu" || (variantOverride === null && isSoftwareAdapter(g));
 }
 
+/**
+ * The row layout for rows of length C (at most `max` invocations per row):
+ *  - CPU variants: 8 rows per workgroup, one invocation each;
+ *  - GPUs with subgroups that a workgroup of subgroupMinSize invocations fills (probed at device creation):
+ *    one row per workgroup of that many invocations, reduced with subgroup operations (no barriers);
+ *  - otherwise one row per workgroup of rowWorkgroup(C, max) invocations, reduced through workgroup memory.
+ */
 export function rowLayout(g: Gpu, C: number, max = 256): RowLayout {
   if (cpuVariants(g)) return layout(8, 1);
+  const sg = g.caps.subgroupRows;
+  if (variantOverride !== "gpu" && sg > 0 && sg <= max) return layout(sg, sg, "rows_subgroup");
   const w = rowWorkgroup(C, max);
   return layout(w, w);
 }

@@ -7,7 +7,7 @@ import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { rowLaunch } from "./grid.ts";
 
 // the column-sum kernels have fixed shapes; their family's row helpers (#common) still need defines
-const COLUMN_DEFINES = { WG: 256, LANES: 1 };
+const COLUMN_DEFINES = { WG: 256, LANES: 1, ROW_REDUCE: "rows_shared" };
 
 /** Binds exactly the tensor's bytes (pooled buffers are larger than the tensor). */
 function bind(t: Tensor): Binding {

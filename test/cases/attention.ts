@@ -8,7 +8,7 @@
 import { getGpu, Tensor } from "../../src/index.ts";
 import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
 import { dropoutMask } from "../../src/kernels/dropout.ts";
-import { type Cases, maxRelErr, randn, checkRel as check, withKernelVariants } from "../lib/check.ts";
+import { type Cases, maxRelErr, randn, checkRel as check, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { type AttnDims, attentionBackwardRef, attentionForwardRef } from "../ref/attention.ts";
 
@@ -52,7 +52,7 @@ const GOLDEN: Record<string, AttnDims> = {
 };
 
 // the CPU and GPU variants of the products and the row softmax (src/kernels/grid.ts), whatever the adapter
-for (const layout of ["gpu", "cpu"] as const) for (const [name, dm] of Object.entries(GOLDEN)) {
+for (const layout of KERNEL_VARIANTS) for (const [name, dm] of Object.entries(GOLDEN)) {
   cases[`attention ${name} B=${dm.B} T=${dm.T} H=${dm.H} D=${dm.D} vs torch + f64, ${layout} variants`] = () => withKernelVariants(layout, async () => {
     const r = (n: string) => get("attention", `${name}.${n}`).data;
     const x = { q: r("q"), k: r("k"), v: r("v"), mask: r("mask"), dout: r("dout") };
@@ -73,7 +73,7 @@ function randomInputs(dm: AttnDims, lens: number[], seed: number, scale = 1): In
   return { q: f32(randn(n, seed, scale)), k: f32(randn(n, seed + 1, scale)), v: f32(randn(n, seed + 2)), mask, dout: f32(dout) };
 }
 
-for (const layout of ["gpu", "cpu"] as const) {
+for (const layout of KERNEL_VARIANTS) {
   cases[`attention T=130 (64-wide tiles, partial last tile) B=2 H=2 D=8 padded vs f64, ${layout} variants`] = () => withKernelVariants(layout, async () => {
     const dm = { B: 2, T: 130, H: 2, D: 8 };
     await runAndCheck("T=130", dm, randomInputs(dm, [130, 77], 50, 2));

@@ -5,7 +5,7 @@
 // observed ≤ 1.3e-7 (loss) and ≤ 6e-7 (dc) vs torch.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { contrastiveBackward, contrastiveForward } from "../../src/kernels/contrastive.ts";
-import { type Cases, rng, checkRel as check, withKernelVariants } from "../lib/check.ts";
+import { type Cases, rng, checkRel as check, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { contrastiveRef } from "../ref/contrastive.ts";
 
@@ -51,7 +51,7 @@ const GOLDEN: Record<string, { M: number; E: number; tau: number }> = {
 };
 
 // the row kernels in both layouts (src/kernels/grid.ts rowLayout), whatever the adapter
-for (const variants of ["gpu", "cpu"] as const) for (const [name, { M, E, tau }] of Object.entries(GOLDEN)) {
+for (const variants of KERNEL_VARIANTS) for (const [name, { M, E, tau }] of Object.entries(GOLDEN)) {
   cases[`contrastive ${name} M=${M} E=${E} tau=${tau} vs torch + f64, ${variants} variants`] = () => withKernelVariants(variants, async () => {
     const r = (n: string) => get("contrastive", `${name}.${n}`).data;
     const query = r("query");
@@ -76,7 +76,7 @@ function randomInputs(ML: number, MR: number, E: number, K: number, seed: number
   return { c, M, E, query: [...left, ...right], target: [...right, ...left], tau, dloss };
 }
 
-for (const variants of ["gpu", "cpu"] as const) {
+for (const variants of KERNEL_VARIANTS) {
   cases[`contrastive M=300 E=128 Q=200 (projection-head width), dloss=0.37 vs f64, ${variants} variants`] = () => withKernelVariants(variants, async () => {
     await runAndCheck("wide", randomInputs(140, 160, 128, 100, 77, 3, 0.1, 0.37));
   });

@@ -5,7 +5,7 @@
 // (for lse/loss with |logits| ~ 1e4 that is relative to the value, the f32 rounding of 1e4 is 5e-8 relative).
 import { getGpu, Tensor } from "../../src/index.ts";
 import { argmaxRows, crossEntropyBackward, crossEntropyForward, crossEntropyLimits } from "../../src/kernels/crossentropy.ts";
-import { assertClose, type Cases, randn, rng, withKernelVariants } from "../lib/check.ts";
+import { assertClose, type Cases, randn, rng, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { argmaxRef, crossEntropyRef } from "../ref/layernorm.ts";
 
@@ -62,7 +62,7 @@ const SHAPES: [number, number, number, number, number][] = [
   [300, 5, 5, 0.5, 1], // more rows than the reduce workgroup
 ];
 // the row kernels in both layouts (src/kernels/grid.ts rowLayout), whatever the adapter
-for (const variants of ["gpu", "cpu"] as const) for (const [R, V, scale, ign, dloss] of SHAPES) {
+for (const variants of KERNEL_VARIANTS) for (const [R, V, scale, ign, dloss] of SHAPES) {
   cases[`forward+backward R=${R} V=${V} scale ${scale}, ${variants} variants`] = () => withKernelVariants(variants, async () => {
     const ls = Float32Array.from(randn(R * V, R * 7 + V, scale));
     await check(R, V, ls, labelsFor(R, V, R + V, ign), dloss);
@@ -91,7 +91,7 @@ cases["row-chunked sub-range bindings (big-vocabulary path)"] = async () => {
   }
 };
 
-for (const variants of ["gpu", "cpu"] as const) cases[`argmax ties pick the first maximum, ${variants} variants`] = () => withKernelVariants(variants, async () => {
+for (const variants of KERNEL_VARIANTS) cases[`argmax ties pick the first maximum, ${variants} variants`] = () => withKernelVariants(variants, async () => {
   const g = await getGpu();
   const R = 3, V = 600; // V > workgroup size: ties across threads
   const ls = new Float32Array(R * V);

@@ -4,7 +4,7 @@
 // including rows offset by ±1e3 (C = 768) and C up to 4096.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { layernormBackward, layernormForward } from "../../src/kernels/layernorm.ts";
-import { assertClose, type Cases, randn, withKernelVariants } from "../lib/check.ts";
+import { assertClose, type Cases, randn, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { layernormBackwardRef, layernormRef } from "../ref/layernorm.ts";
 
@@ -36,7 +36,7 @@ const SHAPES: [number[], number, number, number][] = [
 
 // Both row layouts on every adapter: "gpu" (a workgroup per row, tree reductions) and "cpu" (one
 // invocation per row); the adapter's own choice is one of them (src/kernels/grid.ts rowLayout).
-for (const layout of ["gpu", "cpu"] as const) for (const [shape, off, scale, eps] of SHAPES) {
+for (const layout of KERNEL_VARIANTS) for (const [shape, off, scale, eps] of SHAPES) {
   cases[`forward+backward [${shape}] offset ${off} scale ${scale}, ${layout} variants`] = () => withKernelVariants(layout, async () => {
     const g = await getGpu();
     const C = shape[shape.length - 1];

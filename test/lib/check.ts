@@ -2,7 +2,8 @@
 // allclose-style comparisons that report the worst element.
 
 import { mulberry32 } from "../../src/rng.ts";
-import { setKernelVariants } from "../../src/kernels/grid.ts";
+import { type KernelVariants, setKernelVariants } from "../../src/kernels/grid.ts";
+import { getGpu } from "../../src/gpu/device.ts";
 
 /** mulberry32: small, seeded, identical on every runtime */
 export const rng = mulberry32;
@@ -108,11 +109,20 @@ function checkMessage(name: string, e: unknown, re: RegExp): void {
 export type Case = () => Promise<void>;
 export type Cases = Record<string, Case>;
 
+/** Every kernel variant; each row kernel and attention test runs in all of them. */
+export const KERNEL_VARIANTS = ["gpu", "cpu", "subgroup"] as const;
+
 /**
- * Runs fn with the CPU or GPU variants of the row kernels (layernorm, softmax) and attention products
- * forced, whatever the adapter, then restores the choice by adapter.
+ * Runs fn with the CPU, GPU or subgroup variants of the row kernels (layernorm, softmax, contrastive and
+ * cross-entropy rows) and attention products forced, whatever the adapter, then restores the choice by
+ * adapter. On a device without usable subgroups (Deno: Naga rejects them) "subgroup" would be "gpu" again:
+ * it says so and returns.
  */
-export async function withKernelVariants(kind: "cpu" | "gpu", fn: () => Promise<void>): Promise<void> {
+export async function withKernelVariants(kind: KernelVariants, fn: () => Promise<void>): Promise<void> {
+  if (kind === "subgroup" && (await getGpu()).caps.subgroupRows === 0) {
+    console.log("  skipped: no usable subgroups on this device (the subgroup variant runs under Node/Dawn)");
+    return;
+  }
   setKernelVariants(kind);
   try {
     await fn();
