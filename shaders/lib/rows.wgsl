@@ -2,9 +2,9 @@
 // crossentropy. Workgroups of {{WG}} invocations, {{LANES}} of them per row, so {{WG}}/{{LANES}} rows per
 // workgroup (src/kernels/grid.ts rowLayout: a whole workgroup per row on GPUs, one invocation per row on
 // CPU adapters), on a 2D grid of groups (group = wid.x + wid.y·gx) so more than 65535 groups work.
-// The reduction across a row's lanes, rowReduce4, comes from the library named by {{ROW_REDUCE}}
-// (//#include {{ROW_REDUCE}} before this one): rows_shared (workgroup memory and barriers) or rows_subgroup
-// (subgroup operations, when a workgroup is one subgroup).
+// The reduction across a row's lanes, rowReduce4, comes from the library that the ROW_REDUCE define names
+// (included before this one): rows_shared (workgroup memory and barriers) or rows_subgroup (subgroup
+// operations, when a workgroup is one subgroup).
 // Kernels compute surplus rows clamped (rowIndex ≥ rows) and skip their writes instead of returning early:
 // every barrier stays in uniform control flow, as Naga requires.
 const LANES: u32 = {{LANES}}u;

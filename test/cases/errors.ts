@@ -62,7 +62,8 @@ export const cases: Cases = {
     ], {}, /WGSL compile error in shaders\/broken_for_test\.wgsl:4 .*undefined_function/),
   "a WGSL compile error after an //#include still names the family file's own line": () =>
     compileError("broken_include_for_test", [
-      "// a family that includes the row library",
+      "// a family that includes the row libraries",
+      "//#include rows_shared",
       "//#include rows",
       "//#common",
       "const K: u32 = 1u;",
@@ -71,7 +72,7 @@ export const cases: Cases = {
       "@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) lid: u32) {",
       "  y[lid] = rowSum(1.0, lid) + another_undefined_function(1.0);",
       "}",
-    ], { WG: 64, LANES: 64 }, /WGSL compile error in shaders\/broken_include_for_test\.wgsl:8 .*another_undefined_function/),
+    ], { WG: 64, LANES: 64 }, /WGSL compile error in shaders\/broken_include_for_test\.wgsl:9 .*another_undefined_function/),
   "a lost device fails every later call with one message": async () => {
     const g = await getGpu();
     g.lost = "the GPU device was lost (test); restart the command";
