@@ -7,9 +7,7 @@ import { writeF32 } from "../src/io/safetensors_write.ts";
 import { XltError } from "../src/errors.ts";
 import { Encoder, positionIds } from "../models/encoder.ts";
 import { estimateMemory, formatMemory } from "../src/memory.ts";
-import { Profiler } from "../src/profile/profiler.ts";
-import { formatKernelTable } from "../src/profile/table.ts";
-import { writeChromeTrace } from "../src/profile/trace.ts";
+import { ProfileSession } from "../src/profile/session.ts";
 import { type Command, num } from "./options.ts";
 
 export const embedCommand: Command = {
@@ -54,9 +52,9 @@ export const embedCommand: Command = {
     const upTo = layers ?? cfg.layers;
     const out = new Map<string, { shape: number[]; data: Float32Array }>();
     const H = cfg.hidden;
-    const prof = v.profile ? Profiler.start(g, { label: "embed" }) : null;
+    const prof = new ProfileSession(g, v.profile, "embed");
     for (let s = 0; s < enc.length; s += batchSize) {
-      const endPhase = prof ? prof.startPhase(`batch ${s / batchSize + 1}`) : null;
+      const endPhase = prof.startPhase(`batch ${s / batchSize + 1}`);
       const part = enc.slice(s, s + batchSize);
       const B = part.length;
       const T = Math.max(...part.map((e) => e.ids.length));
@@ -78,13 +76,9 @@ export const embedCommand: Command = {
         });
       }
       model.release(st);
-      endPhase?.();
+      endPhase();
     }
-    if (prof) {
-      const report = await prof.stop();
-      console.error(formatKernelTable(report));
-      writeChromeTrace(v.profile, report);
-    }
+    await prof.finish({ quiet: true });
     writeF32(v.out, out, { model: v.model, layers: layers === null ? "all" : String(layers) });
     console.log(`wrote ${out.size} tensors for ${sentences.length} sentences to ${v.out}`);
     return 0;

@@ -19,6 +19,7 @@ export const evaluateCommand: Command = {
     "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli); long sentences are split into chunks" },
     predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
+    profile: { type: "string", meta: "FILE", help: "profile the evaluation: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
     const task: Task | undefined = v.task !== undefined ? parseTask(v.task) : undefined;
@@ -31,6 +32,7 @@ export const evaluateCommand: Command = {
       tests,
       maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 4 }) : undefined,
       predictions: v.predictions,
+      profile: v.profile,
     });
     console.log(formatTable(r));
     if (v.json) writeFileAtomic(v.json, JSON.stringify({ model: v.model, ...r }, null, 2) + "\n");

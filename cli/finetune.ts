@@ -38,6 +38,7 @@ export const finetuneCommand: Command = {
     "checkpoint-every": { type: "string", default: "0", meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
     resume: { type: "boolean", help: "continue from OUT/checkpoint" },
     quiet: { type: "boolean", help: "no progress bar" },
+    profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
     const task = parseTask(v.task);
@@ -61,6 +62,7 @@ export const finetuneCommand: Command = {
       checkpointEvery: num("checkpoint-every", v["checkpoint-every"] ?? "0", { int: true, min: 0 }),
       resume: !!v.resume,
       quiet: !!v.quiet,
+      profile: v.profile,
     });
     const last = r.dev[r.dev.length - 1];
     console.log(

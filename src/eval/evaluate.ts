@@ -23,6 +23,8 @@ import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.
 import { repairBio, seqevalF1 } from "./metrics.ts";
 import { writePredictions } from "./predictions.ts";
 import { capLength, type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
+import { setProfileContext } from "../profile/context.ts";
+import { ProfileSession } from "../profile/session.ts";
 
 export interface EvalScore {
   metric: "accuracy" | "f1";
@@ -37,19 +39,35 @@ export async function predictItems(enc: Encoder, head: ClassificationHead, items
   const order = items.map((_, i) => i).sort((a, b) => items[a].ids.length - items[b].ids.length);
   const out: Int32Array[] = new Array(items.length);
   const L = cfg.layers;
-  for (let s = 0; s < order.length; s += batchSize) {
-    const idx = order.slice(s, s + batchSize);
-    const { batch } = makeBatch(cfg, idx.map((i) => items[i]), head.kind);
-    const st = enc.forward(batch, L, false);
-    const hs = head.forward(st.hidden[L], batch.B, batch.T, false);
-    const am = argmaxRows(hs.logits);
-    head.release(hs);
-    enc.release(st);
-    const pred = await am.readInt();
-    am.release();
-    idx.forEach((i, b) => {
-      out[i] = head.kind === "token" ? pred.slice(b * batch.T, b * batch.T + items[i].ids.length) : pred.slice(b, b + 1);
+  // one batch in flight, as in training: batch n is recorded and submitted before the wait for batch n−1
+  let inFlight: { idx: number[]; T: number; pred: Promise<Int32Array> } | null = null;
+  const collect = async (f: NonNullable<typeof inFlight>) => {
+    const pred = await f.pred;
+    f.idx.forEach((i, b) => {
+      out[i] = head.kind === "token" ? pred.slice(b * f.T, b * f.T + items[i].ids.length) : pred.slice(b, b + 1);
     });
+  };
+  try {
+    for (let s = 0; s < order.length; s += batchSize) {
+      const idx = order.slice(s, s + batchSize);
+      const { batch } = makeBatch(cfg, idx.map((i) => items[i]), head.kind);
+      const st = enc.forward(batch, L, false);
+      setProfileContext(enc.gpu, "head forward");
+      const hs = head.forward(st.hidden[L], batch.B, batch.T, false);
+      const am = argmaxRows(hs.logits);
+      setProfileContext(enc.gpu, undefined);
+      head.release(hs);
+      enc.release(st);
+      const pred = am.readInt(); // submits; resolves when the batch is done
+      pred.then(() => am.release(), () => am.release());
+      const previous = inFlight;
+      inFlight = { idx, T: batch.T, pred };
+      if (previous) await collect(previous);
+    }
+    if (inFlight) await collect(inFlight);
+  } catch (e) {
+    inFlight?.pred.catch(() => undefined); // its outcome no longer matters
+    throw e;
   }
   return out;
 }
@@ -140,6 +158,8 @@ export interface EvaluateOptions {
   maxLength?: number;
   /** directory for per-language prediction files */
   predictions?: string;
+  /** profile the evaluation (a phase per language): per-kernel table to stderr, Chrome trace to this file */
+  profile?: string;
 }
 
 export interface EvaluateResult {
@@ -162,12 +182,17 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   const tok = loadTokenizer(o.model);
   const maxLength = capLength(cfg as ModelConfig, o.maxLength ?? (task === "xnli" ? 256 : 128));
   const perLang: Record<string, EvalScore> = {};
+  const prof = new ProfileSession(g, o.profile, `evaluate ${task}`);
   try {
     for (const t of o.tests) {
       const ext = task === "xnli" ? "tsv" : /\.conllu$/i.test(t.path) ? "conllu" : "tsv";
       const pred = o.predictions ? join(o.predictions, `${t.lang}.${ext}`) : undefined;
-      perLang[t.lang] = await evaluateFile(enc, head, task, t.path, tok, maxLength, pred);
+      perLang[t.lang] = await prof.phase(`test ${t.lang}`, () => evaluateFile(enc, head, task, t.path, tok, maxLength, pred));
     }
+    await prof.finish();
+  } catch (e) {
+    await prof.abort();
+    throw e;
   } finally {
     for (const t of enc.params.values()) t.release();
     head.dispose();

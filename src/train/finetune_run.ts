@@ -35,6 +35,10 @@ import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { Progress } from "./progress.ts";
 import { defaultLr } from "./realign_run.ts";
 import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
+import type { ProfileReport } from "../profile/profiler.ts";
+import { setProfileContext } from "../profile/context.ts";
+import { GPU_WAIT_PHASE } from "../profile/table.ts";
+import { ProfileSession, type SteadyState } from "../profile/session.ts";
 
 export const headKindOf = (task: Task): HeadKind => (task === "xnli" ? "sequence" : "token");
 
@@ -113,12 +117,16 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     const seed = dropoutSeed(i);
     const st = enc.forward(m.batch, L, training, seed);
     const hidden = st.hidden[L];
+    setProfileContext(g, "head forward");
     const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
     const labels = Tensor.from(g, m.labels, [m.labels.length], "i32", "labels");
+    setProfileContext(g, "loss");
     const ce = crossEntropyForward(hs.logits, labels);
     const w = m.n / N;
     const dl = crossEntropyBackward(hs.logits, labels, ce.lse, ce.count, w);
+    setProfileContext(g, "head backward");
     const dh = head.backward(hs, hidden, dl);
+    setProfileContext(g, undefined);
     dl.release();
     enc.backward(st, new Map([[L, dh]]));
     dh.release();
@@ -305,6 +313,8 @@ export interface FinetuneOptions {
   resume: boolean;
   quiet?: boolean;
   meta?: Record<string, unknown>;
+  /** profile the run: per-kernel table to stderr, Chrome trace to this file */
+  profile?: string;
 }
 
 export interface FinetuneResult {
@@ -315,6 +325,9 @@ export interface FinetuneResult {
   finalLoss: number;
   seconds: number;
   dev: { epoch: number; metric: string; value: number; n: number }[];
+  /** with `profile`: the profiler's report, and the per-step account of the steps after the first */
+  profile?: ProfileReport;
+  steady?: SteadyState;
 }
 
 const CKPT = "checkpoint";
@@ -382,50 +395,71 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
     if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples }) + "\n");
   };
-  const drain = async () => {
-    const f = inFlight;
-    inFlight = null;
-    if (f) await settle(f);
-  };
+  // with --profile: phases "step N" (batch, record, submit, the wait for the previous step) and "dev N"
+  const prof = new ProfileSession(g, o.profile, `finetune ${o.task}`);
+  const drain = () =>
+    prof.phase(GPU_WAIT_PHASE, async () => {
+      const f = inFlight;
+      inFlight = null;
+      if (f) await settle(f);
+    });
   try {
     for (let step = start + 1; step <= total; step++) {
+      const endStep = prof.startPhase(`step ${step}`);
+      if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
       const epoch = Math.floor((step - 1) / perEpoch); // 0-based
       const inEpoch = (step - 1) % perEpoch;
       if (inEpoch === 0 || order.length === 0) order = shuffled(items.length, o.seed * 1000 + epoch + 1);
       const idx = order.slice(inEpoch * bs, (inEpoch + 1) * bs);
       const mbs: MicroBatch[] = [];
-      for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
-      adam.zeroGrad();
-      const stepLosses = recordGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+      prof.phase("batch", () => {
+        for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
+      });
       const stepLr = lr * linearScheduleFactor(step, total, warmup);
-      adam.step(stepLr);
+      const stepLosses = prof.phase("record", () => {
+        adam.zeroGrad();
+        const l = recordGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+        setProfileContext(g, "optimizer");
+        adam.step(stepLr);
+        setProfileContext(g, undefined);
+        return l;
+      });
       const previous = inFlight;
+      const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
       inFlight = { step, epoch, loss: readLoss(stepLosses), lr: stepLr, examples: idx.length };
-      if (previous) await settle(previous);
-      if (inEpoch === perEpoch - 1 && o.dev) {
-        await drain();
+      endSubmit();
+      if (previous) await prof.phase(GPU_WAIT_PHASE, () => settle(previous));
+      const atDev = inEpoch === perEpoch - 1 && !!o.dev;
+      const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total;
+      // before a dev evaluation, a checkpoint and the end: the step's phase includes the wait for its own loss
+      if (step === total || atDev || atCheckpoint) await drain();
+      endStep();
+      if (atDev) {
         enc.dropout = 0;
-        const r = await evaluateWith(enc, head, o.task, o.dev, tok, cfg);
+        const r = await prof.outsideSteps(`dev ${epoch + 1}`, () => evaluateWith(enc, head, o.task, o.dev!, tok, cfg));
         enc.dropout = o.dropout ?? cfg.dropout;
         dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
         if (!o.quiet) progress.done();
         console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
         if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
       }
-      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total) {
-        await drain();
+      if (atCheckpoint) {
         await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
       }
     }
     await drain();
   } catch (e) {
     inFlight?.loss.catch(() => undefined); // its outcome no longer matters
+    await prof.abort();
     throw e;
   }
   await sync(g);
+  const { report, steady } = await prof.finish({ quiet: o.quiet, lastStep: total });
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   const result: FinetuneResult = { steps: total, epochs, examples: items.length, losses, finalLoss: losses.length ? losses[losses.length - 1] : NaN, seconds, dev };
+  if (report) result.profile = report;
+  if (steady) result.steady = steady;
 
   const encParams = await enc.readParams();
   const headParams = await head.readParams();

@@ -19,10 +19,10 @@ import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
-import { type ProfileReport, Profiler } from "../profile/profiler.ts";
+import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
-import { formatKernelTable, GPU_WAIT_PHASE } from "../profile/table.ts";
-import { writeChromeTrace } from "../profile/trace.ts";
+import { GPU_WAIT_PHASE } from "../profile/table.ts";
+import { ProfileSession, type SteadyState } from "../profile/session.ts";
 
 export interface RealignOptions {
   model: string;
@@ -117,8 +117,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const progress = new Progress(o.steps, o.quiet);
   const t0 = performance.now();
   let pairsSeen = 0;
-  const prof = o.profile ? Profiler.start(g, { label: "realign" }) : null;
-  const phase = <T>(name: string, fn: () => T): T => (prof ? prof.phase(name, fn) : fn());
+  const prof = new ProfileSession(g, o.profile, "realign");
+  const phase = <T>(name: string, fn: () => T): T => prof.phase(name, fn);
   // Steps are pipelined one deep: step n (forward, backward, Adam) is recorded and submitted together with
   // a copy of its loss, and only then does the host wait for step n−1's loss. So the host builds and records
   // step n while the GPU still runs step n−1, instead of the GPU idling while the host records (15-20% of a
@@ -149,13 +149,12 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     if (o.log) appendLog(o.log, { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links });
   };
   let endPhase: (() => void) | null = null;
-  let steadyFrom = -1;
   try {
     for (let step = start + 1; step <= o.steps; step++) {
       // with --profile, each step's CPU phase is split into what the host does (batch, record) and the wait
       // for the GPU (for the PREVIOUS step's loss, see above), so the trace shows both
-      endPhase = prof ? prof.startPhase(`step ${step}`) : null;
-      if (prof && step === start + 2) steadyFrom = prof.eventCount; // after the first step (kernel compilation)
+      endPhase = prof.startPhase(`step ${step}`);
+      if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
       const batch = phase("batch", () => batcher.next());
       const { loss } = phase("record", () => {
         adam.zeroGrad();
@@ -168,9 +167,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
         adam.step();
         setProfileContext(g, undefined);
       });
-      const endSubmit = prof?.startPhase("submit");
+      const endSubmit = prof.startPhase("submit");
       const value = loss.read(); // submits this step with a copy of its loss; resolves when that is done
-      endSubmit?.();
+      endSubmit();
       const previous = inFlight;
       inFlight = { step, loss, value, pairs: batch.pairs, links: batch.links.length };
       if (previous) await settle(previous);
@@ -190,22 +189,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     endPhase?.(); // the last step's phase includes the wait for its own loss
   } catch (e) {
     if (inFlight) (inFlight as InFlight).value.catch(() => undefined); // its outcome no longer matters
-    if (prof) await prof.stop().catch(() => undefined); // detach, so the device can be profiled again
+    await prof.abort();
     throw e;
   }
   await sync(g);
-  let report: ProfileReport | undefined;
-  let steady: SteadyState | undefined;
-  if (prof) {
-    report = await prof.stop();
-    console.error(formatKernelTable(report));
-    if (steadyFrom >= 0) {
-      steady = steadyState(report, steadyFrom, start + 2, o.steps);
-      console.error(formatSteadyState(steady));
-    }
-    writeChromeTrace(o.profile!, report);
-    if (!o.quiet) console.error(`wrote Chrome trace to ${o.profile}`);
-  }
+  const { report, steady } = await prof.finish({ quiet: o.quiet, lastStep: o.steps });
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   const finalLoss = losses.length ? losses[losses.length - 1] : NaN;
@@ -224,45 +212,6 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();
   return result;
-}
-
-/** With --profile: the steps after the first (which compiles the kernels), per step. */
-export interface SteadyState {
-  first: number;
-  last: number;
-  /** the step phases' wall time (pipelined; the last one includes the final wait for the GPU) */
-  wallMs: number;
-  /** kernel time of the dispatches these steps recorded */
-  kernelMs: number;
-  /**
-   * GPU time between consecutive timed passes of one submit (with the timer's cost subtracted from the
-   * kernels, that cost too): what profiling itself adds. The rest of the wall time the GPU had no work:
-   * the host was building or recording the next step (or, where submit runs the work in the calling
-   * thread, as wgpu on lavapipe does, it could not record during it)
-   */
-  betweenPassesMs: number;
-}
-
-function steadyState(report: ProfileReport, fromEvent: number, first: number, last: number): SteadyState {
-  const names = new Set(Array.from({ length: last - first + 1 }, (_, i) => `step ${first + i}`));
-  const n = last - first + 1;
-  const wallMs = report.phases.filter((p) => p.depth === 0 && names.has(p.name)).reduce((a, p) => a + p.durNs, 0) / 1e6;
-  const evs = report.events.slice(fromEvent);
-  const kernelMs = evs.reduce((a, e) => a + e.durNs, 0) / 1e6;
-  let between = 0;
-  for (let i = 1; i < evs.length; i++) {
-    const a = evs[i - 1], b = evs[i];
-    if (a.submit === b.submit) between += Math.max(0, b.startNs - (a.startNs + a.durNs));
-  }
-  return { first, last, wallMs: wallMs / n, kernelMs: kernelMs / n, betweenPassesMs: between / 1e6 / n };
-}
-
-export function formatSteadyState(s: SteadyState): string {
-  const pc = (x: number) => `${((100 * x) / Math.max(s.wallMs, 1e-9)).toFixed(1)}%`;
-  const idle = Math.max(0, s.wallMs - s.kernelMs - s.betweenPassesMs);
-  return `steps ${s.first}-${s.last} (after the first, which compiles the kernels), per step: wall ${s.wallMs.toFixed(3)} ms = ` +
-    `kernels ${s.kernelMs.toFixed(3)} ms (${pc(s.kernelMs)}) + between timed passes ${s.betweenPassesMs.toFixed(3)} ms (${pc(s.betweenPassesMs)}, profiling's own cost) + ` +
-    `GPU without work ${idle.toFixed(3)} ms (${pc(idle)}, host building, recording, submitting)`;
 }
 
 /** Writes every trainable parameter's gradient under its checkpoint tensor name (frozen ones are absent). */

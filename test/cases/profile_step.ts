@@ -10,12 +10,14 @@
 //    ~45 µs idle between passes, a third of a step whose kernels take ~0.1 ms).
 //  - unprofiled coverage = Σ dispatch durations of a profiled step / GPU time of the same step run right
 //    after it in the ordinary single pass (timestamps around the whole step): whether the per-kernel figures
-//    account for the step's real GPU time. Measured (5 steps, median, three runs; all figures in
-//    bench/results/lavapipe-profile.txt): this model Dawn 1.23-1.60 (a dispatch in its own pass costs
-//    Dawn more than an empty pass measures), wgpu 0.91-1.00; the built-in model (`xlt profile`, B=16,
-//    T=32) Dawn 0.99-1.04, wgpu 0.78-1.03.
+//    account for the step's real GPU time. The timer's cost per pass comes from a probe run of the same step
+//    with dispatches paired in shared passes. Measured (8 steps, median, three runs; all figures in
+//    bench/results/lavapipe-profile.txt): this model Dawn 1.05-1.29, wgpu 0.94-1.09; the built-in model
+//    (`xlt profile`, B=16, T=32) Dawn 0.985-0.996, wgpu 0.99-1.03.
+// `finetune --profile` and `evaluate --profile`: valid traces with their phases and contexts, the steady-state
+// account of the steps after the first, and the same dev score from evaluate as from finetune.
 // Both are logged; the case asserts only their structure (no timing assertions in tests).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { realign } from "../../src/train/realign_run.ts";
@@ -24,6 +26,9 @@ import { profileRealignStep, type StepProfile } from "../../src/profile/step.ts"
 import { profileCommand } from "../../cli/profile.ts";
 import { formatKernelTable, GPU_WAIT_PHASE } from "../../src/profile/table.ts";
 import { FIXTURES } from "../lib/fixtures.ts";
+import { finetune } from "../../src/train/finetune_run.ts";
+import { evaluateModel } from "../../src/eval/evaluate.ts";
+import { LABELS } from "../../src/tasks/labels.ts";
 import type { Cases } from "../lib/check.ts";
 
 const MODEL = join(FIXTURES, "tiny-bert"); // 4 blocks, hidden 32: the loss reads hidden_states[3]
@@ -171,6 +176,50 @@ export const cases: Cases = {
       assert(JSON.parse(readFileSync(trace, "utf8")).traceEvents.length > 0, "trace written");
     } finally {
       console.log = log;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
+  "finetune --profile and evaluate --profile: valid traces with step, dev and test phases and head/loss/optimizer contexts": async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xlt-prof-ft-"));
+    const err = console.error;
+    const printed: string[] = [];
+    try {
+      // 24 synthetic POS sentences (CoNLL-U): 3 steps of 8, then a dev evaluation on the first 8
+      const words = ["the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "far"];
+      const sent = (k: number) =>
+        Array.from({ length: 5 }, (_, w) => `${w + 1}\t${words[(k + 3 * w) % words.length]}\t_\t${LABELS.pos[(k + w) % LABELS.pos.length]}\t_\t_\t_\t_\t_\t_`).join("\n");
+      const train = join(dir, "train.conllu"), dev = join(dir, "dev.conllu");
+      writeFileSync(train, Array.from({ length: 24 }, (_, k) => sent(k)).join("\n\n") + "\n\n");
+      writeFileSync(dev, Array.from({ length: 8 }, (_, k) => sent(k)).join("\n\n") + "\n\n");
+      const out = join(dir, "model"), ftTrace = join(dir, "ft.json"), evTrace = join(dir, "ev.json");
+      console.error = (...a: unknown[]) => void printed.push(a.join(" "));
+      const r = await finetune({
+        task: "pos", train, dev, model: MODEL, out, epochs: 1, lr: 1e-3, batchSize: 8, maxLength: 16, seed: 3,
+        checkpointEvery: 0, resume: false, quiet: true, profile: ftTrace,
+      });
+      const ev = await evaluateModel({ model: out, tests: [{ lang: "xx", path: dev }], profile: evTrace });
+      console.error = err;
+      assert(r.steps === 3 && r.profile && r.steady, `finetune result: ${r.steps} steps, profile ${!!r.profile}, steady ${JSON.stringify(r.steady)}`);
+      const st = r.steady;
+      assert(st.first === 2 && st.last === 3 && st.kernelMs > 0 && st.kernelMs + st.betweenPassesMs <= st.wallMs, `steady state ${JSON.stringify(st)}`);
+      assert(printed.some((l) => l.startsWith("steps 2-3 (after the first")), `steady-state line missing:\n${printed.join("\n")}`);
+      // evaluating the fine-tuned model gives the dev score finetune reported (both pipelined batches)
+      close(ev.perLang.xx.value, r.dev[0].value, "evaluate vs finetune's dev score");
+      const load = (f: string) => {
+        const t = JSON.parse(readFileSync(f, "utf8"));
+        assert(Array.isArray(t.traceEvents), `${f}: no traceEvents`);
+        const cpu = new Set(t.traceEvents.filter((e: any) => e.ph === "X" && e.cat === "cpu").map((e: any) => e.name));
+        const ctx = new Set(t.traceEvents.filter((e: any) => e.ph === "X" && e.cat === "gpu").map((e: any) => e.args.context));
+        return { cpu, ctx };
+      };
+      const ft = load(ftTrace);
+      for (const p of ["step 1", "step 2", "step 3", "batch", "record", "submit", GPU_WAIT_PHASE, "dev 1"]) assert(ft.cpu.has(p), `finetune trace lacks phase '${p}' (${[...ft.cpu].join(", ")})`);
+      for (const c of ["layer.0 forward", "head forward", "loss", "head backward", "layer.0 backward", "optimizer"]) assert(ft.ctx.has(c), `finetune trace lacks context '${c}' (${[...ft.ctx].join(", ")})`);
+      const et = load(evTrace);
+      assert(et.cpu.has("test xx") && et.ctx.has("head forward") && !et.ctx.has("optimizer"), `evaluate trace: ${[...et.cpu].join(", ")} | ${[...et.ctx].join(", ")}`);
+    } finally {
+      console.error = err;
       rmSync(dir, { recursive: true, force: true });
     }
   },
