@@ -13,9 +13,9 @@ import type { Gpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { accumulate, activationBackward, activationForward, add } from "../src/kernels/elementwise.ts";
+import { accumulate, activationBackward, activationForward } from "../src/kernels/elementwise.ts";
 import { linear, linearBackward } from "../src/kernels/matmul.ts";
-import { layernormBackward, layernormForward } from "../src/kernels/layernorm.ts";
+import { type DropoutSpec, layernormBackward, layernormForward, residualLayernormBackward } from "../src/kernels/layernorm.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
 import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
@@ -141,6 +141,11 @@ export class Encoder {
     return st.training && this.attnDropoutP > 0 ? { p: this.attnDropoutP, seed: st.dropoutSeed, stream: 3 + 4 * i } : undefined;
   }
 
+  /** Hidden-state dropout at `site` for the fused LayerNorm kernels; undefined when not training or p = 0. */
+  private dropSpec(st: ForwardState, site: number): DropoutSpec | undefined {
+    return st.training && this.dropout > 0 ? { p: this.dropout, seed: st.dropoutSeed, stream: site } : undefined;
+  }
+
   private drop(x: Tensor, st: ForwardState, site: number): Tensor {
     if (!st.training || this.dropout <= 0) return x;
     const y = dropoutForward(x, this.dropout, st.dropoutSeed, site);
@@ -189,20 +194,24 @@ export class Encoder {
     const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
     const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
     const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D, this.attnDropout(st, i));
+    // r1 = dropout(o) + x, then LayerNorm: one fused kernel (the residual form of layernormForward).
     // HF BERT/XLM-R drop the attention output before the residual; DistilBERT does not (it only drops
     // attention probabilities and the FFN output)
-    const oLin = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
-    const o = this.cfg.arch === "distilbert" ? oLin : this.drop(oLin, st, 1 + 4 * i);
-    const r1 = add(o, x);
+    const o = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
+    const ln1 = layernormForward(o, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps, {
+      residual: x,
+      dropout: this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i),
+    });
     o.release();
-    const ln1 = layernormForward(r1, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps);
+    const r1 = ln1.r!;
     const h1 = ln1.y;
     const f1 = linear(h1, P("ffn.in.weight"), P("ffn.in.bias"));
     const gl = activationForward("gelu", f1);
-    const f2 = this.drop(linear(gl, P("ffn.out.weight"), P("ffn.out.bias")), st, 2 + 4 * i);
-    const r2 = add(f2, h1);
+    // r2 = dropout(f2) + h1, then LayerNorm
+    const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"));
+    const ln2 = layernormForward(f2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps, { residual: h1, dropout: this.dropSpec(st, 2 + 4 * i) });
     f2.release();
-    const ln2 = layernormForward(r2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps);
+    const r2 = ln2.r!;
     const y = ln2.y; // no dropout after the block's LayerNorm (as HF)
     if (st.training) {
       st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2, mean2: ln2.mean, rstd2: ln2.rstd };
@@ -252,15 +261,9 @@ export class Encoder {
     const train = this.trainable.has(`layer.${i}`);
     const P = (n: string) => this.p(`layer.${i}.${n}`);
     const G = (n: string) => (train ? this.grads.get(`layer.${i}.${n}`) : undefined);
-    const dropB = (t: Tensor, site: number) => {
-      if (!st.training || this.dropout <= 0) return t;
-      const r = dropoutBackward(t, this.dropout, st.dropoutSeed, site);
-      return r;
-    };
-    // LayerNorm of the FFN half
-    const dr2 = layernormBackward(dy, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"), { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true });
-    // FFN: r2 = drop(f2) + h1
-    const df2 = dropB(dr2, 2 + 4 * i);
+    // LayerNorm of the FFN half, r2 = drop(f2) + h1: dr2 flows to h1, df2 = dr2 through the dropout to f2
+    const { dr: dr2, da: df2 } = residualLayernormBackward(dy, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"),
+      { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true }, this.dropSpec(st, 2 + 4 * i));
     const dg = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true })!;
     if (df2 !== dr2) df2.release();
     const df1 = activationBackward("gelu", s.f1, dg);
@@ -270,9 +273,10 @@ export class Encoder {
     accumulate(dh1, dr2);
     dr2.release();
     // attention half: r1 = drop(o) + x
-    const dr1 = layernormBackward(dh1, s.r1, s.mean1, s.rstd1, P("attn_ln.weight"), { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true });
+    const { dr: dr1, da: dO } = residualLayernormBackward(dh1, s.r1, s.mean1, s.rstd1, P("attn_ln.weight"),
+      { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true },
+      this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i));
     dh1.release();
-    const dO = this.cfg.arch === "distilbert" ? dr1 : dropB(dr1, 1 + 4 * i);
     const dctx = linearBackward(s.ctx, P("attn.o.weight"), dO, { dw: G("attn.o.weight"), db: G("attn.o.bias"), accumulate: true })!;
     if (dO !== dr1) dO.release();
     const { dq, dk, dv } = attentionBackward(dctx, s.q, s.k, s.v, s.probs, B, T, heads, D, this.attnDropout(st, i));

@@ -7,21 +7,12 @@
 //   h = mix(mix(i ^ k1) + k2);  keep ⇔ h ≥ T,  T = ⌊p·2³²⌋  (integer compare: no float rounding questions)
 // Tensors above the binding limit are processed in chunks bound as sub-ranges; `base` is the chunk's first
 // element so the hash sees the element's index in the whole tensor.
+//#include dropout_hash
 //#common
 struct Params { n: u32, stride: u32, base: u32, k1: u32, k2: u32, T: u32, scale: f32, }
 @group(0) @binding(0) var<uniform> P: Params;
 
-fn mix(x: u32) -> u32 {
-  var h = x;
-  h ^= h >> 16u;
-  h *= 0x7feb352du;
-  h ^= h >> 15u;
-  h *= 0x846ca68bu;
-  h ^= h >> 16u;
-  return h;
-}
-
-fn keep(i: u32) -> bool { return mix(mix(i ^ P.k1) + P.k2) >= P.T; }
+fn keep(i: u32) -> bool { return dropKeep(i, P.k1, P.k2, P.T); }
 
 //#kernel apply
 @group(0) @binding(1) var<storage, read> x: array<f32>;

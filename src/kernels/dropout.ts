@@ -6,7 +6,7 @@ import { dispatch, kernel, recordCopy } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
-/** lowbias32 (C. Wellons): a bijective u32 mixer; identical integer math to `mix` in dropout.wgsl. */
+/** lowbias32 (C. Wellons): a bijective u32 mixer; identical integer math to `dropMix` in shaders/lib/dropout_hash.wgsl. */
 function mix(x: number): number {
   let h = x >>> 0;
   h ^= h >>> 16;
@@ -17,7 +17,7 @@ function mix(x: number): number {
   return h >>> 0;
 }
 
-interface DropoutParams {
+export interface DropoutParams {
   k1: number;
   k2: number;
   /** keep ⇔ hash ≥ T */
@@ -30,8 +30,12 @@ function checkP(op: string, p: number) {
   if (!(p >= 0 && p <= 1)) throw new GpuError(`${op}: dropout probability must be in [0, 1], got ${p}`);
 }
 
-/** Host-side derivation of the hash keys and threshold; seed may use up to 53 bits, stream up to 32. */
-function params(p: number, seed: number, stream: number): DropoutParams {
+/**
+ * Host-side derivation of the hash keys and threshold; seed may use up to 53 bits, stream up to 32. Also
+ * for the kernels that fuse dropout (src/kernels/layernorm.ts).
+ */
+export function dropoutParams(p: number, seed: number, stream: number): DropoutParams {
+  checkP("dropout", p);
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
   const k1 = mix((lo + mix(hi ^ 0x68bc21eb)) >>> 0);
@@ -43,7 +47,7 @@ function params(p: number, seed: number, stream: number): DropoutParams {
 /** CPU twin of the GPU mask: 1 = kept, 0 = dropped, for elements 0..n−1 (bit-exact with the shader). */
 export function dropoutMask(n: number, p: number, seed: number, stream: number): Uint8Array {
   checkP("dropout_mask", p);
-  const { k1, k2, T } = params(p, seed, stream);
+  const { k1, k2, T } = dropoutParams(p, seed, stream);
   const out = new Uint8Array(n);
   if (p === 0) return out.fill(1);
   for (let i = 0; i < n; i++) out[i] = mix((mix((i ^ k1) >>> 0) + k2) >>> 0) >= T && p < 1 ? 1 : 0;
@@ -66,7 +70,7 @@ function apply(op: string, src: Tensor, p: number, seed: number, stream: number,
     if (!inplace) recordCopy(g, src.buffer, 0, dst.buffer, 0, n * 4);
     return dst;
   }
-  const P = params(p, seed, stream);
+  const P = dropoutParams(p, seed, stream);
   const chunk = dropoutLimits.chunkElems || Math.floor(g.caps.maxBinding / 256) * 64;
   const k = kernel(g, "dropout", inplace ? "apply_inplace" : "apply");
   for (let base = 0; base < n; base += chunk) {

@@ -5,6 +5,7 @@ import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { rowLaunch } from "./grid.ts";
+import { dropoutParams } from "./dropout.ts";
 
 // the column-sum kernels have fixed shapes; their family's row helpers (#common) still need defines
 const COLUMN_DEFINES = { WG: 256, LANES: 1, ROW_REDUCE: "rows_shared" };
@@ -20,28 +21,64 @@ function rowsOf(op: string, x: Tensor, C: number): number {
   return x.size / C;
 }
 
+/** Dropout fused into a LayerNorm kernel: probability p, and the seed and stream as for dropoutForward. */
+export interface DropoutSpec {
+  p: number;
+  seed: number;
+  stream: number;
+}
+
+/** The kernels' dropout parameters: [drop, k1, k2, T, scale] (drop = 0 when there is none or p = 0). */
+function dropParams(d: DropoutSpec | undefined): [["u32", number], ["u32", number], ["u32", number], ["u32", number], ["f32", number]] {
+  const on = d !== undefined && d.p > 0;
+  const q = on ? dropoutParams(d.p, d.seed, d.stream) : { k1: 0, k2: 0, T: 0, scale: 1 };
+  return [["u32", on ? 1 : 0], ["u32", q.k1], ["u32", q.k2], ["u32", q.T], ["f32", q.scale]];
+}
+
 /**
  * y = (x − mean)/sqrt(var + eps)·gamma + beta over the last dimension of x (leading dims are rows).
  * Returns y (shape of x) and the per-row mean and rstd [R] that the backward needs.
+ *
+ * Residual form (opts.residual = b): x = dropout(a) + b, with a the first argument, as after a transformer
+ * block's attention or FFN branch; one kernel instead of dropout, add and LayerNorm. x is returned as `r`
+ * (the backward's input). Dropout (opts.dropout, residual form only) keeps exactly the elements
+ * dropoutForward(a, p, seed, stream) keeps.
  */
-export function layernormForward(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): { y: Tensor; mean: Tensor; rstd: Tensor } {
+export function layernormForward(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+  opts: { residual?: Tensor; dropout?: DropoutSpec } = {},
+): { y: Tensor; mean: Tensor; rstd: Tensor; r?: Tensor } {
   const g = x.gpu;
+  const op = opts.residual ? "layernorm_residual_forward" : "layernorm_forward";
   const C = x.shape[x.shape.length - 1] ?? 0;
-  const R = rowsOf("layernorm_forward", x, C);
-  expectShape("layernorm_forward", "gamma", gamma, [C]);
-  expectShape("layernorm_forward", "beta", beta, [C]);
+  const R = rowsOf(op, x, C);
+  expectShape(op, "gamma", gamma, [C]);
+  expectShape(op, "beta", beta, [C]);
+  if (opts.residual) expectShape(op, "residual", opts.residual, x.shape);
+  else if (opts.dropout) throw new GpuError(`${op}: dropout is fused only in the residual form (give opts.residual)`);
   const y = Tensor.empty(g, x.shape, "f32", "layernorm.y");
   const mean = Tensor.empty(g, [R], "f32", "layernorm.mean");
   const rstd = Tensor.empty(g, [R], "f32", "layernorm.rstd");
-  if (R === 0) return { y, mean, rstd };
+  const r = opts.residual ? Tensor.empty(g, x.shape, "f32", "layernorm.r") : undefined;
+  const out = r ? { y, mean, rstd, r } : { y, mean, rstd };
+  if (R === 0) return out;
+  // without the residual form, b and r are unused: two 1-element dummies (one buffer bound both read-only
+  // and writable in a dispatch is a validation error)
+  const dummies = r ? [] : [Tensor.empty(g, [1], "f32", "layernorm.unused"), Tensor.empty(g, [1], "f32", "layernorm.unused")];
   const { defines, gx, grid } = rowLaunch(g, R, C);
-  dispatch(g, kernel(g, "layernorm", "forward", defines), [x, gamma, beta, y, mean, rstd].map(bind),
-    [["u32", R], ["u32", C], ["f32", eps], ["u32", gx]], grid, {
-      flops: 8 * R * C,
-      bytes: 4 * (4 * R * C + 2 * C + 2 * R),
-      detail: `R=${R} C=${C}`,
+  const res = opts.residual ? 1 : 0;
+  dispatch(g, kernel(g, "layernorm", "forward", defines), [x, opts.residual ?? dummies[0], gamma, beta, y, mean, rstd, r ?? dummies[1]].map(bind),
+    [["u32", R], ["u32", C], ["f32", eps], ["u32", gx], ["u32", res], ...dropParams(opts.dropout)], grid, {
+      name: res ? "layernorm.residual_forward" : "layernorm.forward",
+      flops: (8 + 2 * res) * R * C,
+      bytes: 4 * ((4 + 2 * res) * R * C + 2 * C + 2 * R),
+      detail: `R=${R} C=${C}${res ? (opts.dropout && opts.dropout.p > 0 ? ` +residual, dropout ${opts.dropout.p}` : " +residual") : ""}`,
     });
-  return { y, mean, rstd };
+  for (const t of dummies) t.release();
+  return out;
 }
 
 /**
@@ -56,6 +93,36 @@ export function layernormBackward(
   gamma: Tensor,
   grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
 ): Tensor {
+  return backward(dy, x, mean, rstd, gamma, grads, undefined).dx;
+}
+
+/**
+ * The backward of the residual form (layernormForward with opts.residual, its `r` as x here): dr, the
+ * gradient of r (which is also the residual b's), and da, the gradient of the branch a, i.e. dr through the
+ * same dropout (from the same kernel; da is dr itself without dropout). dgamma/dbeta as layernormBackward.
+ */
+export function residualLayernormBackward(
+  dy: Tensor,
+  r: Tensor,
+  mean: Tensor,
+  rstd: Tensor,
+  gamma: Tensor,
+  grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
+  dropout?: DropoutSpec,
+): { dr: Tensor; da: Tensor } {
+  const { dx, da } = backward(dy, r, mean, rstd, gamma, grads, dropout);
+  return { dr: dx, da: da ?? dx };
+}
+
+function backward(
+  dy: Tensor,
+  x: Tensor,
+  mean: Tensor,
+  rstd: Tensor,
+  gamma: Tensor,
+  grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
+  dropout: DropoutSpec | undefined,
+): { dx: Tensor; da: Tensor | null } {
   const g = x.gpu;
   const op = "layernorm_backward";
   const C = x.shape[x.shape.length - 1] ?? 0;
@@ -67,24 +134,27 @@ export function layernormBackward(
   if (grads.dgamma) expectShape(op, "dgamma", grads.dgamma, [C]);
   if (grads.dbeta) expectShape(op, "dbeta", grads.dbeta, [C]);
   const dx = Tensor.empty(g, x.shape, "f32", "layernorm.dx");
+  const drop = dropout !== undefined && dropout.p > 0;
+  const da = drop ? Tensor.empty(g, x.shape, "f32", "layernorm.da") : null;
   if (R === 0) {
     if (!grads.accumulate) for (const t of [grads.dgamma, grads.dbeta]) t?.zero();
-    return dx;
+    return { dx, da };
   }
   const { defines, gx, grid } = rowLaunch(g, R, C);
   // per-row residual of the stored f32 mean (see backward_dx in the shader): keeps xhat accurate at offsets ~1e3
   const mres = Tensor.empty(g, [R], "f32", "layernorm.mres");
-  dispatch(g, kernel(g, "layernorm", "backward_dx", defines), [dy, x, mean, rstd, gamma, dx, mres].map(bind),
-    [["u32", R], ["u32", C], ["u32", gx]], grid, {
-      flops: 12 * R * C,
-      bytes: 4 * (3 * R * C + C + 2 * R),
-      detail: `R=${R} C=${C}`,
+  const dummy = da ? null : Tensor.empty(g, [1], "f32", "layernorm.unused");
+  dispatch(g, kernel(g, "layernorm", "backward_dx", defines), [dy, x, mean, rstd, gamma, dx, mres, da ?? dummy!].map(bind),
+    [["u32", R], ["u32", C], ["u32", gx], ...dropParams(dropout)], grid, {
+      flops: (12 + (drop ? 1 : 0)) * R * C,
+      bytes: 4 * ((3 + (drop ? 1 : 0)) * R * C + C + 2 * R),
+      detail: `R=${R} C=${C}${drop ? ` +dropout ${dropout!.p}` : ""}`,
     });
-
+  dummy?.release();
   const outs = [grads.dgamma, grads.dbeta];
   if (!outs.some((t) => t)) {
     mres.release();
-    return dx;
+    return { dx, da };
   }
   // Stage 1: partial sums over chunks of ≥32 rows (enough parallelism: ⌈C/64⌉ × nChunks workgroups),
   // at most 1024 chunks so stage 2 stays short and the scratch small.
@@ -110,5 +180,5 @@ export function layernormBackward(
   // Safe to return to the pool now: later users of the buffer are recorded after these dispatches.
   part.release();
   mres.release();
-  return dx;
+  return { dx, da };
 }

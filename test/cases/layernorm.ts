@@ -3,7 +3,8 @@
 // Tolerance: max relative error ≤ 1e-4, i.e. |got − want| ≤ 1e-4·|want| + 1e-4·max|want| elementwise,
 // including rows offset by ±1e3 (C = 768) and C up to 4096.
 import { getGpu, Tensor } from "../../src/index.ts";
-import { layernormBackward, layernormForward } from "../../src/kernels/layernorm.ts";
+import { layernormBackward, layernormForward, residualLayernormBackward } from "../../src/kernels/layernorm.ts";
+import { dropoutMask } from "../../src/kernels/dropout.ts";
 import { assertClose, type Cases, randn, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { layernormBackwardRef, layernormRef } from "../ref/layernorm.ts";
@@ -62,6 +63,63 @@ for (const layout of KERNEL_VARIANTS) for (const [shape, off, scale, eps] of SHA
     for (const t of [x, gamma, beta, dy, y, mean, rstd, dgamma, dbeta, dx]) t.release();
   });
 }
+
+// The residual form, r = dropout(a) + b then LayerNorm, and its backward (dr, and da = dr through the same
+// dropout), against the float64 reference on r built from the CPU twin of the dropout mask: the fused
+// kernels must keep exactly the elements dropoutForward keeps.
+for (const layout of KERNEL_VARIANTS) for (const [shape, p] of [[[33, 130], 0.1], [[2, 3, 768], 0.5], [[5, 64], 0]] as [number[], number][]) {
+  cases[`residual form [${shape}] dropout ${p}, ${layout} variants`] = () => withKernelVariants(layout, async () => {
+    const g = await getGpu();
+    const C = shape[shape.length - 1];
+    const n = shape.reduce((x, y) => x * y, 1);
+    const seed = 977, stream = 5, eps = 1e-12;
+    const as = Float32Array.from(randn(n, 31, 2)), bsr = Float32Array.from(randn(n, 32, 1));
+    const gs = Float32Array.from(randn(C, 33, 0.5), (v) => 1 + v), bs = Float32Array.from(randn(C, 34, 0.5));
+    const dys = Float32Array.from(randn(n, 35));
+    const mask = dropoutMask(n, p, seed, stream);
+    const scale = p > 0 ? Math.fround(1 / (1 - p)) : 1;
+    const rs = Float32Array.from(as, (v, i) => (mask[i] ? Math.fround(v * scale) : 0) + bsr[i]);
+    const a = Tensor.from(g, as, shape), b = Tensor.from(g, bsr, shape), dy = Tensor.from(g, dys, shape);
+    const gamma = Tensor.from(g, gs, [C]), beta = Tensor.from(g, bs, [C]);
+    const drop = { p, seed, stream };
+    const { y, mean, rstd, r } = layernormForward(a, gamma, beta, eps, { residual: b, dropout: drop });
+    if (!r) throw new Error("the residual form returns r");
+    // r: one f32 rounding of v·scale + b (a fused multiply-add may round once instead of twice)
+    assertClose("r", await r.read(), rs, { rtol: 1e-6, atol: 1e-6 });
+    const ref = layernormRef(rs, gs, bs, C, eps);
+    close("y", await y.read(), ref.y);
+    close("mean", await mean.read(), ref.mean);
+    close("rstd", await rstd.read(), ref.rstd);
+    const dgamma = Tensor.empty(g, [C]), dbeta = Tensor.empty(g, [C]);
+    const { dr, da } = residualLayernormBackward(dy, r, mean, rstd, gamma, { dgamma, dbeta, accumulate: false }, drop);
+    const bref = layernormBackwardRef(dys, rs, gs, C, eps);
+    close("dr", await dr.read(), bref.dx);
+    close("da", await da.read(), Array.from(bref.dx, (v, i) => (mask[i] ? v * scale : 0)));
+    close("dgamma", await dgamma.read(), bref.dgamma);
+    close("dbeta", await dbeta.read(), bref.dbeta);
+    if ((p === 0) !== (da === dr)) throw new Error(`da is ${da === dr ? "" : "not "}dr itself with dropout ${p}`);
+    // da is exactly dr through dropout: the same mask and scale as the standalone kernel
+    const drv = await dr.read(), dav = await da.read();
+    for (let i = 0; i < n; i++) {
+      const want = mask[i] ? Math.fround(drv[i] * scale) : 0;
+      if (dav[i] !== want) throw new Error(`da[${i}] = ${dav[i]}, dropout of dr gives ${want}`);
+    }
+    for (const t of new Set([a, b, dy, gamma, beta, y, mean, rstd, r, dgamma, dbeta, dr, da])) t.release();
+  });
+}
+
+cases["residual form: dropout without a residual is refused"] = async () => {
+  const g = await getGpu();
+  const x = Tensor.zeros(g, [2, 4]), gamma = Tensor.zeros(g, [4]), beta = Tensor.zeros(g, [4]);
+  let msg = "";
+  try {
+    layernormForward(x, gamma, beta, 1e-5, { dropout: { p: 0.1, seed: 1, stream: 1 } });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  for (const t of [x, gamma, beta]) t.release();
+  if (!/residual/.test(msg)) throw new Error(`expected a one-line error about the residual form, got '${msg}'`);
+};
 
 cases["backward accumulate, dbeta only, frozen"] = async () => {
   const g = await getGpu();

@@ -10,6 +10,11 @@ import { Encoder, groupOf, positionIds, type Batch } from "../../models/encoder.
 import { buildSide, realignStep } from "../../src/train/realign.ts";
 import { allGroups, frozenGroups } from "../../src/train/freeze.ts";
 import { type Cases, maxRelErr } from "../lib/check.ts";
+import { linear, linearBackward } from "../../src/kernels/matmul.ts";
+import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
+import { dropoutBackward, dropoutForward } from "../../src/kernels/dropout.ts";
+import { accumulate, activationBackward, activationForward, add } from "../../src/kernels/elementwise.ts";
+import { layernormBackward, layernormForward } from "../../src/kernels/layernorm.ts";
 import { FIXTURES, fixture as fixtureTensors, get } from "../lib/fixtures.ts";
 
 const ARCHS = ["tiny-bert", "tiny-distilbert", "tiny-xlmr"];
@@ -150,4 +155,73 @@ for (const arch of ARCHS) {
       for (const t of [head.w0, head.w2, headGrads.w0, headGrads.w2, ...enc.params.values(), ...enc.grads.values()]) t.release();
     };
   }
+}
+
+// Dropout on: a block with the fused "dropout + residual + LayerNorm" kernels (forward and backward) equals
+// the same block composed here from the standalone kernels (dropoutForward/Backward, add, layernorm), with
+// the encoder's dropout sites (streams 1+4i, 2+4i; attention probabilities 3+4i). Checks the wiring, which
+// no PyTorch golden can (PyTorch draws other masks).
+for (const arch of ["tiny-bert", "tiny-distilbert"]) {
+  cases[`${arch}: with dropout, block 0 with fused residual LayerNorms equals the standalone kernels, forward and backward`] = async () => {
+    const g = await getGpu();
+    const ck = loadCheckpoint(join(FIXTURES, arch));
+    const cfg = ck.config;
+    const p = 0.2, seed = 1234;
+    const enc = new Encoder(g, cfg, ck.tensors, { dropout: p, attnDropout: 0.1 });
+    enc.setTrainable(["layer.0"]);
+    const batch = batchFromRef(cfg, `${arch}/reference`, "");
+    const { B, T } = batch;
+    const H = cfg.hidden, heads = cfg.heads, D = H / heads;
+    const st = enc.forward(batch, 1, true, seed);
+    const x = st.hidden[0];
+    const P = (n: string) => enc.p(`layer.0.${n}`);
+    const attnDrop = { p: 0.1, seed, stream: 3 };
+    const q = linear(x, P("attn.q.weight"), P("attn.q.bias")), k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
+    const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
+    const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D, attnDrop);
+    const oLin = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
+    const o = arch === "tiny-distilbert" ? oLin : dropoutForward(oLin, p, seed, 1);
+    const r1 = add(o, x);
+    const ln1 = layernormForward(r1, P("attn_ln.weight"), P("attn_ln.bias"), cfg.lnEps);
+    const f1 = linear(ln1.y, P("ffn.in.weight"), P("ffn.in.bias"));
+    const gl = activationForward("gelu", f1);
+    const f2 = dropoutForward(linear(gl, P("ffn.out.weight"), P("ffn.out.bias")), p, seed, 2);
+    const r2 = add(f2, ln1.y);
+    const ln2 = layernormForward(r2, P("ffn_ln.weight"), P("ffn_ln.bias"), cfg.lnEps);
+    const want = await ln2.y.read();
+    if (maxRelErr(await st.hidden[1].read(), want) > 1e-5) throw new Error(`${arch}: block output differs from the standalone kernels`);
+    if (maxRelErr(want, await linear(x, P("attn.q.weight")).read()) < 1e-2) throw new Error("unexpected: nothing was computed");
+
+    // backward: the encoder's gradients of every block-0 parameter vs the standalone chain
+    const dy = Tensor.from(g, Float32Array.from({ length: B * T * H }, (_, i) => Math.sin(i * 0.37)), [B * T, H]);
+    for (const t of enc.grads.values()) t.zero();
+    enc.backward(st, new Map([[1, dy]]));
+    const ref = new Map<string, Tensor>();
+    const G = (n: string) => {
+      let t = ref.get(n);
+      if (!t) ref.set(n, (t = Tensor.zeros(g, P(n).shape)));
+      return t;
+    };
+    const dr2 = layernormBackward(dy, r2, ln2.mean, ln2.rstd, P("ffn_ln.weight"), { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true });
+    const df2 = dropoutBackward(dr2, p, seed, 2);
+    const dg = linearBackward(gl, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true })!;
+    const df1 = activationBackward("gelu", f1, dg);
+    const dh1 = linearBackward(ln1.y, P("ffn.in.weight"), df1, { dw: G("ffn.in.weight"), db: G("ffn.in.bias"), accumulate: true })!;
+    accumulate(dh1, dr2);
+    const dr1 = layernormBackward(dh1, r1, ln1.mean, ln1.rstd, P("attn_ln.weight"), { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true });
+    const dO = arch === "tiny-distilbert" ? dr1 : dropoutBackward(dr1, p, seed, 1);
+    const dctx = linearBackward(ctx, P("attn.o.weight"), dO, { dw: G("attn.o.weight"), db: G("attn.o.bias"), accumulate: true })!;
+    const { dq, dk, dv } = attentionBackward(dctx, q, k, v, probs, B, T, heads, D, attnDrop);
+    for (const [n, d] of [["q", dq], ["k", dk], ["v", dv]] as const) {
+      linearBackward(x, P(`attn.${n}.weight`), d, { dx: false, dw: G(`attn.${n}.weight`), db: G(`attn.${n}.bias`), accumulate: true });
+    }
+    if (ref.size !== 16) throw new Error(`reference has ${ref.size} gradients, expected the block's 16`);
+    for (const [n, t] of ref) {
+      const got = enc.grads.get(`layer.0.${n}`);
+      if (!got) throw new Error(`${arch}: the encoder has no gradient for layer.0.${n}`);
+      const e = maxRelErr(await got.read(), await t.read());
+      if (!(e <= 1e-4)) throw new Error(`${arch}: gradient of layer.0.${n} differs from the standalone kernels (max rel err ${e})`);
+    }
+    enc.release(st);
+  };
 }
