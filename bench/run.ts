@@ -4,7 +4,8 @@
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
 //   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
-//   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row)
+//   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row), and
+//            the fused dropout + residual + LayerNorm vs the standalone kernels
 // Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|rows]... [--quick] [--no-peer]  (no section = all)
 //   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
