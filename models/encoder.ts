@@ -13,8 +13,8 @@ import type { Gpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { accumulate, activationBackward, activationForward } from "../src/kernels/elementwise.ts";
-import { linear, linearBackward } from "../src/kernels/matmul.ts";
+import { accumulate, activationBackward } from "../src/kernels/elementwise.ts";
+import { linear, linearBackward, linearGelu } from "../src/kernels/matmul.ts";
 import { type DropoutSpec, layernormBackward, layernormForward, residualLayernormBackward } from "../src/kernels/layernorm.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
@@ -205,8 +205,7 @@ export class Encoder {
     o.release();
     const r1 = ln1.r!;
     const h1 = ln1.y;
-    const f1 = linear(h1, P("ffn.in.weight"), P("ffn.in.bias"));
-    const gl = activationForward("gelu", f1);
+    const { pre: f1, out: gl } = linearGelu(h1, P("ffn.in.weight"), P("ffn.in.bias")); // GELU in the matmul's epilogue
     // r2 = dropout(f2) + h1, then LayerNorm
     const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"));
     const ln2 = layernormForward(f2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps, { residual: h1, dropout: this.dropSpec(st, 2 + 4 * i) });

@@ -1,18 +1,9 @@
 // Elementwise activations and residual adds, forward and backward side by side.
 // Every kernel walks a flat range with a grid-stride loop so any length works with a capped grid.
+//#include gelu
 //#common
 struct Params { n: u32, stride: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
-
-// erf with |error| < 1.2e-7 (Numerical Recipes erfc, Chebyshev fit): WGSL has no built-in erf.
-fn erf_(x: f32) -> f32 {
-  let z = abs(x);
-  let t = 1.0 / (1.0 + 0.5 * z);
-  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-          t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-          t * (-0.82215223 + t * 0.17087277)))))))));
-  return select(r - 1.0, 1.0 - r, x >= 0.0);
-}
 
 //#kernel gelu_forward
 // y = x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form Hugging Face BERT/XLM-R/DistilBERT use.
@@ -20,8 +11,7 @@ fn erf_(x: f32) -> f32 {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = gid.x; i < P.n; i += P.stride) {
-    let v = x[i];
-    y[i] = 0.5 * v * (1.0 + erf_(v * 0.70710678118654752));
+    y[i] = gelu(x[i]);
   }
 }
 

@@ -1,11 +1,6 @@
 // Matrix products for Linear layers, forward and backward side by side. All tensors row-major f32.
 //
-// Every product kernel computes C[M,N] = Σ_k A(m,k)·B(k,n) with one shared tiled main (in // vec4 variants of the direct path (src/kernels/matmul.ts picks them when the shape allows):
-//   nt4 / nt4_bias : K % 4 == 0, X and W as array<vec4<f32>> along k (readA4/readB4)
-//   nn4, tn (VEC=4): N % 4 == 0, B and C as array<vec4<f32>> along n (readB4/store4); each thread owns
-//                    4 consecutive columns and stores them itself (STORE_ACC = false)
-// Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
-//#common);
+// Every product kernel computes C[M,N] = Σ_k A(m,k)·B(k,n) with one shared tiled main (the common section);
 // each kernel section only says how A and B are laid out in memory (readA/readB, A_KMAJOR/B_KMAJOR)
 // and what the epilogue does with a finished value (bias add, accumulate). The layouts:
 //   nt / nt_bias : forward   Y  = X·Wᵀ (+b)   A = X [M,K],   B(k,n) = W[n,k]  (PyTorch Linear weight [N,K])
@@ -26,6 +21,8 @@
 //   nn4, tn (VEC=4): N % 4 == 0, B and C as array<vec4<f32>> along n (readB4/store4); each thread owns
 //                    4 consecutive columns and stores them itself (STORE_ACC = false)
 // Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
+// nt_bias_gelu / nt4_bias_gelu: nt_bias whose epilogue also applies GELU (lib/gelu.wgsl), writing both.
+//#include gelu
 //#common
 struct Params { M: u32, N: u32, K: u32, acc: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
@@ -123,6 +120,24 @@ fn readA(m: u32, k: u32) -> f32 { return x[m * P.K + k]; }
 fn readB(k: u32, n: u32) -> f32 { return w[n * P.K + k]; }
 fn store(m: u32, n: u32, v: f32) { y[m * P.N + n] = v + bias[n]; }
 
+//#kernel nt_bias_gelu
+// F[M,N] = X[M,K]·W[N,K]ᵀ + b[N] and G = GELU(F), both written (the backward of GELU needs F): a Linear
+// followed by GELU, as in a transformer's FFN, without a separate GELU pass over F
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> act: array<f32>;
+const A_KMAJOR = true;
+const B_KMAJOR = true;
+fn readA(m: u32, k: u32) -> f32 { return x[m * P.K + k]; }
+fn readB(k: u32, n: u32) -> f32 { return w[n * P.K + k]; }
+fn store(m: u32, n: u32, v: f32) {
+  let f = v + bias[n];
+  y[m * P.N + n] = f;
+  act[m * P.N + n] = gelu(f);
+}
+
 //#kernel nn
 // C[M,N] = A[M,K]·B[K,N] (dX = dY·W)
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -182,6 +197,25 @@ fn readB4(k4: u32, n: u32) -> vec4<f32> { return w[n * (P.K / 4u) + k4]; }
 fn readA(m: u32, k: u32) -> f32 { let i = m * P.K + k; return x[i / 4u][i % 4u]; }
 fn readB(k: u32, n: u32) -> f32 { let i = n * P.K + k; return w[i / 4u][i % 4u]; }
 fn store(m: u32, n: u32, v: f32) { y[m * P.N + n] = v + bias[n]; }
+
+//#kernel nt4_bias_gelu
+// nt_bias_gelu with K % 4 == 0
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> act: array<f32>;
+const A_KMAJOR = true;
+const B_KMAJOR = true;
+fn readA4(m: u32, k4: u32) -> vec4<f32> { return x[m * (P.K / 4u) + k4]; }
+fn readB4(k4: u32, n: u32) -> vec4<f32> { return w[n * (P.K / 4u) + k4]; }
+fn readA(m: u32, k: u32) -> f32 { let i = m * P.K + k; return x[i / 4u][i % 4u]; }
+fn readB(k: u32, n: u32) -> f32 { let i = n * P.K + k; return w[i / 4u][i % 4u]; }
+fn store(m: u32, n: u32, v: f32) {
+  let f = v + bias[n];
+  y[m * P.N + n] = f;
+  act[m * P.N + n] = gelu(f);
+}
 
 //#kernel nn4
 // nn with N % 4 == 0: B and C as vec4 along n

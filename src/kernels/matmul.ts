@@ -208,12 +208,13 @@ function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: nu
     if (name.startsWith("nt") && K % 4 === 0) vec = "k4";
     else if (vec4Mode === "all" && (name === "nn" || name === "tn") && N % 4 === 0 && t.RN === 4) vec = "n4";
   }
-  // the vec4 kernel sections are nt4, nt4_bias, nn4; tn keeps its name (a define switches it)
+  // the vec4 kernel sections are nt4, nt4_bias, nt4_bias_gelu, nn4; tn keeps its name (a define switches it)
   const kname = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
   dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
     [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
-      flops: 2 * M * N * K,
-      bytes: 4 * (M * K + N * K + M * N * (acc ? 2 : 1)),
+      // the GELU epilogue: ~25 flops per output (erf polynomial, exp) and a second output
+      flops: 2 * M * N * K + (name === "nt_bias_gelu" ? 25 * M * N : 0),
+      bytes: 4 * (M * K + N * K + M * N * (acc || name === "nt_bias_gelu" ? 2 : 1)),
       detail: vec ? `${detail} (${vec})` : detail,
     });
 }
@@ -235,6 +236,28 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
     gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`);
   }
   return y;
+}
+
+/**
+ * F = X·Wᵀ + b and G = GELU(F) from one matmul (bias and GELU in its epilogue): a transformer FFN's first
+ * Linear and its activation. Returns both: `pre` (F, which GELU's backward needs) and `out` (G).
+ */
+export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; out: Tensor } {
+  const g = x.gpu;
+  if (w.shape.length !== 2) throw new GpuError(`linearGelu: weight has shape [${w.shape}], expected [out, in]`);
+  const [N, K] = w.shape;
+  const M = rowsOf("linearGelu", "x", x, K);
+  const shape = [...x.shape.slice(0, -1), N];
+  expectShape("linearGelu", "bias", bias, [N]);
+  const pre = Tensor.empty(g, shape, "f32", "linear_gelu.pre");
+  const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
+  const step = chunkRows(g, M, Math.max(K, N), N);
+  for (let r0 = 0; r0 < M; r0 += step) {
+    const n = Math.min(step, M - r0);
+    gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
+      `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`);
+  }
+  return { pre, out };
 }
 
 /** C = A·B. a: [..., N], b: [N, K] → [..., K] (leading dims of a kept). Used for dX = dY·W. */
