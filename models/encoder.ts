@@ -13,7 +13,7 @@ import type { Gpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { accumulate, activationBackward } from "../src/kernels/elementwise.ts";
+import { accumulate } from "../src/kernels/elementwise.ts";
 import { linear, linearBackward, linearGelu } from "../src/kernels/matmul.ts";
 import { type DropoutSpec, layernormBackward, layernormForward, residualLayernormBackward } from "../src/kernels/layernorm.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
@@ -263,10 +263,9 @@ export class Encoder {
     // LayerNorm of the FFN half, r2 = drop(f2) + h1: dr2 flows to h1, df2 = dr2 through the dropout to f2
     const { dr: dr2, da: df2 } = residualLayernormBackward(dy, s.r2, s.mean2, s.rstd2, P("ffn_ln.weight"),
       { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true }, this.dropSpec(st, 2 + 4 * i));
-    const dg = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true })!;
+    // through ffn.out and the GELU before it (its backward fused into the matmul's epilogue)
+    const df1 = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true, geluOf: s.f1 })!;
     if (df2 !== dr2) df2.release();
-    const df1 = activationBackward("gelu", s.f1, dg);
-    dg.release();
     const dh1 = linearBackward(s.h1, P("ffn.in.weight"), df1, { dw: G("ffn.in.weight"), db: G("ffn.in.bias"), accumulate: true })!;
     df1.release();
     accumulate(dh1, dr2);

@@ -22,10 +22,7 @@ struct Params { n: u32, stride: u32, }
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 @compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = gid.x; i < P.n; i += P.stride) {
-    let v = x[i];
-    let cdf = 0.5 * (1.0 + erf_(v * 0.70710678118654752));
-    let pdf = 0.3989422804014327 * exp(-0.5 * v * v);
-    dx[i] = dy[i] * (cdf + v * pdf);
+    dx[i] = dy[i] * geluGrad(x[i]);
   }
 }
 

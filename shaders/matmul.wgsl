@@ -21,7 +21,8 @@
 //   nn4, tn (VEC=4): N % 4 == 0, B and C as array<vec4<f32>> along n (readB4/store4); each thread owns
 //                    4 consecutive columns and stores them itself (STORE_ACC = false)
 // Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
-// nt_bias_gelu / nt4_bias_gelu: nt_bias whose epilogue also applies GELU (lib/gelu.wgsl), writing both.
+// nt_bias_gelu / nt4_bias_gelu: nt_bias whose epilogue also applies GELU (lib/gelu.wgsl), writing both;
+// nn_gelu: nn whose epilogue multiplies by GELU' of the pre-activation (GELU's backward).
 //#include gelu
 //#common
 struct Params { M: u32, N: u32, K: u32, acc: u32, }
@@ -148,6 +149,19 @@ const B_KMAJOR = false;
 fn readA(m: u32, k: u32) -> f32 { return a[m * P.K + k]; }
 fn readB(k: u32, n: u32) -> f32 { return b[k * P.N + n]; }
 fn store(m: u32, n: u32, v: f32) { c[m * P.N + n] = v; }
+
+//#kernel nn_gelu
+// C[M,N] = (A[M,K]·B[K,N]) ⊙ GELU'(F[M,N]): dX = dY·W through the GELU that produced the Linear's input
+// (F its pre-activation), without a separate GELU-backward pass
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> pre: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+const A_KMAJOR = true;
+const B_KMAJOR = false;
+fn readA(m: u32, k: u32) -> f32 { return a[m * P.K + k]; }
+fn readB(k: u32, n: u32) -> f32 { return b[k * P.N + n]; }
+fn store(m: u32, n: u32, v: f32) { c[m * P.N + n] = v * geluGrad(pre[m * P.N + n]); }
 
 //#kernel tn
 // C[M,N] (+)= A[K,M]ᵀ·B[K,N] (dW = dYᵀ·X); P.acc ≠ 0 adds into C (gradient accumulation).

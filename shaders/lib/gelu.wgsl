@@ -1,5 +1,5 @@
 // GELU as Hugging Face BERT/XLM-R/DistilBERT compute it (the exact erf form), shared by the elementwise
-// kernels and the matmul epilogue that fuses bias + GELU (//#include gelu).
+// kernels and the matmul epilogues that fuse bias + GELU and GELU's backward (//#include gelu).
 
 // erf with |error| < 1.2e-7 (Numerical Recipes erfc, Chebyshev fit): WGSL has no built-in erf.
 fn erf_(x: f32) -> f32 {
@@ -13,3 +13,10 @@ fn erf_(x: f32) -> f32 {
 
 /** x·Φ(x) = 0.5·x·(1 + erf(x/√2)) */
 fn gelu(v: f32) -> f32 { return 0.5 * v * (1.0 + erf_(v * 0.70710678118654752)); }
+
+/** GELU'(x) = Φ(x) + x·φ(x), φ the standard normal density */
+fn geluGrad(v: f32) -> f32 {
+  let cdf = 0.5 * (1.0 + erf_(v * 0.70710678118654752));
+  let pdf = 0.3989422804014327 * exp(-0.5 * v * v);
+  return cdf + v * pdf;
+}

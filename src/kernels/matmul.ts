@@ -212,9 +212,9 @@ function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: nu
   const kname = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
   dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
     [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
-      // the GELU epilogue: ~25 flops per output (erf polynomial, exp) and a second output
-      flops: 2 * M * N * K + (name === "nt_bias_gelu" ? 25 * M * N : 0),
-      bytes: 4 * (M * K + N * K + M * N * (acc || name === "nt_bias_gelu" ? 2 : 1)),
+      // the GELU epilogues: ~25 flops per output (erf polynomial, exp) and a second output or input
+      flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
+      bytes: 4 * (M * K + N * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)),
       detail: vec ? `${detail} (${vec})` : detail,
     });
 }
@@ -261,7 +261,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
 }
 
 /** C = A·B. a: [..., N], b: [N, K] → [..., K] (leading dims of a kept). Used for dX = dY·W. */
-export function matmulNN(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): Tensor {
   const g = a.gpu;
   if (b.shape.length !== 2) throw new GpuError(`matmulNN: b has shape [${b.shape}], expected 2 dims`);
   const [N, K] = b.shape;
@@ -269,10 +269,13 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   const shape = [...a.shape.slice(0, -1), K];
   const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
   expectShape("matmulNN", "out", c, shape);
+  if (geluOf) expectShape("matmulNN", "geluOf", geluOf, shape);
   const step = chunkRows(g, M, Math.max(K, N), K);
   for (let r0 = 0; r0 < M; r0 += step) {
     const n = Math.min(step, M - r0);
-    gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
+    if (geluOf) {
+      gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`);
+    } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
   }
   return c;
 }
@@ -330,6 +333,11 @@ export interface LinearBackwardOpts {
   db?: Tensor;
   /** add into dw/db instead of overwriting them */
   accumulate: boolean;
+  /**
+   * x was GELU(geluOf) (linearGelu's `out`, geluOf its `pre`): return the gradient of geluOf instead of
+   * x's, dX ⊙ GELU'(geluOf), from the same matmul (its epilogue)
+   */
+  geluOf?: Tensor;
 }
 
 /**
@@ -344,6 +352,6 @@ export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, opts: LinearBac
   if (opts.dw) matmulTN(dy, x, opts.dw, opts.accumulate);
   if (opts.db) biasGrad(dy, opts.db, opts.accumulate);
   if (opts.dx === false) return null;
-  const dx = matmulNN(dy, w, Tensor.empty(x.gpu, x.shape, "f32", "linear.dx"));
+  const dx = matmulNN(dy, w, Tensor.empty(x.gpu, x.shape, "f32", "linear.dx"), opts.geluOf);
   return dx;
 }

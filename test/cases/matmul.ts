@@ -4,7 +4,7 @@
 // max|err|/max|ref| is 7e-8..2e-6: 1.9e-6 with K = 3072, 1.2e-6 for dX at 64×768×768, 3.6e-7 vs torch at scale 100).
 import { getGpu, Tensor } from "../../src/index.ts";
 import { biasGrad, CPU_TILE, CPU_TILE_NARROW, cpuTile, GPU_TILE, linear, linearBackward, linearGelu, matmulNN, matmulTN, type MatmulTile, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
-import { activationForward } from "../../src/kernels/elementwise.ts";
+import { activationBackward, activationForward } from "../../src/kernels/elementwise.ts";
 import { assertClose, type Cases, randn } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
 import { colSumRef, linearRef, matmulNNRef, matmulTNRef } from "../ref/matmul.ts";
@@ -172,10 +172,10 @@ for (const [name, tile] of TILES) {
 // Bias + GELU in the matmul's epilogue (linearGelu): `pre` is bit for bit linear(x, w, b), and `out` is
 // GELU(pre) as the standalone GELU kernel computes it (the same WGSL function; 1e-6 relative, in case a
 // compiler contracts it differently in another module), on the staged and direct tiles, vec4 and row chunks.
-cases["linear + GELU epilogue: pre equals linear, out equals the GELU kernel (staged, direct, vec4, row chunks)"] = async () => {
+cases["GELU in matmul epilogues: linearGelu's pre equals linear and out the GELU kernel; linearBackward with geluOf equals dX then GELU' (staged, direct, vec4, row chunks)"] = async () => {
   const g = await getGpu();
   const M = 130, N = 36, K = 20;
-  const xs = randn(M * K, 51, 2), ws = randn(N * K, 52), bs = randn(N, 53);
+  const xs = randn(M * K, 51, 2), ws = randn(N * K, 52), bs = randn(N, 53), zs = randn(M * K, 54, 2), dys = randn(M * N, 55);
   const runs: [string, MatmulTile | null, boolean, boolean][] = [
     ["default tile", null, false, false], ["staged GPU tile", GPU_TILE, false, false], ["direct CPU tile", CPU_TILE, false, false],
     ["vec4", CPU_TILE, true, false], ["row chunks", null, false, true],
@@ -183,21 +183,28 @@ cases["linear + GELU epilogue: pre equals linear, out equals the GELU kernel (st
   for (const [name, tile, vec4, chunked] of runs) {
     setMatmulTile(tile);
     setMatmulVec4(vec4 ? "nt" : "off");
+    const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]);
+    // backward through a Linear whose input was GELU(z): dz from the nn matmul's epilogue vs dX then GELU'
+    const z = Tensor.from(g, zs, [M, K]), dy = Tensor.from(g, dys, [M, N]);
+    const gz = activationForward("gelu", z); // before the binding limit is lowered: the GELU kernels do not chunk
     const saved = g.caps.maxBinding;
     if (chunked) g.caps.maxBinding = 64 * N * 4 + 4;
-    const x = Tensor.from(g, xs, [M, K]), w = Tensor.from(g, ws, [N, K]), b = Tensor.from(g, bs, [N]);
     try {
       const { pre, out } = linearGelu(x, w, b);
       const y = linear(x, w, b);
-      g.caps.maxBinding = saved; // the GELU kernel does not chunk
+      const dzFused = linearBackward(gz, w, dy, { accumulate: false, geluOf: z })!;
+      const dgz = linearBackward(gz, w, dy, { accumulate: false })!;
+      g.caps.maxBinding = saved;
       const act = activationForward("gelu", y);
+      const dz = activationBackward("gelu", z, dgz);
       const [p, o, yy, aa] = [await pre.read(), await out.read(), await y.read(), await act.read()];
       for (let i = 0; i < yy.length; i++) if (p[i] !== yy[i]) throw new Error(`${name}: pre[${i}] = ${p[i]}, linear gives ${yy[i]}`);
       assertClose(`${name}: gelu`, o, aa, { rtol: 1e-6, atol: 1e-7 });
       check(`${name}: pre vs f64`, p, linearRef(xs, ws, bs, M, N, K));
-      for (const t of [pre, out, y, act]) t.release();
+      assertClose(`${name}: dz = dX ⊙ GELU'(z)`, await dzFused.read(), await dz.read(), { rtol: 1e-6, atol: 1e-7 });
+      for (const t of [pre, out, y, act, gz, dzFused, dgz, dz]) t.release();
     } finally {
-      for (const t of [x, w, b]) t.release();
+      for (const t of [x, w, b, z, dy]) t.release();
       g.caps.maxBinding = saved;
       setMatmulVec4("off");
       setMatmulTile(null);
