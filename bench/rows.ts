@@ -25,6 +25,27 @@ export interface RowsOpts {
   iters: number;
 }
 
+/** tfjs running `body` (inside tf.tidy) `reps` times, then waiting for its last result; disposes `inputs` at the end. */
+function tfjsContender(tf: any, reps: number, inputs: any[], body: () => any): Contender {
+  return {
+    async call() {
+      let last: any = null;
+      for (let i = 0; i < reps; i++) {
+        last?.dispose();
+        last = tf.tidy(body);
+      }
+      // wait for the GPU: read back one element (tfjs keeps its pass open; see bench/tfjs.ts)
+      const one = tf.slice(last, [0, 0], [1, 1]);
+      await one.data();
+      one.dispose();
+      last.dispose();
+    },
+    release() {
+      for (const t of inputs) t.dispose();
+    },
+  };
+}
+
 export async function benchRows(o: RowsOpts, peer: Peer | null, log: (s: string) => void): Promise<void> {
   const g = await getGpu();
   const variants: KernelVariants[] = ["cpu", "gpu", "subgroup"];
@@ -65,25 +86,10 @@ export async function benchRows(o: RowsOpts, peer: Peer | null, log: (s: string)
         tfx = tf.randomUniform([R, C]);
         tfg = tf.randomUniform([C]);
         tfb = tf.randomUniform([C]);
-        contenders.push({
-          async call() {
-            let last: any = null;
-            for (let i = 0; i < o.reps; i++) {
-              last?.dispose();
-              last = tf.tidy(() => {
-                const { mean, variance } = tf.moments(tfx, -1, true);
-                return tf.add(tf.mul(tf.mul(tf.sub(tfx, mean), tf.rsqrt(tf.add(variance, 1e-12))), tfg), tfb);
-              });
-            }
-            const one = tf.slice(last, [0, 0], [1, 1]);
-            await one.data();
-            one.dispose();
-            last.dispose();
-          },
-          release() {
-            for (const t of [tfx, tfg, tfb]) t.dispose();
-          },
-        });
+        contenders.push(tfjsContender(tf, o.reps, [tfx, tfg, tfb], () => {
+          const { mean, variance } = tf.moments(tfx, -1, true);
+          return tf.add(tf.mul(tf.mul(tf.sub(tfx, mean), tf.rsqrt(tf.add(variance, 1e-12))), tfg), tfb);
+        }));
       }
       const s = await bestOfInterleaved(o.iters, contenders);
       const us = s.map((t) => (1e6 * t) / o.reps);
@@ -140,26 +146,11 @@ async function benchFusedResidual(o: RowsOpts, peer: Peer | null, log: (s: strin
       if (peer && !backward) {
         const tf = peer.tf;
         const ta = tf.randomUniform([R, C]), tb = tf.randomUniform([R, C]), tg = tf.randomUniform([C]), tbe = tf.randomUniform([C]);
-        contenders.push({
-          async call() {
-            let last: any = null;
-            for (let i = 0; i < o.reps; i++) {
-              last?.dispose();
-              last = tf.tidy(() => {
-                const s = tf.add(tf.dropout(ta, p), tb);
-                const { mean, variance } = tf.moments(s, -1, true);
-                return tf.add(tf.mul(tf.mul(tf.sub(s, mean), tf.rsqrt(tf.add(variance, 1e-12))), tg), tbe);
-              });
-            }
-            const one = tf.slice(last, [0, 0], [1, 1]);
-            await one.data();
-            one.dispose();
-            last.dispose();
-          },
-          release() {
-            for (const t of [ta, tb, tg, tbe]) t.dispose();
-          },
-        });
+        contenders.push(tfjsContender(tf, o.reps, [ta, tb, tg, tbe], () => {
+          const s = tf.add(tf.dropout(ta, p), tb);
+          const { mean, variance } = tf.moments(s, -1, true);
+          return tf.add(tf.mul(tf.mul(tf.sub(s, mean), tf.rsqrt(tf.add(variance, 1e-12))), tg), tbe);
+        }));
       }
       const us = (await bestOfInterleaved(o.iters, contenders)).map((t) => (1e6 * t) / o.reps);
       log(`${`${R}×${C}`.padEnd(10)} ${(backward ? "fwd+bwd" : "forward").padEnd(9)} ${us[0].toFixed(0).padStart(12)} ${us[1].toFixed(0).padStart(8)} ${us[2] !== undefined ? us[2].toFixed(0).padStart(10) : ""}`);
