@@ -25,6 +25,7 @@ import { writePredictions } from "./predictions.ts";
 import { capLength, type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { ProfileSession } from "../profile/session.ts";
+import { OneInFlight } from "../train/pipeline.ts";
 
 export interface EvalScore {
   metric: "accuracy" | "f1";
@@ -39,14 +40,14 @@ export async function predictItems(enc: Encoder, head: ClassificationHead, items
   const order = items.map((_, i) => i).sort((a, b) => items[a].ids.length - items[b].ids.length);
   const out: Int32Array[] = new Array(items.length);
   const L = cfg.layers;
-  // one batch in flight, as in training: batch n is recorded and submitted before the wait for batch n−1
-  let inFlight: { idx: number[]; T: number; pred: Promise<Int32Array> } | null = null;
-  const collect = async (f: NonNullable<typeof inFlight>) => {
+  // one batch in flight, as in training (src/train/pipeline.ts)
+  type Pending = { idx: number[]; T: number; pred: Promise<Int32Array> };
+  const inFlight = new OneInFlight<Pending>(async (f) => {
     const pred = await f.pred;
     f.idx.forEach((i, b) => {
       out[i] = head.kind === "token" ? pred.slice(b * f.T, b * f.T + items[i].ids.length) : pred.slice(b, b + 1);
     });
-  };
+  }, (f) => f.pred);
   try {
     for (let s = 0; s < order.length; s += batchSize) {
       const idx = order.slice(s, s + batchSize);
@@ -60,13 +61,11 @@ export async function predictItems(enc: Encoder, head: ClassificationHead, items
       enc.release(st);
       const pred = am.readInt(); // submits; resolves when the batch is done
       pred.then(() => am.release(), () => am.release());
-      const previous = inFlight;
-      inFlight = { idx, T: batch.T, pred };
-      if (previous) await collect(previous);
+      await inFlight.push({ idx, T: batch.T, pred });
     }
-    if (inFlight) await collect(inFlight);
+    await inFlight.drain();
   } catch (e) {
-    inFlight?.pred.catch(() => undefined); // its outcome no longer matters
+    inFlight.abandon();
     throw e;
   }
   return out;

@@ -53,7 +53,7 @@ export function formatSteadyState(s: SteadyState): string {
 
 /** A command's profiling, or its absence (every method is a cheap no-op without a FILE). */
 export class ProfileSession {
-  readonly prof: Profiler | null;
+  private readonly prof: Profiler | null;
   private steady: { fromEvent: number; first: number } | null = null;
   private skip: [number, number][] = [];
 

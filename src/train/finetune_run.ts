@@ -33,6 +33,7 @@ import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { Progress } from "./progress.ts";
+import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
 import { defaultLr } from "./realign_run.ts";
 import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
@@ -378,31 +379,19 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const t0 = performance.now();
   let seen = 0;
   let order: number[] = [];
-  // Pipelined one step deep, as in realign_run.ts: step n is recorded (forward, backward, Adam) and submitted
-  // before the host waits for step n−1's loss, so the GPU never idles while the host records. Same work in
-  // the same order; a non-finite loss is seen one step late and nothing is saved after it. The pipeline is
-  // drained before a dev evaluation and a checkpoint.
-  type InFlight = { step: number; epoch: number; loss: Promise<number>; lr: number; examples: number };
-  let inFlight: InFlight | null = null;
-  const settle = async (f: InFlight) => {
-    const loss = await f.loss;
-    if (!Number.isFinite(loss)) {
-      throw new XltError(`the loss became ${loss} at step ${f.step}; stopped without saving this state` + (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"));
-    }
+  // with --profile: phases "step N" (batch, record, submit, the wait for the previous step) and "dev N"
+  const prof = new ProfileSession(g, o.profile, `finetune ${o.task}`);
+  // Pipelined one step deep (src/train/pipeline.ts), drained before a dev evaluation, a checkpoint and the end.
+  type Step = { step: number; epoch: number; loss: Promise<number>; lr: number; examples: number };
+  const inFlight = new OneInFlight<Step>(async (f) => {
+    const loss = await prof.phase(GPU_WAIT_PHASE, () => f.loss);
+    if (!Number.isFinite(loss)) throw nonFiniteLossError(loss, f.step, ckptDir);
     losses.push(loss);
     seen += f.examples;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
     if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples }) + "\n");
-  };
-  // with --profile: phases "step N" (batch, record, submit, the wait for the previous step) and "dev N"
-  const prof = new ProfileSession(g, o.profile, `finetune ${o.task}`);
-  const drain = () =>
-    prof.phase(GPU_WAIT_PHASE, async () => {
-      const f = inFlight;
-      inFlight = null;
-      if (f) await settle(f);
-    });
+  }, (f) => f.loss);
   try {
     for (let step = start + 1; step <= total; step++) {
       const endStep = prof.startPhase(`step ${step}`);
@@ -424,15 +413,14 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         setProfileContext(g, undefined);
         return l;
       });
-      const previous = inFlight;
       const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
-      inFlight = { step, epoch, loss: readLoss(stepLosses), lr: stepLr, examples: idx.length };
+      const loss = readLoss(stepLosses);
       endSubmit();
-      if (previous) await prof.phase(GPU_WAIT_PHASE, () => settle(previous));
+      await inFlight.push({ step, epoch, loss, lr: stepLr, examples: idx.length });
       const atDev = inEpoch === perEpoch - 1 && !!o.dev;
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total;
       // before a dev evaluation, a checkpoint and the end: the step's phase includes the wait for its own loss
-      if (step === total || atDev || atCheckpoint) await drain();
+      if (step === total || atDev || atCheckpoint) await inFlight.drain();
       endStep();
       if (atDev) {
         enc.dropout = 0;
@@ -447,9 +435,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
       }
     }
-    await drain();
   } catch (e) {
-    inFlight?.loss.catch(() => undefined); // its outcome no longer matters
+    inFlight.abandon();
     await prof.abort();
     throw e;
   }

@@ -19,6 +19,7 @@ import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
+import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
@@ -118,77 +119,54 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const t0 = performance.now();
   let pairsSeen = 0;
   const prof = new ProfileSession(g, o.profile, "realign");
-  const phase = <T>(name: string, fn: () => T): T => prof.phase(name, fn);
-  // Steps are pipelined one deep: step n (forward, backward, Adam) is recorded and submitted together with
-  // a copy of its loss, and only then does the host wait for step n−1's loss. So the host builds and records
-  // step n while the GPU still runs step n−1, instead of the GPU idling while the host records (15-20% of a
-  // step on the built-in model). The GPU runs the same work in the same order as without pipelining, so
-  // results are identical; what changes is that a non-finite loss at step n−1 is seen after step n was
-  // submitted. Nothing is saved after such a loss, and the pipeline is drained before every checkpoint,
-  // so the checkpoint and the outputs are never written from a state past a bad loss.
-  type InFlight = { step: number; loss: Tensor; value: Promise<Float32Array>; pairs: number; links: number };
-  let inFlight: InFlight | null = null;
-  const settle = async (f: InFlight) => {
+  // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
+  // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss.
+  type Step = { step: number; loss: Tensor; value: Promise<Float32Array>; pairs: number; links: number };
+  const inFlight = new OneInFlight<Step>(async (f) => {
     let lossValue: number;
     try {
-      lossValue = (await phase(GPU_WAIT_PHASE, () => f.value))[0];
+      lossValue = (await prof.phase(GPU_WAIT_PHASE, () => f.value))[0];
     } finally {
       f.loss.release();
     }
-    if (!Number.isFinite(lossValue)) {
-      throw new XltError(
-        `the loss became ${lossValue} at step ${f.step}; stopped without saving this state` +
-          (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
-      );
-    }
+    if (!Number.isFinite(lossValue)) throw nonFiniteLossError(lossValue, f.step, ckptDir);
     losses.push(lossValue);
     pairsSeen += f.pairs;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
     o.onStep?.(f.step, lossValue);
     if (o.log) appendLog(o.log, { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links });
-  };
-  let endPhase: (() => void) | null = null;
+  }, (f) => f.value);
   try {
     for (let step = start + 1; step <= o.steps; step++) {
-      // with --profile, each step's CPU phase is split into what the host does (batch, record) and the wait
-      // for the GPU (for the PREVIOUS step's loss, see above), so the trace shows both
-      endPhase = prof.startPhase(`step ${step}`);
+      // with --profile, each step's CPU phase is split into what the host does (batch, record, submit) and
+      // the wait for the GPU (for the PREVIOUS step's loss), so the trace shows both
+      const endStep = prof.startPhase(`step ${step}`);
       if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
-      const batch = phase("batch", () => batcher.next());
-      const { loss } = phase("record", () => {
+      const batch = prof.phase("batch", () => batcher.next());
+      const { loss } = prof.phase("record", () => {
         adam.zeroGrad();
         return realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
       });
       // the gradients before any update: drains the pipeline (reads wait for everything recorded)
       if (o.dumpGrads && step === start + 1) await dumpGradients(o.dumpGrads, encoder, headGrads, ckpt.sourceNames);
-      phase("record", () => {
+      prof.phase("record", () => {
         setProfileContext(g, "optimizer");
         adam.step();
         setProfileContext(g, undefined);
       });
-      const endSubmit = prof.startPhase("submit");
+      const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
       const value = loss.read(); // submits this step with a copy of its loss; resolves when that is done
       endSubmit();
-      const previous = inFlight;
-      inFlight = { step, loss, value, pairs: batch.pairs, links: batch.links.length };
-      if (previous) await settle(previous);
-      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) {
-        const f = inFlight;
-        inFlight = null;
-        await settle(f);
-        await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses });
-      }
-      if (step < o.steps) endPhase?.();
+      await inFlight.push({ step, loss, value, pairs: batch.pairs, links: batch.links.length });
+      const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
+      // before a checkpoint and at the end: the step's phase includes the wait for its own loss
+      if (atCheckpoint || step === o.steps) await inFlight.drain();
+      if (atCheckpoint) await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses });
+      endStep();
     }
-    if (inFlight) {
-      const f = inFlight;
-      inFlight = null;
-      await settle(f);
-    }
-    endPhase?.(); // the last step's phase includes the wait for its own loss
   } catch (e) {
-    if (inFlight) (inFlight as InFlight).value.catch(() => undefined); // its outcome no longer matters
+    inFlight.abandon();
     await prof.abort();
     throw e;
   }
