@@ -147,7 +147,7 @@ const CALIBRATION_MAX = 1024;
 // Pairs a probe run can time (2 queries each); more are recorded untimed.
 const PROBE_MAX = 2048;
 
-/** A pass of a probe run: `members` dispatches (1 or 2) mirroring events [first, first + members). */
+/** A pass of a probe run: its dispatches' names (1 or 2), mirroring events [first, first + names.length). */
 interface ProbeGroup {
   first: number;
   names: string[];
@@ -202,7 +202,7 @@ export class Profiler implements ProfilerHook {
   private calibration: { set: GPUQuerySet; used: number } | null = null;
   private probe: { set: GPUQuerySet; used: number; groups: ProbeGroup[] } | null = null;
   /** while a probe run is recording: the event index its next dispatch mirrors */
-  private probing: { next: number; size: number } | null = null;
+  private probing: { next: number } | null = null;
 
   private constructor(private readonly g: Gpu, opts: ProfilerOptions) {
     this.label = opts.label ?? "xlt";
@@ -363,7 +363,7 @@ export class Profiler implements ProfilerHook {
   /** ProfilerHook: a probe run puts the second dispatch of each pair into the first one's pass. */
   join(info: DispatchInfo): boolean {
     const p = this.probing, last = this.probe?.groups[this.probe.groups.length - 1];
-    if (!p || !last || last.names.length >= p.size || last.first + last.names.length !== p.next) return false;
+    if (!p || !last || last.names.length >= 2 || last.first + last.names.length !== p.next) return false;
     last.names.push(info.name);
     p.next++;
     return true;
@@ -371,18 +371,16 @@ export class Profiler implements ProfilerHook {
 
   /**
    * Starts a probe run of the timer's cost per pass: the dispatches recorded until endProbe() must repeat
-   * those recorded from event index `mirrorOf` on (the same step again). They run in groups of `size`
-   * (default: pairs), each group in one timestamped pass, and are not events of the report. A clear, copy or
-   * submit between two dispatches splits a group. At stop(), each group's window is compared with its
-   * dispatches' own-pass windows (per saved boundary: ÷ (members − 1)). Without GPU timestamps the probe's
-   * dispatches just run.
+   * those recorded from event index `mirrorOf` on (the same step again). They run in pairs, each pair in one
+   * timestamped pass, and are not events of the report. A clear, copy or submit between two dispatches
+   * splits a pair. At stop(), each pair's window is compared with its two dispatches' own-pass windows.
+   * Without GPU timestamps the probe's dispatches just run.
    */
-  probePassCost(mirrorOf: number, size = 2): void {
+  probePassCost(mirrorOf: number): void {
     if (this.stopped || this.pausedAt !== null || this.probing) throw new Error("Profiler.probePassCost: not running, paused or already probing");
     if (!Number.isInteger(mirrorOf) || mirrorOf < 0 || mirrorOf > this.events.length) throw new Error(`Profiler.probePassCost: no event ${mirrorOf}`);
     setProfiler(this.g, this); // ends the open pass (flushes) so the first pair starts fresh
-    if (!Number.isInteger(size) || size < 2) throw new Error(`Profiler.probePassCost: group size must be an integer ≥ 2, got ${size}`);
-    this.probing = { next: mirrorOf, size };
+    this.probing = { next: mirrorOf };
   }
 
   /** Ends a probe run; the following dispatches are profiled events again. */
@@ -418,23 +416,18 @@ export class Profiler implements ProfilerHook {
     pr.set.destroy();
     const diffs: number[] = [];
     for (const gr of pr.groups) {
-      const m = gr.names.length;
-      if (m < 2 || gr.query < 0 || gr.first + m > this.events.length) continue;
+      if (gr.names.length !== 2 || gr.query < 0 || gr.first + 2 > this.events.length) continue;
       let own = 0;
-      for (let j = 0; j < m; j++) {
+      for (let j = 0; j < 2; j++) {
         const ev = this.events[gr.first + j];
         if (ev.name !== gr.names[j]) {
           throw new Error(`Profiler: the probe run does not repeat the profiled dispatches (${gr.names[j]} vs ${ev.name} at event ${gr.first + j})`);
         }
         own += rawDur[gr.first + j];
       }
-      // m dispatches in one pass save m − 1 pass boundaries
-      diffs.push((own - d[gr.query]) / (m - 1));
+      diffs.push(own - d[gr.query]); // two dispatches in one pass save one pass boundary
     }
-    if (!diffs.length) return null;
-    diffs.sort((x, y) => x - y);
-    const m = diffs.length >> 1;
-    return { ns: diffs.length % 2 ? diffs[m] : (diffs[m - 1] + diffs[m]) / 2, pairs: diffs.length };
+    return diffs.length ? { ns: median(diffs), pairs: diffs.length } : null;
   }
 
   /** ProfilerHook: called right before the recorder submits an encoder. */
@@ -643,6 +636,13 @@ export class Profiler implements ProfilerHook {
       i = j + 1;
     }
   }
+}
+
+/** The median (the mean of the middle two for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 /** Aggregates events per kernel name. Exported for tools that merge or filter events. */

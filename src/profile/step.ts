@@ -18,7 +18,7 @@ import { buildSide, type HeadWeights, initHead, realignParamGroups, realignStep,
 import { Adam } from "../train/adam.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { estimateMemory } from "../memory.ts";
-import { type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
+import { median, type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
 import { setProfileContext } from "./context.ts";
 import { formatKernelTable } from "./table.ts";
 import { measurePeak, type Peak } from "./roofline.ts";
@@ -268,10 +268,6 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     });
     const unGpu = await timer.read();
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const median = (xs: number[]) => {
-      const v = [...xs].sort((a, b) => a - b);
-      return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    };
     const byStep = spans.map((x, i) => (unGpu[i] > 0 ? x.kernelMs / unGpu[i] : 0));
     const unprofiled: UnprofiledSteps = {
       steps,
