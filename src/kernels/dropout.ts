@@ -26,16 +26,16 @@ export interface DropoutParams {
   scale: number;
 }
 
-function checkP(op: string, p: number) {
+/** A one-line error unless 0 ≤ p ≤ 1 (also for the kernels that fuse dropout). */
+export function checkDropoutProbability(op: string, p: number): void {
   if (!(p >= 0 && p <= 1)) throw new GpuError(`${op}: dropout probability must be in [0, 1], got ${p}`);
 }
 
 /**
- * Host-side derivation of the hash keys and threshold; seed may use up to 53 bits, stream up to 32. Also
- * for the kernels that fuse dropout (src/kernels/layernorm.ts).
+ * Host-side derivation of the hash keys and threshold (p checked by the caller); seed may use up to 53 bits,
+ * stream up to 32. Also for the kernels that fuse dropout (src/kernels/layernorm.ts).
  */
 export function dropoutParams(p: number, seed: number, stream: number): DropoutParams {
-  checkP("dropout", p);
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
   const k1 = mix((lo + mix(hi ^ 0x68bc21eb)) >>> 0);
@@ -46,7 +46,7 @@ export function dropoutParams(p: number, seed: number, stream: number): DropoutP
 
 /** CPU twin of the GPU mask: 1 = kept, 0 = dropped, for elements 0..n−1 (bit-exact with the shader). */
 export function dropoutMask(n: number, p: number, seed: number, stream: number): Uint8Array {
-  checkP("dropout_mask", p);
+  checkDropoutProbability("dropout_mask", p);
   const { k1, k2, T } = dropoutParams(p, seed, stream);
   const out = new Uint8Array(n);
   if (p === 0) return out.fill(1);
@@ -58,7 +58,7 @@ export function dropoutMask(n: number, p: number, seed: number, stream: number):
 export const dropoutLimits = { chunkElems: 0 };
 
 function apply(op: string, src: Tensor, p: number, seed: number, stream: number, out?: Tensor): Tensor {
-  checkP(op, p);
+  checkDropoutProbability(op, p);
   const g = src.gpu;
   const dst = out ?? Tensor.empty(g, src.shape, "f32", `${op}.out`);
   expectShape(op, "out", dst, src.shape);

@@ -5,7 +5,7 @@ import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { rowLaunch } from "./grid.ts";
-import { dropoutParams } from "./dropout.ts";
+import { checkDropoutProbability, dropoutParams } from "./dropout.ts";
 
 // the column-sum kernels have fixed shapes; their family's row helpers (#common) still need defines
 const COLUMN_DEFINES = { WG: 256, LANES: 1, ROW_REDUCE: "rows_shared" };
@@ -59,6 +59,7 @@ export function layernormForward(
   expectShape(op, "beta", beta, [C]);
   if (opts.residual) expectShape(op, "residual", opts.residual, x.shape);
   else if (opts.dropout) throw new GpuError(`${op}: dropout is fused only in the residual form (give opts.residual)`);
+  if (opts.dropout) checkDropoutProbability(op, opts.dropout.p);
   const y = Tensor.empty(g, x.shape, "f32", "layernorm.y");
   const mean = Tensor.empty(g, [R], "f32", "layernorm.mean");
   const rstd = Tensor.empty(g, [R], "f32", "layernorm.rstd");
@@ -133,6 +134,7 @@ function backward(
   expectShape(op, "gamma", gamma, [C]);
   if (grads.dgamma) expectShape(op, "dgamma", grads.dgamma, [C]);
   if (grads.dbeta) expectShape(op, "dbeta", grads.dbeta, [C]);
+  if (dropout) checkDropoutProbability(op, dropout.p);
   const dx = Tensor.empty(g, x.shape, "f32", "layernorm.dx");
   const drop = dropout !== undefined && dropout.p > 0;
   const da = drop ? Tensor.empty(g, x.shape, "f32", "layernorm.da") : null;

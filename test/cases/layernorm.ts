@@ -108,7 +108,7 @@ for (const layout of KERNEL_VARIANTS) for (const [shape, p] of [[[33, 130], 0.1]
   });
 }
 
-cases["residual form: dropout without a residual is refused"] = async () => {
+cases["residual form: dropout without a residual, or with p outside [0, 1], is refused"] = async () => {
   const g = await getGpu();
   const x = Tensor.zeros(g, [2, 4]), gamma = Tensor.zeros(g, [4]), beta = Tensor.zeros(g, [4]);
   let msg = "";
@@ -117,8 +117,24 @@ cases["residual form: dropout without a residual is refused"] = async () => {
   } catch (e) {
     msg = (e as Error).message;
   }
-  for (const t of [x, gamma, beta]) t.release();
   if (!/residual/.test(msg)) throw new Error(`expected a one-line error about the residual form, got '${msg}'`);
+  // a probability outside [0, 1] (NaN too) is refused in both directions, before anything is recorded
+  for (const p of [1.5, NaN]) {
+    const drop = { p, seed: 1, stream: 1 };
+    for (const [what, run] of [
+      ["forward", () => layernormForward(x, gamma, beta, 1e-5, { residual: x, dropout: drop })],
+      ["backward", () => residualLayernormBackward(x, x, Tensor.zeros(g, [2]), Tensor.zeros(g, [2]), gamma, { accumulate: false }, drop)],
+    ] as const) {
+      let m = "";
+      try {
+        run();
+      } catch (e) {
+        m = (e as Error).message;
+      }
+      if (!/dropout probability must be in \[0, 1\]/.test(m) || m.includes("\n")) throw new Error(`${what} with p = ${p}: got '${m}'`);
+    }
+  }
+  for (const t of [x, gamma, beta]) t.release();
 };
 
 cases["backward accumulate, dbeta only, frozen"] = async () => {
