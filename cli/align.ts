@@ -1,43 +1,62 @@
-// `xlt align`: extracts realignment word pairs with the papers' bilingual-dictionary rule and post-filter
-// (shared/docs/realignment-method.md §2) and writes them in Pharaoh format, one line per input sentence
-// pair, so the result can be inspected or passed back to `--alignments` with the same sentence source.
+// `xlt align`: word links for parallel text in Pharaoh format, one line per input sentence pair, so the
+// result can be inspected or passed back to `--alignments` with the same sentence source. Methods: the
+// papers' bilingual-dictionary rule with its post-filter (shared/docs/realignment-method.md §2), fast_align's
+// model trained on the input itself (src/align/fastalign.ts), or a model's embeddings (src/align/embeddings.ts).
 import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { WordsError } from "../src/io/words.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
+import { alignWithEmbeddings } from "../src/align/embeddings.ts";
 import { type Command, num } from "./options.ts";
 
 export const alignCommand: Command = {
-  summary: "extract word pairs from parallel text with a MUSE dictionary (Pharaoh output)",
+  summary: "align the words of parallel text: MUSE dictionary, fast_align's model or a model's embeddings (Pharaoh output)",
   description: [
     "Sentence source (one of): --pairs FILE ('english ||| target' per line, split into words with \\w+|[^\\w\\s]+),",
     "--parallel EN_FILE,XX_FILE (raw sentence-aligned files), --conllu EN.conllu,XX.conllu (paired by '# sent_id',",
-    "words = FORM column). Links: a word is linked when the dictionary match is unambiguous both ways; then",
-    "only one-to-one links between different strings are kept. Output: line k holds the links 'i-j' of",
-    "sentence pair k (input line k for --pairs/--parallel), empty when it has none.",
+    "words = FORM column). --method dictionary (default): a word is linked when the dictionary match is",
+    "unambiguous both ways, then only one-to-one links between different strings are kept (the papers' rule).",
+    "--method fastalign: fast_align -d -o -v trained by EM on the input, both directions, grow-diag-final-and.",
+    "--method embeddings: mutual argmax (or SimAlign's itermax) of cosine similarities of first-subword",
+    "vectors at --layer of --model. fastalign and embeddings write their links unfiltered (as the tools do).",
+    "Output: line k holds the links 'i-j' of sentence pair k (input line k for --pairs/--parallel).",
   ].join("\n"),
   options: {
     pairs: { type: "string", meta: "FILE", help: "'english ||| target' file" },
     parallel: { type: "string", meta: "EN,XX", help: "two raw sentence-aligned text files, comma-separated" },
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
+    method: { type: "string", default: "dictionary", meta: "dictionary|fastalign|embeddings", help: "aligner" },
     dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
+    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (--method embeddings)" },
+    layer: { type: "string", meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },
+    match: { type: "string", default: "argmax", meta: "argmax|itermax", help: "link extraction of --method embeddings" },
     limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
     out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
     if (!values.out) throw new XltError("--out FILE is required");
-    if (!values.dictionary) throw new XltError("--dictionary FILE is required");
+    const method = values.method;
+    if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);
+    if (method === "dictionary" && !values.dictionary) throw new XltError("--dictionary FILE is required with --method dictionary");
+    if (method === "embeddings" && !values.model) throw new XltError("--model DIR is required with --method embeddings");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);
     if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
+    if (!["argmax", "itermax"].includes(values.match)) throw new XltError(`--match ${values.match}: use argmax or itermax`);
     try {
-      const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary });
+      const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
       if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
-      const x = extractLanguagePairs(spec);
-      const text = x.links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
+      const layer = values.layer !== undefined ? num("layer", values.layer, { int: true, min: 0 }) : undefined;
+      const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match: values.match })).get(spec.lang) : undefined;
+      const x = extractLanguagePairs(spec, computed);
+      // the dictionary rule's links are the papers' filtered pairs; the aligners' are what the tools write
+      const links = method === "dictionary" ? x.links : x.raw;
+      const text = links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
       writeFileAtomic(values.out, text);
-      const { sentences, withLinks, links } = x.stats;
+      const { sentences } = x.stats;
+      const withLinks = links.filter((l) => l.length > 0).length;
+      const total = links.reduce((a, l) => a + l.length, 0);
       console.log(
-        `xlt align: ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${links} links -> ${values.out}`,
+        `xlt align (${method}): ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${total} links -> ${values.out}`,
       );
     } catch (e) {
       // WordsError is not one of the CLI's known user errors: re-throw it as one (one line, no stack)

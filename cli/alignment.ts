@@ -3,7 +3,8 @@ import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
-import { LANG_SPEC_HELP, loadLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
+import { LANG_SPEC_HELP, parseLangSpec } from "../src/data/pairs.ts";
+import { loadAlignedPairs } from "../src/align/load.ts";
 import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts";
 import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
@@ -55,7 +56,7 @@ export const alignmentCommand: Command = {
       for (const s of specs) s.limit = limit;
     }
     // read every input before any GPU work so a bad file fails fast
-    const loaded = specs.map((s) => loadLanguagePairs(s));
+    const loaded = await loadAlignedPairs(specs, v.model);
     const ck = loadCheckpoint(v.model);
     const tok = loadTokenizer(v.model);
     const g = await getGpu();

@@ -1,7 +1,8 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
 import { existsSync } from "node:fs";
 import { ensureBuiltin, LANGS } from "../src/builtin/synthetic.ts";
-import { loadLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
+import { parseLangSpec } from "../src/data/pairs.ts";
+import { builtinSpec, loadAlignedPairs } from "../src/align/load.ts";
 import { parseTestSpec } from "../src/eval/evaluate.ts";
 import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
@@ -65,7 +66,8 @@ export const runCommand: Command = {
     if (builtin) {
       const b = ensureBuiltin(BUILTIN_DIR);
       const realignData: RunPlan["realignData"] = {};
-      for (const lang of LANGS) realignData[lang] = loadLanguagePairs({ lang, pairs: b.pairs[lang], dictionary: b.dictionaries[lang] }).examples;
+      const loaded = await loadAlignedPairs(LANGS.map((lang) => builtinSpec(lang, b.pairs[lang], b.dictionaries[lang], v.aligner)), b.model);
+      LANGS.forEach((lang, k) => (realignData[lang] = loaded[k].examples));
       plan = {
         ...common,
         model: b.model, task: "pos", train: b.conllu.en, source: "en",
@@ -87,7 +89,8 @@ export const runCommand: Command = {
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = num("limit", v.limit, { int: true, min: 1 });
       const realignData: RunPlan["realignData"] = {};
-      for (const s of specs) realignData[s.lang] = loadLanguagePairs(s).examples;
+      const loaded = await loadAlignedPairs(specs, v.model);
+      specs.forEach((s, k) => (realignData[s.lang] = loaded[k].examples));
       const task = v.task as Task;
       if (!["pos", "ner", "xnli"].includes(task)) throw new XltError(`--task ${task}: use pos, ner or xnli`);
       plan = {

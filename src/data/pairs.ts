@@ -11,6 +11,7 @@ import type { ModelConfig } from "../io/checkpoint.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
 import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, WordsError } from "../io/words.ts";
 import { buildSide, type PairExample, type SideBatch } from "../train/realign.ts";
+import { fastAlign } from "../align/fastalign.ts";
 import { buildDictionary, dictionaryLinks, type Dictionary, filterLinks, interleave, type Link, shuffled } from "./align.ts";
 import { readConlluWords } from "./conllu_words.ts";
 
@@ -23,6 +24,11 @@ export interface LangSpec {
   alignments?: string;
   /** MUSE `english target` dictionary: links by the papers' unambiguous-match rule */
   dictionary?: string;
+  /**
+   * a built-in aligner run on the sentence pairs themselves: fast_align's model (src/align/fastalign.ts),
+   * or the embeddings aligner, whose links the caller computes with a model (src/align/embeddings.ts)
+   */
+  aligner?: "fastalign" | "embeddings";
   /** two raw sentence-aligned text files [english, target] with the same number of lines */
   parallel?: [string, string];
   /** two CoNLL-U files [english, target] paired by `# sent_id` (e.g. PUD) */
@@ -46,6 +52,8 @@ export interface ExtractedPairs {
   /** `blank` marks an input line with no sentence pair (kept so outputs line up with the input file) */
   sentences: { src: string[]; tgt: string[]; blank: boolean }[];
   links: Link[][];
+  /** the link source's links before the post-filter */
+  raw: Link[][];
   stats: PairStats;
 }
 
@@ -77,8 +85,8 @@ function describe(spec: LangSpec): string {
   return "(no source)";
 }
 
-/** Reads the sentence pairs of a spec; `where[k]` names the input line of pair k for error messages. */
-function readSentences(spec: LangSpec): { sentences: { src: string[]; tgt: string[]; blank: boolean }[] } {
+/** Reads the sentence pairs of a spec, in input order (blank input lines kept, marked `blank`). */
+export function readSentences(spec: LangSpec): { sentences: { src: string[]; tgt: string[]; blank: boolean }[] } {
   const sources = [spec.pairs, spec.parallel, spec.conllu].filter((x) => x !== undefined).length;
   if (sources !== 1) {
     throw new XltError(`language '${spec.lang}': give exactly one sentence source (pairs file, parallel files or CoNLL-U files), got ${sources}`);
@@ -128,13 +136,21 @@ function readSentences(spec: LangSpec): { sentences: { src: string[]; tgt: strin
  * Reads one language's sentence pairs and links, in input order, with the post-filter applied but
  * link-less pairs kept (the `xlt align` output needs one line per input pair).
  */
-export function extractLanguagePairs(spec: LangSpec): ExtractedPairs {
-  if (!!spec.alignments === !!spec.dictionary) {
-    throw new XltError(`language '${spec.lang}' (${describe(spec)}): give exactly one link source, an alignments file or a dictionary`);
+export function extractLanguagePairs(spec: LangSpec, computed?: Link[][]): ExtractedPairs {
+  if ([spec.alignments, spec.dictionary, spec.aligner].filter(Boolean).length !== 1) {
+    throw new XltError(`language '${spec.lang}' (${describe(spec)}): give exactly one link source, an alignments file, a dictionary or a built-in aligner`);
   }
   const { sentences } = readSentences(spec);
   let raw: Link[][];
-  if (spec.alignments) {
+  if (spec.aligner === "embeddings") {
+    // computed by the caller with a model (async, on the GPU); one list per sentence pair
+    if (!computed || computed.length !== sentences.length) {
+      throw new XltError(`language '${spec.lang}': the embeddings aligner's links must be computed with a model first (alignWithEmbeddings)`);
+    }
+    raw = computed;
+  } else if (spec.aligner === "fastalign") {
+    raw = fastAlign(sentences);
+  } else if (spec.alignments) {
     const path = spec.alignments;
     const lines = readTextLines(path, "alignment file");
     // line k aligns pair k; with a limit only the first lines are used
@@ -155,15 +171,17 @@ export function extractLanguagePairs(spec: LangSpec): ExtractedPairs {
   if (stats.links === 0) {
     const why = spec.dictionary
       ? `no word of dictionary ${spec.dictionary} matched (wrong language pair, or English not on the left?)`
-      : `alignments ${spec.alignments} leave no link after the one-to-one / identical-string filter`;
+      : spec.aligner
+        ? `the ${spec.aligner} aligner's links leave none after the one-to-one / identical-string filter`
+        : `alignments ${spec.alignments} leave no link after the one-to-one / identical-string filter`;
     throw new WordsError(`language '${spec.lang}': read ${stats.sentences} sentence pairs from ${describe(spec)} but ${why}`);
   }
-  return { lang: spec.lang, sentences, links, stats };
+  return { lang: spec.lang, sentences, links, raw, stats };
 }
 
 /** One language's realignment examples: filtered links, pairs without links dropped. */
-export function loadLanguagePairs(spec: LangSpec): { examples: PairExample[]; stats: PairStats } {
-  const x = extractLanguagePairs(spec);
+export function loadLanguagePairs(spec: LangSpec, computed?: Link[][]): { examples: PairExample[]; stats: PairStats } {
+  const x = extractLanguagePairs(spec, computed);
   const examples: PairExample[] = [];
   x.sentences.forEach((s, k) => {
     if (x.links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: x.links[k], lang: spec.lang });
@@ -179,7 +197,8 @@ export const LANG_SPEC_HELP = [
   "  --conllu [LANG=]EN.conllu,XX.conllu   two CoNLL-U files paired by '# sent_id' (e.g. PUD)",
   "Without a prefix the language comes from the file name ('en-de', 'de-en', '.de.', 'de_pud…') or is 'xx';",
   "a link source (--dictionary/--alignments) whose language matches no sentence source goes to the only",
-  "sentence source when there is exactly one.",
+  "sentence source when there is exactly one. --aligner fastalign|embeddings links every language without",
+  "--alignments with a built-in aligner instead (no --dictionary then; embeddings use --model).",
 ].join("\n");
 
 const PREFIX_RE = /^([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)=(.+)$/;
@@ -206,7 +225,8 @@ function listOf(v: unknown): string[] {
 
 /**
  * Groups the CLI's repeated data options into one LangSpec per language (see LANG_SPEC_HELP).
- * `values` holds `pairs`, `parallel`, `conllu`, `alignments`, `dictionary` (string or string[]).
+ * `values` holds `pairs`, `parallel`, `conllu`, `alignments`, `dictionary` (string or string[]) and
+ * optionally `aligner` (dictionary | fastalign | embeddings).
  */
 export function parseLangSpec(values: Record<string, unknown>): LangSpec[] {
   const specs: LangSpec[] = [];
@@ -245,8 +265,14 @@ export function parseLangSpec(values: Record<string, unknown>): LangSpec[] {
       spec[opt] = path;
     }
   }
+  const aligner = values.aligner ?? "dictionary";
+  if (aligner !== "dictionary") {
+    if (aligner !== "fastalign" && aligner !== "embeddings") throw new XltError(`--aligner ${aligner}: use dictionary, fastalign or embeddings`);
+    if (listOf(values.dictionary).length) throw new XltError(`--aligner ${aligner} computes the links itself: drop --dictionary (or use --aligner dictionary)`);
+    for (const s of specs) if (!s.alignments) s.aligner = aligner;
+  }
   for (const s of specs) {
-    if (!s.alignments && !s.dictionary) throw new XltError(`language '${s.lang}' (${describe(s)}) has no --dictionary or --alignments`);
+    if (!s.alignments && !s.dictionary && !s.aligner) throw new XltError(`language '${s.lang}' (${describe(s)}) has no --dictionary or --alignments (or --aligner fastalign|embeddings)`);
   }
   return specs;
 }

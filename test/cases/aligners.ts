@@ -1,0 +1,143 @@
+// The built-in word aligners (no GPU here; the embeddings aligner's GPU case is in embed_align.ts):
+// fast_align's model + grow-diag-final-and, SimAlign's argmax/itermax on a similarity matrix, against
+// a small hand-made en-de gold, on a synthetic 1:1 word-translated corpus with local reorderings whose
+// alignment is known, and on tiny cases whose exact output follows from the model by hand.
+// Tolerance: exact links, AER/F1 thresholds stated per case.
+import type { Link } from "../../src/data/align.ts";
+import { digamma, fastAlign, fastAlignForward, fastAlignReverse, type SentencePair } from "../../src/align/fastalign.ts";
+import { growDiagFinalAnd } from "../../src/align/symmetrize.ts";
+import { argmaxLinks, itermaxLinks } from "../../src/align/simalign.ts";
+import { scoreAlignments } from "../../src/align/score.ts";
+import { rng } from "../lib/check.ts";
+import type { Cases } from "../lib/check.ts";
+
+export const cases: Cases = {};
+
+function eq(name: string, got: unknown, want: unknown): void {
+  const g = JSON.stringify(got);
+  const w = JSON.stringify(want);
+  if (g !== w) throw new Error(`${name}: got ${g.slice(0, 400)}, expected ${w.slice(0, 400)}`);
+}
+
+const links = (s: string): Link[] => (s.trim() ? s.trim().split(/\s+/).map((x) => x.split("-").map(Number) as Link) : []);
+const pair = (s: string): SentencePair => {
+  const [a, b] = s.split("|||");
+  return { src: a.trim().split(/\s+/), tgt: b.trim().split(/\s+/) };
+};
+
+/** Hand-made en-de pairs with gold links (sure only), written by reading the sentences. */
+export const GOLD_EN_DE: { pair: string; gold: string }[] = [
+  { pair: "the cat sleeps ||| die Katze schläft", gold: "0-0 1-1 2-2" },
+  { pair: "the dog sleeps ||| der Hund schläft", gold: "0-0 1-1 2-2" },
+  { pair: "the cat eats fish ||| die Katze frisst Fisch", gold: "0-0 1-1 2-2 3-3" },
+  { pair: "the dog eats meat ||| der Hund frisst Fleisch", gold: "0-0 1-1 2-2 3-3" },
+  { pair: "a dog sees the cat ||| ein Hund sieht die Katze", gold: "0-0 1-1 2-2 3-3 4-4" },
+  { pair: "a cat sees the dog ||| eine Katze sieht den Hund", gold: "0-0 1-1 2-2 3-3 4-4" },
+  { pair: "today the cat sleeps ||| heute schläft die Katze", gold: "0-0 1-2 2-3 3-1" },
+  { pair: "the dog sleeps today ||| der Hund schläft heute", gold: "0-0 1-1 2-2 3-3" },
+  { pair: "the small cat eats ||| die kleine Katze frisst", gold: "0-0 1-1 2-2 3-3" },
+  { pair: "the small dog sees fish ||| der kleine Hund sieht Fisch", gold: "0-0 1-1 2-2 3-3 4-4" },
+];
+
+/**
+ * A synthetic corpus with an obvious alignment: source words w0..w{V-1}, each translated by exactly one
+ * target word t<k>, sentences of 4..12 words drawn with a Zipf-like skew, the target order a local
+ * permutation of the source (adjacent swaps with probability 0.3). Gold: word k ↔ its translation.
+ */
+export function syntheticCorpus(sentences: number, vocab: number, seed: number): { pairs: SentencePair[]; gold: Link[][] } {
+  const r = rng(seed);
+  const pairs: SentencePair[] = [];
+  const gold: Link[][] = [];
+  for (let s = 0; s < sentences; s++) {
+    const len = 4 + Math.floor(r() * 9);
+    const src = Array.from({ length: len }, () => Math.floor(vocab * r() ** 2));
+    const order = src.map((_, i) => i);
+    for (let i = 0; i + 1 < len; i++) if (r() < 0.3) [order[i], order[i + 1]] = [order[i + 1], order[i]], i++;
+    pairs.push({ src: src.map((w) => `w${w}`), tgt: order.map((i) => `t${src[i]}`) });
+    gold.push(order.map((i, j) => [i, j] as Link).sort((a, b) => a[0] - b[0]));
+  }
+  return { pairs, gold };
+}
+
+cases["digamma matches known values"] = () => {
+  // ψ(1) = −γ, ψ(0.5) = −γ − 2 ln 2, ψ(10) = H_9 − γ
+  const gamma = 0.5772156649015329;
+  const h9 = [1, 2, 3, 4, 5, 6, 7, 8, 9].reduce((a, k) => a + 1 / k, 0);
+  for (const [x, want] of [[1, -gamma], [0.5, -gamma - 2 * Math.LN2], [10, h9 - gamma], [0.01, -100.56088545786867]] as [number, number][]) {
+    if (Math.abs(digamma(x) - want) > 1e-10 * Math.max(1, Math.abs(want))) throw new Error(`digamma(${x}) = ${digamma(x)}, expected ${want}`);
+  }
+};
+
+cases["grow-diag-final-and: intersection, diagonal growth, final-and"] = () => {
+  // intersection {0-0}; 1-1 is a diagonal neighbour of 0-0 (union point, both words unaligned) → grown;
+  // 2-3 only in fwd, not next to anything aligned, both words unaligned → added by final-and;
+  // 0-3 only in rev: word 0 already aligned and not adjacent to any aligned point → dropped
+  eq("gdfa", growDiagFinalAnd(links("0-0 1-1 2-3"), links("0-0 0-3"), 3, 4), links("0-0 1-1 2-3"));
+  // 0-2 in rev is a diagonal neighbour of the grown 1-1 and target 2 is unaligned → grown too
+  eq("gdfa diagonal", growDiagFinalAnd(links("0-0 1-1"), links("0-0 0-2"), 3, 4), links("0-0 0-2 1-1"));
+  // a union point whose two words are both aligned is not grown even next to an aligned point
+  eq("gdfa both aligned", growDiagFinalAnd(links("0-0 1-1"), links("0-0 1-1 0-1"), 2, 2), links("0-0 1-1"));
+  // growth is repeated: 1-1 then 2-2 (neighbour of the just-added 1-1)
+  eq("gdfa chain", growDiagFinalAnd(links("0-0 1-1 2-2"), links("0-0"), 3, 3), links("0-0 1-1 2-2"));
+  // final-and refuses a directional point whose source word is already aligned
+  eq("gdfa final-and", growDiagFinalAnd(links("0-0 0-2"), links("0-0"), 1, 3), links("0-0"));
+};
+
+cases["fastalign: tiny co-occurrence case, exact links"] = () => {
+  // One-word pairs pin t(y|b) and t(z|c) (and the reverse tables) near 1, so in the two-word pairs the
+  // lexical table decides, also against the diagonal prior in the crossed pair "c b ||| y z".
+  const pairs = ["b ||| y", "c ||| z", "b ||| y", "c ||| z", "b c ||| y z", "c b ||| y z"].map(pair);
+  const want = [links("0-0"), links("0-0"), links("0-0"), links("0-0"), links("0-0 1-1"), links("0-1 1-0")];
+  eq("forward", fastAlignForward(pairs).links, want);
+  eq("reverse", fastAlignReverse(pairs).links, want);
+  eq("symmetrised", fastAlign(pairs), want);
+};
+
+cases["fastalign: deterministic (same input, same links and tension)"] = () => {
+  const { pairs } = syntheticCorpus(200, 60, 7);
+  const a = fastAlignForward(pairs);
+  const b = fastAlignForward(pairs);
+  eq("links", a.links, b.links);
+  eq("tension", a.tension, b.tension);
+};
+
+cases["fastalign: hand-made en-de gold (F1 ≥ 0.85)"] = () => {
+  const pairs = GOLD_EN_DE.map((g) => pair(g.pair));
+  const got = fastAlign(pairs);
+  const s = scoreAlignments(got, GOLD_EN_DE.map((g) => links(g.gold)));
+  if (s.f1 < 0.85) throw new Error(`fastalign on the hand-made gold: F1 ${s.f1.toFixed(3)} (P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}) < 0.85; links ${JSON.stringify(got)}`);
+};
+
+cases["fastalign: synthetic 1:1 corpus with reorderings is recovered (AER ≤ 0.02)"] = () => {
+  const { pairs, gold } = syntheticCorpus(1500, 300, 11);
+  const got = fastAlign(pairs);
+  const s = scoreAlignments(got, gold);
+  if (s.aer > 0.02) throw new Error(`fastalign on the synthetic corpus: AER ${s.aer.toFixed(4)} (P ${s.precision.toFixed(4)} R ${s.recall.toFixed(4)})`);
+  // the directional models alone are good too, and the tension moved from its start value
+  const fwd = fastAlignForward(pairs);
+  const sf = scoreAlignments(fwd.links, gold);
+  if (sf.aer > 0.05) throw new Error(`forward model: AER ${sf.aer.toFixed(4)}`);
+  if (fwd.tension === 4) throw new Error("tension was not optimised");
+};
+
+cases["fastalign: bad options and inputs are one-line errors"] = async () => {
+  const { rejectsLike } = await import("../lib/check.ts");
+  await rejectsLike("iterations", () => fastAlign([pair("a ||| b")], { iterations: 0 }), /iterations must be a positive integer/);
+  await rejectsLike("p0", () => fastAlign([pair("a ||| b")], { p0: 1 }), /p0 must be in \[0, 1\)/);
+  await rejectsLike("empty", () => fastAlign([]), /no sentence pairs/);
+};
+
+cases["simalign: argmax and itermax on hand-made similarity matrices"] = () => {
+  // rows = source words, columns = target words
+  const sim = [
+    [0.9, 0.1, 0.2],
+    [0.8, 0.3, 0.1],
+    [0.1, 0.2, 0.7],
+  ];
+  // mutual argmax: 0↔0 and 2↔2; source 1's best (0) prefers source 0
+  eq("argmax", argmaxLinks(Float64Array.from(sim.flat()), 3, 3), links("0-0 2-2"));
+  // itermax, second round: only source 1 and target 1 are unaligned; the mask weighs cells with one
+  // unaligned side by α = 0.9 and (1,1) by min(1, 2α) = 1: row 1 = [0.72, 0.3, 0.09], column 0 =
+  // [0, 0.72, 0]; (1,0) is the argmax of both and has an unaligned side → added (a one-to-many link)
+  eq("itermax", itermaxLinks(Float64Array.from(sim.flat()), 3, 3), links("0-0 1-0 2-2"));
+};
