@@ -35,18 +35,19 @@ export const alignCommand: Command = {
   },
   async run(values) {
     if (!values.out) throw new XltError("--out FILE is required");
-    const method = values.method;
+    const method = values.method ?? "dictionary"; // defaults also when called without the option parser
     if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);
     if (method === "dictionary" && !values.dictionary) throw new XltError("--dictionary FILE is required with --method dictionary");
     if (method === "embeddings" && !values.model) throw new XltError("--model DIR is required with --method embeddings");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);
     if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
-    if (!["argmax", "itermax"].includes(values.match)) throw new XltError(`--match ${values.match}: use argmax or itermax`);
+    const match = values.match ?? "argmax";
+    if (!["argmax", "itermax"].includes(match)) throw new XltError(`--match ${match}: use argmax or itermax`);
     try {
       const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
       if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
       const layer = values.layer !== undefined ? num("layer", values.layer, { int: true, min: 0 }) : undefined;
-      const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match: values.match })).get(spec.lang) : undefined;
+      const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match })).get(spec.lang) : undefined;
       const x = extractLanguagePairs(spec, computed);
       // the dictionary rule's links are the papers' filtered pairs; the aligners' are what the tools write
       const links = method === "dictionary" ? x.links : x.raw;

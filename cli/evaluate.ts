@@ -10,7 +10,8 @@ export const evaluateCommand: Command = {
   summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1",
   description: [
     "--test LANG=FILE, repeatable (FILE alone: the language is taken from the file name).",
-    "NER predictions are BIO-repaired before scoring (seqeval, entity level).",
+    "NER predictions are BIO-repaired before scoring (seqeval, entity level). POS prints the papers' accuracy",
+    "over every CoNLL-U row (score, n) and UD's official word-level UPOS (eval.py: syntactic words only).",
   ].join("\n"),
   options: {
     task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
@@ -41,8 +42,13 @@ export const evaluateCommand: Command = {
 };
 
 export function formatTable(r: EvaluateResult): string {
-  const rows = Object.entries(r.perLang).map(([lang, s]) => [lang, s.metric, (100 * s.value).toFixed(2), String(s.n)]);
-  const head = ["lang", "metric", "score", "n"];
+  // POS: the papers' accuracy over every CoNLL-U row, then UD's word-level UPOS (eval.py) and its word count
+  const official = Object.values(r.perLang).some((s) => s.official);
+  const rows = Object.entries(r.perLang).map(([lang, s]) => [
+    lang, s.metric, (100 * s.value).toFixed(2), String(s.n),
+    ...(official ? [s.official ? (100 * s.official.value).toFixed(2) : "-", s.official ? String(s.official.n) : "-"] : []),
+  ]);
+  const head = ["lang", "metric", "score", "n", ...(official ? ["UD UPOS", "words"] : [])];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((c, i) => (i >= 2 ? c.padStart(w[i]) : c.padEnd(w[i]))).join("  ");
   return [fmt(head), ...rows.map(fmt)].join("\n");

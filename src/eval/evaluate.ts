@@ -22,6 +22,7 @@ import { LABELS, type Task } from "../tasks/labels.ts";
 import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
 import { repairBio, seqevalF1 } from "./metrics.ts";
 import { writePredictions } from "./predictions.ts";
+import { officialUpos, type WordLevelScore } from "./ud_upos.ts";
 import { capLength, type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { ProfileSession } from "../profile/session.ts";
@@ -32,6 +33,8 @@ export interface EvalScore {
   value: number;
   /** words (POS), sentences (NER) or pairs (XNLI) scored */
   n: number;
+  /** POS: UD's official word-level UPOS (eval.py) next to `value`, the papers' accuracy over every row */
+  official?: WordLevelScore;
 }
 
 /** Argmax predictions per item: per position (token heads) or one class (sequence heads). Length-sorted batches. */
@@ -114,7 +117,7 @@ export async function evaluateFile(enc: Encoder, head: ClassificationHead, task:
       n++;
       if (labels[l] === predicted[s][w]) ok++;
     }));
-    score = { metric: "accuracy", value: n ? ok / n : NaN, n };
+    score = { metric: "accuracy", value: n ? ok / n : NaN, n, official: officialUpos(doc, examples, predicted, labels) };
   }
   if (predictionsPath) writePredictions(doc, predicted, predictionsPath);
   return score;

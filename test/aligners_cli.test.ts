@@ -1,0 +1,131 @@
+// End to end: `xlt align --method fastalign|embeddings`, `xlt realign --aligner fastalign` (no external
+// tool), their one-line errors, and `xlt evaluate --task pos` printing the papers' row accuracy and UD's
+// word-level UPOS, both checked against an independent scorer (scripts/score/ud_upos.py) run on the
+// written predictions.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, xlt } from "./lib/cli.ts";
+import { FIXTURES, PARALLEL_TINY, SHARED_DATA } from "./lib/fixtures.ts";
+import { fastAlign } from "../src/align/fastalign.ts";
+import { readParallel } from "../src/io/words.ts";
+import { syntheticCorpus } from "./cases/aligners.ts";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "xlt-aligners-"));
+const TINY = join(FIXTURES, "tiny-bert");
+const pharaoh = (ls: [number, number][][]) => ls.map((l) => l.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
+
+describe("xlt align --method", () => {
+  it("fastalign writes the library's symmetrised links, the same on Node and Deno", () => {
+    const d = tmp();
+    const { pairs } = syntheticCorpus(300, 80, 5);
+    const file = join(d, "corpus.txt");
+    writeFileSync(file, pairs.map((p) => `${p.src.join(" ")} ||| ${p.tgt.join(" ")}`).join("\n") + "\n");
+    const want = pharaoh(fastAlign(readParallel(file)));
+    for (const rt of ["node", "deno"] as const) {
+      const out = join(d, `${rt}.align`);
+      const r = xlt(rt, ["align", "--method", "fastalign", "--pairs", file, "--out", out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/xlt align \(fastalign\): 300 sentence pairs read/);
+      expect(readFileSync(out, "utf8")).toBe(want);
+    }
+  });
+
+  it("embeddings (tiny-bert, GPU) writes one Pharaoh line per pair, argmax links one-to-one", () => {
+    const d = tmp();
+    for (const match of ["argmax", "itermax"]) {
+      const out = join(d, `${match}.align`);
+      const r = xlt("node", ["align", "--method", "embeddings", "--model", TINY, "--layer", "1", "--match", match, "--pairs", PARALLEL_TINY, "--out", out]);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = readFileSync(out, "utf8").split("\n");
+      expect(lines.pop()).toBe("");
+      expect(lines.length).toBe(12);
+      const links = lines.map((l) => (l ? l.split(" ").map((x) => x.split("-").map(Number)) : []));
+      expect(links.flat().length).toBeGreaterThan(0);
+      if (match === "argmax") {
+        for (const ls of links) {
+          expect(new Set(ls.map(([i]) => i)).size).toBe(ls.length);
+          expect(new Set(ls.map(([, j]) => j)).size).toBe(ls.length);
+        }
+      }
+    }
+  });
+
+  it("bad method or missing inputs: one line, no output", () => {
+    const d = tmp();
+    const out = join(d, "x.align");
+    for (const [args, msg] of [
+      [["--method", "giza"], /--method giza: use dictionary, fastalign or embeddings/],
+      [["--method", "embeddings"], /--model DIR is required with --method embeddings/],
+      [["--method", "fastalign", "--dictionary", PARALLEL_TINY], /drop --dictionary/],
+      [["--method", "embeddings", "--model", TINY, "--layer", "9"], /layer must be an integer in \[0, 4\]/],
+    ] as [string[], RegExp][]) {
+      const r = xlt("node", ["align", "--pairs", PARALLEL_TINY, "--out", out, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(msg);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});
+
+describe("xlt realign --aligner fastalign", () => {
+  it("links the pairs itself and realigns tiny-bert end to end (no dictionary, no external tool)", () => {
+    const d = tmp();
+    const out = join(d, "out");
+    const r = xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--steps", "2", "--batch-size", "4", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/realigned 2 steps/);
+    expect(existsSync(join(out, "model.safetensors"))).toBe(true);
+    const bad = xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--dictionary", PARALLEL_TINY, "--steps", "2", "--out", join(d, "bad"), "--quiet"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--aligner fastalign computes the links itself/);
+    expect(existsSync(join(d, "bad"))).toBe(false);
+  });
+});
+
+const PYTHON = "/usr/bin/python3";
+const EN_PUD = join(SHARED_DATA, "ud/UD_English-PUD/en_pud-ud-test.conllu");
+const EWT_TRAIN = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
+
+describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", () => {
+  const skip = !existsSync(PYTHON) ? "no /usr/bin/python3" : !existsSync(EN_PUD) || !existsSync(EWT_TRAIN) ? "no ../shared/data" : "";
+  if (skip) console.warn(`skipping the official-UPOS comparison: ${skip}`);
+  it.skipIf(!!skip)("both printed figures equal the independent scorer's on the written predictions", () => {
+    const d = tmp();
+    // 40 English PUD sentences: the first 30 and every one with an empty node; with multi-word ranges too
+    const blocks = readFileSync(EN_PUD, "utf8").split(/\n\n/).filter((b) => b.trim());
+    const chosen = blocks.filter((b, k) => k < 30 || /^\d+\.\d+\t/m.test(b));
+    const test = join(d, "en_pud.conllu");
+    writeFileSync(test, chosen.join("\n\n") + "\n\n");
+    expect(chosen.join("\n")).toMatch(/^\d+-\d+\t/m);
+    expect(chosen.join("\n")).toMatch(/^\d+\.\d+\t/m);
+    const model = join(d, "model");
+    const ft = xlt("node", ["finetune", "--task", "pos", "--model", TINY, "--train", EWT_TRAIN, "--limit", "40", "--epochs", "1", "--lr", "1e-3",
+      "--max-length", "48", "--out", model, "--quiet"]);
+    expect(ft.code, ft.stderr).toBe(0);
+    const preds = join(d, "pred");
+    const json = join(d, "scores.json");
+    const ev = xlt("node", ["evaluate", "--task", "pos", "--model", model, "--test", `en=${test}`, "--predictions", preds, "--json", json]);
+    expect(ev.code, ev.stderr).toBe(0);
+    const sc = spawnSync(PYTHON, [join(ROOT, "scripts/score/ud_upos.py"), test, join(preds, "en.conllu")], { encoding: "utf8" });
+    expect(sc.status, sc.stderr).toBe(0);
+    const ref = JSON.parse(sc.stdout);
+    // printed table: lang metric score n "UD UPOS" words
+    const [head, row] = ev.stdout.trim().split("\n");
+    expect(head.split(/\s{2,}/)).toEqual(["lang", "metric", "score", "n", "UD UPOS", "words"]);
+    const cells = row.trim().split(/\s+/);
+    expect(cells[2]).toBe((100 * ref.rows.accuracy).toFixed(2));
+    expect(Number(cells[3])).toBe(ref.rows.total);
+    expect(cells[4]).toBe((100 * ref.words.f1).toFixed(2));
+    expect(Number(cells[5])).toBe(ref.words.gold);
+    const r = JSON.parse(readFileSync(json, "utf8")).perLang.en;
+    expect(Math.abs(r.value - ref.rows.accuracy)).toBeLessThan(1e-12);
+    expect(Math.abs(r.official.value - ref.words.f1)).toBeLessThan(1e-12);
+    expect(r.official.n).toBe(ref.words.gold);
+    // the two figures count different lines here (ranges and empty nodes), so the check tells them apart
+    expect(ref.rows.total).toBeGreaterThan(ref.words.gold);
+  });
+});
