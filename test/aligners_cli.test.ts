@@ -129,3 +129,19 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     expect(ref.rows.total).toBeGreaterThan(ref.words.gold);
   });
 });
+
+describe("xlt run --aligner fastalign", () => {
+  const skip = !existsSync(EN_PUD) || !existsSync(EWT_TRAIN);
+  it.skipIf(skip)("runs the experiment grid with links from the built-in aligner (tiny-bert, 2 cells)", () => {
+    const d = tmp();
+    const test = join(d, "en_pud.conllu");
+    writeFileSync(test, readFileSync(EN_PUD, "utf8").split(/\n\n/).slice(0, 15).join("\n\n") + "\n\n");
+    const out = join(d, "exp");
+    const r = xlt("node", ["run", "--model", TINY, "--task", "pos", "--train", EWT_TRAIN, "--train-limit", "20", "--test", `en=${test}`,
+      "--pairs", `de=${PARALLEL_TINY}`, "--aligner", "fastalign", "--strategies", "baseline,lower", "--seeds", "31", "--realign-steps", "2",
+      "--epochs", "1", "--align-pairs", "10", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(JSON.stringify(res)).toMatch(/lower/);
+  });
+});

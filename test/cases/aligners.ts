@@ -10,6 +10,7 @@ import { argmaxLinks, itermaxLinks } from "../../src/align/simalign.ts";
 import { scoreAlignments } from "../../src/align/score.ts";
 import { rng } from "../lib/check.ts";
 import type { Cases } from "../lib/check.ts";
+import { PARALLEL_TINY } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
@@ -140,4 +141,37 @@ cases["simalign: argmax and itermax on hand-made similarity matrices"] = () => {
   // unaligned side by α = 0.9 and (1,1) by min(1, 2α) = 1: row 1 = [0.72, 0.3, 0.09], column 0 =
   // [0, 0.72, 0]; (1,0) is the argmax of both and has an unaligned side → added (a one-to-many link)
   eq("itermax", itermaxLinks(Float64Array.from(sim.flat()), 3, 3), links("0-0 1-0 2-2"));
+};
+
+cases["--aligner in language specs: fastalign/embeddings replace the dictionary; conflicts are errors"] = async () => {
+  const { parseLangSpec, extractLanguagePairs } = await import("../../src/data/pairs.ts");
+  const { rejectsLike } = await import("../lib/check.ts");
+  eq("fastalign for every language", parseLangSpec({ pairs: ["de=a.txt", "fr=b.txt"], aligner: "fastalign" }), [
+    { lang: "de", pairs: "a.txt", aligner: "fastalign" }, { lang: "fr", pairs: "b.txt", aligner: "fastalign" },
+  ]);
+  // an alignments file still wins for its language
+  eq("alignments kept", parseLangSpec({ pairs: ["de=a.txt", "fr=b.txt"], alignments: ["fr=f.align"], aligner: "embeddings" }), [
+    { lang: "de", pairs: "a.txt", aligner: "embeddings" }, { lang: "fr", pairs: "b.txt", alignments: "f.align" },
+  ]);
+  eq("dictionary is the default", parseLangSpec({ pairs: "a.txt", dictionary: "d.txt", aligner: "dictionary" }), [{ lang: "xx", pairs: "a.txt", dictionary: "d.txt" }]);
+  await rejectsLike("with a dictionary", () => parseLangSpec({ pairs: "a.txt", dictionary: "d.txt", aligner: "fastalign" }), /--aligner fastalign computes the links itself: drop --dictionary/);
+  await rejectsLike("unknown", () => parseLangSpec({ pairs: "a.txt", aligner: "giza" }), /--aligner giza: use dictionary, fastalign or embeddings/);
+  await rejectsLike("embeddings need a model", () => extractLanguagePairs({ lang: "de", pairs: PARALLEL_TINY, aligner: "embeddings" }), /must be computed with a model first/);
+  // fastalign through the data pipeline: the raw links are fastAlign's, the filtered ones one-to-one
+  const x = extractLanguagePairs({ lang: "de", pairs: PARALLEL_TINY, aligner: "fastalign" });
+  const { readParallel } = await import("../../src/io/words.ts");
+  eq("raw = fastAlign", x.raw, fastAlign(readParallel(PARALLEL_TINY)));
+  if (!(x.stats.links > 0)) throw new Error("no link survived the filter");
+};
+
+cases["fastalign on 1000 real PUD en-de pairs recovers most MUSE dictionary links (recall ≥ 0.7)"] = async () => {
+  const { haveRealData, PUD_EN, PUD_DE, MUSE_DE } = await import("../lib/fixtures.ts");
+  if (!haveRealData()) return console.warn("skipped: no ../shared/data");
+  const { extractLanguagePairs } = await import("../../src/data/pairs.ts");
+  // the dictionary rule's links are high-precision gold-like pairs; fast_align on 1000 sentences only
+  // (far less than it is made for) recovers about three quarters of them
+  const fa = extractLanguagePairs({ lang: "de", conllu: [PUD_EN, PUD_DE], aligner: "fastalign" });
+  const dict = extractLanguagePairs({ lang: "de", conllu: [PUD_EN, PUD_DE], dictionary: MUSE_DE });
+  const s = scoreAlignments(fa.raw, dict.links);
+  if (s.recall < 0.7) throw new Error(`recall of dictionary links ${s.recall.toFixed(3)} < 0.7`);
 };
