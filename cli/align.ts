@@ -25,7 +25,7 @@ export const alignCommand: Command = {
     pairs: { type: "string", meta: "FILE", help: "'english ||| target' file" },
     parallel: { type: "string", meta: "EN,XX", help: "two raw sentence-aligned text files, comma-separated" },
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
-    method: { type: "string", default: "dictionary", meta: "dictionary|fastalign|embeddings", help: "aligner" },
+    method: { type: "string", default: "dictionary", meta: "NAME", help: "aligner: dictionary | fastalign | embeddings" },
     dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (--method embeddings)" },
     layer: { type: "string", meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },

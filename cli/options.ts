@@ -30,7 +30,7 @@ export const PARALLEL_DATA_OPTIONS: Record<string, Opt> = {
   pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "parallel sentences, 'source words ||| target words' per line" },
   alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links per line of the sentence source, Pharaoh 'i-j' (0-based)" },
   dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "bilingual dictionary (MUSE format) to extract links" },
-  aligner: { type: "string", meta: "dictionary|fastalign|embeddings", help: "link source without --alignments (default dictionary; fastalign/embeddings: built in)" },
+  aligner: { type: "string", meta: "NAME", help: "link source without --alignments: dictionary (default) | fastalign | embeddings (built in)" },
   parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two raw sentence-aligned text files, comma-separated (words split with \\w+|[^\\w\\s]+)" },
   conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two CoNLL-U files (e.g. PUD en and xx), paired by sent_id" },
   limit: { type: "string", meta: "N", help: "read at most N sentence pairs per language" },
