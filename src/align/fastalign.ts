@@ -14,8 +14,10 @@
 // position). Unlike fast_align, the λ gradient is the exact one of the M-step objective,
 //   Σ_tokens Σ_j q_j·h_j − Σ_tokens (1 − q_0)·E_λ[h],
 // (fast_align compares against E_λ[h] for every token, null-aligned or not, and uses a 0-based i in
-// the empirical feature). Everything is float64 and visits the corpus in order: the result is a pure
-// function of the input (no random initialisation, no threads).
+// the empirical feature), so the fitted λ and some links differ from the original's; with λ fixed
+// (-d -v) the links are the original's up to float rounding (test/fixtures/fastalign, made by
+// scripts/golden/fastalign.sh). Everything is float64 and visits the corpus in order: the result is a
+// pure function of the input (no random initialisation, no threads).
 import { XltError } from "../errors.ts";
 import type { Link } from "../data/align.ts";
 import { growDiagFinalAnd } from "./symmetrize.ts";
