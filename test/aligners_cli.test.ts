@@ -127,6 +127,14 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     expect(r.official.n).toBe(ref.words.gold);
     // the two figures count different lines here (ranges and empty nodes), so the check tells them apart
     expect(ref.rows.total).toBeGreaterThan(ref.words.gold);
+    // UD's own eval.py, when a copy is given (UniversalDependencies/tools; not shipped): its UPOS F1 line
+    const evalPy = process.env.UD_EVAL_PY;
+    if (evalPy) {
+      const ud = spawnSync(PYTHON, [evalPy, test, join(preds, "en.conllu"), "-v"], { encoding: "utf8" });
+      expect(ud.status, ud.stderr).toBe(0);
+      const upos = /^UPOS\s*\|\s*[\d.]+\s*\|\s*[\d.]+\s*\|\s*([\d.]+)/m.exec(ud.stdout);
+      expect(upos?.[1]).toBe(cells[4]);
+    }
   });
 });
 
