@@ -89,7 +89,7 @@ export const realignCommand: Command = {
       initHead: v["init-head"],
       quiet: !!v.quiet,
       profile: v.profile,
-      meta: { builtin },
+      meta: { builtin, aligner: v.aligner ?? null }, // --aligner as given (null: links from --dictionary/--alignments)
     });
     const first = result.losses[0];
     console.log(

@@ -79,6 +79,7 @@ describe("xlt realign --aligner fastalign", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/realigned 2 steps/);
     expect(existsSync(join(out, "model.safetensors"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).aligner).toBe("fastalign");
     const bad = xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--dictionary", PARALLEL_TINY, "--steps", "2", "--out", join(d, "bad"), "--quiet"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--aligner fastalign computes the links itself/);
