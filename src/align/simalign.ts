@@ -8,7 +8,7 @@
 // Ties go to the lowest index (numpy's argmax).
 import type { Link } from "../data/align.ts";
 
-function rowArgmax(sim: ArrayLike<number>, n: number, m: number, i: number): number {
+function rowArgmax(sim: ArrayLike<number>, m: number, i: number): number {
   let best = 0;
   for (let j = 1; j < m; j++) if (sim[i * m + j] > sim[i * m + best]) best = j;
   return best;
@@ -23,7 +23,7 @@ function colArgmax(sim: ArrayLike<number>, n: number, m: number, j: number): num
 function mutual(sim: ArrayLike<number>, n: number, m: number, allowed: (i: number, j: number) => boolean): Link[] {
   const out: Link[] = [];
   for (let i = 0; i < n; i++) {
-    const j = rowArgmax(sim, n, m, i);
+    const j = rowArgmax(sim, m, i);
     if (colArgmax(sim, n, m, j) === i && allowed(i, j)) out.push([i, j]);
   }
   return out;
