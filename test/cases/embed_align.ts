@@ -1,8 +1,9 @@
 // The embeddings aligner (src/align/embeddings.ts) on tiny BERT (GPU): batched and padded links equal a
 // float64 CPU reference built from one-sentence forward passes (first-subword vectors, cosine, SimAlign
 // extraction); on a toy corpus whose alignment is obvious — each sentence paired with itself — argmax
-// and itermax recover the identity (F1 1: identical sentences give identical vectors); bad options are
-// one-line errors. Tolerance: exact links (a near-tie between f32 GPU and f64 CPU similarities would
+// and itermax recover the identity (F1 1: identical sentences give identical vectors); on the hand-made
+// en-de gold with a hand-built "bilingual" BERT whose word embeddings are shared by translations, the
+// gold (reorderings included) is recovered; bad options are one-line errors. Tolerance: exact links (a near-tie between f32 GPU and f64 CPU similarities would
 // show as a mismatch; none occurs on these inputs).
 import { rejectsLike } from "../lib/check.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
@@ -16,6 +17,13 @@ import { encodeWords, loadTokenizer } from "../../src/io/tokenize.ts";
 import { readParallel } from "../../src/io/words.ts";
 import type { Cases } from "../lib/check.ts";
 import { PARALLEL_TINY, TINY_BERT } from "../lib/fixtures.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { wordPieceTokenizerJson } from "../../src/io/tokenize.ts";
+import { writeF32 } from "../../src/io/safetensors_write.ts";
+import { rng } from "../lib/check.ts";
+import { GOLD_EN_DE } from "./aligners.ts";
 
 export const cases: Cases = {};
 
@@ -95,5 +103,85 @@ cases["embeddings aligner: sentences paired with themselves align to the identit
     if (mixed[0].length !== 0 || JSON.stringify(mixed[1]) !== JSON.stringify(gold[0])) throw new Error(`empty side: ${JSON.stringify(mixed)}`);
   } finally {
     release();
+  }
+};
+
+/**
+ * A 2-layer BERT whose vocabulary is the words of GOLD_EN_DE and whose word embeddings give every
+ * translation pair (by the gold links) the same random vector; positions and the blocks' weights are
+ * small, so a word's vector at every layer stays closest to its translation's.
+ */
+function bilingualBert(dir: string): void {
+  const concept = new Map<string, number>();
+  let next = 0;
+  for (const g of GOLD_EN_DE) {
+    const [a, b] = g.pair.split("|||").map((x) => x.trim().split(/\s+/));
+    for (const [i, j] of g.gold.split(" ").map((x) => x.split("-").map(Number))) {
+      const c = concept.get(a[i]) ?? concept.get(b[j]) ?? next++;
+      concept.set(a[i], c);
+      concept.set(b[j], c);
+    }
+  }
+  const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...concept.keys()];
+  const r = rng(9);
+  const H = 32, F = 64, L = 2;
+  const rand = (shape: number[], scale: number) => ({ shape, data: Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => (r() * 2 - 1) * scale) });
+  const fill = (n: number, v: number) => ({ shape: [n], data: new Float32Array(n).fill(v) });
+  const conceptVec = Array.from({ length: next }, () => rand([H], 1).data);
+  const words = rand([vocab.length, H], 1);
+  vocab.forEach((w, id) => concept.has(w) && words.data.set(conceptVec[concept.get(w)!], id * H));
+  const t = new Map<string, { shape: number[]; data: Float32Array }>([
+    ["bert.embeddings.word_embeddings.weight", words],
+    ["bert.embeddings.position_embeddings.weight", rand([64, H], 0.05)],
+    ["bert.embeddings.token_type_embeddings.weight", rand([2, H], 0.05)],
+    ["bert.embeddings.LayerNorm.weight", fill(H, 1)],
+    ["bert.embeddings.LayerNorm.bias", fill(H, 0)],
+  ]);
+  for (let i = 0; i < L; i++) {
+    const p = `bert.encoder.layer.${i}.`;
+    for (const n of ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"]) {
+      t.set(`${p}${n}.weight`, rand([H, H], 0.05));
+      t.set(`${p}${n}.bias`, fill(H, 0));
+    }
+    t.set(`${p}intermediate.dense.weight`, rand([F, H], 0.05));
+    t.set(`${p}intermediate.dense.bias`, fill(F, 0));
+    t.set(`${p}output.dense.weight`, rand([H, F], 0.05));
+    t.set(`${p}output.dense.bias`, fill(H, 0));
+    for (const n of ["attention.output.LayerNorm", "output.LayerNorm"]) {
+      t.set(`${p}${n}.weight`, fill(H, 1));
+      t.set(`${p}${n}.bias`, fill(H, 0));
+    }
+  }
+  writeF32(join(dir, "model.safetensors"), t);
+  writeFileSync(join(dir, "config.json"), JSON.stringify({
+    model_type: "bert", hidden_size: H, num_hidden_layers: L, num_attention_heads: 2, intermediate_size: F, hidden_act: "gelu",
+    max_position_embeddings: 64, type_vocab_size: 2, layer_norm_eps: 1e-12, pad_token_id: 0, vocab_size: vocab.length,
+    hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1,
+  }));
+  writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(vocab)));
+}
+
+cases["embeddings aligner: hand-made en-de gold with a model whose translations share embeddings (F1 ≥ 0.95)"] = async () => {
+  const dir = mkdtempSync(join(tmpdir(), "xlt-bilingual-"));
+  try {
+    bilingualBert(dir);
+    const pairs = GOLD_EN_DE.map((g) => {
+      const [a, b] = g.pair.split("|||").map((x) => x.trim().split(/\s+/));
+      return { src: a, tgt: b };
+    });
+    const gold = GOLD_EN_DE.map((g) => g.gold.split(" ").map((x) => x.split("-").map(Number) as Link));
+    const ck = loadCheckpoint(dir);
+    const enc = new Encoder(await getGpu(), ck.config, ck.tensors, { dropout: 0 });
+    const tok = loadTokenizer(dir);
+    try {
+      for (const [layer, match] of [[0, "argmax"], [2, "argmax"], [2, "itermax"]] as const) {
+        const s = scoreAlignments(await embeddingLinks(enc, tok, pairs, { layer, match }), gold);
+        if (s.f1 < 0.95) throw new Error(`layer ${layer} ${match}: F1 ${s.f1.toFixed(3)} (P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}) < 0.95`);
+      }
+    } finally {
+      for (const t of enc.params.values()) t.release();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 };
