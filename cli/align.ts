@@ -1,6 +1,7 @@
 // `xlt align`: extracts realignment word pairs with the papers' bilingual-dictionary rule and post-filter
 // (shared/docs/realignment-method.md §2) and writes them in Pharaoh format, one line per input sentence
 // pair, so the result can be inspected or passed back to `--alignments` with the same sentence source.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { WordsError } from "../src/io/words.ts";
@@ -22,9 +23,11 @@ export const alignCommand: Command = {
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
     dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
     limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
+    checkOutputs({ files: { out: values.out }, inputs: { pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
     if (!values.out) throw new XltError("--out FILE is required");
     if (!values.dictionary) throw new XltError("--dictionary FILE is required");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);

@@ -1,4 +1,5 @@
 // `xlt finetune`: train a classification head and the whole encoder on a task (POS, NER, XNLI).
+import { checkOutputs } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import type { Task } from "../src/tasks/labels.ts";
@@ -25,6 +26,7 @@ export const finetuneCommand: Command = {
     train: { type: "string", meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
     epochs: { type: "string", meta: "N", help: "epochs (default 5 for pos/ner, 2 for xnli)" },
     lr: { type: "string", help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
@@ -41,6 +43,7 @@ export const finetuneCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
+    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
     if (!v.train) throw new XltError("--train FILE is required");
     if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
