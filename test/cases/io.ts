@@ -17,6 +17,7 @@ import {
   loadCheckpoint,
   saveCheckpoint,
   checkCheckpoint,
+  sequenceLength,
   type Checkpoint,
 } from "../../src/io/checkpoint.ts";
 import { COMPLETE_MARK, recoverDir, writeDirAtomic, writeFileAtomic } from "../../src/io/atomic.ts";
@@ -557,6 +558,14 @@ cases["checkpoint: weights and config that disagree, overlapping or trailing byt
     writeFileSync(join(tok, "tokenizer.json"), JSON.stringify(tj));
     throwsLike("tokenizer beyond vocab", () => loadTokenizer(tok), /tokenizer\.json: token id 300 is beyond the model's vocabulary \(config\.json vocab_size 244\)/);
     loadTokenizer(dirOf("bert")); // the fixture itself fits
+    // sequence length (embed, evaluate, finetune, realign): a default is capped by the position table, an
+    // explicit value past it is an error (tiny-bert: 64 positions; tiny-xlmr: 66, real tokens from padId+1 = 2)
+    const bert = loadCheckpoint(dirOf("bert")).config;
+    const xlmr = loadCheckpoint(dirOf("xlmr")).config;
+    eq("default capped", [sequenceLength(bert, undefined, 128), sequenceLength(bert, undefined, 32), sequenceLength(xlmr, undefined, 128)], [64, 32, 64]);
+    eq("explicit within", sequenceLength(bert, 64, 128), 64);
+    throwsLike("explicit beyond", () => sequenceLength(bert, 65, 128), /--max-length 65: the model has 64 positions, room for at most 64 tokens/);
+    throwsLike("explicit beyond (xlmr)", () => sequenceLength(xlmr, 65, 96), /--max-length 65: the model has 66 positions, room for at most 64 tokens/);
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
