@@ -43,7 +43,7 @@ export const finetuneCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
     if (!v.train) throw new XltError("--train FILE is required");
     if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");

@@ -43,7 +43,7 @@ export const realignCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, inputs: { model: v.model ?? BUILTIN_DIR, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model ?? BUILTIN_DIR, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     let model: string = v.model;
     let examples;

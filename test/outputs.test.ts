@@ -108,7 +108,7 @@ describe("--out never deletes or overwrites what the user did not ask xlt to wri
 });
 
 describe("file outputs: an existing file needs --overwrite, a directory is a one-line error", () => {
-  it("embed, align and --dump-grads", () => {
+  it("embed, align, --dump-grads and --log", () => {
     const d = tmp();
     const args = data(d);
     const input = join(d, "in.txt");
@@ -119,6 +119,7 @@ describe("file outputs: an existing file needs --overwrite, a directory is a one
     writeFileSync(join(d, "dict.txt"), "a d\nb e\n");
     oneLineError(xlt("node", ["align", "--pairs", join(d, "pairs.txt"), "--dictionary", join(d, "dict.txt"), "--out", dirOut]), /adir is a directory/);
     oneLineError(xlt("node", [...args, "--out", join(d, "o"), "--steps", "1", "--dump-grads", dirOut]), /--dump-grads .*adir is a directory/);
+    oneLineError(xlt("node", [...args, "--out", join(d, "o"), "--steps", "1", "--log", dirOut]), /--log .*adir is a directory/);
     expect(readdirSync(dirOut)).toEqual([]);
     const old = join(d, "old.safetensors");
     writeFileSync(old, "user data");

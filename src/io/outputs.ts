@@ -2,8 +2,8 @@
 // mistake costs nothing and nothing the user did not ask xlt to write is deleted or overwritten:
 // - an output directory that exists and is not empty needs --overwrite (or --resume where the command
 //   resumes), and even then xlt replaces only the files it writes there: writeDirAtomic keeps the others;
-// - an output file that exists needs --overwrite; a path that is a directory (for a file) or a file (for a
-//   directory), or that lies under a file, is an error;
+// - an output file that exists needs --overwrite (a --log is appended to); a path that is a directory (for a
+//   file) or a file (for a directory), or that lies under a file, is an error;
 // - no output may be an input, or a directory containing one (the current directory included).
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
@@ -19,6 +19,8 @@ export interface OutputCheck {
   dirs?: Paths;
   /** output files, by option name */
   files?: Paths;
+  /** files appended to (--log): may exist, but not be a directory or an input */
+  appends?: Paths;
   /** input files and directories, by option name: values may be LANG=PATH and PATH,PATH specs */
   inputs?: Paths;
   overwrite?: boolean;
@@ -64,7 +66,7 @@ export function checkOutputs(c: OutputCheck): void {
   const inputs: { flag: string; path: string; at: string }[] = [];
   for (const [flag, v] of Object.entries(c.inputs ?? {})) for (const spec of list(v)) for (const p of inputPaths(spec)) inputs.push({ flag, path: p, at: canonical(p) });
   const cwd = canonical(process.cwd());
-  const check = (flag: string, path: string, kind: "dir" | "file") => {
+  const check = (flag: string, path: string, kind: "dir" | "file" | "append") => {
     const at = canonical(path);
     const file = fileAncestor(path);
     if (file) throw new XltError(`--${flag} ${path}: ${file} is a file, not a directory`);
@@ -78,9 +80,9 @@ export function checkOutputs(c: OutputCheck): void {
     }
     if (!existsSync(path)) return;
     const isDir = statSync(path).isDirectory();
-    if (kind === "file") {
+    if (kind !== "dir") {
       if (isDir) throw new XltError(`--${flag} ${path} is a directory; give a file name`);
-      if (!c.overwrite) throw new XltError(`--${flag} ${path} exists; pass --overwrite to replace it`);
+      if (kind === "file" && !c.overwrite) throw new XltError(`--${flag} ${path} exists; pass --overwrite to replace it`);
       return;
     }
     if (!isDir) throw new XltError(`--${flag} ${path} is a file; give a directory`);
@@ -90,4 +92,5 @@ export function checkOutputs(c: OutputCheck): void {
   };
   for (const [flag, v] of Object.entries(c.dirs ?? {})) for (const p of list(v)) check(flag, p, "dir");
   for (const [flag, v] of Object.entries(c.files ?? {})) for (const p of list(v)) check(flag, p, "file");
+  for (const [flag, v] of Object.entries(c.appends ?? {})) for (const p of list(v)) check(flag, p, "append");
 }
