@@ -5,10 +5,11 @@
 // A directory is written as DIR.tmp-PID-TIME (a sibling, so the final renames stay on one file system),
 // marked complete by a sentinel file written last, then swapped in:
 //   1. entries of the old DIR that the new one lacks are moved into the temp dir (xlt replaces the files
-//      it writes and keeps everything else: checkpoint/, a user's notes, …);
+//      it writes and keeps everything else: checkpoint/, a user's notes, …; only the files of a layout it
+//      replaces, `replaces`, are dropped);
 //   2. DIR → DIR.old-PID-TIME, temp → DIR, the old dir (now only the replaced files) removed, sentinel removed.
 // A kill at any point leaves either DIR, or a complete temp (sentinel) that recoverDir finishes swapping in.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import process from "node:process";
 import { XltError } from "../errors.ts";
@@ -47,31 +48,41 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** What writeDirAtomic does with the entries of an existing directory. */
+export interface DirWriteOptions {
+  /**
+   * Names of the old directory's entries that are dropped even when the new one does not write them (the
+   * files of a checkpoint layout it replaces, e.g. a single model.safetensors when the new weights are
+   * sharded, so no stale weights are loaded instead of the new ones). Everything else is kept.
+   */
+  replaces?: RegExp;
+}
+
 /**
  * Builds a directory in a temporary sibling, then swaps it into place (see the top of this file). Entries
- * of an existing `dir` that `fill` does not write are kept.
+ * of an existing `dir` that `fill` does not write are kept, except those matching `replaces`.
  */
-export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void> | void): Promise<void> {
+export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void> | void, o: DirWriteOptions = {}): Promise<void> {
   const tmp = startDir(dir);
   try {
     await fill(tmp);
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeQuietly(tmp);
     throw e;
   }
-  finishDir(dir, tmp);
+  finishDir(dir, tmp, o);
 }
 
 /** writeDirAtomic for a synchronous `fill`. */
-export function writeDirAtomicSync(dir: string, fill: (tmpDir: string) => void): void {
+export function writeDirAtomicSync(dir: string, fill: (tmpDir: string) => void, o: DirWriteOptions = {}): void {
   const tmp = startDir(dir);
   try {
     fill(tmp);
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeQuietly(tmp);
     throw e;
   }
-  finishDir(dir, tmp);
+  finishDir(dir, tmp, o);
 }
 
 function startDir(dir: string): string {
@@ -90,13 +101,14 @@ function startDir(dir: string): string {
   return tmp;
 }
 
-function finishDir(dir: string, tmp: string): void {
+function finishDir(dir: string, tmp: string, o: DirWriteOptions): void {
   try {
-    writeFileSync(join(tmp, COMPLETE_MARK), "");
+    // the sentinel carries `replaces`, so that recoverDir finishes an interrupted swap the same way
+    writeFileSync(join(tmp, COMPLETE_MARK), JSON.stringify({ replaces: o.replaces?.source ?? null }));
     swapIn(dir, tmp);
   } catch (e) {
-    // swapIn undoes its own first step; once `dir` has moved aside, a complete temp is what recoverDir restores
-    if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true });
+    // swapIn undoes its own first step; once `dir` has moved aside, the complete temp is what recoverDir restores
+    if (existsSync(dir)) removeQuietly(tmp);
     throw fsError(e, dir, "replace the directory");
   }
 }
@@ -104,29 +116,40 @@ function finishDir(dir: string, tmp: string): void {
 /** Steps 1 and 2 of the swap; safe to repeat after an interruption at any point. */
 function swapIn(dir: string, tmp: string): void {
   if (existsSync(dir)) {
+    let replaces: RegExp | null = null;
+    try {
+      const src = JSON.parse(readFileSync(join(tmp, COMPLETE_MARK), "utf8")).replaces;
+      if (typeof src === "string") replaces = new RegExp(src);
+    } catch {
+      // an empty or unreadable sentinel: keep every old entry
+    }
     const have = new Set(readdirSync(tmp));
     const moved: string[] = [];
+    const undo = () => {
+      for (const f of moved) renameSync(join(tmp, f), join(dir, f));
+    };
+    const old = tempName(dir, "old");
     try {
       for (const f of readdirSync(dir)) {
-        if (have.has(f)) continue;
+        if (have.has(f) || replaces?.test(f)) continue;
         renameSync(join(dir, f), join(tmp, f));
         moved.push(f);
       }
-      const old = tempName(dir, "old");
       renameSync(dir, old);
-      try {
-        renameSync(tmp, dir);
-      } catch (e) {
-        renameSync(old, dir);
-        throw e;
-      }
-      rmSync(old, { recursive: true, force: true });
     } catch (e) {
-      if (existsSync(dir)) for (const f of moved) renameSync(join(tmp, f), join(dir, f));
+      undo();
       throw e;
     }
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      renameSync(old, dir);
+      undo();
+      throw e;
+    }
+    removeQuietly(old);
   } else renameSync(tmp, dir);
-  rmSync(join(dir, COMPLETE_MARK), { force: true });
+  removeQuietly(join(dir, COMPLETE_MARK));
 }
 
 const isAlive = (p: number) => {

@@ -408,6 +408,16 @@ function isSideFile(name: string): boolean {
 }
 
 /**
+ * The weight files of a checkpoint directory (single or sharded, with its index) and the `extra` names: what
+ * a new checkpoint written over an old one replaces even where its layout differs (writeDirAtomic's
+ * `replaces`), so no stale weights are left to be loaded instead of the new ones.
+ */
+export function checkpointFiles(...extra: string[]): RegExp {
+  const names = ["model(-\\d+-of-\\d+)?\\.safetensors", "model\\.safetensors\\.index\\.json", ...extra.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))];
+  return new RegExp(`^(${names.join("|")})$`);
+}
+
+/**
  * Writes `tensors` (canonical name -> f32 values, any subset of the encoder) as a checkpoint in `dir`,
  * laid out exactly like the one in `srcDir`: same files, tensor names, order, dtypes and metadata; tensors
  * not given (heads, pooler, buffers, or encoder tensors left out) are copied byte-identically.
@@ -442,5 +452,5 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
       const p = join(srcDir, f);
       if (!weightFiles.has(f) && isSideFile(f) && statSync(p).isFile()) copyFileSync(p, join(tmp, f));
     }
-  });
+  }, { replaces: checkpointFiles() });
 }

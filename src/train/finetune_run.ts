@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { canonicalName, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
+import { canonicalName, checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
 import { f32Bytes, type TensorEntry, writeSafetensorsEntries } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
@@ -457,7 +457,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-  });
+  }, { replaces: checkpointFiles() });
   adam.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
   head.dispose();

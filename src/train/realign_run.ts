@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
@@ -269,5 +269,5 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-  });
+  }, { replaces: checkpointFiles("realignment_head.safetensors") }); // no stale head when --projection none
 }

@@ -17,6 +17,7 @@ import {
   loadCheckpoint,
   saveCheckpoint,
   checkCheckpoint,
+  checkpointFiles,
   sequenceLength,
   type Checkpoint,
 } from "../../src/io/checkpoint.ts";
@@ -580,7 +581,7 @@ const fill = (d: string, files: Record<string, string>) => {
 };
 const contents = (d: string) => Object.fromEntries(listing(d).map((f) => [f, readFileSync(join(d, f), "utf8")]));
 
-cases["atomic: writeDirAtomic replaces what it writes, keeps other files, leaves no temp on failure"] = async () => {
+cases["atomic: writeDirAtomic replaces what it writes and an old weights layout, keeps other files, leaves no temp on failure"] = async () => {
   const p = tmp();
   try {
     const d = join(p, "out");
@@ -600,6 +601,18 @@ cases["atomic: writeDirAtomic replaces what it writes, keeps other files, leaves
     throwsLike("file over a directory", () => writeFileAtomic(d, "x"), /out: cannot write the file: is a directory/);
     throwsLike("file under a file", () => writeFileAtomic(join(f, "sub"), "x"), /afile\.txt\/sub: cannot write the file/);
     eq("no temp files", listing(p), ["afile.txt", "out"]);
+    // a checkpoint written over one with another layout: the old weights go, the user's files stay
+    const ck = join(p, "ck");
+    fill(ck, { "model.safetensors": "single", "realignment_head.safetensors": "head", "notes.txt": "mine", "model-00001-of-00002.safetensors": "stale shard" });
+    const sharded = { "model-00001-of-00002.safetensors": "1", "model-00002-of-00002.safetensors": "2", "model.safetensors.index.json": "{}" };
+    await writeDirAtomic(ck, (t) => fill(t, sharded), { replaces: checkpointFiles("realignment_head.safetensors") });
+    eq("layout replaced", contents(ck), { ...sharded, "notes.txt": "mine" });
+    // the same when a kill interrupts that swap: the sentinel carries the rule to recoverDir
+    fill(ck, { "model.safetensors": "stale again" });
+    fill(join(p, `ck.tmp-${DEAD}-k1`), { ...sharded, [COMPLETE_MARK]: JSON.stringify({ replaces: checkpointFiles().source }) });
+    recoverDir(ck);
+    eq("layout replaced by recovery", contents(ck), { ...sharded, "notes.txt": "mine" });
+    eq("no temp files 2", listing(p), ["afile.txt", "ck", "out"]);
   } finally {
     rmSync(p, { recursive: true, force: true });
   }
