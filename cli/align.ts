@@ -23,7 +23,7 @@ export const alignCommand: Command = {
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
     dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
     limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {

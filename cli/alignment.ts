@@ -40,7 +40,7 @@ export const alignmentCommand: Command = {
     "max-length": { type: "string", meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
     seed: { type: "string", default: "42", help: "seed of the sentence-pair shuffle" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
   },
   async run(v) {

@@ -18,7 +18,7 @@ export const embedCommand: Command = {
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
     input: { type: "string", meta: "FILE", help: "one sentence per line, words separated by spaces" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output .safetensors file" },
     layer: { type: "string", default: "all", meta: "all|N", help: "which hidden states to write" },
     "max-length": { type: "string", meta: "N", help: "tokens per sentence, longer ones truncated with a warning (default 128, or the model's position limit if smaller)" },

@@ -27,7 +27,7 @@ export const profileCommand: Command = {
     projection: { type: "string", default: "128", meta: "D|none", help: "projection head width, or none" },
     steps: { type: "string", default: "8", meta: "N", help: "profiled steps (after one warm-up step)" },
     top: { type: "string", meta: "N", help: "show only the N most expensive kernels" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     trace: { type: "string", meta: "FILE", help: "write a Chrome trace (chrome://tracing, ui.perfetto.dev) of the profiled steps" },
     "no-peak": { type: "boolean", help: "skip the peak probe (no FLOP utilisation)" },
   },
