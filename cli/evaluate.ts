@@ -17,7 +17,7 @@ export const evaluateCommand: Command = {
     task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
     model: { type: "string", meta: "DIR", help: "a directory written by xlt finetune" },
     test: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli); long sentences are split into chunks" },
+    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
     predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },

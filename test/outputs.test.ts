@@ -153,7 +153,7 @@ describe("--resume after a kill during the checkpoint swap", () => {
   });
 });
 
-describe("embed stays within the position table; info checks the weights", () => {
+describe("embed and finetune stay within the position table; info checks the weights", () => {
   it("embed's default length is capped at the model's 64 positions; a larger --max-length is an error", () => {
     const d = tmp();
     const input = join(d, "long.txt");
@@ -164,6 +164,18 @@ describe("embed stays within the position table; info checks the weights", () =>
     expect(r.stderr).toMatch(/truncated to 64 tokens/);
     expect(loadAll(out).get("s0.layer0")!.shape[0]).toBe(64);
     oneLineError(xlt("node", ["embed", "--model", MODEL, "--input", input, "--out", join(d, "f.safetensors"), "--max-length", "128"]), /--max-length 128: the model has 64 positions/);
+  });
+
+  it("finetune: the default length is capped at the positions, a larger --max-length is an error (not a silent cap)", () => {
+    const d = tmp();
+    const train = join(d, "train.conllu");
+    const words = Array.from({ length: 80 }, (_, i) => `${i + 1}\tw${i}\tw\tNOUN\t_\t_\t0\tdep\t_\t_`).join("\n");
+    writeFileSync(train, `# sent_id = 1\n${words}\n\n# sent_id = 2\n1\ta\ta\tDET\t_\t_\t0\tdep\t_\t_\n\n`);
+    const args = ["finetune", "--task", "pos", "--model", MODEL, "--train", train, "--epochs", "1", "--batch-size", "2", "--quiet"];
+    oneLineError(xlt("node", [...args, "--out", join(d, "a"), "--max-length", "100"]), /--max-length 100: the model has 64 positions/);
+    const r = xlt("node", [...args, "--out", join(d, "b")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(d, "b", "run.json"), "utf8")).max_length).toBe(64);
   });
 
   it("xlt info exits non-zero on a truncated checkpoint", () => {
