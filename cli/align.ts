@@ -2,6 +2,7 @@
 // result can be inspected or passed back to `--alignments` with the same sentence source. Methods: the
 // papers' bilingual-dictionary rule with its post-filter (shared/docs/realignment-method.md §2), fast_align's
 // model trained on the input itself (src/align/fastalign.ts), or a model's embeddings (src/align/embeddings.ts).
+import { checkOutputs } from "../src/io/outputs.ts";
 import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { WordsError } from "../src/io/words.ts";
@@ -31,9 +32,11 @@ export const alignCommand: Command = {
     layer: { type: "string", meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },
     match: { type: "string", default: "argmax", meta: "argmax|itermax", help: "link extraction of --method embeddings" },
     limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
+    checkOutputs({ files: { out: values.out }, inputs: { pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
     if (!values.out) throw new XltError("--out FILE is required");
     const method = values.method ?? "dictionary"; // defaults also when called without the option parser
     if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);

@@ -1,4 +1,5 @@
 // `xlt alignment`: the per-layer word-retrieval alignment metric (Gaschi et al. 2023) of a model.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
@@ -40,9 +41,11 @@ export const alignmentCommand: Command = {
     "max-length": { type: "string", meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
     seed: { type: "string", default: "42", help: "seed of the sentence-pair shuffle" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
   },
   async run(v) {
+    checkOutputs({ files: { json: v.json }, inputs: { model: v.model, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite });
     if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");

@@ -1,6 +1,7 @@
 // `xlt embed`: hidden states of every layer for sentences of space-separated words.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { getGpu } from "../src/gpu/device.ts";
-import { loadCheckpoint } from "../src/io/checkpoint.ts";
+import { loadCheckpoint, sequenceLength } from "../src/io/checkpoint.ts";
 import { encodeWords, loadTokenizer } from "../src/io/tokenize.ts";
 import { readTextLines } from "../src/io/words.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -17,19 +18,22 @@ export const embedCommand: Command = {
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
     input: { type: "string", meta: "FILE", help: "one sentence per line, words separated by spaces" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output .safetensors file" },
     layer: { type: "string", default: "all", meta: "all|N", help: "which hidden states to write" },
-    "max-length": { type: "string", default: "128", meta: "N", help: "tokens per sentence; longer ones are truncated with a warning" },
+    "max-length": { type: "string", meta: "N", help: "tokens per sentence, longer ones truncated with a warning (default 128, or the model's position limit if smaller)" },
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
     "dry-run": { type: "boolean", help: "print the model and its memory needs, load nothing onto the GPU" },
     profile: { type: "string", meta: "FILE", help: "profile the forward passes: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
+    checkOutputs({ files: { out: v.out, profile: v.profile }, inputs: { model: v.model, input: v.input }, overwrite: v.overwrite });
     if (!v.model) throw new XltError("--model DIR is required");
-    const maxLength = num("max-length", v["max-length"], { int: true, min: 3 });
+    const explicitLength = v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 3 }) : undefined;
     const batchSize = num("batch-size", v["batch-size"], { int: true, min: 1 });
     const ck = loadCheckpoint(v.model);
     const cfg = ck.config;
+    const maxLength = sequenceLength(cfg, explicitLength, 128);
     if (v["dry-run"]) {
       console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength));
       return 0;

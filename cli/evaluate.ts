@@ -1,4 +1,5 @@
 // `xlt evaluate`: score a fine-tuned model on test files, one per language.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
@@ -17,12 +18,14 @@ export const evaluateCommand: Command = {
     task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
     model: { type: "string", meta: "DIR", help: "a directory written by xlt finetune" },
     test: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli); long sentences are split into chunks" },
+    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
     predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
     profile: { type: "string", meta: "FILE", help: "profile the evaluation: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
+    checkOutputs({ dirs: { predictions: v.predictions }, files: { json: v.json, profile: v.profile }, inputs: { model: v.model, test: v.test }, overwrite: v.overwrite });
     const task: Task | undefined = v.task !== undefined ? parseTask(v.task) : undefined;
     if (!v.model) throw new XltError("--model DIR is required (a directory written by xlt finetune)");
     const tests = (v.test ?? []).map((s: string) => parseTestSpec(s));

@@ -1,4 +1,5 @@
 // `xlt finetune`: train a classification head and the whole encoder on a task (POS, NER, XNLI).
+import { checkOutputs } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import type { Task } from "../src/tasks/labels.ts";
@@ -25,12 +26,13 @@ export const finetuneCommand: Command = {
     train: { type: "string", meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
     epochs: { type: "string", meta: "N", help: "epochs (default 5 for pos/ner, 2 for xnli)" },
     lr: { type: "string", help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
     "batch-size": { type: "string", default: "32", meta: "N", help: "effective batch size (examples per optimizer step)" },
     "micro-batch": { type: "string", meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
-    "max-length": { type: "string", default: "96", meta: "N", help: "subword tokens per sequence (longer sentences are split into chunks for pos/ner, truncated for xnli)" },
+    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence, default 96 or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)" },
     seed: { type: "string", default: "42", help: "seed for data order, dropout and head initialisation" },
     limit: { type: "string", meta: "N", help: "use only the first N training sentences/pairs" },
     dropout: { type: "string", help: "dropout probability of encoder and head (default: the model's own)" },
@@ -41,6 +43,7 @@ export const finetuneCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
+    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
     if (!v.train) throw new XltError("--train FILE is required");
     if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
@@ -54,7 +57,7 @@ export const finetuneCommand: Command = {
       lr: v.lr !== undefined ? num("lr", v.lr) : undefined,
       batchSize: num("batch-size", v["batch-size"] ?? "32", { int: true, min: 1 }),
       microBatch: v["micro-batch"] !== undefined ? num("micro-batch", v["micro-batch"], { int: true, min: 1 }) : undefined,
-      maxLength: num("max-length", v["max-length"] ?? "96", { int: true, min: 4 }),
+      maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 4 }) : undefined,
       seed: num("seed", v.seed ?? "42", { int: true }),
       limit: v.limit !== undefined ? num("limit", v.limit, { int: true, min: 1 }) : undefined,
       dropout: v.dropout !== undefined ? num("dropout", v.dropout) : undefined,

@@ -1,7 +1,7 @@
-// `xlt info`: what a checkpoint is and how much GPU memory it needs (reads only the headers).
-import { existsSync, readFileSync } from "node:fs";
+// `xlt info`: what a checkpoint is and how much GPU memory it needs (reads config.json and the weight headers).
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseConfig } from "../src/io/checkpoint.ts";
+import { checkCheckpoint } from "../src/io/checkpoint.ts";
 import { XltError } from "../src/errors.ts";
 import { estimateMemory, formatMemory } from "../src/memory.ts";
 import { type Command, num } from "./options.ts";
@@ -15,9 +15,8 @@ export const infoCommand: Command = {
   },
   async run(v) {
     if (!v.model) throw new XltError("--model DIR is required");
-    const path = join(v.model, "config.json");
-    if (!existsSync(path)) throw new XltError(`${v.model}: no config.json (is this a Hugging Face snapshot directory?)`);
-    const cfg = parseConfig(JSON.parse(readFileSync(path, "utf8")), path);
+    if (!existsSync(join(v.model, "config.json"))) throw new XltError(`${v.model}: no config.json (is this a Hugging Face snapshot directory?)`);
+    const cfg = checkCheckpoint(v.model); // the headers too: a truncated or inconsistent checkpoint is an error here
     const b = num("batch-size", v["batch-size"], { int: true, min: 1 });
     const t = num("max-length", v["max-length"], { int: true, min: 1 });
     console.log(formatMemory(cfg, estimateMemory(cfg, b, t), b, t));

@@ -1,4 +1,5 @@
 // `xlt profile`: times realignment training steps on a synthetic batch under the kernel profiler.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { ensureBuiltin } from "../src/builtin/synthetic.ts";
 import { formatStepProfile, profileRealignStep } from "../src/profile/step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
@@ -26,10 +27,12 @@ export const profileCommand: Command = {
     projection: { type: "string", default: "128", meta: "D|none", help: "projection head width, or none" },
     steps: { type: "string", default: "8", meta: "N", help: "profiled steps (after one warm-up step)" },
     top: { type: "string", meta: "N", help: "show only the N most expensive kernels" },
+    overwrite: { type: "boolean", help: "replace existing output files" },
     trace: { type: "string", meta: "FILE", help: "write a Chrome trace (chrome://tracing, ui.perfetto.dev) of the profiled steps" },
     "no-peak": { type: "boolean", help: "skip the peak probe (no FLOP utilisation)" },
   },
   async run(v) {
+    checkOutputs({ files: { trace: v.trace, profile: v.profile }, inputs: { model: v.model }, overwrite: v.overwrite });
     const model: string = v.model ?? ensureBuiltin("out/builtin").model;
     const p = await profileRealignStep({
       model,

@@ -1,4 +1,5 @@
 // `xlt realign`: contrastive realignment with AlignFreeze layer freezing.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { ensureBuiltin, LANGS } from "../src/builtin/synthetic.ts";
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
@@ -33,6 +34,7 @@ export const realignCommand: Command = {
     seed: { type: "string", default: "42", help: "seed for data order, dropout and head initialisation" },
     dropout: { type: "string", help: "dropout probability (default: the model's own; 0 disables)" },
     "max-grad-norm": { type: "string", help: "clip the global gradient norm (off by default, as the papers)" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/realign", meta: "DIR", help: "output directory (realigned checkpoint, realignment_head.safetensors, run.json)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (step, loss, lr, elapsed)" },
     "checkpoint-every": { type: "string", default: "0", meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
@@ -43,6 +45,7 @@ export const realignCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
+    checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model ?? BUILTIN_DIR, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     let model: string = v.model;
     let examples;

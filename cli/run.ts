@@ -1,4 +1,5 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
+import { checkOutputs } from "../src/io/outputs.ts";
 import { existsSync } from "node:fs";
 import { ensureBuiltin, LANGS } from "../src/builtin/synthetic.ts";
 import { parseLangSpec } from "../src/data/pairs.ts";
@@ -8,7 +9,7 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/profile/roofline.ts";
-import { cells, describePlan, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
+import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
 import { BUILTIN_DIR } from "./realign.ts";
@@ -39,6 +40,7 @@ export const runCommand: Command = {
     "train-limit": { type: "string", meta: "N", help: "use only the first N training examples" },
     "batch-size": { type: "string", default: "32", help: "effective fine-tuning batch size" },
     "align-pairs": { type: "string", default: "1000", help: "word pairs per language for the alignment metric" },
+    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
     cell: { type: "string", meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
     jobs: { type: "string", meta: "FILE", help: "write one command per cell to FILE (and FILE.slurm.sh), run nothing" },
@@ -48,6 +50,7 @@ export const runCommand: Command = {
     quiet: { type: "boolean", help: "less progress output" },
   },
   async run(v) {
+    checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? BUILTIN_DIR, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;
     const list = (name: string, s: string) => s.split(",").map((x) => x.trim()).filter(Boolean).map((x) => num(name, x, { int: true }));

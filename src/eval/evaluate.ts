@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
-import type { ModelConfig } from "../io/checkpoint.ts";
+import { type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { XltError } from "../errors.ts";
@@ -23,7 +23,7 @@ import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.
 import { repairBio, seqevalF1 } from "./metrics.ts";
 import { writePredictions } from "./predictions.ts";
 import { officialUpos, type WordLevelScore } from "./ud_upos.ts";
-import { capLength, type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
+import { type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { ProfileSession } from "../profile/session.ts";
 import { OneInFlight } from "../train/pipeline.ts";
@@ -182,7 +182,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   const g = await getGpu();
   const { enc, head, task, cfg } = loadTaskModel(g, o.model, o.task);
   const tok = loadTokenizer(o.model);
-  const maxLength = capLength(cfg as ModelConfig, o.maxLength ?? (task === "xnli" ? 256 : 128));
+  const maxLength = sequenceLength(cfg as ModelConfig, o.maxLength, task === "xnli" ? 256 : 128);
   const perLang: Record<string, EvalScore> = {};
   const prof = new ProfileSession(g, o.profile, `evaluate ${task}`);
   try {

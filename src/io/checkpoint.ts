@@ -7,10 +7,12 @@
 //
 // saveCheckpoint writes a checkpoint that HF transformers loads unchanged: the same files, tensor names,
 // order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
-// byte for byte, config/tokenizer files copied. It writes into DIR.tmp-xxxx and renames, so a crash never
-// leaves a half-written DIR.
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
+// a half-written DIR.
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { writeDirAtomicSync } from "./atomic.ts";
+import { writeSafetensorsEntries } from "./safetensors_write.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
 
 export type Arch = "bert" | "distilbert" | "xlmr";
@@ -274,18 +276,23 @@ function mapTensors(files: SourceFile[]): Map<string, { file: SourceFile; name: 
   return out;
 }
 
-/** Reads and validates a checkpoint directory (config.json + safetensors, single or sharded). */
-export function loadCheckpoint(dir: string): Checkpoint {
+/** Reads config.json and every safetensors header and checks them against each other (no tensor data read). */
+function openCheckpoint(dir: string) {
   const cfgPath = join(dir, "config.json");
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
   if (!existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
   const config = parseConfig(readJson(cfgPath, "model config"), cfgPath);
   const { files } = sourceFiles(dir);
   const mapped = mapTensors(files);
+  // a config that disagrees with the weights would train and save only part of the model
+  let weightLayers = 0;
+  for (const c of mapped.keys()) {
+    const m = /^layer\.(\d+)\./.exec(c);
+    if (m) weightLayers = Math.max(weightLayers, Number(m[1]) + 1);
+  }
+  if (weightLayers !== config.layers) throw new CheckpointError(`${cfgPath}: says ${config.layers} layers but the weights in ${dir} have ${weightLayers}`);
   const expected = expectedShapes(config);
-  const tensors = new Map<string, LoadedTensor>();
-  const sourceNames = new Map<string, string>();
-  const dtypes = new Map<string, string>();
+  const entries: { c: string; shape: number[]; name: string; info: TensorInfo; file: SourceFile }[] = [];
   for (const [c, shape] of expected) {
     const src = mapped.get(c);
     if (!src) throw new CheckpointError(`${dir}: missing required tensor '${c}' for ${config.arch} (no matching name in the safetensors files)`);
@@ -294,11 +301,39 @@ export function loadCheckpoint(dir: string): Checkpoint {
     if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
       throw new CheckpointError(`${file.path}: tensor ${name} has shape [${info.shape}] but config.json implies [${shape}]`);
     }
+    entries.push({ c, shape, name, info, file });
+  }
+  return { config, entries };
+}
+
+/** Checks a checkpoint directory as loadCheckpoint does, reading only config.json and the headers. */
+export function checkCheckpoint(dir: string): ModelConfig {
+  return openCheckpoint(dir).config;
+}
+
+/** Reads and validates a checkpoint directory (config.json + safetensors, single or sharded). */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const { config, entries } = openCheckpoint(dir);
+  const tensors = new Map<string, LoadedTensor>();
+  const sourceNames = new Map<string, string>();
+  const dtypes = new Map<string, string>();
+  for (const { c, shape, name, info, file } of entries) {
     tensors.set(c, { shape: [...shape], data: decode(info, readTensorBytes(file.path, file.dataStart, info)) as Float32Array });
     sourceNames.set(c, name);
     dtypes.set(c, info.dtype);
   }
   return { config, tensors, sourceNames, dtypes };
+}
+
+/**
+ * Tokens per sequence: `requested` if given (an error when the position table has no room for it, as
+ * realign always did), else `fallback` capped by the room the position table has.
+ */
+export function sequenceLength(cfg: ModelConfig, requested: number | undefined, fallback: number, what = "--max-length"): number {
+  const room = cfg.maxPositions - cfg.positionOffset;
+  if (requested === undefined) return Math.min(fallback, room);
+  if (requested > room) throw new CheckpointError(`${what} ${requested}: the model has ${cfg.maxPositions} positions, room for at most ${room} tokens per sequence`);
+  return requested;
 }
 
 // ---------------------------------------------------------------------------------------------- saving
@@ -367,14 +402,19 @@ function encodeAs(dtype: string, data: Float32Array): Uint8Array {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-}
-
 /** Files besides the weights that make a checkpoint loadable (config, tokenizer, docs). */
 function isSideFile(name: string): boolean {
   return /\.(json|txt|model|md)$/.test(name);
+}
+
+/**
+ * The weight files of a checkpoint directory (single or sharded, with its index) and the `extra` names: what
+ * a new checkpoint written over an old one replaces even where its layout differs (writeDirAtomic's
+ * `replaces`), so no stale weights are left to be loaded instead of the new ones.
+ */
+export function checkpointFiles(...extra: string[]): RegExp {
+  const names = ["model(-\\d+-of-\\d+)?\\.safetensors", "model\\.safetensors\\.index\\.json", ...extra.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))];
+  return new RegExp(`^(${names.join("|")})$`);
 }
 
 /**
@@ -395,53 +435,22 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
   const byName = new Map<string, Float32Array>();
   for (const [c, data] of tensors) byName.set(`${mapped.get(c)!.file.path}\u0000${mapped.get(c)!.name}`, data);
 
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `${basename(dir)}.tmp-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
-  mkdirSync(tmp);
-  try {
+  writeDirAtomicSync(dir, (tmp) => {
     for (const file of files) {
-      // header with the original names/order/dtypes; sizes are unchanged, so offsets are recomputed identically
-      const header: Record<string, any> = {};
+      // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
       const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
-      let off = 0;
-      for (const [name, info] of order) {
-        header[name] = { dtype: info.dtype, shape: info.shape, data_offsets: [off, off + (info.end - info.begin)] };
-        off += info.end - info.begin;
-      }
-      if (Object.keys(file.metadata).length) header.__metadata__ = file.metadata;
-      let hb = new TextEncoder().encode(JSON.stringify(header));
-      const padded = new Uint8Array(Math.ceil(hb.length / 8) * 8).fill(0x20);
-      padded.set(hb);
-      hb = padded;
-      const lenBytes = new Uint8Array(8);
-      new DataView(lenBytes.buffer).setBigUint64(0, BigInt(hb.length), true);
-      const fd = openSync(join(tmp, basename(file.path)), "w");
-      try {
-        writeAll(fd, lenBytes);
-        writeAll(fd, hb);
-        for (const [name, info] of order) {
-          const data = byName.get(`${file.path}\u0000${name}`);
-          writeAll(fd, data ? encodeAs(info.dtype, data) : readTensorBytes(file.path, file.dataStart, info));
-        }
-      } finally {
-        closeSync(fd);
-      }
+      writeSafetensorsEntries(join(tmp, basename(file.path)), order.map(([name, info]) => {
+        const data = byName.get(`${file.path}\u0000${name}`);
+        return {
+          name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
+          bytes: () => (data ? encodeAs(info.dtype, data) : readTensorBytes(file.path, file.dataStart, info)),
+        };
+      }), file.metadata);
     }
     const weightFiles = new Set(files.map((f) => basename(f.path)));
     for (const f of readdirSync(srcDir)) {
       const p = join(srcDir, f);
       if (!weightFiles.has(f) && isSideFile(f) && statSync(p).isFile()) copyFileSync(p, join(tmp, f));
     }
-    if (existsSync(dir)) {
-      // rename() cannot replace a non-empty directory: move the old one aside first, then drop it
-      const old = `${tmp}.old`;
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  }, { replaces: checkpointFiles() });
 }

@@ -23,7 +23,9 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
     throw new SafetensorsError(`cannot open ${path}: file missing or unreadable`);
   }
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new SafetensorsError(`${path} is a directory, not a safetensors file`);
+    const size = st.size;
     if (size < 8) throw new SafetensorsError(`${path} is truncated (${size} bytes): not a safetensors file`);
     const lenBuf = new Uint8Array(8);
     readSync(fd, lenBuf, 0, 8, 0);
@@ -56,11 +58,25 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
       if (e - b !== count * eb) {
         throw new SafetensorsError(`${path}: tensor ${name} claims shape [${shape}] ${dtype} but spans ${e - b} bytes (header lies about sizes)`);
       }
+      if (!Number.isSafeInteger(b) || !Number.isSafeInteger(e) || b < 0) throw new SafetensorsError(`${path}: tensor ${name} has bad data_offsets ${JSON.stringify(data_offsets)}`);
       if (e > dataLen) {
         throw new SafetensorsError(`${path}: tensor ${name} ends at byte ${e} but the file has only ${dataLen} data bytes (truncated)`);
       }
       tensors.set(name, { dtype, shape, begin: b, end: e });
     }
+    // as the reference implementation: the tensors tile the data section exactly, no overlap, gap or tail
+    const sorted = [...tensors].sort((x, y) => x[1].begin - y[1].begin || x[1].end - y[1].end);
+    for (let i = 1; i < sorted.length; i++) {
+      const [[prev, p], [name, t]] = [sorted[i - 1], sorted[i]];
+      if (t.begin < p.end) throw new SafetensorsError(`${path}: tensor ${name} (bytes ${t.begin}-${t.end}) overlaps tensor ${prev} (bytes ${p.begin}-${p.end}) (corrupt header)`);
+    }
+    let end = 0;
+    for (const [name, t] of sorted) {
+      if (t.begin > end) throw new SafetensorsError(`${path}: ${t.begin - end} unused bytes before tensor ${name} (corrupt header)`);
+      end = t.end;
+    }
+    const last = sorted.length ? ` (${sorted[sorted.length - 1][0]})` : "";
+    if (end !== dataLen) throw new SafetensorsError(`${path}: ${dataLen - end} trailing bytes after the last tensor${last} (corrupt, or not one safetensors file)`);
     return { tensors, dataStart, metadata };
   } finally {
     closeSync(fd);

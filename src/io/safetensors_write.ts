@@ -1,47 +1,67 @@
-// Writes safetensors files (8-byte header length, JSON header padded to 8 bytes, raw little-endian data).
-import { writeFileAtomic } from "./atomic.ts";
+// The one safetensors writer: 8-byte little-endian header length, JSON header ({__metadata__} first, then
+// each tensor's dtype, shape and data_offsets) padded with spaces to a multiple of 8, then the raw bytes,
+// streamed tensor by tensor (a checkpoint is never held whole in memory), into a temp file renamed into place.
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import process from "node:process";
+import { fsError, removeQuietly } from "./atomic.ts";
 
-export interface TensorOut {
-  dtype: "F32" | "F16" | "BF16" | "I32" | "I64";
+/** A tensor whose bytes are produced only when written (`size` bytes). */
+export interface TensorEntry {
+  name: string;
+  dtype: string;
   shape: number[];
-  /** raw little-endian bytes in `dtype` */
-  bytes: Uint8Array;
+  size: number;
+  bytes: () => Uint8Array;
 }
 
 export function f32Bytes(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Serialises tensors in the given order (names sorted as HF does when no order is given). */
-export function encodeSafetensors(tensors: Map<string, TensorOut>, metadata?: Record<string, string>): Uint8Array {
+function headerBytes(entries: TensorEntry[], metadata?: Record<string, string>): Uint8Array {
   const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = metadata;
+  if (metadata && Object.keys(metadata).length) header.__metadata__ = metadata;
   let off = 0;
-  for (const [name, t] of tensors) {
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [off, off + t.bytes.byteLength] };
-    off += t.bytes.byteLength;
+  for (const e of entries) {
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [off, off + e.size] };
+    off += e.size;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (8 - (json.length % 8)) % 8;
-  if (pad) json = new TextEncoder().encode(JSON.stringify(header) + " ".repeat(pad));
-  const out = new Uint8Array(8 + json.length + off);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + Math.ceil(json.length / 8) * 8).fill(0x20);
+  new DataView(out.buffer).setBigUint64(0, BigInt(out.length - 8), true);
   out.set(json, 8);
-  let p = 8 + json.length;
-  for (const t of tensors.values()) {
-    out.set(t.bytes, p);
-    p += t.bytes.byteLength;
-  }
   return out;
 }
 
-export function writeSafetensors(path: string, tensors: Map<string, TensorOut>, metadata?: Record<string, string>): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+/** Writes the tensors in the given order to `path`, atomically. */
+export function writeSafetensorsEntries(path: string, entries: TensorEntry[], metadata?: Record<string, string>): void {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(tmp, "w");
+    const put = (b: Uint8Array) => {
+      let o = 0;
+      while (o < b.length) o += writeSync(fd!, b, o, b.length - o);
+    };
+    put(headerBytes(entries, metadata));
+    for (const e of entries) {
+      const b = e.bytes();
+      if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
+      put(b);
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    removeQuietly(tmp);
+    throw fsError(e, path, "write the safetensors file");
+  }
 }
 
 /** f32 tensors by name → F32 safetensors */
 export function writeF32(path: string, tensors: Map<string, { shape: number[]; data: Float32Array }>, metadata?: Record<string, string>): void {
-  const m = new Map<string, TensorOut>();
-  for (const [k, v] of tensors) m.set(k, { dtype: "F32", shape: v.shape, bytes: f32Bytes(v.data) });
-  writeSafetensors(path, m, metadata);
+  writeSafetensorsEntries(path, [...tensors].map(([name, t]) => ({ name, dtype: "F32", shape: t.shape, size: t.data.byteLength, bytes: () => f32Bytes(t.data) })), metadata);
 }

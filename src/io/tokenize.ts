@@ -384,6 +384,21 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
   }
 }
 
+/** Ids beyond the model's embedding table would read past it: checked against DIR/config.json's vocab_size. */
+function fitsModel(tok: WordTokenizer, dir: string, where: string): WordTokenizer {
+  let vocab: unknown;
+  try {
+    vocab = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).vocab_size;
+  } catch {
+    return tok; // no config: nothing to check against (loadCheckpoint reports it)
+  }
+  const maxId = Math.max(tok.vocabSize - 1, ...tok.prefix, ...tok.suffix, tok.padId, tok.unkId);
+  if (typeof vocab === "number" && maxId >= vocab) {
+    throw new TokenizerError(`${where}: token id ${maxId} is beyond the model's vocabulary (config.json vocab_size ${vocab})`);
+  }
+  return tok;
+}
+
 /**
  * Loads DIR/tokenizer.json; without one, a BERT-style DIR/vocab.txt (do_lower_case from
  * tokenizer_config.json, default false) is accepted.
@@ -397,7 +412,7 @@ export function loadTokenizer(dir: string): WordTokenizer {
     } catch {
       throw new TokenizerError(`${path}: not a readable JSON tokenizer file`);
     }
-    return buildTokenizer(json, path);
+    return fitsModel(buildTokenizer(json, path), dir, path);
   }
   const vocabTxt = join(dir, "vocab.txt");
   if (existsSync(vocabTxt)) {
@@ -410,7 +425,7 @@ export function loadTokenizer(dir: string): WordTokenizer {
         throw new TokenizerError(`${cfgPath}: not valid JSON`);
       }
     }
-    return buildTokenizer(wordPieceTokenizerJson(readFileSync(vocabTxt, "utf8").split(/\r?\n/), lower), vocabTxt);
+    return fitsModel(buildTokenizer(wordPieceTokenizerJson(readFileSync(vocabTxt, "utf8").split(/\r?\n/), lower), vocabTxt), dir, vocabTxt);
   }
   throw new TokenizerError(`${dir}: no tokenizer.json (or vocab.txt) found`);
 }

@@ -63,6 +63,9 @@ export function cells(plan: RunPlan): Cell[] {
   return out;
 }
 
+/** An experiment directory `xlt run` wrote (and so may continue without --overwrite). */
+export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
+
 const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
 
 /** Runs one cell (skipped when its result exists). */

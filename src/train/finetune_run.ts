@@ -14,14 +14,14 @@
 // mean too). For XNLI (one label per example) this is the per-example mean.
 import { shuffled as shuffle } from "../rng.ts";
 import * as nodeFs from "node:fs";
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { canonicalName, loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
+import { canonicalName, checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
-import { f32Bytes } from "../io/safetensors_write.ts";
+import { f32Bytes, type TensorEntry, writeSafetensorsEntries } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
@@ -31,7 +31,7 @@ import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kern
 import { LABELS, type Task } from "../tasks/labels.ts";
 import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
 import { Adam } from "./adam.ts";
-import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { hasTrainingState, loadTrainingState, saveTrainingState } from "./state.ts";
 import { Progress } from "./progress.ts";
 import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
 import { defaultLr } from "./realign_run.ts";
@@ -221,8 +221,7 @@ export function finetunedConfig(raw: Record<string, any>, arch: ModelConfig["arc
  * (MLM, old classifiers, a BERT pooler the task head does not use) are left out. Streams tensor by tensor.
  */
 function writeMergedWeights(dir: string, stageDir: string, head: F32Map): void {
-  type Entry = { name: string; dtype: string; shape: number[]; bytes: () => Uint8Array; size: number };
-  const entries: Entry[] = [];
+  const entries: TensorEntry[] = [];
   for (const path of weightFiles(stageDir)) {
     const { tensors, dataStart } = readHeader(path);
     for (const [name, info] of tensors as Map<string, TensorInfo>) {
@@ -233,29 +232,7 @@ function writeMergedWeights(dir: string, stageDir: string, head: F32Map): void {
   }
   for (const [name, t] of head) entries.push({ name, dtype: "F32", shape: t.shape, size: t.data.byteLength, bytes: () => f32Bytes(t.data) });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
-  let off = 0;
-  for (const e of entries) {
-    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [off, off + e.size] };
-    off += e.size;
-  }
-  let json = JSON.stringify(header);
-  json += " ".repeat((8 - (new TextEncoder().encode(json).length % 8)) % 8);
-  const hb = new TextEncoder().encode(json);
-  const len = new Uint8Array(8);
-  new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
-  const fd = openSync(join(dir, "model.safetensors"), "w");
-  const put = (b: Uint8Array) => {
-    let o = 0;
-    while (o < b.length) o += writeSync(fd, b, o, b.length - o);
-  };
-  try {
-    put(len);
-    put(hb);
-    for (const e of entries) put(e.bytes());
-  } finally {
-    closeSync(fd);
-  }
+  writeSafetensorsEntries(join(dir, "model.safetensors"), entries, { format: "pt" });
 }
 
 /** Saves encoder + head as an HF task checkpoint into `tmp` (an empty directory). */
@@ -341,7 +318,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const tok = loadTokenizer(o.model);
   const kind = headKindOf(o.task);
   const C = LABELS[o.task].length;
-  const maxLength = capLength(cfg, o.maxLength ?? 96);
+  const maxLength = sequenceLength(cfg, o.maxLength, 96);
   const items = readItems(o.task, o.train, tok, maxLength, o.limit);
   if (!items.length) throw new XltError(`${o.train}: no training examples`);
   const epochs = o.epochs ?? (o.task === "xnli" ? 2 : 5);
@@ -368,7 +345,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   let start = 0;
   const losses: number[] = [];
   const dev: FinetuneResult["dev"] = [];
-  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
+  if (o.resume && hasTrainingState(ckptDir)) {
     start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model or --task?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
     losses.push(...prev.losses);
@@ -450,10 +427,9 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
 
   const encParams = await enc.readParams();
   const headParams = await head.readParams();
-  const oldCkpt = join(o.out, CKPT);
+  // an existing OUT/checkpoint (the last resumable state) is kept: writeDirAtomic keeps what it does not write
   await writeDirAtomic(o.out, (tmp) => {
     writeTaskCheckpoint(tmp, o.model, encParams, headParams, finetunedConfig(raw, cfg.arch, o.task));
-    if (existsSync(oldCkpt)) renameSync(oldCkpt, join(tmp, CKPT));
     const run = {
       command: "finetune",
       task: o.task,
@@ -481,7 +457,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-  });
+  }, { replaces: checkpointFiles() });
   adam.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
   head.dispose();

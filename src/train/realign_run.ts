@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { loadCheckpoint, type ModelConfig, saveCheckpoint } from "../io/checkpoint.ts";
+import { checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
@@ -16,7 +16,7 @@ import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "./realign.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { Adam } from "./adam.ts";
-import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { hasTrainingState, loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
 import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
@@ -100,13 +100,13 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   }
   const lr = o.lr ?? defaultLr(cfg);
   const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm });
-  const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
+  const maxLength = sequenceLength(cfg, o.maxLength, 96);
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
   let start = 0;
   const losses: number[] = [];
   const ckptDir = join(o.out, CKPT);
-  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
+  if (o.resume && hasTrainingState(ckptDir)) {
     start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model or --projection?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
     losses.push(...prev);
@@ -239,14 +239,13 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
     ["realignment_head.0.weight", { shape: head.w0.shape, data: await head.w0.read() }],
     ["realignment_head.2.weight", { shape: head.w2.shape, data: await head.w2.read() }],
   ]) : null;
-  const oldCkpt = join(o.out, CKPT);
+  // an existing OUT/checkpoint (the last resumable state) is kept: writeDirAtomic keeps what it does not write
   await writeDirAtomic(o.out, (tmp) => {
     const stage = join(tmp, ".encoder");
     saveCheckpoint(stage, o.model, changed);
     for (const f of nodeFs.readdirSync(stage)) renameSync(join(stage, f), join(tmp, f));
     nodeFs.rmdirSync(stage);
     if (headData) writeF32(join(tmp, "realignment_head.safetensors"), headData);
-    if (existsSync(oldCkpt)) renameSync(oldCkpt, join(tmp, CKPT)); // keep the last resumable state
     const run = {
       command: "realign",
       model: o.model,
@@ -270,5 +269,5 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-  });
+  }, { replaces: checkpointFiles("realignment_head.safetensors") }); // no stale head when --projection none
 }

@@ -1,9 +1,10 @@
 // Resumable training state shared by `realign` and `finetune`: named parameters and the Adam moments in
 // one safetensors file (plus small JSON side files), written atomically into OUT/checkpoint.
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { XltError } from "../errors.ts";
 import type { Tensor } from "../gpu/tensor.ts";
-import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
+import { recoverDir, writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadAll, readHeader } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import type { Adam, AdamState } from "./adam.ts";
@@ -22,6 +23,16 @@ export async function saveTrainingState(dir: string, params: Map<string, Tensor>
     writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
     for (const [name, value] of Object.entries(side)) writeFileAtomic(join(tmp, name), JSON.stringify(value));
   });
+}
+
+/**
+ * Whether `dir` holds a saved state, once a save of it or of the output directory around it that a kill
+ * interrupted has been finished (a kill mid-swap must not make --resume start over).
+ */
+export function hasTrainingState(dir: string): boolean {
+  recoverDir(dirname(dir));
+  recoverDir(dir);
+  return existsSync(join(dir, "state.safetensors"));
 }
 
 /**

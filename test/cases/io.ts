@@ -3,8 +3,9 @@
 // turned into tokenizer.json at run time (skipped when that folder is absent).
 // Tolerance: exact. Token ids and first-subword positions must equal Python's and @huggingface/tokenizers';
 // load -> save -> load must be bit-identical, including F16/BF16 checkpoints.
-import { throwsLike } from "../lib/check.ts";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { rejectsLike, throwsLike } from "../lib/check.ts";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
@@ -15,8 +16,13 @@ import {
   floatToHalf,
   loadCheckpoint,
   saveCheckpoint,
+  checkCheckpoint,
+  checkpointFiles,
+  sequenceLength,
   type Checkpoint,
 } from "../../src/io/checkpoint.ts";
+import { COMPLETE_MARK, recoverDir, writeDirAtomic, writeFileAtomic } from "../../src/io/atomic.ts";
+import { hasTrainingState } from "../../src/train/state.ts";
 import { decode, loadAll, readHeader, readTensorBytes } from "../../src/io/safetensors.ts";
 import { buildTokenizer, encodeWords, loadTokenizer, unigramTokenizerJson, wordPieceTokenizerJson, type WordTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readLinks, readMuseDictionary, readParallel, splitWords } from "../../src/io/words.ts";
@@ -213,7 +219,10 @@ cases["checkpoint: bad inputs give one-line errors"] = async () => {
     throwsLike("missing tensor", () => loadCheckpoint(miss), /missing required tensor 'layer\.3\.ffn\.out\.bias' for xlmr/);
     // two names for one tensor
     const dup = mk("bert", "model.safetensors");
-    rewriteHeader(join(dup, "model.safetensors"), (h) => (h["embeddings.LayerNorm.gamma"] = h["bert.embeddings.LayerNorm.weight"]));
+    rewriteHeader(join(dup, "model.safetensors"), (h) => {
+      h["embeddings.LayerNorm.gamma"] = h["bert.embeddings.LayerNorm.bias"];
+      delete h["bert.embeddings.LayerNorm.bias"];
+    });
     throwsLike("ambiguous", () => loadCheckpoint(dup), /both map to 'embeddings\.ln\.weight'/);
     // tokenizer
     throwsLike("missing tokenizer", () => loadTokenizer(empty), /no tokenizer\.json/);
@@ -506,5 +515,157 @@ cases["words: parallel, links and dictionary files with file:line errors"] = asy
   }
 };
 
+// ------------------------------------------------------------------------ checkpoint consistency (issue 12)
+cases["checkpoint: weights and config that disagree, overlapping or trailing bytes, a directory as weights"] = async () => {
+  const dirs: string[] = [];
+  const mk = (...a: Parameters<typeof variantDir>) => {
+    const d = variantDir(...a);
+    dirs.push(d);
+    return d;
+  };
+  try {
+    // tiny-bert has 4 layers: a config with 2 would train and save half of the model
+    throwsLike("fewer layers", () => loadCheckpoint(mk("bert", "model.safetensors", (c) => (c.num_hidden_layers = 2))), /config\.json: says 2 layers but the weights in .* have 4/);
+    throwsLike("more layers", () => loadCheckpoint(mk("distilbert", "model.safetensors", (c) => (c.n_layers = 5))), /says 5 layers but the weights .* have 4/);
+    throwsLike("info reads the same", () => checkCheckpoint(mk("xlmr", "model.safetensors", (c) => (c.num_hidden_layers = 3))), /says 3 layers/);
+    // two tensors claiming the same bytes
+    const ov = mk("bert", "model.safetensors");
+    rewriteHeader(join(ov, "model.safetensors"), (h) => {
+      const a = h["bert.embeddings.LayerNorm.weight"].data_offsets;
+      const b = h["bert.embeddings.LayerNorm.bias"];
+      if (a[1] - a[0] !== b.data_offsets[1] - b.data_offsets[0]) throw new Error("fixture: LayerNorm weight and bias differ in size");
+      b.data_offsets = [...a];
+    });
+    throwsLike("overlap", () => loadCheckpoint(ov), /model\.safetensors: tensor bert\.embeddings\.LayerNorm\.(weight|bias) \(bytes \d+-\d+\) overlaps tensor bert\.embeddings\.LayerNorm\.(weight|bias)/);
+    // bytes after the last tensor (e.g. two files concatenated)
+    const tail = mk("bert", "model.safetensors");
+    writeFileSync(join(tail, "model.safetensors"), Buffer.concat([readFileSync(join(tail, "model.safetensors")), new Uint8Array(16)]));
+    throwsLike("trailing", () => loadCheckpoint(tail), /model\.safetensors: 16 trailing bytes after the last tensor \(\S+\)/);
+    throwsLike("trailing, headers only", () => checkCheckpoint(tail), /16 trailing bytes/);
+    // a truncated file is found from the headers alone (what `xlt info` reads)
+    const tr = mk("bert", "model.safetensors");
+    const bytes = readFileSync(join(tr, "model.safetensors"));
+    writeFileSync(join(tr, "model.safetensors"), bytes.subarray(0, bytes.length - 100));
+    throwsLike("truncated, headers only", () => checkCheckpoint(tr), /model\.safetensors: tensor \S+ ends at byte \d+ but the file has only \d+ data bytes \(truncated\)/);
+    // model.safetensors that is a directory
+    const isDir = mk("bert", "model.safetensors");
+    rmSync(join(isDir, "model.safetensors"));
+    mkdirSync(join(isDir, "model.safetensors"));
+    throwsLike("weights are a directory", () => loadCheckpoint(isDir), new RegExp(`${join(isDir, "model.safetensors").replace(/[.\\/]/g, "\\$&")} is a directory`));
+    // a tokenizer with ids past the embedding table (the model has 244 tokens)
+    const tok = mk("bert", "model.safetensors", (c) => (c.vocab_size = 244));
+    const tj = JSON.parse(readFileSync(join(tok, "tokenizer.json"), "utf8"));
+    tj.model.vocab["zzzextra"] = 300;
+    writeFileSync(join(tok, "tokenizer.json"), JSON.stringify(tj));
+    throwsLike("tokenizer beyond vocab", () => loadTokenizer(tok), /tokenizer\.json: token id 300 is beyond the model's vocabulary \(config\.json vocab_size 244\)/);
+    loadTokenizer(dirOf("bert")); // the fixture itself fits
+    // sequence length (embed, evaluate, finetune, realign): a default is capped by the position table, an
+    // explicit value past it is an error (tiny-bert: 64 positions; tiny-xlmr: 66, real tokens from padId+1 = 2)
+    const bert = loadCheckpoint(dirOf("bert")).config;
+    const xlmr = loadCheckpoint(dirOf("xlmr")).config;
+    eq("default capped", [sequenceLength(bert, undefined, 128), sequenceLength(bert, undefined, 32), sequenceLength(xlmr, undefined, 128)], [64, 32, 64]);
+    eq("explicit within", sequenceLength(bert, 64, 128), 64);
+    throwsLike("explicit beyond", () => sequenceLength(bert, 65, 128), /--max-length 65: the model has 64 positions, room for at most 64 tokens/);
+    throwsLike("explicit beyond (xlmr)", () => sequenceLength(xlmr, 65, 96), /--max-length 65: the model has 66 positions, room for at most 64 tokens/);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+};
 
+// --------------------------------------------------------------------------- atomic writes (issue 12)
+const DEAD = 2147483646; // a pid no process has: leftovers of a killed xlt
+const listing = (d: string) => readdirSync(d).sort();
+const fill = (d: string, files: Record<string, string>) => {
+  mkdirSync(d, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(d, f), text);
+};
+const contents = (d: string) => Object.fromEntries(listing(d).map((f) => [f, readFileSync(join(d, f), "utf8")]));
 
+cases["atomic: writeDirAtomic replaces what it writes and an old weights layout, keeps other files, leaves no temp on failure"] = async () => {
+  const p = tmp();
+  try {
+    const d = join(p, "out");
+    fill(d, { "model.safetensors": "old", "notes.txt": "mine" });
+    await writeDirAtomic(d, (t) => writeFileSync(join(t, "model.safetensors"), "new"));
+    eq("merged", contents(d), { "model.safetensors": "new", "notes.txt": "mine" });
+    eq("nothing beside it", listing(p), ["out"]);
+    await rejectsLike("failing fill", () => writeDirAtomic(d, () => {
+      throw new Error("boom");
+    }), /boom/);
+    eq("unchanged after a failure", contents(d), { "model.safetensors": "new", "notes.txt": "mine" });
+    eq("no temp after a failure", listing(p), ["out"]);
+    const f = join(p, "afile.txt");
+    writeFileSync(f, "user data");
+    await rejectsLike("a file in the way", () => writeDirAtomic(f, (t) => writeFileSync(join(t, "x"), "")), /afile\.txt: is a file, not a directory/);
+    eq("file untouched", readFileSync(f, "utf8"), "user data");
+    throwsLike("file over a directory", () => writeFileAtomic(d, "x"), /out: cannot write the file: is a directory/);
+    throwsLike("file under a file", () => writeFileAtomic(join(f, "sub"), "x"), /afile\.txt\/sub: cannot write the file/);
+    eq("no temp files", listing(p), ["afile.txt", "out"]);
+    // a checkpoint written over one with another layout: the old weights go, the user's files stay
+    const ck = join(p, "ck");
+    fill(ck, { "model.safetensors": "single", "realignment_head.safetensors": "head", "notes.txt": "mine", "model-00001-of-00002.safetensors": "stale shard" });
+    const sharded = { "model-00001-of-00002.safetensors": "1", "model-00002-of-00002.safetensors": "2", "model.safetensors.index.json": "{}" };
+    await writeDirAtomic(ck, (t) => fill(t, sharded), { replaces: checkpointFiles("realignment_head.safetensors") });
+    eq("layout replaced", contents(ck), { ...sharded, "notes.txt": "mine" });
+    // the same when a kill interrupts that swap: the sentinel carries the rule to recoverDir
+    fill(ck, { "model.safetensors": "stale again" });
+    fill(join(p, `ck.tmp-${DEAD}-k1`), { ...sharded, [COMPLETE_MARK]: JSON.stringify({ replaces: checkpointFiles().source }) });
+    recoverDir(ck);
+    eq("layout replaced by recovery", contents(ck), { ...sharded, "notes.txt": "mine" });
+    eq("no temp files 2", listing(p), ["afile.txt", "ck", "out"]);
+  } finally {
+    rmSync(p, { recursive: true, force: true });
+  }
+};
+
+cases["atomic: a directory swap killed at any point is finished by the next reader"] = async () => {
+  const p = tmp();
+  try {
+    const d = join(p, "checkpoint");
+    const tmpOf = (tag: string) => join(p, `checkpoint.tmp-${DEAD}-${tag}`);
+    const oldOf = (tag: string) => join(p, `checkpoint.old-${DEAD}-${tag}`);
+    // killed between "DIR -> DIR.old" and "temp -> DIR": only the old and a complete temp exist
+    fill(oldOf("m1"), { "state.safetensors": "step 2" });
+    fill(tmpOf("m2"), { "state.safetensors": "step 4", [COMPLETE_MARK]: "" });
+    eq("recovered", recoverDir(d), true);
+    eq("the complete new state is in place", contents(d), { "state.safetensors": "step 4" });
+    eq("no leftovers", listing(p), ["checkpoint"]);
+    // killed while the temp was being filled: the temp is dropped, DIR stays
+    fill(tmpOf("m3"), { "state.safetensors": "half" });
+    recoverDir(d);
+    eq("incomplete temp dropped", contents(d), { "state.safetensors": "step 4" });
+    eq("no leftovers 2", listing(p), ["checkpoint"]);
+    // killed while moving the user's files into the complete temp: the move is finished
+    fill(d, { "notes.txt": "mine" });
+    fill(tmpOf("m4"), { "state.safetensors": "step 6", [COMPLETE_MARK]: "" });
+    rmSync(join(d, "state.safetensors"));
+    recoverDir(d);
+    eq("move finished", contents(d), { "notes.txt": "mine", "state.safetensors": "step 6" });
+    // killed after the swap, while removing the old copy
+    fill(oldOf("m5"), { "state.safetensors": "stale" });
+    recoverDir(d);
+    eq("old copy removed", listing(p), ["checkpoint"]);
+    // an older xlt killed between its two renames: only DIR.old is left, and it is restored
+    rmSync(d, { recursive: true });
+    fill(oldOf("m6"), { "state.safetensors": "step 8" });
+    recoverDir(d);
+    eq("old restored", contents(d), { "state.safetensors": "step 8" });
+    // a temp of a process still running is not touched
+    const live = join(p, `checkpoint.tmp-${process.ppid}-m7`);
+    fill(live, { "state.safetensors": "being written", [COMPLETE_MARK]: "" });
+    eq("live writer left alone", recoverDir(d), false);
+    eq("live temp still there", existsSync(live), true);
+    rmSync(live, { recursive: true });
+    // resume looks through both levels: OUT itself killed mid-swap, with OUT/checkpoint inside the temp
+    const out = join(p, "run");
+    fill(join(p, `run.tmp-${DEAD}-m8`), { "run.json": "{}", [COMPLETE_MARK]: "" });
+    fill(join(p, `run.tmp-${DEAD}-m8`, "checkpoint.tmp-" + DEAD + "-m9"), { "state.safetensors": "step 10", [COMPLETE_MARK]: "" });
+    fill(join(p, `run.old-${DEAD}-m7`), { "run.json": "older" });
+    eq("state found", hasTrainingState(join(out, "checkpoint")), true);
+    eq("state", contents(join(out, "checkpoint")), { "state.safetensors": "step 10" });
+    eq("out", listing(out), ["checkpoint", "run.json"]);
+    eq("no leftovers 3", listing(p), ["checkpoint", "run"]);
+  } finally {
+    rmSync(p, { recursive: true, force: true });
+  }
+};
