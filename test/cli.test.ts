@@ -2,7 +2,7 @@
 // --dump-grads against the PyTorch reference for every architecture and freeze mode, AlignFreeze's
 // bit-identical frozen blocks, Node == Deno, loss going down on real PUD + MUSE data, and bad input.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -181,24 +181,24 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
   bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
   bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
 
-  it("a loss that becomes NaN stops the run and keeps the last good checkpoint", () => {
+  it("a loss or weight that becomes NaN stops the run and keeps the last good checkpoint", () => {
     const f = fx();
     const out = join(f.dir, "out");
-    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", "--checkpoint-every", "1"]);
+    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e8", "--checkpoint-every", "1"]); // 1e38 overflows at step 1, before any checkpoint
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/loss became/);
+    expect(r.stderr).toMatch(/(loss became|non-finite values appeared in) .* at step \d+;/);
     expect(r.stderr.split("\n").length).toBe(1);
     // no final outputs, but the resumable state of the last good step
     expect(existsSync(join(out, "run.json"))).toBe(false);
     expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
   });
 
-  it("a NaN loss seen one step late (steps are pipelined) names the same step and saves nothing", () => {
+  it("a NaN seen one step late (steps are pipelined) names the same step and saves nothing", () => {
     const f = fx();
     const run = (out: string, extra: string[]) => xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", ...extra]);
     const drained = run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
     const piped = run(join(f.dir, "b"), []);
-    const step = (e: string) => /loss became \S+ at step (\d+)/.exec(e)?.[1];
+    const step = (e: string) => / at step (\d+);/.exec(e)?.[1];
     expect(piped.code).toBe(1);
     expect(step(piped.stderr)).toBeDefined();
     expect(step(piped.stderr)).toBe(step(drained.stderr));
@@ -217,6 +217,85 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     const a = loadAll(join(full, "model.safetensors"));
     const b = loadAll(join(part, "model.safetensors"));
     for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
+  });
+});
+
+/** Non-finite float values in every .safetensors file under dir (recursively): path → count. */
+function nonFiniteIn(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith(".safetensors")) continue;
+    let n = 0;
+    for (const t of loadAll(join(dir, f)).values()) if (t.data instanceof Float32Array) for (const v of t.data) if (!Number.isFinite(v)) n++;
+    out[f] = n;
+  }
+  return out;
+}
+
+const stepOf = (stderr: string) => Number(/at step (\d+);/.exec(stderr)?.[1]);
+
+describe("non-finite values stop realign and finetune at the step they appear, and nothing after it is saved", () => {
+  // lr 1e8 blows the weights up within two steps; before the GPU-side health flag the projection head's
+  // ReLU turned the NaN into 0, so realign printed finite losses and saved NaN weights with exit 0
+  for (const runtime of ["node", "deno"] as const) {
+    it(`realign --lr 1e8 (${runtime}): one-line error naming the step, the checkpoints before it hold no NaN`, () => {
+      const f = fixtureInputs("tiny-bert");
+      const out = join(f.dir, "out");
+      const r = xlt(runtime, [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "40", "--lr", "1e8", "--checkpoint-every", "1"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+      const bad = stepOf(r.stderr);
+      expect(bad, r.stderr).toBeGreaterThanOrEqual(1);
+      expect(readdirSync(out).sort()).toEqual(["checkpoint"]); // no model, head or run.json
+      expect(Number(readHeader(join(out, "checkpoint", "state.safetensors")).metadata.step)).toBe(bad - 1);
+      expect(nonFiniteIn(out)).toEqual({ "checkpoint/state.safetensors": 0 });
+    });
+  }
+
+  it("realign from a checkpoint that already holds a NaN weight stops at step 1", () => {
+    const f = fixtureInputs("tiny-bert");
+    const model = join(f.dir, "model");
+    cpSync(join(FIXTURES, "tiny-bert"), model, { recursive: true });
+    const file = join(model, "model.safetensors");
+    const h = readHeader(file);
+    const at = h.dataStart + h.tensors.get("bert.encoder.layer.0.attention.self.query.weight")!.begin + 4 * 5;
+    const bytes = readFileSync(file);
+    bytes.writeFloatLE(NaN, at);
+    writeFileSync(file, bytes);
+    const args = realignArgs("tiny-bert", f.dir, "none").map((a) => (a === join(FIXTURES, "tiny-bert") ? model : a));
+    const r = xlt("node", [...args, "--out", join(f.dir, "out"), "--steps", "3", "--lr", "1e-3"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/at step 1;/);
+    expect(existsSync(join(f.dir, "out"))).toBe(false);
+  });
+
+  it("finetune --lr 1e8: one-line error naming the step, the checkpoints before it hold no NaN", () => {
+    const dir = tmp();
+    const train = join(dir, "train.conllu");
+    const sentences = [["The", "cat", "sleeps", "."], ["I", "like", "green", "apples", "."], ["Die", "Katze", "schläft", "."]];
+    const tags = [["DET", "NOUN", "VERB", "PUNCT"], ["PRON", "VERB", "ADJ", "NOUN", "PUNCT"], ["DET", "NOUN", "VERB", "PUNCT"]];
+    const block = (k: number) => [`# sent_id = s${k}`, ...sentences[k % 3].map((w, i) => `${i + 1}\t${w}\t_\t${tags[k % 3][i]}\t_\t_\t0\t_\t_\t_`), ""].join("\n");
+    // (before the health flag, the step-3 checkpoint of this run held NaN weights: the loss only became NaN at step 4)
+    writeFileSync(train, Array.from({ length: 9 }, (_, k) => block(k)).join("\n") + "\n");
+    const out = join(dir, "out");
+    const r = xlt("node", ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--batch-size", "2", "--epochs", "5", "--lr", "1e8", "--checkpoint-every", "1", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+    const bad = stepOf(r.stderr);
+    expect(bad, r.stderr).toBeGreaterThanOrEqual(1);
+    expect(readdirSync(out).sort()).toEqual(["checkpoint"]);
+    expect(Number(readHeader(join(out, "checkpoint", "state.safetensors")).metadata.step)).toBe(bad - 1);
+    expect(nonFiniteIn(out)).toEqual({ "checkpoint/state.safetensors": 0 });
+  });
+
+  it("--max-grad-norm 0 (it would scale every gradient to 0) is a one-line error before any work", () => {
+    const f = fixtureInputs("tiny-bert");
+    const out = join(f.dir, "out");
+    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "2", "--max-grad-norm", "0"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^xlt realign: --max-grad-norm must be a number > 0/);
+    expect(r.stderr.split("\n").length).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

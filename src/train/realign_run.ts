@@ -15,11 +15,12 @@ import { Encoder } from "../../models/encoder.ts";
 import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "./realign.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
-import { Adam } from "./adam.ts";
+import { Adam, checkMaxGradNorm } from "./adam.ts";
+import { healthFlag } from "../kernels/optim.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
-import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
+import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
@@ -77,6 +78,7 @@ export function defaultLr(cfg: ModelConfig): number {
 const CKPT = "checkpoint";
 
 export async function realign(o: RealignOptions): Promise<RealignResult> {
+  checkMaxGradNorm(o.maxGradNorm);
   const g = await getGpu();
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
@@ -99,7 +101,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
   }
   const lr = o.lr ?? defaultLr(cfg);
-  const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm });
+  const health = healthFlag(g, "realign.health");
+  const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm, health });
   const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
@@ -121,15 +124,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const prof = new ProfileSession(g, o.profile, "realign");
   // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
   // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss.
-  type Step = { step: number; loss: Tensor; value: Promise<Float32Array>; pairs: number; links: number };
+  type Step = { step: number; value: Promise<StepStatus>; pairs: number; links: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
-    let lossValue: number;
-    try {
-      lossValue = (await prof.phase(GPU_WAIT_PHASE, () => f.value))[0];
-    } finally {
-      f.loss.release();
-    }
-    if (!Number.isFinite(lossValue)) throw nonFiniteLossError(lossValue, f.step, ckptDir);
+    const status = await prof.phase(GPU_WAIT_PHASE, () => f.value);
+    checkStepStatus(status, f.step, ckptDir);
+    const lossValue = status.loss;
     losses.push(lossValue);
     pairsSeen += f.pairs;
     const elapsed = (performance.now() - t0) / 1000;
@@ -156,9 +155,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
         setProfileContext(g, undefined);
       });
       const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
-      const value = loss.read(); // submits this step with a copy of its loss; resolves when that is done
+      const value = readStepStatus([{ t: loss, w: 1 }], health); // submits this step with a copy of its loss and health
       endSubmit();
-      await inFlight.push({ step, loss, value, pairs: batch.pairs, links: batch.links.length });
+      await inFlight.push({ step, value, pairs: batch.pairs, links: batch.links.length });
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
       // before a checkpoint and at the end: the step's phase includes the wait for its own loss
       if (atCheckpoint || step === o.steps) await inFlight.drain();
@@ -189,6 +188,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   await saveOutputs({ ...o, maxLength }, g, encoder, head, result, layer, lr);
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();
+  health.release();
   return result;
 }
 
