@@ -299,6 +299,31 @@ describe("non-finite values stop realign and finetune at the step they appear, a
   });
 });
 
+describe("realign reports what truncation to --max-length dropped", () => {
+  it("a one-line warning (not with --quiet), the totals in run.json, the step's counts in each --log line", () => {
+    const f = fixtureInputs("tiny-bert");
+    const run = (out: string, quiet: boolean) =>
+      xlt("node", [...realignArgs("tiny-bert", f.dir, "none").filter((a) => quiet || a !== "--quiet"), "--out", join(f.dir, out), "--steps", "3", "--max-length", "6", "--log", join(f.dir, `${out}.log`)]);
+    const loud = run("loud", false);
+    expect(loud.code, loud.stderr).toBe(0);
+    const warnings = loud.stderr.split("\n").filter((l) => l.startsWith("warning: truncation"));
+    expect(warnings.length, loud.stderr).toBe(1);
+    const t = JSON.parse(readFileSync(join(f.dir, "loud", "run.json"), "utf8")).truncation;
+    expect(t.max_length).toBe(6);
+    expect(t.pairs_used).toBe(12); // 3 steps × batch 4
+    expect(t.dropped_words).toBeGreaterThan(0);
+    expect(t.dropped_links).toBeGreaterThan(0);
+    expect(warnings[0]).toContain(`dropped ${t.dropped_words} words and ${t.dropped_links} links`);
+    const lines = readFileSync(join(f.dir, "loud.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.reduce((a, l) => a + l.dropped_words, 0)).toBe(t.dropped_words);
+    expect(lines.reduce((a, l) => a + l.dropped_links, 0)).toBe(t.dropped_links);
+    const quiet = run("quiet", true);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe("");
+    expect(JSON.parse(readFileSync(join(f.dir, "quiet", "run.json"), "utf8")).truncation).toEqual(t);
+  });
+});
+
 function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; layers: number; heads: number; ffn: number }) {
   let seed = 7;
   const r = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296 - 0.5) * 0.1;

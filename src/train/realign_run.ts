@@ -20,6 +20,7 @@ import { healthFlag } from "../kernels/optim.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
+import { type TruncationRecord, truncationRecord, truncationWarning } from "./truncation.ts";
 import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
@@ -68,6 +69,8 @@ export interface RealignResult {
   profile?: ProfileReport;
   /** with `profile` and 2+ steps: wall and kernel time per step after the first */
   steady?: SteadyState;
+  /** words, links and pairs lost to truncation in the pairs the run used */
+  truncation: TruncationRecord;
 }
 
 /** Learning rates of the papers: 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R. */
@@ -124,7 +127,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const prof = new ProfileSession(g, o.profile, "realign");
   // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
   // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss.
-  type Step = { step: number; value: Promise<StepStatus>; pairs: number; links: number };
+  type Step = { step: number; value: Promise<StepStatus>; pairs: number; links: number; droppedWords: number; droppedLinks: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
     const status = await prof.phase(GPU_WAIT_PHASE, () => f.value);
     checkStepStatus(status, f.step, ckptDir);
@@ -134,7 +137,10 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
     o.onStep?.(f.step, lossValue);
-    if (o.log) appendLog(o.log, { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links });
+    if (o.log) {
+      const rec = { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links, dropped_words: f.droppedWords, dropped_links: f.droppedLinks };
+      appendLog(o.log, rec);
+    }
   }, (f) => f.value);
   try {
     for (let step = start + 1; step <= o.steps; step++) {
@@ -142,6 +148,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       // the wait for the GPU (for the PREVIOUS step's loss), so the trace shows both
       const endStep = prof.startPhase(`step ${step}`);
       if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
+      const before = { ...batcher.counters };
       const batch = prof.phase("batch", () => batcher.next());
       const { loss } = prof.phase("record", () => {
         adam.zeroGrad();
@@ -157,7 +164,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
       const value = readStepStatus([{ t: loss, w: 1 }], health); // submits this step with a copy of its loss and health
       endSubmit();
-      await inFlight.push({ step, value, pairs: batch.pairs, links: batch.links.length });
+      const dropped = { droppedWords: batcher.counters.droppedWords - before.droppedWords, droppedLinks: batcher.counters.droppedLinks - before.droppedLinks };
+      await inFlight.push({ step, value, pairs: batch.pairs, links: batch.links.length, ...dropped });
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
       // before a checkpoint and at the end: the step's phase includes the wait for its own loss
       if (atCheckpoint || step === o.steps) await inFlight.drain();
@@ -172,6 +180,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   await sync(g);
   const { report, steady } = await prof.finish({ quiet: o.quiet, lastStep: o.steps });
   progress.done();
+  const truncation = truncationRecord(batcher.counters, maxLength);
+  const warning = truncationWarning(truncation);
+  if (warning && !o.quiet) console.error(warning);
   const seconds = (performance.now() - t0) / 1000;
   const finalLoss = losses.length ? losses[losses.length - 1] : NaN;
   const result: RealignResult = {
@@ -182,6 +193,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     pairsPerSecond: pairsSeen / Math.max(seconds, 1e-9),
     trainable,
     frozen: [...frozen],
+    truncation,
   };
   if (report) result.profile = report;
   if (steady) result.steady = steady;
@@ -266,6 +278,7 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
       first_loss: r.losses[0],
       seconds: +r.seconds.toFixed(3),
       pairs_per_second: +r.pairsPerSecond.toFixed(2),
+      truncation: r.truncation,
       device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
       ...o.meta,
     };
