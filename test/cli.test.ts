@@ -324,6 +324,57 @@ describe("realign reports what truncation to --max-length dropped", () => {
   });
 });
 
+describe("--resume continues only the run its checkpoint belongs to", () => {
+  const oneLine = (r: { code: number | null; stderr: string }, re: RegExp) => {
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(re);
+  };
+
+  it("realign: no checkpoint, changed settings (named, --freeze as --freeze) and --steps below the checkpoint are one-line errors; --log has no duplicate lines", () => {
+    const f = fixtureInputs("tiny-bert");
+    const out = join(f.dir, "out");
+    const log = join(f.dir, "log.jsonl");
+    const args = (extra: string[]) => [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--lr", "1e-3", "--log", log, ...extra];
+    oneLine(xlt("node", args(["--steps", "3", "--resume"])), /^xlt realign: --resume: no checkpoint to resume in .*checkpoint/);
+    expect(existsSync(out)).toBe(false);
+    expect(xlt("node", args(["--steps", "3", "--checkpoint-every", "2"])).code).toBe(0); // lines 1-3, a checkpoint at step 2
+    for (const [opt, value] of [["--seed", "7"], ["--lr", "1e-2"], ["--batch-size", "2"], ["--freeze", "lower"], ["--projection", "8"], ["--max-grad-norm", "1"]]) {
+      const bad = args(["--steps", "4", "--resume"]);
+      const at = bad.indexOf(opt);
+      if (at >= 0) bad[at + 1] = value;
+      else bad.push(opt, value);
+      oneLine(xlt("node", bad), new RegExp(`^xlt realign: --resume: ${opt} is .* but the checkpoint in .* was trained with `));
+    }
+    oneLine(xlt("node", args(["--steps", "1", "--resume"])), /--steps 1 is below the checkpoint's step 2/);
+    const r = xlt("node", args(["--steps", "4", "--resume"]));
+    expect(r.code, r.stderr).toBe(0);
+    // step 3 ran twice (before and after the resume) but is logged once
+    expect(readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("finetune: no checkpoint and a changed --lr are one-line errors; --log has no duplicate lines", () => {
+    const dir = tmp();
+    const train = join(dir, "train.conllu");
+    const words = ["The", "cat", "sleeps", "."];
+    const tags = ["DET", "NOUN", "VERB", "PUNCT"];
+    const block = (k: number) => [`# sent_id = s${k}`, ...words.map((w, i) => `${i + 1}\t${w}\t_\t${tags[i]}\t_\t_\t0\t_\t_\t_`), ""].join("\n");
+    writeFileSync(train, Array.from({ length: 4 }, (_, k) => block(k)).join("\n") + "\n");
+    const out = join(dir, "out");
+    const log = join(dir, "log.jsonl");
+    const args = (extra: string[]) => ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--dev", train, "--batch-size", "2", "--lr", "1e-3", "--out", out, "--log", log, "--quiet", ...extra];
+    oneLine(xlt("node", args(["--epochs", "2", "--resume"])), /^xlt finetune: --resume: no checkpoint to resume in /);
+    // 2 steps per epoch: step lines 1-4 and a dev line after steps 2 and 4; checkpoints at steps 1 and 3
+    expect(xlt("node", args(["--epochs", "2", "--checkpoint-every", "1"])).code).toBe(0);
+    oneLine(xlt("node", args(["--epochs", "2", "--resume", "--lr", "1e-2"])), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
+    oneLine(xlt("node", args(["--epochs", "3", "--resume"])), /^xlt finetune: --resume: --epochs is 3 /);
+    const r = xlt("node", args(["--epochs", "2", "--resume"]));
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => (l.step !== undefined ? `step ${l.step}` : `dev ${l.epoch}`))).toEqual(["step 1", "step 2", "dev 1", "step 3", "step 4", "dev 2"]);
+  });
+});
+
 function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; layers: number; heads: number; ffn: number }) {
   let seed = 7;
   const r = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296 - 0.5) * 0.1;

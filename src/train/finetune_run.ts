@@ -32,6 +32,7 @@ import { LABELS, type Task } from "../tasks/labels.ts";
 import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
 import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { healthFlag } from "../kernels/optim.ts";
@@ -352,6 +353,18 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const total = perEpoch * epochs;
   const warmup = Math.floor(0.1 * total);
   const lr = o.lr ?? defaultLr(cfg);
+  const ckptDir = join(o.out, CKPT);
+  const settings: RunSettings = {
+    "--task": o.task,
+    "--seed": o.seed,
+    "--lr": lr,
+    "--batch-size": bs,
+    "--epochs": epochs,
+    "--max-length": maxLength,
+    "--dropout": o.dropout ?? null,
+    "the training data": dataFingerprint(items),
+  };
+  if (o.resume) checkResume(ckptDir, settings); // before any GPU work
 
   const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
@@ -366,15 +379,16 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const health = healthFlag(g, "finetune.health");
   const adam = new Adam([{ name: "all", enabled: true, params }], { lr, health });
 
-  const ckptDir = join(o.out, CKPT);
   let start = 0;
   const losses: number[] = [];
   const dev: FinetuneResult["dev"] = [];
-  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
-    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model or --task?");
+  if (o.resume) {
+    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
     losses.push(...prev.losses);
     dev.push(...prev.dev);
+    // the steps after the checkpoint run again: their lines (and a dev line of an epoch that ended after it) go
+    if (o.log) truncateLog(o.log, (rec) => (typeof rec.step === "number" ? rec.step <= start : typeof rec.epoch === "number" && rec.epoch * perEpoch <= start));
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
   }
   const progress = new Progress(total, o.quiet);
@@ -435,7 +449,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
       }
       if (atCheckpoint) {
-        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
+        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } }, settings);
       }
     }
   } catch (e) {

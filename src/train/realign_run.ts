@@ -20,6 +20,7 @@ import { healthFlag } from "../kernels/optim.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
+import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "./truncation.ts";
 import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
@@ -93,6 +94,25 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   }
   const frozen = frozenGroups(o.freeze, N);
   const trainable = realignTrainable(o.freeze, N, layer);
+  const lr = o.lr ?? defaultLr(cfg);
+  const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
+  const ckptDir = join(o.out, CKPT);
+  // what a resume must match, checked before any GPU work (a changed --freeze is named as such, not found
+  // later as a tensor that does not fit)
+  const settings: RunSettings = {
+    "--seed": o.seed,
+    "--lr": lr,
+    "--batch-size": o.batchSize,
+    "--freeze": `frozen ${[...frozen].join(",") || "nothing"}`,
+    "--max-length": maxLength,
+    "--projection": o.projection ?? "none",
+    "--tau": o.tau,
+    "--layer": layer,
+    "--dropout": o.dropout ?? cfg.dropout,
+    "--max-grad-norm": o.maxGradNorm ?? null,
+    "the training data": dataFingerprint(o.examples),
+  };
+  if (o.resume) checkResume(ckptDir, settings, o.steps);
   const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
@@ -103,20 +123,19 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     if (o.initHead) loadHead(o.initHead, head);
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
   }
-  const lr = o.lr ?? defaultLr(cfg);
   const health = healthFlag(g, "realign.health");
   const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm, health });
-  const maxLength = o.maxLength ?? Math.min(96, cfg.maxPositions - cfg.positionOffset);
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
   let start = 0;
   const losses: number[] = [];
-  const ckptDir = join(o.out, CKPT);
-  if (o.resume && existsSync(join(ckptDir, "state.safetensors"))) {
-    start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model or --projection?");
+  if (o.resume) {
+    start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
     losses.push(...prev);
     for (let s = 0; s < start; s++) batcher.next(); // same data order as an uninterrupted run
+    // the steps after the checkpoint run again: their lines from the interrupted run go
+    if (o.log) truncateLog(o.log, (rec) => typeof rec.step === "number" && rec.step <= start);
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
   }
 
@@ -169,7 +188,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
       // before a checkpoint and at the end: the step's phase includes the wait for its own loss
       if (atCheckpoint || step === o.steps) await inFlight.drain();
-      if (atCheckpoint) await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses });
+      if (atCheckpoint) await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses }, settings);
       endStep();
     }
   } catch (e) {
