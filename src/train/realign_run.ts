@@ -145,7 +145,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   let pairsSeen = 0;
   const prof = new ProfileSession(g, o.profile, "realign");
   // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
-  // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss.
+  // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss or a
+  // non-finite gradient, weight or gradient norm (the health flag read with each loss).
   type Step = { step: number; value: Promise<StepStatus>; pairs: number; links: number; droppedWords: number; droppedLinks: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
     const status = await prof.phase(GPU_WAIT_PHASE, () => f.value);
