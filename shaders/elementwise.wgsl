@@ -27,10 +27,11 @@ struct Params { n: u32, stride: u32, }
 }
 
 //#kernel relu_forward
+// NaN passes through (max(NaN, 0) may give 0, which would hide a NaN from the loss and its guard)
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
-  for (var i = gid.x; i < P.n; i += P.stride) { y[i] = max(x[i], 0.0); }
+  for (var i = gid.x; i < P.n; i += P.stride) { let v = x[i]; y[i] = select(v, 0.0, v <= 0.0); }
 }
 
 //#kernel relu_backward

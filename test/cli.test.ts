@@ -2,7 +2,7 @@
 // --dump-grads against the PyTorch reference for every architecture and freeze mode, AlignFreeze's
 // bit-identical frozen blocks, Node == Deno, loss going down on real PUD + MUSE data, and bad input.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -181,24 +181,24 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
   bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
   bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
 
-  it("a loss that becomes NaN stops the run and keeps the last good checkpoint", () => {
+  it("a loss or weight that becomes NaN stops the run and keeps the last good checkpoint", () => {
     const f = fx();
     const out = join(f.dir, "out");
-    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", "--checkpoint-every", "1"]);
+    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e8", "--checkpoint-every", "1"]); // 1e38 overflows at step 1, before any checkpoint
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/loss became/);
+    expect(r.stderr).toMatch(/(loss became|non-finite values appeared in) .* at step \d+;/);
     expect(r.stderr.split("\n").length).toBe(1);
     // no final outputs, but the resumable state of the last good step
     expect(existsSync(join(out, "run.json"))).toBe(false);
     expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
   });
 
-  it("a NaN loss seen one step late (steps are pipelined) names the same step and saves nothing", () => {
+  it("a NaN seen one step late (steps are pipelined) names the same step and saves nothing", () => {
     const f = fx();
     const run = (out: string, extra: string[]) => xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", ...extra]);
     const drained = run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
     const piped = run(join(f.dir, "b"), []);
-    const step = (e: string) => /loss became \S+ at step (\d+)/.exec(e)?.[1];
+    const step = (e: string) => / at step (\d+);/.exec(e)?.[1];
     expect(piped.code).toBe(1);
     expect(step(piped.stderr)).toBeDefined();
     expect(step(piped.stderr)).toBe(step(drained.stderr));
@@ -217,6 +217,161 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     const a = loadAll(join(full, "model.safetensors"));
     const b = loadAll(join(part, "model.safetensors"));
     for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
+  });
+});
+
+/** Non-finite float values in every .safetensors file under dir (recursively): path → count. */
+function nonFiniteIn(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith(".safetensors")) continue;
+    let n = 0;
+    for (const t of loadAll(join(dir, f)).values()) if (t.data instanceof Float32Array) for (const v of t.data) if (!Number.isFinite(v)) n++;
+    out[f] = n;
+  }
+  return out;
+}
+
+const stepOf = (stderr: string) => Number(/at step (\d+);/.exec(stderr)?.[1]);
+
+describe("non-finite values stop realign and finetune at the step they appear, and nothing after it is saved", () => {
+  // lr 1e8 blows the weights up within two steps; before the GPU-side health flag the projection head's
+  // ReLU turned the NaN into 0, so realign printed finite losses and saved NaN weights with exit 0
+  for (const runtime of ["node", "deno"] as const) {
+    it(`realign --lr 1e8 (${runtime}): one-line error naming the step, the checkpoints before it hold no NaN`, () => {
+      const f = fixtureInputs("tiny-bert");
+      const out = join(f.dir, "out");
+      const r = xlt(runtime, [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "40", "--lr", "1e8", "--checkpoint-every", "1"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+      const bad = stepOf(r.stderr);
+      expect(bad, r.stderr).toBeGreaterThanOrEqual(1);
+      expect(readdirSync(out).sort()).toEqual(["checkpoint"]); // no model, head or run.json
+      expect(Number(readHeader(join(out, "checkpoint", "state.safetensors")).metadata.step)).toBe(bad - 1);
+      expect(nonFiniteIn(out)).toEqual({ "checkpoint/state.safetensors": 0 });
+    });
+  }
+
+  it("realign from a checkpoint that already holds a NaN weight stops at step 1", () => {
+    const f = fixtureInputs("tiny-bert");
+    const model = join(f.dir, "model");
+    cpSync(join(FIXTURES, "tiny-bert"), model, { recursive: true });
+    const file = join(model, "model.safetensors");
+    const h = readHeader(file);
+    const at = h.dataStart + h.tensors.get("bert.encoder.layer.0.attention.self.query.weight")!.begin + 4 * 5;
+    const bytes = readFileSync(file);
+    bytes.writeFloatLE(NaN, at);
+    writeFileSync(file, bytes);
+    const args = realignArgs("tiny-bert", f.dir, "none").map((a) => (a === join(FIXTURES, "tiny-bert") ? model : a));
+    const r = xlt("node", [...args, "--out", join(f.dir, "out"), "--steps", "3", "--lr", "1e-3"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/at step 1;/);
+    expect(existsSync(join(f.dir, "out"))).toBe(false);
+  });
+
+  it("finetune --lr 1e8: one-line error naming the step, the checkpoints before it hold no NaN", () => {
+    const dir = tmp();
+    const train = join(dir, "train.conllu");
+    const sentences = [["The", "cat", "sleeps", "."], ["I", "like", "green", "apples", "."], ["Die", "Katze", "schläft", "."]];
+    const tags = [["DET", "NOUN", "VERB", "PUNCT"], ["PRON", "VERB", "ADJ", "NOUN", "PUNCT"], ["DET", "NOUN", "VERB", "PUNCT"]];
+    const block = (k: number) => [`# sent_id = s${k}`, ...sentences[k % 3].map((w, i) => `${i + 1}\t${w}\t_\t${tags[k % 3][i]}\t_\t_\t0\t_\t_\t_`), ""].join("\n");
+    // (before the health flag, the step-3 checkpoint of this run held NaN weights: the loss only became NaN at step 4)
+    writeFileSync(train, Array.from({ length: 9 }, (_, k) => block(k)).join("\n") + "\n");
+    const out = join(dir, "out");
+    const r = xlt("node", ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--batch-size", "2", "--epochs", "5", "--lr", "1e8", "--checkpoint-every", "1", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+    const bad = stepOf(r.stderr);
+    expect(bad, r.stderr).toBeGreaterThanOrEqual(1);
+    expect(readdirSync(out).sort()).toEqual(["checkpoint"]);
+    expect(Number(readHeader(join(out, "checkpoint", "state.safetensors")).metadata.step)).toBe(bad - 1);
+    expect(nonFiniteIn(out)).toEqual({ "checkpoint/state.safetensors": 0 });
+  });
+
+  it("--max-grad-norm 0 (it would scale every gradient to 0) is a one-line error before any work", () => {
+    const f = fixtureInputs("tiny-bert");
+    const out = join(f.dir, "out");
+    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "2", "--max-grad-norm", "0"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^xlt realign: --max-grad-norm must be a number > 0/);
+    expect(r.stderr.split("\n").length).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("realign reports what truncation to --max-length dropped", () => {
+  it("a one-line warning (not with --quiet), the totals in run.json, the step's counts in each --log line", () => {
+    const f = fixtureInputs("tiny-bert");
+    const run = (out: string, quiet: boolean) =>
+      xlt("node", [...realignArgs("tiny-bert", f.dir, "none").filter((a) => quiet || a !== "--quiet"), "--out", join(f.dir, out), "--steps", "3", "--max-length", "6", "--log", join(f.dir, `${out}.log`)]);
+    const loud = run("loud", false);
+    expect(loud.code, loud.stderr).toBe(0);
+    const warnings = loud.stderr.split("\n").filter((l) => l.startsWith("warning: truncation"));
+    expect(warnings.length, loud.stderr).toBe(1);
+    const t = JSON.parse(readFileSync(join(f.dir, "loud", "run.json"), "utf8")).truncation;
+    expect(t.max_length).toBe(6);
+    expect(t.pairs_used).toBe(12); // 3 steps × batch 4
+    expect(t.dropped_words).toBeGreaterThan(0);
+    expect(t.dropped_links).toBeGreaterThan(0);
+    expect(warnings[0]).toContain(`dropped ${t.dropped_words} words and ${t.dropped_links} links`);
+    const lines = readFileSync(join(f.dir, "loud.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.reduce((a, l) => a + l.dropped_words, 0)).toBe(t.dropped_words);
+    expect(lines.reduce((a, l) => a + l.dropped_links, 0)).toBe(t.dropped_links);
+    const quiet = run("quiet", true);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe("");
+    expect(JSON.parse(readFileSync(join(f.dir, "quiet", "run.json"), "utf8")).truncation).toEqual(t);
+  });
+});
+
+describe("--resume continues only the run its checkpoint belongs to", () => {
+  const oneLine = (r: { code: number | null; stderr: string }, re: RegExp) => {
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split("\n").length, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(re);
+  };
+
+  it("realign: no checkpoint, changed settings (named, --freeze as --freeze) and --steps below the checkpoint are one-line errors; --log has no duplicate lines", () => {
+    const f = fixtureInputs("tiny-bert");
+    const out = join(f.dir, "out");
+    const log = join(f.dir, "log.jsonl");
+    const args = (extra: string[]) => [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--lr", "1e-3", "--log", log, ...extra];
+    oneLine(xlt("node", args(["--steps", "3", "--resume"])), /^xlt realign: --resume: no checkpoint to resume in .*checkpoint/);
+    expect(existsSync(out)).toBe(false);
+    expect(xlt("node", args(["--steps", "3", "--checkpoint-every", "2"])).code).toBe(0); // lines 1-3, a checkpoint at step 2
+    for (const [opt, value] of [["--seed", "7"], ["--lr", "1e-2"], ["--batch-size", "2"], ["--freeze", "lower"], ["--projection", "8"], ["--max-grad-norm", "1"]]) {
+      const bad = args(["--steps", "4", "--resume"]);
+      const at = bad.indexOf(opt);
+      if (at >= 0) bad[at + 1] = value;
+      else bad.push(opt, value);
+      oneLine(xlt("node", bad), new RegExp(`^xlt realign: --resume: ${opt} is .* but the checkpoint in .* was trained with `));
+    }
+    oneLine(xlt("node", args(["--steps", "1", "--resume"])), /--steps 1 is below the checkpoint's step 2/);
+    const r = xlt("node", args(["--steps", "4", "--resume"]));
+    expect(r.code, r.stderr).toBe(0);
+    // step 3 ran twice (before and after the resume) but is logged once
+    expect(readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("finetune: no checkpoint and a changed --lr are one-line errors; --log has no duplicate lines", () => {
+    const dir = tmp();
+    const train = join(dir, "train.conllu");
+    const words = ["The", "cat", "sleeps", "."];
+    const tags = ["DET", "NOUN", "VERB", "PUNCT"];
+    const block = (k: number) => [`# sent_id = s${k}`, ...words.map((w, i) => `${i + 1}\t${w}\t_\t${tags[i]}\t_\t_\t0\t_\t_\t_`), ""].join("\n");
+    writeFileSync(train, Array.from({ length: 4 }, (_, k) => block(k)).join("\n") + "\n");
+    const out = join(dir, "out");
+    const log = join(dir, "log.jsonl");
+    const args = (extra: string[]) => ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--dev", train, "--batch-size", "2", "--lr", "1e-3", "--out", out, "--log", log, "--quiet", ...extra];
+    oneLine(xlt("node", args(["--epochs", "2", "--resume"])), /^xlt finetune: --resume: no checkpoint to resume in /);
+    // 2 steps per epoch: step lines 1-4 and a dev line after steps 2 and 4; checkpoints at steps 1 and 3
+    expect(xlt("node", args(["--epochs", "2", "--checkpoint-every", "1"])).code).toBe(0);
+    oneLine(xlt("node", args(["--epochs", "2", "--resume", "--lr", "1e-2"])), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
+    oneLine(xlt("node", args(["--epochs", "3", "--resume"])), /^xlt finetune: --resume: --epochs is 3 /);
+    const r = xlt("node", args(["--epochs", "2", "--resume"]));
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => (l.step !== undefined ? `step ${l.step}` : `dev ${l.epoch}`))).toEqual(["step 1", "step 2", "dev 1", "step 3", "step 4", "dev 2"]);
   });
 });
 

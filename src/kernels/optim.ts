@@ -6,6 +6,9 @@
 // fit one binding; param, grad, m and v are chunked at the same offsets.
 // Clipping never reads back: the norm and the clip coefficient stay on the GPU, and the Adam kernel
 // multiplies its gradients by a [1] scale tensor.
+// Health: the Adam and clip kernels OR bits into a [1] u32 flag tensor (healthFlag) when a gradient, an
+// updated weight or the gradient norm is non-finite, so a training loop learns of a NaN from one small read
+// it copies next to the loss, never from reading every tensor back.
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
@@ -41,6 +44,38 @@ function one(g: Gpu): Tensor {
   return t;
 }
 
+/** Bits of a health flag (shaders/lib/nonfinite.wgsl): which kind of value became non-finite. */
+export const HEALTH_GRAD = 1;
+export const HEALTH_WEIGHT = 2;
+export const HEALTH_GRAD_NORM = 4;
+
+/** A zeroed [1] u32 health flag for adamUpdate/adamwUpdate/clipScale; bits stay set until it is zeroed. */
+export function healthFlag(g: Gpu, label = "optim.health"): Tensor {
+  return Tensor.zeros(g, [1], "u32", label);
+}
+
+/** Where a health flag's value says non-finite values appeared ("the gradients", "the updated weights", …). */
+export function healthProblems(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & HEALTH_GRAD) out.push("the gradients");
+  if (flags & HEALTH_WEIGHT) out.push("the updated weights");
+  if (flags & HEALTH_GRAD_NORM) out.push("the gradient norm");
+  return out;
+}
+
+// where kernels write their bits when the caller passes no flag
+const discardedFlags = new WeakMap<Gpu, Tensor>();
+function flagOrDiscard(g: Gpu, flag: Tensor | undefined, op: string): Tensor {
+  if (flag) {
+    expectShape(op, "flag", flag, [1]);
+    if (flag.dtype !== "u32") throw new GpuError(`${op}: the health flag must be u32, got ${flag.dtype}`);
+    return flag;
+  }
+  let t = discardedFlags.get(g);
+  if (!t) discardedFlags.set(g, (t = healthFlag(g, "optim.health.discarded")));
+  return t;
+}
+
 export interface AdamOptions {
   lr: number;
   beta1: number;
@@ -53,6 +88,8 @@ export interface AdamOptions {
   gradScale?: number;
   /** [1] tensor the gradients are also multiplied by (e.g. clipScale's output): no readback needed */
   gradScaleTensor?: Tensor;
+  /** [1] u32 health flag (healthFlag()): HEALTH_GRAD / HEALTH_WEIGHT are ORed in on a non-finite value */
+  flag?: Tensor;
 }
 
 function update(op: string, decoupled: boolean, param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions) {
@@ -65,6 +102,7 @@ function update(op: string, decoupled: boolean, param: Tensor, grad: Tensor, m: 
   const l2 = decoupled ? 0 : o.weightDecay;
   const decay = decoupled ? 1 - o.lr * o.weightDecay : 1;
   const scale = o.gradScaleTensor ?? one(g);
+  const flag = flagOrDiscard(g, o.flag, op);
   const k = kernel(g, "optim", "adam");
   const n = param.size;
   for (const [off, cnt] of elementChunks(g, n)) {
@@ -72,7 +110,7 @@ function update(op: string, decoupled: boolean, param: Tensor, grad: Tensor, m: 
     dispatch(
       g,
       k,
-      [range(param, off, cnt), range(grad, off, cnt), range(m, off, cnt), range(v, off, cnt), { buffer: scale.buffer, offset: 0, size: 4 }],
+      [range(param, off, cnt), range(grad, off, cnt), range(m, off, cnt), range(v, off, cnt), { buffer: scale.buffer, offset: 0, size: 4 }, range(flag, 0, 1)],
       [
         ["u32", cnt],
         ["u32", stride],
@@ -152,13 +190,17 @@ export function gradNorm(grads: Tensor[]): Tensor {
   return reduceSquares(grads, true, "grad_norm");
 }
 
-/** [1] = min(1, maxNorm / (sqrt(normSq) + 1e-6)): torch.nn.utils.clip_grad_norm_'s clamped coefficient. */
-export function clipScale(normSq: Tensor, maxNorm: number, out?: Tensor): Tensor {
+/**
+ * [1] = min(1, maxNorm / (sqrt(normSq) + 1e-6)): torch.nn.utils.clip_grad_norm_'s clamped coefficient.
+ * A non-finite normSq ORs HEALTH_GRAD_NORM into `flag`.
+ */
+export function clipScale(normSq: Tensor, maxNorm: number, out?: Tensor, flag?: Tensor): Tensor {
   expectShape("clip_scale", "normSq", normSq, [1]);
   const o = out ?? Tensor.empty(normSq.gpu, [1], "f32", "clip_scale");
   expectShape("clip_scale", "out", o, [1]);
   const g = normSq.gpu;
-  dispatch(g, kernel(g, "optim", "clip_scale"), [range(normSq, 0, 1), range(o, 0, 1)], [["f32", maxNorm]], [1], { flops: 3, bytes: 8 });
+  const f = flagOrDiscard(g, flag, "clip_scale");
+  dispatch(g, kernel(g, "optim", "clip_scale"), [range(normSq, 0, 1), range(o, 0, 1), range(f, 0, 1)], [["f32", maxNorm]], [1], { flops: 3, bytes: 8 });
   return o;
 }
 

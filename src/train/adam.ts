@@ -5,7 +5,10 @@
 // group unfrozen later starts its bias correction at step 1. A disabled (frozen) group is not touched at all:
 // no update, its m/v unchanged (and never allocated while it stays frozen), its grads excluded from the
 // clipping norm and not zeroed by zeroGrad().
+// With a `health` flag (healthFlag()), every step ORs in a bit when an enabled gradient, an updated weight
+// or the clipped gradient norm is non-finite (frozen tensors do not change, so they need no check).
 import { GpuError } from "../gpu/device.ts";
+import { XltError } from "../errors.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { adamUpdate, adamwUpdate, clipScale, sumOfSquares } from "../kernels/optim.ts";
 
@@ -31,6 +34,8 @@ export interface AdamOpts {
   decoupled?: boolean;
   /** clip the global L2 norm of the enabled groups' gradients to this (torch clip_grad_norm_) */
   maxGradNorm?: number;
+  /** [1] u32 health flag the kernels OR HEALTH_* bits into (kernels/optim.ts); never cleared here */
+  health?: Tensor;
 }
 
 export interface AdamState {
@@ -46,9 +51,14 @@ interface Slot {
   step: number;
 }
 
+/** A clipping norm ≤ 0 would scale every gradient to 0: a run that silently never updates. */
+export function checkMaxGradNorm(maxGradNorm: number | undefined): void {
+  if (maxGradNorm !== undefined && !(maxGradNorm > 0)) throw new XltError(`--max-grad-norm must be a number > 0, got ${maxGradNorm}`);
+}
+
 export class Adam {
   readonly groups: ParamGroup[];
-  readonly opts: Required<Omit<AdamOpts, "maxGradNorm">> & { maxGradNorm?: number };
+  readonly opts: Required<Omit<AdamOpts, "maxGradNorm" | "health">> & { maxGradNorm?: number; health?: Tensor };
   stepCount = 0;
   private slots = new Map<string, Slot>();
 
@@ -62,7 +72,9 @@ export class Adam {
       weightDecay: opts.weightDecay ?? 0,
       decoupled: opts.decoupled ?? false,
       maxGradNorm: opts.maxGradNorm,
+      health: opts.health,
     };
+    checkMaxGradNorm(opts.maxGradNorm);
     const seen = new Set<string>();
     for (const gr of this.groups) {
       for (const p of gr.params) {
@@ -109,7 +121,7 @@ export class Adam {
     let scaleT: Tensor | undefined;
     if (this.opts.maxGradNorm !== undefined) {
       const sq = sumOfSquares(params.map((p) => p.grad));
-      scaleT = clipScale(sq, this.opts.maxGradNorm);
+      scaleT = clipScale(sq, this.opts.maxGradNorm, undefined, this.opts.health);
       sq.release();
     }
     const o = this.opts;
@@ -125,6 +137,7 @@ export class Adam {
         weightDecay: o.weightDecay,
         step: s.step,
         gradScaleTensor: scaleT,
+        flag: o.health,
       });
     }
     scaleT?.release();

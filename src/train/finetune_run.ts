@@ -31,9 +31,11 @@ import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kern
 import { LABELS, type Task } from "../tasks/labels.ts";
 import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
 import { Adam } from "./adam.ts";
-import { hasTrainingState, loadTrainingState, saveTrainingState } from "./state.ts";
+import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
-import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
+import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
+import { healthFlag } from "../kernels/optim.ts";
 import { defaultLr } from "./realign_run.ts";
 import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
@@ -328,6 +330,18 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const total = perEpoch * epochs;
   const warmup = Math.floor(0.1 * total);
   const lr = o.lr ?? defaultLr(cfg);
+  const ckptDir = join(o.out, CKPT);
+  const settings: RunSettings = {
+    "--task": o.task,
+    "--seed": o.seed,
+    "--lr": lr,
+    "--batch-size": bs,
+    "--epochs": epochs,
+    "--max-length": maxLength,
+    "--dropout": o.dropout ?? null,
+    "the training data": dataFingerprint(items),
+  };
+  if (o.resume) checkResume(ckptDir, settings); // before any GPU work
 
   const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
@@ -339,17 +353,19 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     ...[...enc.grads.entries()].map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
     ...[...head.grads.entries()].map(([n, grad]) => ({ name: `head.${n}`, param: head.p(n), grad })),
   ];
-  const adam = new Adam([{ name: "all", enabled: true, params }], { lr });
+  const health = healthFlag(g, "finetune.health");
+  const adam = new Adam([{ name: "all", enabled: true, params }], { lr, health });
 
-  const ckptDir = join(o.out, CKPT);
   let start = 0;
   const losses: number[] = [];
   const dev: FinetuneResult["dev"] = [];
-  if (o.resume && hasTrainingState(ckptDir)) {
-    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model or --task?");
+  if (o.resume) {
+    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
     losses.push(...prev.losses);
     dev.push(...prev.dev);
+    // the steps after the checkpoint run again: their lines (and a dev line of an epoch that ended after it) go
+    if (o.log) truncateLog(o.log, (rec) => (typeof rec.step === "number" ? rec.step <= start : typeof rec.epoch === "number" && rec.epoch * perEpoch <= start));
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
   }
   const progress = new Progress(total, o.quiet);
@@ -359,16 +375,17 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   // with --profile: phases "step N" (batch, record, submit, the wait for the previous step) and "dev N"
   const prof = new ProfileSession(g, o.profile, `finetune ${o.task}`);
   // Pipelined one step deep (src/train/pipeline.ts), drained before a dev evaluation, a checkpoint and the end.
-  type Step = { step: number; epoch: number; loss: Promise<number>; lr: number; examples: number };
+  type Step = { step: number; epoch: number; status: Promise<StepStatus>; lr: number; examples: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
-    const loss = await prof.phase(GPU_WAIT_PHASE, () => f.loss);
-    if (!Number.isFinite(loss)) throw nonFiniteLossError(loss, f.step, ckptDir);
+    const status = await prof.phase(GPU_WAIT_PHASE, () => f.status);
+    checkStepStatus(status, f.step, ckptDir);
+    const loss = status.loss;
     losses.push(loss);
     seen += f.examples;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
     if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples }) + "\n");
-  }, (f) => f.loss);
+  }, (f) => f.status);
   try {
     for (let step = start + 1; step <= total; step++) {
       const endStep = prof.startPhase(`step ${step}`);
@@ -391,9 +408,9 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         return l;
       });
       const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
-      const loss = readLoss(stepLosses);
+      const status = readStepStatus(stepLosses, health); // the loss and the optimizer's health flag, one read
       endSubmit();
-      await inFlight.push({ step, epoch, loss, lr: stepLr, examples: idx.length });
+      await inFlight.push({ step, epoch, status, lr: stepLr, examples: idx.length });
       const atDev = inEpoch === perEpoch - 1 && !!o.dev;
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < total;
       // before a dev evaluation, a checkpoint and the end: the step's phase includes the wait for its own loss
@@ -409,7 +426,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
       }
       if (atCheckpoint) {
-        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } });
+        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } }, settings);
       }
     }
   } catch (e) {
@@ -459,6 +476,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
   }, { replaces: checkpointFiles() });
   adam.release();
+  health.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
   head.dispose();
   return result;

@@ -15,11 +15,14 @@ import { Encoder } from "../../models/encoder.ts";
 import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "./realign.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
-import { Adam } from "./adam.ts";
-import { hasTrainingState, loadTrainingState, saveTrainingState } from "./state.ts";
+import { Adam, checkMaxGradNorm } from "./adam.ts";
+import { healthFlag } from "../kernels/optim.ts";
+import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
-import { nonFiniteLossError, OneInFlight } from "./pipeline.ts";
+import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
+import { type TruncationRecord, truncationRecord, truncationWarning } from "./truncation.ts";
+import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../profile/context.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
@@ -67,6 +70,8 @@ export interface RealignResult {
   profile?: ProfileReport;
   /** with `profile` and 2+ steps: wall and kernel time per step after the first */
   steady?: SteadyState;
+  /** words, links and pairs lost to truncation in the pairs the run used */
+  truncation: TruncationRecord;
 }
 
 /** Learning rates of the papers: 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R. */
@@ -77,6 +82,7 @@ export function defaultLr(cfg: ModelConfig): number {
 const CKPT = "checkpoint";
 
 export async function realign(o: RealignOptions): Promise<RealignResult> {
+  checkMaxGradNorm(o.maxGradNorm);
   const g = await getGpu();
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
@@ -88,6 +94,25 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   }
   const frozen = frozenGroups(o.freeze, N);
   const trainable = realignTrainable(o.freeze, N, layer);
+  const lr = o.lr ?? defaultLr(cfg);
+  const maxLength = sequenceLength(cfg, o.maxLength, 96);
+  const ckptDir = join(o.out, CKPT);
+  // what a resume must match, checked before any GPU work (a changed --freeze is named as such, not found
+  // later as a tensor that does not fit)
+  const settings: RunSettings = {
+    "--seed": o.seed,
+    "--lr": lr,
+    "--batch-size": o.batchSize,
+    "--freeze": `frozen ${[...frozen].join(",") || "nothing"}`,
+    "--max-length": maxLength,
+    "--projection": o.projection ?? "none",
+    "--tau": o.tau,
+    "--layer": layer,
+    "--dropout": o.dropout ?? cfg.dropout,
+    "--max-grad-norm": o.maxGradNorm ?? null,
+    "the training data": dataFingerprint(o.examples),
+  };
+  if (o.resume) checkResume(ckptDir, settings, o.steps);
   const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
@@ -98,19 +123,19 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     if (o.initHead) loadHead(o.initHead, head);
     headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [o.projection, H]) };
   }
-  const lr = o.lr ?? defaultLr(cfg);
-  const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm });
-  const maxLength = sequenceLength(cfg, o.maxLength, 96);
+  const health = healthFlag(g, "realign.health");
+  const adam = new Adam(realignParamGroups(encoder, trainable, head, headGrads), { lr, maxGradNorm: o.maxGradNorm, health });
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
 
   let start = 0;
   const losses: number[] = [];
-  const ckptDir = join(o.out, CKPT);
-  if (o.resume && hasTrainingState(ckptDir)) {
-    start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model or --projection?");
+  if (o.resume) {
+    start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model?");
     const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
     losses.push(...prev);
     for (let s = 0; s < start; s++) batcher.next(); // same data order as an uninterrupted run
+    // the steps after the checkpoint run again: their lines from the interrupted run go
+    if (o.log) truncateLog(o.log, (rec) => typeof rec.step === "number" && rec.step <= start);
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
   }
 
@@ -120,22 +145,22 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   let pairsSeen = 0;
   const prof = new ProfileSession(g, o.profile, "realign");
   // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
-  // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss.
-  type Step = { step: number; loss: Tensor; value: Promise<Float32Array>; pairs: number; links: number };
+  // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss or a
+  // non-finite gradient, weight or gradient norm (the health flag read with each loss).
+  type Step = { step: number; value: Promise<StepStatus>; pairs: number; links: number; droppedWords: number; droppedLinks: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
-    let lossValue: number;
-    try {
-      lossValue = (await prof.phase(GPU_WAIT_PHASE, () => f.value))[0];
-    } finally {
-      f.loss.release();
-    }
-    if (!Number.isFinite(lossValue)) throw nonFiniteLossError(lossValue, f.step, ckptDir);
+    const status = await prof.phase(GPU_WAIT_PHASE, () => f.value);
+    checkStepStatus(status, f.step, ckptDir);
+    const lossValue = status.loss;
     losses.push(lossValue);
     pairsSeen += f.pairs;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `loss ${lossValue.toFixed(4)}  ${(pairsSeen / elapsed).toFixed(1)} pairs/s`);
     o.onStep?.(f.step, lossValue);
-    if (o.log) appendLog(o.log, { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links });
+    if (o.log) {
+      const rec = { step: f.step, loss: lossValue, lr, elapsed: +elapsed.toFixed(3), pairs: f.pairs, links: f.links, dropped_words: f.droppedWords, dropped_links: f.droppedLinks };
+      appendLog(o.log, rec);
+    }
   }, (f) => f.value);
   try {
     for (let step = start + 1; step <= o.steps; step++) {
@@ -143,6 +168,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       // the wait for the GPU (for the PREVIOUS step's loss), so the trace shows both
       const endStep = prof.startPhase(`step ${step}`);
       if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
+      const before = { ...batcher.counters };
       const batch = prof.phase("batch", () => batcher.next());
       const { loss } = prof.phase("record", () => {
         adam.zeroGrad();
@@ -156,13 +182,14 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
         setProfileContext(g, undefined);
       });
       const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
-      const value = loss.read(); // submits this step with a copy of its loss; resolves when that is done
+      const value = readStepStatus([{ t: loss, w: 1 }], health); // submits this step with a copy of its loss and health
       endSubmit();
-      await inFlight.push({ step, loss, value, pairs: batch.pairs, links: batch.links.length });
+      const dropped = { droppedWords: batcher.counters.droppedWords - before.droppedWords, droppedLinks: batcher.counters.droppedLinks - before.droppedLinks };
+      await inFlight.push({ step, value, pairs: batch.pairs, links: batch.links.length, ...dropped });
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
       // before a checkpoint and at the end: the step's phase includes the wait for its own loss
       if (atCheckpoint || step === o.steps) await inFlight.drain();
-      if (atCheckpoint) await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses });
+      if (atCheckpoint) await saveTrainingState(ckptDir, stateParams(encoder, head), adam, step, { "losses.json": losses }, settings);
       endStep();
     }
   } catch (e) {
@@ -173,6 +200,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   await sync(g);
   const { report, steady } = await prof.finish({ quiet: o.quiet, lastStep: o.steps });
   progress.done();
+  const truncation = truncationRecord(batcher.counters, maxLength);
+  const warning = truncationWarning(truncation);
+  if (warning && !o.quiet) console.error(warning);
   const seconds = (performance.now() - t0) / 1000;
   const finalLoss = losses.length ? losses[losses.length - 1] : NaN;
   const result: RealignResult = {
@@ -183,12 +213,14 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     pairsPerSecond: pairsSeen / Math.max(seconds, 1e-9),
     trainable,
     frozen: [...frozen],
+    truncation,
   };
   if (report) result.profile = report;
   if (steady) result.steady = steady;
   await saveOutputs({ ...o, maxLength }, g, encoder, head, result, layer, lr);
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();
+  health.release();
   return result;
 }
 
@@ -265,6 +297,7 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
       first_loss: r.losses[0],
       seconds: +r.seconds.toFixed(3),
       pairs_per_second: +r.pairsPerSecond.toFixed(2),
+      truncation: r.truncation,
       device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
       ...o.meta,
     };

@@ -1,15 +1,23 @@
 // Resumable training state shared by `realign` and `finetune`: named parameters and the Adam moments in
 // one safetensors file (plus small JSON side files), written atomically into OUT/checkpoint.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { XltError } from "../errors.ts";
 import type { Tensor } from "../gpu/tensor.ts";
-import { recoverDir, writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
+import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadAll, readHeader } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import type { Adam, AdamState } from "./adam.ts";
+import { type RunSettings, SETTINGS_KEY } from "./resume.ts";
 
-export async function saveTrainingState(dir: string, params: Map<string, Tensor>, adam: Adam, step: number, side: Record<string, unknown>): Promise<void> {
+/** `settings`: what a resume must match (src/train/resume.ts), stored in the state file's metadata. */
+export async function saveTrainingState(
+  dir: string,
+  params: Map<string, Tensor>,
+  adam: Adam,
+  step: number,
+  side: Record<string, unknown>,
+  settings?: RunSettings,
+): Promise<void> {
   const t = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [n, p] of params) t.set(`param.${n}`, { shape: p.shape, data: await p.read() });
   const st = await adam.state();
@@ -20,19 +28,11 @@ export async function saveTrainingState(dir: string, params: Map<string, Tensor>
     steps[n] = s.step;
   }
   await writeDirAtomic(dir, (tmp) => {
-    writeF32(join(tmp, "state.safetensors"), t, { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) });
+    const meta: Record<string, string> = { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) };
+    if (settings) meta[SETTINGS_KEY] = JSON.stringify(settings);
+    writeF32(join(tmp, "state.safetensors"), t, meta);
     for (const [name, value] of Object.entries(side)) writeFileAtomic(join(tmp, name), JSON.stringify(value));
   });
-}
-
-/**
- * Whether `dir` holds a saved state, once a save of it or of the output directory around it that a kill
- * interrupted has been finished (a kill mid-swap must not make --resume start over).
- */
-export function hasTrainingState(dir: string): boolean {
-  recoverDir(dirname(dir));
-  recoverDir(dir);
-  return existsSync(join(dir, "state.safetensors"));
 }
 
 /**

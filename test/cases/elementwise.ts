@@ -47,3 +47,15 @@ for (const n of SIZES) {
     for (const t of [a, b, c]) t.release();
   };
 }
+
+// A NaN must reach the loss (and its guard): max(NaN, 0) may give 0, which hid a diverged projection head.
+cases["relu forward passes NaN and ±Inf through"] = async () => {
+  const g = await getGpu();
+  const x = Tensor.from(g, [NaN, -1, 2, Infinity, -Infinity, 0], [6]);
+  const y = activationForward("relu", x);
+  const got = Array.from(await y.read());
+  x.release();
+  y.release();
+  const want = [NaN, 0, 2, Infinity, 0, 0];
+  if (!got.every((v, i) => Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i])))) throw new Error(`relu: got [${got}], expected [${want}]`);
+};

@@ -10,6 +10,10 @@ import {
   clipScale,
   elementChunks,
   gradNorm,
+  HEALTH_GRAD,
+  HEALTH_GRAD_NORM,
+  HEALTH_WEIGHT,
+  healthFlag,
   setOptimChunkBytes,
   sumOfSquares,
   zeroGrads,
@@ -194,4 +198,74 @@ cases["Adam: frozen group bit-identical, lazy m/v, zeroGrad, unfreeze, state rou
   opt.release();
   opt2.release();
   for (const p of [...a, ...b]) p.param.release(), p.grad.release();
+};
+
+// The health flag: a NaN/Inf gradient, an update that overflows a weight, or a non-finite clipping norm sets
+// its bit; finite steps leave the flag 0. Checked on a chunked tensor so a bad value in a later chunk counts.
+cases["health flag: set on a NaN/Inf gradient, an overflowing weight or norm, clear otherwise"] = async () => {
+  const g = await getGpu();
+  const n = 600;
+  const flagAfter = async (grad: Float32Array, o: { lr?: number; param?: Float32Array; clip?: boolean } = {}) => {
+    const flag = healthFlag(g);
+    const p = Tensor.from(g, o.param ?? randn(n, 1), [n]), gt = Tensor.from(g, grad, [n]), m = Tensor.zeros(g, [n]), v = Tensor.zeros(g, [n]);
+    let scale: Tensor | undefined;
+    if (o.clip) {
+      const sq = sumOfSquares([gt]);
+      scale = clipScale(sq, 1, undefined, flag);
+      sq.release();
+    }
+    adamUpdate(p, gt, m, v, { lr: o.lr ?? 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1, gradScaleTensor: scale, flag });
+    const bits = (await flag.readInt())[0];
+    for (const t of [flag, p, gt, m, v]) t.release();
+    scale?.release();
+    return bits;
+  };
+  const withAt = (i: number, x: number, base = randn(n, 2)) => ((base[i] = x), base);
+  setOptimChunkBytes(1024); // 3 chunks: the bad element sits in the last one
+  try {
+    const expectBits = (what: string, got: number, want: number) => {
+      if (got !== want) throw new Error(`${what}: flag ${got}, expected ${want}`);
+    };
+    expectBits("finite step", await flagAfter(randn(n, 2)), 0);
+    expectBits("finite step, clipped", await flagAfter(randn(n, 2), { clip: true }), 0);
+    expectBits("NaN gradient", (await flagAfter(withAt(555, NaN))) & HEALTH_GRAD, HEALTH_GRAD);
+    expectBits("Inf gradient", (await flagAfter(withAt(555, -Infinity))) & HEALTH_GRAD, HEALTH_GRAD);
+    // finite gradients whose update overflows f32: lr 3e38 moves a weight of 3e38 past the largest float
+    expectBits("overflowing weight", await flagAfter(withAt(555, -1, new Float32Array(n)), { lr: 3e38, param: new Float32Array(n).fill(3e38) }), HEALTH_WEIGHT);
+    // finite gradients whose squares overflow: the clip coefficient would silently become 0
+    expectBits("overflowing gradient norm", (await flagAfter(new Float32Array(n).fill(1e30), { clip: true })) & HEALTH_GRAD_NORM, HEALTH_GRAD_NORM);
+    // a NaN parameter (a checkpoint that already holds one) stays NaN after the update
+    expectBits("NaN weight", await flagAfter(randn(n, 2), { param: withAt(7, NaN, randn(n, 1)) }), HEALTH_WEIGHT);
+  } finally {
+    setOptimChunkBytes(null);
+  }
+  // the Adam class passes its health flag to every update and to the clip coefficient; frozen groups are not checked
+  const flag = healthFlag(g);
+  const bad = { name: "bad", param: Tensor.from(g, randn(5, 3), [5]), grad: Tensor.from(g, [1, NaN, 1, 1, 1], [5]) };
+  const good = { name: "good", param: Tensor.from(g, randn(5, 4), [5]), grad: Tensor.from(g, randn(5, 5), [5]) };
+  const opt = new Adam([{ name: "A", params: [good], enabled: true }, { name: "B", params: [bad], enabled: false }], { lr: 1e-3, maxGradNorm: 1, health: flag });
+  opt.step();
+  if ((await flag.readInt())[0] !== 0) throw new Error("a frozen group's NaN gradient set the flag");
+  opt.setEnabled("B", true);
+  opt.step();
+  const bits = (await flag.readInt())[0];
+  if (!(bits & HEALTH_GRAD) || !(bits & HEALTH_GRAD_NORM)) throw new Error(`Adam with a NaN gradient: flag ${bits}`);
+  opt.release();
+  for (const t of [flag, bad.param, bad.grad, good.param, good.grad]) t.release();
+};
+
+cases["Adam rejects --max-grad-norm ≤ 0 (it would scale every gradient to 0)"] = async () => {
+  const g = await getGpu();
+  const p = { name: "p", param: Tensor.zeros(g, [2]), grad: Tensor.zeros(g, [2]) };
+  for (const bad of [0, -1, NaN]) {
+    let msg = "";
+    try {
+      new Adam([{ name: "A", params: [p], enabled: true }], { lr: 1e-3, maxGradNorm: bad });
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    if (!/--max-grad-norm must be a number > 0/.test(msg)) throw new Error(`maxGradNorm ${bad}: got '${msg}'`);
+  }
+  p.param.release();
+  p.grad.release();
 };
