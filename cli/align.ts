@@ -5,7 +5,7 @@ import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { WordsError } from "../src/io/words.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
-import { type Command, num } from "./options.ts";
+import type { Command } from "./options.ts";
 
 export const alignCommand: Command = {
   summary: "extract word pairs from parallel text with a MUSE dictionary (Pharaoh output)",
@@ -20,18 +20,16 @@ export const alignCommand: Command = {
     pairs: { type: "string", meta: "FILE", help: "'english ||| target' file" },
     parallel: { type: "string", meta: "EN,XX", help: "two raw sentence-aligned text files, comma-separated" },
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
-    dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
-    limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
-    out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
+    dictionary: { type: "string", required: true, meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
+    limit: { type: "int", min: 1, meta: "N", help: "read at most N sentence pairs" },
+    out: { type: "string", required: true, meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
-    if (!values.out) throw new XltError("--out FILE is required");
-    if (!values.dictionary) throw new XltError("--dictionary FILE is required");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);
     if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
     try {
       const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary });
-      if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
+      if (values.limit !== undefined) spec.limit = values.limit;
       const x = extractLanguagePairs(spec);
       const text = x.links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
       writeFileAtomic(values.out, text);

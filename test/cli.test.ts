@@ -267,7 +267,7 @@ describe("xlt --help", () => {
     expect(node.stdout).toMatch(/realign/);
     for (const cmd of ["realign", "embed", "align"]) {
       const a = spawnSync("node", [join(ROOT, "bin/xlt.js"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
-      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/main.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/xlt.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
       expect(b.stdout, cmd).toBe(a.stdout);
     }
   });

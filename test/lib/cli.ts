@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 function command(runtime: Runtime, args: string[]): [string, string[]] {
-  return runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js"), ...args]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts"), ...args]];
+  return runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js"), ...args]] : [DENO, ["run", "-A", join(ROOT, "cli/xlt.ts"), ...args]];
 }
 
 const cleanStderr = (s: string) => s.split("\n").filter((l) => l && !l.startsWith("Warning: maxDynamic")).join("\n");
