@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DENO, ROOT, xlt } from "./lib/cli.ts";
+import { cliCommand, DENO, ROOT, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -256,6 +256,30 @@ function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; laye
   }));
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(vocab)));
 }
+
+describe("xlt's stderr", () => {
+  // Dawn's two "artificially reduced" limit warnings are kept off a terminal and a pipe (src/gpu/adapter_log.ts).
+  // Node's own child pipes (spawnSync here) are socket pairs, which cannot be reopened: hence the shell pipe,
+  // and script(1) for a terminal.
+  const embed = (dir: string, out: string) =>
+    ["node", join(ROOT, "bin/xlt.js"), "embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, out)].join(" ");
+  it("a plain GPU command prints no Dawn warnings on a pipe or a terminal (Node), nor on Deno", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "in.txt"), "hello world\n");
+    const piped = spawnSync("sh", ["-c", `${embed(dir, "a.safetensors")} 2>&1 >/dev/null | cat`], { cwd: ROOT, encoding: "utf8" });
+    expect(piped.status).toBe(0);
+    expect(existsSync(join(dir, "a.safetensors"))).toBe(true);
+    expect(piped.stdout, "stderr through a pipe").toBe("");
+    if (spawnSync("script", ["--version"]).status === 0) {
+      const tty = spawnSync("script", ["-qec", embed(dir, "b.safetensors"), "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout.trim(), "output on a terminal").toMatch(/^wrote \d+ tensors for 1 sentences to \S+$/);
+    }
+    const deno = spawnSync(...cliCommand("deno", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, "c.safetensors")]), { cwd: ROOT, encoding: "utf8" });
+    expect(deno.status, deno.stderr).toBe(0);
+    expect(deno.stderr).toBe("");
+  });
+});
 
 describe("xlt --help", () => {
   it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
