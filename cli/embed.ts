@@ -32,8 +32,8 @@ export const embedCommand: Command = {
       console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength));
       return 0;
     }
-    if (!v.input) throw new XltError("--input FILE is required");
-    if (!v.out) throw new XltError("--out FILE.safetensors is required");
+    if (!v.input) throw new XltError("--input FILE is required without --dry-run");
+    if (!v.out) throw new XltError("--out FILE is required without --dry-run");
     const layers = v.layer === "all" ? null : parseNumber("layer", v.layer, { type: "int", min: 0 });
     if (layers !== null && layers > cfg.layers) throw new XltError(`--layer ${layers}: the model has hidden states 0-${cfg.layers}`);
     const tok = loadTokenizer(v.model);

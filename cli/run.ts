@@ -85,8 +85,8 @@ export const runCommand: Command = {
       };
     } else {
       if (!v.model) throw new XltError("--model DIR is required with your own data");
-      if (!v.train) throw new XltError("--train FILE is required (the source-language training set)");
-      if (!v.test?.length) throw new XltError("give at least one --test LANG=FILE (include the source language)");
+      if (!v.train) throw new XltError("--train FILE is required with your own data (the source-language training set)");
+      if (!v.test?.length) throw new XltError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
       if (!hasData) throw new XltError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
