@@ -281,6 +281,28 @@ describe("xlt's stderr", () => {
   });
 });
 
+describe("xlt's command line", () => {
+  it("numbers are checked by the option table, with one line and exit 2, on Node and Deno", () => {
+    for (const rt of ["node", "deno"] as const) {
+      for (const [arg, got] of [["-1", "-1"], ["=-1", "-1"], ["1e2", "1e2"], ["0x10", "0x10"]]) {
+        const args = arg.startsWith("=") ? [`--steps${arg}`] : ["--steps", arg];
+        const r = xlt(rt, ["realign", ...args, "--quiet"]);
+        expect(r.code, `${rt} ${args}`).toBe(2);
+        expect(r.stderr, `${rt} ${args}`).toBe(`xlt realign: --steps must be an integer ≥ 1, got '${got}' (xlt realign --help)`);
+      }
+      const missing = xlt(rt, ["finetune", "--task", "pos", "--model", "m"]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe("xlt finetune: --train FILE is required (xlt finetune --help)");
+      const help = xlt(rt, ["help", "finetune"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toBe(xlt(rt, ["finetune", "--help"]).stdout);
+      expect(help.stdout).toMatch(/^Usage: xlt finetune/);
+      const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+      expect(xlt(rt, ["--version"]).stdout.trim()).toBe(version);
+    }
+  });
+});
+
 describe("xlt --help", () => {
   it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
     const node = spawnSync("npx", ["xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
