@@ -4,7 +4,7 @@
 // We request the adapter's real limits (the spec defaults are far below what lavapipe and real GPUs offer)
 // and the optional features kernels can use, then describe them in a `Caps` object kernels consult.
 
-import { withoutNativeStderr } from "./adapter_log.ts";
+import { withoutDawnLimitWarnings } from "./adapter_log.ts";
 
 export type Runtime = "node" | "deno";
 
@@ -134,7 +134,7 @@ async function createGpu(): Promise<Gpu> {
   if (!gpu) throw new GpuError(NO_ADAPTER);
   const request = () => gpu.requestAdapter({ powerPreference: "high-performance" });
   // Dawn (Node) logs its clamp of the driver's dynamic-buffer limits here; see adapter_log.ts
-  const adapter = await (runtime === "node" ? withoutNativeStderr(request) : request());
+  const adapter = await (runtime === "node" ? withoutDawnLimitWarnings(request) : request());
   if (!adapter) throw new GpuError(NO_ADAPTER);
 
   const requiredLimits: Record<string, number> = {};
