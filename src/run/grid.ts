@@ -65,6 +65,7 @@ function rejectDuplicates(what: string, items: Array<string | number>): void {
 
 export function cells(plan: RunPlan): Cell[] {
   for (const s of plan.strategies) if (!(s in STRATEGIES)) throw new XltError(`unknown strategy '${s}': use ${Object.keys(STRATEGIES).join(", ")}`);
+  if (!plan.strategies.length || !plan.seeds.length) throw new XltError(`the grid is empty: give at least one of --${plan.seeds.length ? "strategies" : "seeds"}`);
   // a repeated seed or strategy would name one cell twice; a repeated language, one column twice
   rejectDuplicates("--strategies:", plan.strategies);
   rejectDuplicates("--seeds: seed", plan.seeds);

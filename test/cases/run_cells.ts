@@ -37,6 +37,7 @@ export const cases: Cases = {
     throwsLike("--seeds 42,42", () => cells(plan("o", { seeds: [42, 42] })), /^--seeds: seed 42 is given twice$/);
     throwsLike("--strategies lower,lower", () => cells(plan("o", { strategies: ["lower", "baseline", "lower"] })), /^--strategies: lower is given twice$/);
     throwsLike("--test de twice", () => cells(plan("o", { tests: [{ lang: "de", path: "a" }, { lang: "de", path: "b" }] })), /^--test: language de is given twice$/);
+    throwsLike("--seeds ''", () => cells(plan("o", { seeds: [] })), /^the grid is empty: give at least one of --seeds$/);
     if (cells(plan("o", { seeds: [31, 42] })).length !== 4) throw new Error("2 strategies × 2 seeds");
   },
 
