@@ -58,7 +58,7 @@ function joinOptionValues(options: Record<string, Opt>, argv: string[]): string[
       out.push(...argv.slice(i));
       break;
     }
-    const o = a.startsWith("--") && !a.includes("=") ? options[a.slice(2)] : undefined;
+    const o = a.startsWith("--") && !a.includes("=") && Object.hasOwn(options, a.slice(2)) ? options[a.slice(2)] : undefined;
     const next = argv[i + 1];
     if (o && o.type !== "boolean" && next !== undefined && (o.type === "int" || o.type === "number" || /^-\.?\d/.test(next))) {
       out.push(`${a}=${next}`);
