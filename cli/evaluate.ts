@@ -1,5 +1,6 @@
 // `xlt evaluate`: score a fine-tuned model on test files, one per language.
 import { writeFileAtomic } from "../src/io/atomic.ts";
+import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import type { Command } from "./options.ts";
@@ -23,6 +24,10 @@ export const evaluateCommand: Command = {
   async run(v) {
     const task: Task | undefined = v.task !== undefined ? parseTask(v.task) : undefined;
     const tests = (v.test as string[]).map((s) => parseTestSpec(s));
+    // one score per language: a second file of the same language would replace the first's silently
+    const langs = tests.map((t) => t.lang);
+    const twice = langs.find((l, i) => langs.indexOf(l) !== i);
+    if (twice !== undefined) throw new XltError(`--test: language ${twice} is given twice`);
     const r = await evaluateModel({
       model: v.model,
       task,

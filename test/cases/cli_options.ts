@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commands } from "../../cli/commands.ts";
-import { type Command, parseCommandLine, UsageError } from "../../cli/options.ts";
+import { type Command, invoke, parseCommandLine, UsageError } from "../../cli/options.ts";
 import { rejectsLike, throwsLike, type Cases } from "../lib/check.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -96,6 +96,10 @@ export const cases: Cases = {
     for (const k of ["task", "train", "model"]) assert(new RegExp(`--${k} .*\\(required\\)`).test(help), `--${k} marked required:\n${help}`);
     assert(!/--out .*\(required\)/.test(help), "--out is not required");
     assert(/--batch-size N .*\(default: 32\)/.test(help), `typed default shown:\n${help}`);
+  },
+
+  "xlt evaluate: a test language given twice is refused before any work": async () => {
+    await rejectsLike("--test en twice", () => invoke(commands.evaluate, ["--model", "no-such-dir", "--test", "en=a.conllu", "--test", "en=b.conllu"]), /^--test: language en is given twice$/);
   },
 
   "one name per meaning across commands, with one type": async () => {
