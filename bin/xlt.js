@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Node entry point: runs the compiled CLI (npm install compiles the TypeScript sources into dist/).
-import("../dist/cli/main.js");
+import("../dist/cli/xlt.js");

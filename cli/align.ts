@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../src/io/atomic.ts";
 import { WordsError } from "../src/io/words.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
 import { alignWithEmbeddings } from "../src/align/embeddings.ts";
-import { type Command, num } from "./options.ts";
+import type { Command } from "./options.ts";
 
 export const alignCommand: Command = {
   summary: "align the words of parallel text: MUSE dictionary, fast_align's model or a model's embeddings (Pharaoh output)",
@@ -27,17 +27,16 @@ export const alignCommand: Command = {
     parallel: { type: "string", meta: "EN,XX", help: "two raw sentence-aligned text files, comma-separated" },
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
     method: { type: "string", default: "dictionary", meta: "NAME", help: "aligner: dictionary | fastalign | embeddings" },
-    dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line)" },
+    dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line; --method dictionary)" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (--method embeddings)" },
-    layer: { type: "string", meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },
+    layer: { type: "int", min: 0, meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },
     match: { type: "string", default: "argmax", meta: "argmax|itermax", help: "link extraction of --method embeddings" },
-    limit: { type: "string", meta: "N", help: "read at most N sentence pairs" },
+    limit: { type: "int", min: 1, meta: "N", help: "read at most N sentence pairs" },
     overwrite: { type: "boolean", help: "replace existing output files" },
-    out: { type: "string", meta: "FILE", help: "output Pharaoh file (written atomically)" },
+    out: { type: "string", required: true, meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
     checkOutputs({ files: { out: values.out }, inputs: { pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
-    if (!values.out) throw new XltError("--out FILE is required");
     const method = values.method ?? "dictionary"; // defaults also when called without the option parser
     if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);
     if (method === "dictionary" && !values.dictionary) throw new XltError("--dictionary FILE is required with --method dictionary");
@@ -48,8 +47,8 @@ export const alignCommand: Command = {
     if (!["argmax", "itermax"].includes(match)) throw new XltError(`--match ${match}: use argmax or itermax`);
     try {
       const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
-      if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
-      const layer = values.layer !== undefined ? num("layer", values.layer, { int: true, min: 0 }) : undefined;
+      if (values.limit !== undefined) spec.limit = values.limit;
+      const layer: number | undefined = values.layer;
       const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match })).get(spec.lang) : undefined;
       const x = extractLanguagePairs(spec, computed);
       // the dictionary rule's links are the papers' filtered pairs; the aligners' are what the tools write

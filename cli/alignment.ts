@@ -9,7 +9,7 @@ import { loadAlignedPairs } from "../src/align/load.ts";
 import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts";
 import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
-import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { type Command, PARALLEL_DATA_OPTIONS } from "./options.ts";
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 
@@ -35,29 +35,23 @@ export const alignmentCommand: Command = {
     LANG_SPEC_HELP,
   ].join("\n"),
   options: {
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
+    model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
     ...PARALLEL_DATA_OPTIONS,
-    "pairs-per-lang": { type: "string", default: "1000", meta: "N", help: "aligned word pairs evaluated per language" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
-    "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
-    seed: { type: "string", default: "42", help: "seed of the sentence-pair shuffle" },
+    "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs evaluated per language" },
+    "max-length": { type: "int", min: 3, meta: "N", help: "subword tokens per sentence (default 128, or the model's position limit if smaller)" },
+    "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentences per forward pass" },
+    seed: { type: "int", default: 42, help: "seed of the sentence-pair shuffle" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
   },
   async run(v) {
     checkOutputs({ files: { json: v.json }, inputs: { model: v.model, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite });
-    if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
-    const nbPairs = num("pairs-per-lang", v["pairs-per-lang"], { int: true, min: 1 });
-    const batchSize = num("batch-size", v["batch-size"] ?? "16", { int: true, min: 1 });
-    const seed = num("seed", v.seed ?? "42", { int: true });
-    const maxLength = v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 3 }) : undefined;
+    const nbPairs: number = v["align-pairs"];
+    const { "batch-size": batchSize, seed, "max-length": maxLength } = v;
     const specs = parseLangSpec(v);
-    if (v.limit !== undefined) {
-      const limit = num("limit", v.limit, { int: true, min: 1 });
-      for (const s of specs) s.limit = limit;
-    }
+    if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
     // read every input before any GPU work so a bad file fails fast
     const loaded = await loadAlignedPairs(specs, v.model);
     const ck = loadCheckpoint(v.model);

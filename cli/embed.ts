@@ -9,28 +9,26 @@ import { XltError } from "../src/errors.ts";
 import { Encoder, positionIds } from "../models/encoder.ts";
 import { estimateMemory, formatMemory } from "../src/memory.ts";
 import { ProfileSession } from "../src/profile/session.ts";
-import { type Command, num } from "./options.ts";
+import { type Command, parseNumber } from "./options.ts";
 
 export const embedCommand: Command = {
   summary: "write the hidden states of every sentence at every (or one) layer to a safetensors file",
   description: "Each input line is one sentence of space-separated words. Tensor s{k}.layer{l} holds line k's\n" +
     "hidden states at layer l (0 = embeddings), shape [tokens, hidden], special tokens included, in order.",
   options: {
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
+    model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory" },
     input: { type: "string", meta: "FILE", help: "one sentence per line, words separated by spaces" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output .safetensors file" },
     layer: { type: "string", default: "all", meta: "all|N", help: "which hidden states to write" },
-    "max-length": { type: "string", meta: "N", help: "tokens per sentence, longer ones truncated with a warning (default 128, or the model's position limit if smaller)" },
-    "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
+    "max-length": { type: "int", min: 3, meta: "N", help: "tokens per sentence, longer ones truncated with a warning (default 128, or the model's position limit if smaller)" },
+    "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentences per forward pass" },
     "dry-run": { type: "boolean", help: "print the model and its memory needs, load nothing onto the GPU" },
     profile: { type: "string", meta: "FILE", help: "profile the forward passes: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
     checkOutputs({ files: { out: v.out, profile: v.profile }, inputs: { model: v.model, input: v.input }, overwrite: v.overwrite });
-    if (!v.model) throw new XltError("--model DIR is required");
-    const explicitLength = v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 3 }) : undefined;
-    const batchSize = num("batch-size", v["batch-size"], { int: true, min: 1 });
+    const { "max-length": explicitLength, "batch-size": batchSize } = v;
     const ck = loadCheckpoint(v.model);
     const cfg = ck.config;
     const maxLength = sequenceLength(cfg, explicitLength, 128);
@@ -38,9 +36,9 @@ export const embedCommand: Command = {
       console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength));
       return 0;
     }
-    if (!v.input) throw new XltError("--input FILE is required");
-    if (!v.out) throw new XltError("--out FILE.safetensors is required");
-    const layers = v.layer === "all" ? null : num("layer", v.layer, { int: true, min: 0 });
+    if (!v.input) throw new XltError("--input FILE is required without --dry-run");
+    if (!v.out) throw new XltError("--out FILE is required without --dry-run");
+    const layers = v.layer === "all" ? null : parseNumber("layer", v.layer, { type: "int", min: 0 });
     if (layers !== null && layers > cfg.layers) throw new XltError(`--layer ${layers}: the model has hidden states 0-${cfg.layers}`);
     const tok = loadTokenizer(v.model);
     const lines = readTextLines(v.input, "input file");

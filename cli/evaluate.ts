@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../src/io/atomic.ts";
 import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
 import type { Task } from "../src/tasks/labels.ts";
-import { type Command, num } from "./options.ts";
+import type { Command } from "./options.ts";
 import { parseTask } from "./finetune.ts";
 
 export const evaluateCommand: Command = {
@@ -16,9 +16,9 @@ export const evaluateCommand: Command = {
   ].join("\n"),
   options: {
     task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
-    model: { type: "string", meta: "DIR", help: "a directory written by xlt finetune" },
-    test: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
+    model: { type: "string", required: true, meta: "DIR", help: "a directory written by xlt finetune" },
+    test: { type: "string", required: true, multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
+    "max-length": { type: "int", min: 4, meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
     predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
@@ -27,14 +27,16 @@ export const evaluateCommand: Command = {
   async run(v) {
     checkOutputs({ dirs: { predictions: v.predictions }, files: { json: v.json, profile: v.profile }, inputs: { model: v.model, test: v.test }, overwrite: v.overwrite });
     const task: Task | undefined = v.task !== undefined ? parseTask(v.task) : undefined;
-    if (!v.model) throw new XltError("--model DIR is required (a directory written by xlt finetune)");
-    const tests = (v.test ?? []).map((s: string) => parseTestSpec(s));
-    if (!tests.length) throw new XltError("no test data: give --test LANG=FILE (repeatable)");
+    const tests = (v.test as string[]).map((s) => parseTestSpec(s));
+    // one score per language: a second file of the same language would replace the first's silently
+    const langs = tests.map((t) => t.lang);
+    const twice = langs.find((l, i) => langs.indexOf(l) !== i);
+    if (twice !== undefined) throw new XltError(`--test: language ${twice} is given twice`);
     const r = await evaluateModel({
       model: v.model,
       task,
       tests,
-      maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 4 }) : undefined,
+      maxLength: v["max-length"],
       predictions: v.predictions,
       profile: v.profile,
     });

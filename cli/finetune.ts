@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import { finetune } from "../src/train/finetune_run.ts";
-import { type Command, num } from "./options.ts";
+import type { Command } from "./options.ts";
 
 export const TASKS = ["pos", "ner", "xnli"];
 
@@ -22,22 +22,22 @@ export const finetuneCommand: Command = {
     "premise<TAB>hypothesis<TAB>label TSV (xnli).",
   ].join("\n"),
   options: {
-    task: { type: "string", meta: "pos|ner|xnli", help: "task (token classification for pos/ner, sentence-pair classification for xnli)" },
-    train: { type: "string", meta: "FILE", help: "training data" },
+    task: { type: "string", required: true, meta: "pos|ner|xnli", help: "task (token classification for pos/ner, sentence-pair classification for xnli)" },
+    train: { type: "string", required: true, meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
+    model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
-    epochs: { type: "string", meta: "N", help: "epochs (default 5 for pos/ner, 2 for xnli)" },
-    lr: { type: "string", help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
-    "batch-size": { type: "string", default: "32", meta: "N", help: "effective batch size (examples per optimizer step)" },
-    "micro-batch": { type: "string", meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sequence, default 96 or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)" },
-    seed: { type: "string", default: "42", help: "seed for data order, dropout and head initialisation" },
-    limit: { type: "string", meta: "N", help: "use only the first N training sentences/pairs" },
-    dropout: { type: "string", help: "dropout probability of encoder and head (default: the model's own)" },
+    epochs: { type: "int", min: 1, meta: "N", help: "epochs (default 5 for pos/ner, 2 for xnli)" },
+    lr: { type: "number", min: 0, help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
+    "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective batch size (examples per optimizer step)" },
+    "micro-batch": { type: "int", min: 1, meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
+    "max-length": { type: "int", min: 4, meta: "N", help: "subword tokens per sequence, default 96 or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)" },
+    seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
+    limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs" },
+    dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (and per dev evaluation)" },
-    "checkpoint-every": { type: "string", default: "0", meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
+    "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
     resume: { type: "boolean", help: "continue from OUT/checkpoint" },
     quiet: { type: "boolean", help: "no progress bar" },
     profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
@@ -45,24 +45,22 @@ export const finetuneCommand: Command = {
   async run(v) {
     checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
-    if (!v.train) throw new XltError("--train FILE is required");
-    if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
     const r = await finetune({
       task,
       train: v.train,
       dev: v.dev,
       model: v.model,
-      out: v.out ?? "out/finetune",
-      epochs: v.epochs !== undefined ? num("epochs", v.epochs, { int: true, min: 1 }) : undefined,
-      lr: v.lr !== undefined ? num("lr", v.lr) : undefined,
-      batchSize: num("batch-size", v["batch-size"] ?? "32", { int: true, min: 1 }),
-      microBatch: v["micro-batch"] !== undefined ? num("micro-batch", v["micro-batch"], { int: true, min: 1 }) : undefined,
-      maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 4 }) : undefined,
-      seed: num("seed", v.seed ?? "42", { int: true }),
-      limit: v.limit !== undefined ? num("limit", v.limit, { int: true, min: 1 }) : undefined,
-      dropout: v.dropout !== undefined ? num("dropout", v.dropout) : undefined,
+      out: v.out,
+      epochs: v.epochs,
+      lr: v.lr,
+      batchSize: v["batch-size"],
+      microBatch: v["micro-batch"],
+      maxLength: v["max-length"],
+      seed: v.seed,
+      limit: v.limit,
+      dropout: v.dropout,
       log: v.log,
-      checkpointEvery: num("checkpoint-every", v["checkpoint-every"] ?? "0", { int: true, min: 0 }),
+      checkpointEvery: v["checkpoint-every"],
       resume: !!v.resume,
       quiet: !!v.quiet,
       profile: v.profile,
@@ -70,7 +68,7 @@ export const finetuneCommand: Command = {
     const last = r.dev[r.dev.length - 1];
     console.log(
       `fine-tuned ${task}: ${r.examples} examples, ${r.epochs} epochs, ${r.steps} steps; loss ${r.losses[0]?.toFixed(4)} → ${r.finalLoss.toFixed(4)}` +
-        (last ? `; dev ${last.metric} ${(100 * last.value).toFixed(2)}` : "") + `; wrote ${join(v.out ?? "out/finetune")}/`,
+        (last ? `; dev ${last.metric} ${(100 * last.value).toFixed(2)}` : "") + `; wrote ${join(v.out)}/`,
     );
     return 0;
   },

@@ -1,18 +1,16 @@
 // The `xlt` command: one small table of subcommands on node:util parseArgs (works the same on Node and
-// Deno; Cliffy is JSR-only and unreachable here).
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// Deno; Cliffy is JSR-only and unreachable here). cli/xlt.ts is the executable that calls main().
 import { isUserError } from "../src/errors.ts";
-import { runtime, shutdownGpu } from "../src/gpu/device.ts";
 import { commands } from "./commands.ts";
-
-const VERSION = "0.1.0";
+import { metaOf, parseCommandLine, UsageError } from "./options.ts";
+import { packageVersion } from "./version.ts";
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
   const lines = [
-    `xlt ${VERSION}: cross-lingual realignment of multilingual encoders on WebGPU`,
+    `xlt ${packageVersion()}: cross-lingual realignment of multilingual encoders on WebGPU`,
     "",
-    "Usage: xlt <command> [options]     (xlt <command> --help for its options)",
+    "Usage: xlt <command> [options]     (xlt <command> --help or xlt help <command> for its options)",
     "",
     "Commands:",
     ...Object.entries(commands).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
@@ -26,51 +24,50 @@ function mainHelp(): string {
 export function commandHelp(name: string): string {
   const c = commands[name];
   const opts = Object.entries(c.options).map(([k, o]) => {
-    const flag = `--${k}${o.type === "string" ? " " + (o.meta ?? "VALUE") : ""}`;
+    const flag = `--${k}${o.type === "boolean" ? "" : " " + metaOf(o)}`;
     const def = o.default !== undefined ? ` (default: ${o.default})` : "";
-    return `  ${flag.padEnd(28)} ${o.help}${def}`;
+    return `  ${flag.padEnd(28)} ${o.help}${o.required ? " (required)" : ""}${def}`;
   });
   return [`Usage: xlt ${name} [options]`, "", c.summary, ...(c.description ? ["", c.description] : []), "", "Options:", ...opts, `  ${"--help".padEnd(28)} show this help`].join("\n");
 }
 
+const unknownCommand = (name: string) => `xlt: unknown command '${name}'; commands: ${Object.keys(commands).join(", ")} (xlt --help)`;
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "help" && rest.length) {
+    if (!Object.hasOwn(commands, rest[0])) {
+      console.error(unknownCommand(rest[0]));
+      return 2;
+    }
+    console.log(commandHelp(rest[0]));
+    return 0;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(mainHelp());
     return 0;
   }
   if (name === "--version") {
-    console.log(VERSION);
+    console.log(packageVersion());
     return 0;
   }
-  const cmd = commands[name];
-  if (!cmd) {
-    console.error(`xlt: unknown command '${name}'; commands: ${Object.keys(commands).join(", ")} (xlt --help)`);
+  if (!Object.hasOwn(commands, name)) {
+    console.error(unknownCommand(name));
     return 2;
   }
+  const cmd = commands[name];
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(commandHelp(name));
     return 0;
   }
-  const options: ParseArgsConfig["options"] = {};
-  for (const [k, o] of Object.entries(cmd.options)) {
-    options[k] = o.multiple ? { type: o.type, multiple: true } : { type: o.type };
-  }
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: !!cmd.positionals, strict: true }) as any;
+    const { values, positionals } = parseCommandLine(cmd, rest);
+    return (await cmd.run(values, positionals)) ?? 0;
   } catch (e) {
-    console.error(`xlt ${name}: ${(e as Error).message.split("\n")[0]} (xlt ${name} --help)`);
-    return 2;
-  }
-  const values: Record<string, any> = {};
-  for (const [k, o] of Object.entries(cmd.options)) {
-    const v = parsed.values[k];
-    values[k] = v === undefined ? o.default : v;
-  }
-  try {
-    return (await cmd.run(values, parsed.positionals)) ?? 0;
-  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`xlt ${name}: ${e.message} (xlt ${name} --help)`);
+      return 2;
+    }
     if (isUserError(e) || !(globalThis as any).process?.env?.XLT_DEBUG) {
       const msg = (e as Error)?.message ?? String(e);
       console.error(`xlt ${name}: ${msg.split("\n")[0]}`);
@@ -80,9 +77,3 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 }
-
-const args: string[] = runtime === "deno" ? (globalThis as any).Deno.args : (globalThis as any).process.argv.slice(2);
-const code = await main(args);
-await shutdownGpu();
-if (runtime === "deno") (globalThis as any).Deno.exit(code);
-else (globalThis as any).process.exit(code);

@@ -3,7 +3,7 @@ import { checkOutputs } from "../src/io/outputs.ts";
 import { ensureBuiltin } from "../src/builtin/synthetic.ts";
 import { formatStepProfile, profileRealignStep } from "../src/profile/step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
-import { type Command, num } from "./options.ts";
+import { type Command, parseNumber } from "./options.ts";
 
 export const profileCommand: Command = {
   summary: "time realignment training steps per kernel, layer and phase; memory, tokens/s and FLOP utilisation",
@@ -20,34 +20,34 @@ export const profileCommand: Command = {
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (default: the built-in model)" },
-    batch: { type: "string", default: "16", meta: "B", help: "sentence pairs per batch" },
-    seq: { type: "string", default: "32", meta: "T", help: "tokens per sentence" },
-    links: { type: "string", meta: "K", help: "aligned word pairs per sentence pair (default T/2)" },
+    "batch-size": { type: "int", min: 1, default: 16, meta: "B", help: "sentence pairs per batch" },
+    "max-length": { type: "int", min: 1, default: 32, meta: "T", help: "tokens per sentence" },
+    links: { type: "int", min: 0, meta: "K", help: "aligned word pairs per sentence pair (default T/2)" },
     freeze: { type: "string", default: "none", meta: "SPEC", help: "lower | upper | none | explicit list like 0-2,embeddings" },
     projection: { type: "string", default: "128", meta: "D|none", help: "projection head width, or none" },
-    steps: { type: "string", default: "8", meta: "N", help: "profiled steps (after one warm-up step)" },
-    top: { type: "string", meta: "N", help: "show only the N most expensive kernels" },
+    steps: { type: "int", min: 1, default: 8, meta: "N", help: "profiled steps (after one warm-up step)" },
+    top: { type: "int", min: 1, meta: "N", help: "show only the N most expensive kernels" },
     overwrite: { type: "boolean", help: "replace existing output files" },
-    trace: { type: "string", meta: "FILE", help: "write a Chrome trace (chrome://tracing, ui.perfetto.dev) of the profiled steps" },
+    profile: { type: "string", meta: "FILE", help: "write a Chrome trace (chrome://tracing, ui.perfetto.dev) of the profiled steps" },
     "no-peak": { type: "boolean", help: "skip the peak probe (no FLOP utilisation)" },
   },
   async run(v) {
-    checkOutputs({ files: { trace: v.trace, profile: v.profile }, inputs: { model: v.model }, overwrite: v.overwrite });
+    checkOutputs({ files: { profile: v.profile }, inputs: { model: v.model }, overwrite: v.overwrite });
     const model: string = v.model ?? ensureBuiltin("out/builtin").model;
     const p = await profileRealignStep({
       model,
-      batch: num("batch", v.batch, { int: true, min: 1 }),
-      seq: num("seq", v.seq, { int: true, min: 1 }),
-      links: v.links !== undefined ? num("links", v.links, { int: true, min: 0 }) : undefined,
+      batch: v["batch-size"],
+      seq: v["max-length"],
+      links: v.links,
       freeze: v.freeze,
-      projection: v.projection === "none" ? null : num("projection", v.projection, { int: true, min: 1 }),
-      steps: num("steps", v.steps, { int: true, min: 1 }),
+      projection: v.projection === "none" ? null : parseNumber("projection", v.projection, { type: "int", min: 1 }),
+      steps: v.steps,
       peak: !v["no-peak"],
     });
-    console.log(formatStepProfile(p, { top: v.top !== undefined ? num("top", v.top, { int: true, min: 1 }) : undefined }));
-    if (v.trace) {
-      writeChromeTrace(v.trace, p.report);
-      console.log(`wrote Chrome trace to ${v.trace}`);
+    console.log(formatStepProfile(p, { top: v.top }));
+    if (v.profile) {
+      writeChromeTrace(v.profile, p.report);
+      console.log(`wrote Chrome trace to ${v.profile}`);
     }
     return 0;
   },

@@ -6,7 +6,7 @@ import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.
 import { builtinSpec, loadAlignedPairs } from "../src/align/load.ts";
 import { XltError } from "../src/errors.ts";
 import { realign } from "../src/train/realign_run.ts";
-import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 
 export const BUILTIN_DIR = "out/builtin";
 
@@ -24,20 +24,20 @@ export const realignCommand: Command = {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
     ...PARALLEL_DATA_OPTIONS,
     freeze: { type: "string", default: "none", meta: "SPEC", help: "lower | upper | none | explicit list like 0-2,embeddings" },
-    layer: { type: "string", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
+    layer: { type: "int", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
     projection: { type: "string", default: "128", meta: "D|none", help: "projection head width (H→H, ReLU, H→D, no bias), or none" },
-    tau: { type: "string", default: "0.1", help: "contrastive temperature" },
-    steps: { type: "string", meta: "N", help: "optimizer steps (default 100 on the built-in data, else 1000)" },
-    "batch-size": { type: "string", default: "16", meta: "N", help: "sentence pairs per batch" },
-    "max-length": { type: "string", meta: "N", help: "subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller)" },
-    lr: { type: "string", help: "learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; 1e-4 for the built-in model)" },
-    seed: { type: "string", default: "42", help: "seed for data order, dropout and head initialisation" },
-    dropout: { type: "string", help: "dropout probability (default: the model's own; 0 disables)" },
-    "max-grad-norm": { type: "string", help: "clip the global gradient norm (off by default, as the papers)" },
+    tau: { type: "number", default: 0.1, help: "contrastive temperature" },
+    steps: { type: "int", min: 1, meta: "N", help: "optimizer steps (default 100 on the built-in data, else 1000)" },
+    "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentence pairs per batch" },
+    "max-length": { type: "int", min: 3, meta: "N", help: "subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller)" },
+    lr: { type: "number", min: 0, help: "learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; 1e-4 for the built-in model)" },
+    seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
+    dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own; 0 disables)" },
+    "max-grad-norm": { type: "number", min: 0, help: "clip the global gradient norm (off by default, as the papers)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/realign", meta: "DIR", help: "output directory (realigned checkpoint, realignment_head.safetensors, run.json)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (step, loss, lr, elapsed)" },
-    "checkpoint-every": { type: "string", default: "0", meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
+    "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
     resume: { type: "boolean", help: "continue from OUT/checkpoint" },
     "dump-grads": { type: "string", meta: "FILE", help: "write the first batch's gradients (before any update) to a safetensors file" },
     "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
@@ -56,37 +56,37 @@ export const realignCommand: Command = {
       model = b.model;
       const specs = LANGS.map((lang) => builtinSpec(lang, b.pairs[lang], b.dictionaries[lang], v.aligner));
       const perLang = (await loadAlignedPairs(specs, model)).map((l) => l.examples);
-      examples = realignStream(perLang, num("seed", v.seed, { int: true }));
+      examples = realignStream(perLang, v.seed);
       if (!v.quiet) console.error(`built-in default: ${BUILTIN_DIR}/ (small BERT, ${examples.length} en-de/en-fr pairs)`);
     } else {
       if (!model) throw new XltError("--model DIR is required with your own data (a Hugging Face snapshot directory)");
       if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
       const specs = parseLangSpec(v);
-      if (v.limit !== undefined) for (const s of specs) s.limit = num("limit", v.limit, { int: true, min: 1 });
+      if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
       const loaded = await loadAlignedPairs(specs, model);
-      examples = realignStream(loaded.map((l) => l.examples), num("seed", v.seed, { int: true }));
+      examples = realignStream(loaded.map((l) => l.examples), v.seed);
       if (!v.quiet) specs.forEach((s, i) => console.error(`en-${s.lang}: ${loaded[i].stats.withLinks} pairs with ${loaded[i].stats.links} links`));
     }
     // The built-in model is small and randomly initialised: a higher LR shows realignment within a minute.
-    const steps = v.steps !== undefined ? num("steps", v.steps, { int: true, min: 1 }) : builtin ? 100 : 1000;
-    const lr = v.lr !== undefined ? num("lr", v.lr) : builtin ? 1e-4 : undefined;
+    const steps: number = v.steps ?? (builtin ? 100 : 1000);
+    const lr: number | undefined = v.lr ?? (builtin ? 1e-4 : undefined);
     const result = await realign({
       model,
       examples,
       out: v.out,
       freeze: v.freeze,
-      layer: v.layer !== undefined ? num("layer", v.layer, { int: true }) : undefined,
-      projection: v.projection === "none" ? null : num("projection", v.projection, { int: true, min: 1 }),
-      tau: num("tau", v.tau),
+      layer: v.layer,
+      projection: v.projection === "none" ? null : parseNumber("projection", v.projection, { type: "int", min: 1 }),
+      tau: v.tau,
       steps,
-      batchSize: num("batch-size", v["batch-size"], { int: true, min: 1 }),
-      maxLength: v["max-length"] !== undefined ? num("max-length", v["max-length"], { int: true, min: 3 }) : undefined,
+      batchSize: v["batch-size"],
+      maxLength: v["max-length"],
       lr,
-      seed: num("seed", v.seed, { int: true }),
-      dropout: v.dropout !== undefined ? num("dropout", v.dropout) : undefined,
-      maxGradNorm: v["max-grad-norm"] !== undefined ? num("max-grad-norm", v["max-grad-norm"]) : undefined,
+      seed: v.seed,
+      dropout: v.dropout,
+      maxGradNorm: v["max-grad-norm"],
       log: v.log,
-      checkpointEvery: num("checkpoint-every", v["checkpoint-every"], { int: true, min: 0 }),
+      checkpointEvery: v["checkpoint-every"],
       resume: !!v.resume,
       dumpGrads: v["dump-grads"],
       initHead: v["init-head"],

@@ -11,14 +11,18 @@ import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/profile/roofline.ts";
 import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/labels.ts";
-import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 import { BUILTIN_DIR } from "./realign.ts";
+
+/** The five seeds of the papers' tables. */
+const PAPER_SEEDS = [31, 42, 66, 23, 17];
 
 export const runCommand: Command = {
   summary: "run the whole experiment: strategies × seeds of realign → fine-tune → zero-shot evaluation → alignment",
   description: [
     "Strategies: baseline (no realignment), full (realign everything), lower and upper (AlignFreeze).",
-    "Each cell writes OUT/cells/<strategy>-s<seed>/result.json; rerunning skips finished cells. Cells can run",
+    "Each cell writes OUT/cells/<strategy>-s<seed>/result.json with its settings; rerunning skips finished cells",
+    "(and stops if one ran with other settings: use a new --out). Cells can run",
     "as separate jobs (--cell K, or --jobs FILE for a job list and a Slurm array script), then --merge.",
     "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables), OUT/delta.svg",
     "(per-language Δ vs baseline) and OUT/alignment.svg (alignment vs relative transfer, Spearman ρ).",
@@ -32,17 +36,17 @@ export const runCommand: Command = {
     source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
     ...PARALLEL_DATA_OPTIONS,
     strategies: { type: "string", default: "baseline,full,lower,upper", help: "comma-separated strategies" },
-    seeds: { type: "string", default: "31,42,66,23,17", help: "comma-separated seeds (the papers' five)" },
-    "realign-steps": { type: "string", meta: "N", help: "realignment steps per cell (default 1000; 30 for the built-in experiment)" },
-    "realign-lr": { type: "string", help: "realignment learning rate (default per model)" },
-    epochs: { type: "string", help: "fine-tuning epochs (default 5 for POS/NER, 2 for XNLI; 2 for the built-in experiment)" },
-    "finetune-lr": { type: "string", help: "fine-tuning learning rate (default per model)" },
-    "train-limit": { type: "string", meta: "N", help: "use only the first N training examples" },
-    "batch-size": { type: "string", default: "32", help: "effective fine-tuning batch size" },
-    "align-pairs": { type: "string", default: "1000", help: "word pairs per language for the alignment metric" },
+    seeds: { type: "string", meta: "S,S,...", help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 31,42 for the built-in experiment)" },
+    "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 30 for the built-in experiment)" },
+    "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
+    epochs: { type: "int", min: 1, meta: "N", help: "fine-tuning epochs (default 5 for POS/NER, 2 for XNLI; 2 for the built-in experiment)" },
+    "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
+    "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 300 for the built-in experiment)" },
+    "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
+    "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs per language for the alignment metric (at most 300 for the built-in experiment)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
-    cell: { type: "string", meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
+    cell: { type: "int", min: 0, meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
     jobs: { type: "string", meta: "FILE", help: "write one command per cell to FILE (and FILE.slurm.sh), run nothing" },
     merge: { type: "boolean", help: "only gather finished cells into the results table and charts" },
     "dry-run": { type: "boolean", help: "print the plan with GPU time and memory estimates, run nothing" },
@@ -53,15 +57,15 @@ export const runCommand: Command = {
     checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? BUILTIN_DIR, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;
-    const list = (name: string, s: string) => s.split(",").map((x) => x.trim()).filter(Boolean).map((x) => num(name, x, { int: true }));
+    const seeds: number[] | undefined = v.seeds?.split(",").map((x: string) => x.trim()).filter(Boolean).map((x: string) => parseNumber("seeds", x, { type: "int" }));
     let plan: RunPlan;
     const common = {
       strategies: String(v.strategies).split(",").map((s) => s.trim()).filter(Boolean),
-      seeds: list("seeds", v.seeds),
-      realignLr: v["realign-lr"] !== undefined ? num("realign-lr", v["realign-lr"]) : undefined,
-      finetuneLr: v["finetune-lr"] !== undefined ? num("finetune-lr", v["finetune-lr"]) : undefined,
-      batchSize: num("batch-size", v["batch-size"], { int: true, min: 1 }),
-      alignPairs: num("align-pairs", v["align-pairs"], { int: true, min: 1 }),
+      seeds: seeds ?? PAPER_SEEDS,
+      realignLr: v["realign-lr"],
+      finetuneLr: v["finetune-lr"],
+      batchSize: v["batch-size"],
+      alignPairs: v["align-pairs"],
       out: v.out as string,
       keepModels: !!v["keep-models"],
       quiet: !!v.quiet,
@@ -76,21 +80,21 @@ export const runCommand: Command = {
         model: b.model, task: "pos", train: b.conllu.en, source: "en",
         tests: [{ lang: "en", path: b.conllu.en_test }, ...LANGS.map((l) => ({ lang: l, path: b.conllu[l] }))],
         realignData,
-        realignSteps: v["realign-steps"] !== undefined ? num("realign-steps", v["realign-steps"], { int: true, min: 1 }) : 30,
+        realignSteps: v["realign-steps"] ?? 30,
         realignLr: common.realignLr ?? 1e-4,
         finetuneLr: common.finetuneLr ?? 1e-3,
-        epochs: v.epochs !== undefined ? num("epochs", v.epochs, { int: true, min: 1 }) : 2,
-        trainLimit: v["train-limit"] !== undefined ? num("train-limit", v["train-limit"], { int: true, min: 1 }) : 300,
-        seeds: v.seeds === "31,42,66,23,17" ? [31, 42] : common.seeds,
+        epochs: v.epochs ?? 2,
+        trainLimit: v["train-limit"] ?? 300,
+        seeds: seeds ?? [31, 42],
         alignPairs: Math.min(common.alignPairs, 300),
       };
     } else {
       if (!v.model) throw new XltError("--model DIR is required with your own data");
-      if (!v.train) throw new XltError("--train FILE is required (the source-language training set)");
-      if (!v.test?.length) throw new XltError("give at least one --test LANG=FILE (include the source language)");
+      if (!v.train) throw new XltError("--train FILE is required with your own data (the source-language training set)");
+      if (!v.test?.length) throw new XltError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
       if (!hasData) throw new XltError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
       const specs = parseLangSpec(v);
-      if (v.limit !== undefined) for (const s of specs) s.limit = num("limit", v.limit, { int: true, min: 1 });
+      if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
       const realignData: RunPlan["realignData"] = {};
       const loaded = await loadAlignedPairs(specs, v.model);
       specs.forEach((s, k) => (realignData[s.lang] = loaded[k].examples));
@@ -101,9 +105,9 @@ export const runCommand: Command = {
         model: v.model, task, train: v.train, source: v.source,
         tests: (v.test as string[]).map(parseTestSpec),
         realignData,
-        realignSteps: v["realign-steps"] !== undefined ? num("realign-steps", v["realign-steps"], { int: true, min: 1 }) : 1000,
-        epochs: v.epochs !== undefined ? num("epochs", v.epochs, { int: true, min: 1 }) : undefined,
-        trainLimit: v["train-limit"] !== undefined ? num("train-limit", v["train-limit"], { int: true, min: 1 }) : undefined,
+        realignSteps: v["realign-steps"] ?? 1000,
+        epochs: v.epochs,
+        trainLimit: v["train-limit"],
       };
     }
     cells(plan); // validates strategies
@@ -126,7 +130,7 @@ export const runCommand: Command = {
       console.log(describePlan(plan, cfg, peak?.gflops ?? null));
       return 0;
     }
-    const only = v.cell !== undefined ? num("cell", v.cell, { int: true, min: 0 }) : undefined;
+    const only: number | undefined = v.cell;
     await runGrid(plan, only);
     if (only === undefined) {
       const m = merge(plan);

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DENO, ROOT, xlt } from "./lib/cli.ts";
+import { cliCommand, DENO, ROOT, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -412,6 +412,56 @@ function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; laye
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(vocab)));
 }
 
+describe("xlt's stderr", () => {
+  // Dawn's two "artificially reduced" limit warnings are kept off a terminal and a pipe (src/gpu/adapter_log.ts).
+  // Node's own child pipes (spawnSync here) are socket pairs, which cannot be reopened: hence the shell pipe,
+  // and script(1) for a terminal.
+  const embed = (dir: string, out: string) =>
+    ["node", join(ROOT, "bin/xlt.js"), "embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, out)].join(" ");
+  it("a plain GPU command prints no Dawn warnings on a pipe or a terminal (Node), nor on Deno", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "in.txt"), "hello world\n");
+    const piped = spawnSync("sh", ["-c", `${embed(dir, "a.safetensors")} 2>&1 >/dev/null | cat`], { cwd: ROOT, encoding: "utf8" });
+    expect(piped.status).toBe(0);
+    expect(existsSync(join(dir, "a.safetensors"))).toBe(true);
+    expect(piped.stdout, "stderr through a pipe").toBe("");
+    // only those two lines: what else the adapter discovery writes (here the Vulkan loader's log) still shows
+    const loaderLog = spawnSync("sh", ["-c", `${embed(dir, "a2.safetensors")} 2>&1 >/dev/null | cat`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, VK_LOADER_DEBUG: "all" } });
+    expect(loaderLog.stdout).not.toBe("");
+    expect(loaderLog.stdout).not.toMatch(/artificially reduced/);
+    if (spawnSync("script", ["--version"]).status === 0) {
+      const tty = spawnSync("script", ["-qec", embed(dir, "b.safetensors"), "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout.trim(), "output on a terminal").toMatch(/^wrote \d+ tensors for 1 sentences to \S+$/);
+    }
+    const deno = spawnSync(...cliCommand("deno", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, "c.safetensors")]), { cwd: ROOT, encoding: "utf8" });
+    expect(deno.status, deno.stderr).toBe(0);
+    expect(deno.stderr).toBe("");
+  });
+});
+
+describe("xlt's command line", () => {
+  it("numbers are checked by the option table, with one line and exit 2, on Node and Deno", () => {
+    for (const rt of ["node", "deno"] as const) {
+      for (const [arg, got] of [["-1", "-1"], ["=-1", "-1"], ["1e2", "1e2"], ["0x10", "0x10"]]) {
+        const args = arg.startsWith("=") ? [`--steps${arg}`] : ["--steps", arg];
+        const r = xlt(rt, ["realign", ...args, "--quiet"]);
+        expect(r.code, `${rt} ${args}`).toBe(2);
+        expect(r.stderr, `${rt} ${args}`).toBe(`xlt realign: --steps must be an integer ≥ 1, got '${got}' (xlt realign --help)`);
+      }
+      const missing = xlt(rt, ["finetune", "--task", "pos", "--model", "m"]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe("xlt finetune: --train FILE is required (xlt finetune --help)");
+      const help = xlt(rt, ["help", "finetune"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toBe(xlt(rt, ["finetune", "--help"]).stdout);
+      expect(help.stdout).toMatch(/^Usage: xlt finetune/);
+      const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+      expect(xlt(rt, ["--version"]).stdout.trim()).toBe(version);
+    }
+  });
+});
+
 describe("xlt --help", () => {
   it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
     const node = spawnSync("npx", ["xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
@@ -422,7 +472,7 @@ describe("xlt --help", () => {
     expect(node.stdout).toMatch(/realign/);
     for (const cmd of ["realign", "embed", "align"]) {
       const a = spawnSync("node", [join(ROOT, "bin/xlt.js"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
-      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/main.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/xlt.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
       expect(b.stdout, cmd).toBe(a.stdout);
     }
   });

@@ -4,6 +4,8 @@
 // We request the adapter's real limits (the spec defaults are far below what lavapipe and real GPUs offer)
 // and the optional features kernels can use, then describe them in a `Caps` object kernels consult.
 
+import { withoutDawnLimitWarnings } from "./adapter_log.ts";
+
 export type Runtime = "node" | "deno";
 
 export interface Caps {
@@ -130,7 +132,9 @@ async function createGpu(): Promise<Gpu> {
     throw new GpuError(`${NO_ADAPTER} (loading WebGPU failed: ${(e as Error).message})`);
   }
   if (!gpu) throw new GpuError(NO_ADAPTER);
-  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  const request = () => gpu.requestAdapter({ powerPreference: "high-performance" });
+  // Dawn (Node) logs its clamp of the driver's dynamic-buffer limits here; see adapter_log.ts
+  const adapter = await (runtime === "node" ? withoutDawnLimitWarnings(request) : request());
   if (!adapter) throw new GpuError(NO_ADAPTER);
 
   const requiredLimits: Record<string, number> = {};

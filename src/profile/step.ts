@@ -177,14 +177,14 @@ function totals(events: ProfileEvent[], key: (e: ProfileEvent) => string): Phase
 export async function profileRealignStep(o: ProfileStepOptions): Promise<StepProfile> {
   const B = o.batch ?? 16, T = o.seq ?? 32, steps = o.steps ?? 8, seed = o.seed ?? 42;
   const freeze = o.freeze ?? "none";
-  for (const [k, v] of [["batch", B], ["seq", T], ["steps", steps]] as const) {
+  for (const [k, v] of [["batch-size", B], ["max-length", T], ["steps", steps]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new XltError(`--${k} must be a positive integer, got ${v}`);
   }
   const g = o.gpu ?? (await getGpu());
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
   if (T > cfg.maxPositions - cfg.positionOffset) {
-    throw new XltError(`--seq ${T}: the model has ${cfg.maxPositions - cfg.positionOffset} positions`);
+    throw new XltError(`--max-length ${T}: the model has ${cfg.maxPositions - cfg.positionOffset} positions`);
   }
   const N = cfg.layers;
   const layer = o.layer ?? N - 1;

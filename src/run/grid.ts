@@ -2,9 +2,10 @@
 // A cell is (strategy, seed): realign (unless baseline) → fine-tune on the source language → evaluate
 // every language zero-shot → measure alignment before and after fine-tuning. Each cell writes
 // OUT/cells/<strategy>-s<seed>/result.json atomically, so a rerun skips finished cells, a cell can run as
-// its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished.
+// its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished. result.json
+// records the settings the cell ran with: a finished cell is reused only under the same settings.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
@@ -54,8 +55,21 @@ export interface Cell {
   dir: string;
 }
 
+function rejectDuplicates(what: string, items: Array<string | number>): void {
+  const seen = new Set<string | number>();
+  for (const x of items) {
+    if (seen.has(x)) throw new XltError(`${what} ${x} is given twice`);
+    seen.add(x);
+  }
+}
+
 export function cells(plan: RunPlan): Cell[] {
   for (const s of plan.strategies) if (!(s in STRATEGIES)) throw new XltError(`unknown strategy '${s}': use ${Object.keys(STRATEGIES).join(", ")}`);
+  if (!plan.strategies.length || !plan.seeds.length) throw new XltError(`the grid is empty: give at least one of --${plan.seeds.length ? "strategies" : "seeds"}`);
+  // a repeated seed or strategy would name one cell twice; a repeated language, one column twice
+  rejectDuplicates("--strategies:", plan.strategies);
+  rejectDuplicates("--seeds: seed", plan.seeds);
+  rejectDuplicates("--test: language", plan.tests.map((t) => t.lang));
   const out: Cell[] = [];
   for (const strategy of plan.strategies) {
     for (const seed of plan.seeds) out.push({ index: out.length, strategy, seed, dir: join(plan.out, "cells", `${strategy}-s${seed}`) });
@@ -68,10 +82,52 @@ export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 
 const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
 
-/** Runs one cell (skipped when its result exists). */
+type Settings = Record<string, string | number | null>;
+
+/**
+ * What a cell's result depends on besides its strategy and seed, keyed by the option that sets it (paths
+ * made absolute). A baseline cell does not realign, so the realignment settings are not its own.
+ */
+export function cellSettings(plan: RunPlan, strategy: string): Settings {
+  const s: Settings = {
+    "--model": resolve(plan.model),
+    "--task": plan.task,
+    "--train": resolve(plan.train),
+    "--train-limit": plan.trainLimit ?? null,
+    "--source": plan.source,
+    "--test": plan.tests.map((t) => `${t.lang}=${resolve(t.path)}`).join(","),
+    "parallel data": Object.entries(plan.realignData).map(([lang, pairs]) => `${lang}: ${pairs.length} pairs`).join(", "),
+    "--epochs": plan.epochs ?? null,
+    "--finetune-lr": plan.finetuneLr ?? null,
+    "--batch-size": plan.batchSize,
+    "--align-pairs": plan.alignPairs,
+  };
+  if (STRATEGIES[strategy] !== null) Object.assign(s, { "--realign-steps": plan.realignSteps, "--realign-lr": plan.realignLr ?? null });
+  return s;
+}
+
+/** A finished cell may be reused or merged only if it ran with this plan's settings. */
+function checkSettings(plan: RunPlan, dir: string, result: CellResult & { settings?: Settings }): void {
+  const fix = `use a new --out, or delete ${dir} to run the cell again`;
+  if (!result.settings) throw new XltError(`${dir}/result.json records no settings (an older xlt wrote it): ${fix}`);
+  const want = cellSettings(plan, result.strategy);
+  const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
+  for (const [k, v] of Object.entries(want)) {
+    const had = result.settings[k] ?? null;
+    if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
+  }
+}
+
+function readResult(plan: RunPlan, dir: string): CellResult {
+  const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+  checkSettings(plan, dir, result);
+  return result;
+}
+
+/** Runs one cell (skipped when its result exists, under the same settings). */
 export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
   const resultPath = join(cell.dir, "result.json");
-  if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, "utf8"));
+  if (existsSync(resultPath)) return readResult(plan, cell.dir);
   mkdirSync(cell.dir, { recursive: true });
   const t0 = performance.now();
   const freeze = STRATEGIES[cell.strategy];
@@ -105,9 +161,9 @@ export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
   }
   const alignmentScores: CellResult["alignment"] = {};
   for (const l of Object.keys(alignBefore)) alignmentScores[l] = { before: alignBefore[l], after: alignAfter[l] };
-  const result: CellResult & { finetune_loss: number } = {
+  const result: CellResult & { finetune_loss: number; settings: Settings } = {
     strategy: cell.strategy, seed: cell.seed, task: plan.task, metric, scores, alignment: alignmentScores,
-    seconds: (performance.now() - t0) / 1000, finetune_loss: ft.finalLoss,
+    seconds: (performance.now() - t0) / 1000, finetune_loss: ft.finalLoss, settings: cellSettings(plan, cell.strategy),
   };
   writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + "\n");
   if (!plan.keepModels) {
@@ -145,11 +201,11 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
   return out;
 }
 
-/** Gathers every finished cell and writes results.{csv,json,md} and the two charts. */
-export function merge(plan: { out: string; task?: string; source: string }): { done: number; files: string[] } {
+/** Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two charts. */
+export function merge(plan: RunPlan): { done: number; files: string[] } {
   const dir = join(plan.out, "cells");
   const results: CellResult[] = existsSync(dir)
-    ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => JSON.parse(readFileSync(join(dir, d, "result.json"), "utf8")))
+    ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d)))
     : [];
   if (!results.length) throw new XltError(`no finished cells in ${dir}: run the grid first`);
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
@@ -214,6 +270,8 @@ export async function runGrid(plan: RunPlan, only?: number): Promise<CellResult[
     if (!cs[only]) throw new XltError(`--cell ${only}: the grid has cells 0-${cs.length - 1}`);
     return [await runCell(plan, cs[only])];
   }
+  // before any GPU work: a finished cell with other settings stops the grid now, not hours later
+  for (const c of cs) if (isDone(c)) readResult(plan, c.dir);
   const out: CellResult[] = [];
   for (const c of cs) out.push(await runCell(plan, c));
   return out;

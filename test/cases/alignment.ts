@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alignmentCommand } from "../../cli/alignment.ts";
+import { invoke } from "../../cli/options.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
 import { loadLanguagePairs } from "../../src/data/pairs.ts";
 import { alignmentByLayer, alignmentVectors, retrievalAccuracy, retrievalAccuracyGpu, type RetrievalAccuracy } from "../../src/eval/alignment.ts";
@@ -204,16 +205,16 @@ cases["xlt alignment end to end (tiny fixture) and input errors"] = async () => 
     const dico = join(d, "en-de.txt");
     writeFileSync(dico, TINY_DICO);
     const json = join(d, "out", "align.json");
-    const { printed } = await quiet(() => alignmentCommand.run({ model: TINY, pairs: `de=${PARALLEL}`, dictionary: `de=${dico}`, "pairs-per-lang": "1000", json }, []));
+    const { printed } = await quiet(() => invoke(alignmentCommand, ["--model", TINY, "--pairs", `de=${PARALLEL}`, "--dictionary", `de=${dico}`, "--align-pairs", "1000", "--json", json]));
     const j = checkJson(json, ["de"], 5, TINY);
     const text = printed.join("\n");
     if (!text.includes(`en-de: ${j.languages.de.pairs} word pairs`) || !/layer +weak fwd +weak bwd +strong fwd +strong bwd/.test(text)) throw new Error(`table:\n${text}`);
     if (text.split("\n").filter((l) => /^ +\d+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$/.test(l)).length !== 5) throw new Error(`expected 5 layer rows:\n${text}`);
-    await throwsLike("no model", () => alignmentCommand.run({ pairs: PARALLEL, dictionary: dico }, []), /--model DIR is required/);
-    await throwsLike("no data", () => alignmentCommand.run({ model: TINY }, []), /no parallel data/);
-    await throwsLike("bad count", () => alignmentCommand.run({ model: TINY, pairs: PARALLEL, dictionary: dico, "pairs-per-lang": "0" }, []), /--pairs-per-lang must be an integer ≥ 1/);
-    await throwsLike("no link source", () => alignmentCommand.run({ model: TINY, pairs: PARALLEL, "pairs-per-lang": "10" }, []), /has no --dictionary or --alignments/);
-    await throwsLike("bad max length", () => quiet(() => alignmentCommand.run({ model: TINY, pairs: PARALLEL, dictionary: dico, "pairs-per-lang": "10", "max-length": "500" }, [])), /max length must be an integer in \[3, 64\]/);
+    await throwsLike("no model", () => invoke(alignmentCommand, ["--pairs", PARALLEL, "--dictionary", dico]), /--model DIR is required/);
+    await throwsLike("no data", () => invoke(alignmentCommand, ["--model", TINY]), /no parallel data/);
+    await throwsLike("bad count", () => invoke(alignmentCommand, ["--model", TINY, "--pairs", PARALLEL, "--dictionary", dico, "--align-pairs", "0"]), /--align-pairs must be an integer ≥ 1/);
+    await throwsLike("no link source", () => invoke(alignmentCommand, ["--model", TINY, "--pairs", PARALLEL, "--align-pairs", "10"]), /has no --dictionary or --alignments/);
+    await throwsLike("bad max length", () => quiet(() => invoke(alignmentCommand, ["--model", TINY, "--pairs", PARALLEL, "--dictionary", dico, "--align-pairs", "10", "--max-length", "500"])), /max length must be an integer in \[3, 64\]/);
   });
 };
 
@@ -221,7 +222,7 @@ cases["xlt alignment on 100 PUD en-de pairs with the MUSE dictionary"] = async (
   if (!haveReal()) return; // shared data absent
   await withTmp(async (d) => {
     const json = join(d, "pud.json");
-    await quiet(() => alignmentCommand.run({ model: TINY, conllu: `${PUD_EN},${PUD_DE}`, dictionary: MUSE_DE, limit: "100", "pairs-per-lang": "1000", json }, []));
+    await quiet(() => invoke(alignmentCommand, ["--model", TINY, "--conllu", `${PUD_EN},${PUD_DE}`, "--dictionary", MUSE_DE, "--limit", "100", "--align-pairs", "1000", "--json", json]));
     const j = checkJson(json, ["de"], 5, TINY);
     if (j.languages.de.pairs < 100) throw new Error(`only ${j.languages.de.pairs} word pairs from 100 PUD sentences`);
   });

@@ -18,6 +18,7 @@ import { readTokenTask } from "../../src/tasks/data.ts";
 import { LABELS } from "../../src/tasks/labels.ts";
 import { finetuneCommand } from "../../cli/finetune.ts";
 import { evaluateCommand } from "../../cli/evaluate.ts";
+import { invoke } from "../../cli/options.ts";
 import { parseTestSpec } from "../../src/eval/evaluate.ts";
 import { type Cases, maxRelErr } from "../lib/check.ts";
 import { FIXTURES, fixture, get } from "../lib/fixtures.ts";
@@ -154,10 +155,10 @@ cases["end to end: xlt finetune (tiny-bert, 40 EWT sentences) then xlt evaluate 
     const test = join(dir, "en_test.conllu");
     writeFileSync(test, headConllu(join(EWT, "en_ewt-ud-test.conllu"), 25));
     const log = join(dir, "log.jsonl");
-    await finetuneCommand.run({
-      task: "pos", train: join(EWT, "en_ewt-ud-train.conllu"), dev: test, model: join(FIXTURES, "tiny-bert"), out, epochs: "1",
-      lr: "1e-3", "batch-size": "16", "micro-batch": "8", "max-length": "48", seed: "3", limit: "40", log, "checkpoint-every": "0", quiet: true,
-    }, []);
+    await invoke(finetuneCommand, [
+      "--task", "pos", "--train", join(EWT, "en_ewt-ud-train.conllu"), "--dev", test, "--model", join(FIXTURES, "tiny-bert"), "--out", out, "--epochs", "1",
+      "--lr", "1e-3", "--batch-size", "16", "--micro-batch", "8", "--max-length", "48", "--seed", "3", "--limit", "40", "--log", log, "--checkpoint-every", "0", "--quiet",
+    ]);
     for (const f of ["model.safetensors", "config.json", "tokenizer.json", "run.json"]) if (!existsSync(join(out, f))) throw new Error(`finetune wrote no ${f}`);
     const cfg = JSON.parse(readFileSync(join(out, "config.json"), "utf8"));
     if (cfg.architectures[0] !== "BertForTokenClassification" || cfg.id2label["0"] !== LABELS.pos[0] || cfg.finetuning_task !== "pos") throw new Error(`bad config.json ${JSON.stringify(cfg).slice(0, 200)}`);
@@ -171,7 +172,7 @@ cases["end to end: xlt finetune (tiny-bert, 40 EWT sentences) then xlt evaluate 
 
     const preds = join(dir, "pred");
     const json = join(dir, "scores.json");
-    await evaluateCommand.run({ model: out, test: [`en=${test}`], predictions: preds, json }, []);
+    await invoke(evaluateCommand, ["--model", out, "--test", `en=${test}`, "--predictions", preds, "--json", json]);
     const scores = JSON.parse(readFileSync(json, "utf8"));
     const reported = scores.perLang.en.value;
     if (Math.abs(reported - run.dev_scores[0].value) > 1e-12) throw new Error(`evaluate ${reported} vs finetune's dev score ${run.dev_scores[0].value}`);
@@ -202,7 +203,7 @@ cases["end to end: xlt finetune (tiny-bert, 40 EWT sentences) then xlt evaluate 
     // errors: a missing language file names the language; a file name without a language asks for LANG=
     let msg = "";
     try {
-      await evaluateCommand.run({ model: out, test: [`de=${join(dir, "nope.conllu")}`] }, []);
+      await invoke(evaluateCommand, ["--model", out, "--test", `de=${join(dir, "nope.conllu")}`]);
     } catch (e) {
       msg = (e as Error).message;
     }

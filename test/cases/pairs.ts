@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alignCommand } from "../../cli/align.ts";
+import { invoke } from "../../cli/options.ts";
 import { buildDictionary, dictionaryLinks, filterLinks, interleave, shuffled } from "../../src/data/align.ts";
 import { readConlluWords } from "../../src/data/conllu_words.ts";
 import {
@@ -303,7 +304,7 @@ cases["xlt align end to end (Pharaoh output)"] = async () => {
     const printed: string[] = [];
     console.log = (...a: unknown[]) => void printed.push(a.join(" "));
     try {
-      await alignCommand.run({ pairs: PARALLEL, dictionary: dico, out }, []);
+      await invoke(alignCommand, ["--pairs", PARALLEL, "--dictionary", dico, "--out", out]);
     } finally {
       console.log = log;
     }
@@ -328,10 +329,10 @@ cases["xlt align end to end (Pharaoh output)"] = async () => {
     // the output is a valid --alignments file for the same pairs
     const back = extractLanguagePairs({ lang: "de", pairs: PARALLEL, alignments: out });
     eq("round trip", back.stats.links, n);
-    await throwsLike("align: no source", () => alignCommand.run({ dictionary: dico, out: join(d, "none.align") }, []), /exactly one of --pairs/);
+    await throwsLike("align: no source", () => invoke(alignCommand, ["--dictionary", dico, "--out", join(d, "none.align")]), /exactly one of --pairs/);
     await throwsLike("align: no match", () => {
       writeFileSync(dico, "zzz yyy\n");
-      return alignCommand.run({ pairs: PARALLEL, dictionary: dico, out: join(d, "x.align") }, []);
+      return invoke(alignCommand, ["--pairs", PARALLEL, "--dictionary", dico, "--out", join(d, "x.align")]);
     }, /no word of dictionary/);
     if (existsSync(join(d, "x.align"))) throw new Error("failed align left an output file");
   });

@@ -24,6 +24,7 @@ import { realign } from "../../src/train/realign_run.ts";
 import type { PairExample } from "../../src/train/realign.ts";
 import { profileRealignStep, type StepProfile } from "../../src/profile/step.ts";
 import { profileCommand } from "../../cli/profile.ts";
+import { invoke } from "../../cli/options.ts";
 import { formatKernelTable, GPU_WAIT_PHASE } from "../../src/profile/table.ts";
 import { FIXTURES } from "../lib/fixtures.ts";
 import { finetune } from "../../src/train/finetune_run.ts";
@@ -165,7 +166,7 @@ export const cases: Cases = {
     console.log = (...a: unknown[]) => void lines.push(a.join(" "));
     try {
       const trace = join(dir, "t.json");
-      const code = await profileCommand.run({ model: MODEL, batch: "2", seq: "6", freeze: "lower", projection: "16", steps: "2", trace }, []);
+      const code = await invoke(profileCommand, ["--model", MODEL, "--batch-size", "2", "--max-length", "6", "--freeze", "lower", "--projection", "16", "--steps", "2", "--profile", trace]);
       assert(code === 0, `exit ${code}`);
       const out = lines.join("\n");
       for (const s of ["== kernels", "matmul.tn", "== time per layer and phase", "layer.0 backward", "head+loss", "optimizer", "embeddings",
