@@ -8,6 +8,7 @@ import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts"
 import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
 import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { runStaticAlignment } from "./alignment_static.ts";
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 
@@ -40,8 +41,10 @@ export const alignmentCommand: Command = {
     "batch-size": { type: "string", default: "16", meta: "N", help: "sentences per forward pass" },
     seed: { type: "string", default: "42", help: "seed of the sentence-pair shuffle" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
+    static: { type: "boolean", help: "ALIGN-MLM static-embedding alignment of a two-language (Trans) model: E[i] retrieves E[i+V]? (no parallel data)" },
   },
   async run(v) {
+    if (v.static) return runStaticAlignment(v);
     if (!v.model) throw new XltError("--model DIR is required (a Hugging Face snapshot directory)");
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
