@@ -7,7 +7,9 @@ import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { decode, readHeader, readTensorBytes } from "../src/io/safetensors.ts";
-import { staticAlignment, staticAlignmentQueries } from "../src/eval/static_alignment.ts";
+import { staticAlignmentQueries } from "../src/eval/static_alignment.ts";
+import { staticAlignmentGpu } from "../src/eval/static_alignment_gpu.ts";
+import { getGpu } from "../src/gpu/device.ts";
 
 // XLM and DICT-MLM checkpoints carry language embeddings (ids 2 = original, 3 = derived; spec §1.1)
 const LANG_TABLE = /(?:^|\.)(?:lang_type_embeddings|lang_embeddings)\.weight$/;
@@ -35,7 +37,7 @@ export async function runStaticAlignment(v: Record<string, any>): Promise<number
   const lang = languageRows(v.model, hidden);
   const queries = staticAlignmentQueries(vocab / 2, seed);
   const t0 = performance.now();
-  const r = staticAlignment(ck.tensors.get("embeddings.word")!.data, vocab, hidden, { lang, queries });
+  const r = await staticAlignmentGpu(await getGpu(), ck.tensors.get("embeddings.word")!.data, vocab, hidden, { lang, queries });
   const secs = (performance.now() - t0) / 1000;
   console.log(
     `static alignment: ${(100 * r.accuracy).toFixed(1)}% of ${r.queries} query ids retrieve their own twin among ${r.vocab} derived rows` +

@@ -3,6 +3,8 @@
 // e.g. np.random.seed(42); np.random.rand() = 0.3745401188473625), the query set, and the retrieval
 // against a float64 brute-force reference. Tolerance: exact (ids).
 import { Mt19937, numpyShuffledRange, staticAlignment, staticAlignmentQueries } from "../../src/eval/static_alignment.ts";
+import { staticAlignmentGpu } from "../../src/eval/static_alignment_gpu.ts";
+import { getGpu } from "../../src/gpu/device.ts";
 import { gaussian } from "../../src/rng.ts";
 import { type Cases } from "../lib/check.ts";
 
@@ -77,4 +79,23 @@ cases["static alignment: retrieval equals a brute-force reference; twins found, 
   } catch (e) {
     if (!/must be 2V × H/.test((e as Error).message)) throw e;
   }
+};
+
+cases["static alignment: the GPU path (matmul + argmax, chunked) gives the CPU path's predictions"] = async () => {
+  const g = await getGpu();
+  const v = 700;
+  const h = 40;
+  const r = gaussian(9);
+  const t = new Float32Array(2 * v * h);
+  for (let k = 0; k < v * h; k++) t[k] = r();
+  for (let i = 0; i < v; i++) for (let k = 0; k < h; k++) t[(v + i) * h + k] = t[i * h + k] + (i % 3 === 0 ? 5 : 0.7) * r();
+  const lang: [Float32Array, Float32Array] = [Float32Array.from({ length: h }, () => 0.3 * r()), Float32Array.from({ length: h }, () => 0.3 * r())];
+  const cpu = staticAlignment(t, 2 * v, h, { lang });
+  // one chunk, and many: 64 candidate rows per weight binding, so scores and merges cross chunk borders
+  for (const maxBindingBytes of [undefined, 64 * h * 4]) {
+    const gpu = await staticAlignmentGpu(g, t, 2 * v, h, { lang, maxBindingBytes });
+    eq(`predictions (binding ${maxBindingBytes ?? "adapter"})`, Array.from(gpu.predictions), Array.from(cpu.predictions));
+    eq("accuracy", gpu.accuracy, cpu.accuracy);
+  }
+  if (cpu.accuracy < 0.3 || cpu.accuracy > 0.95) throw new Error(`test data should be partly aligned, got ${cpu.accuracy}`);
 };
