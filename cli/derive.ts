@@ -1,6 +1,6 @@
 // `xlt derive`: writes a synthetic language (ALIGN-MLM's Trans, Inv, Trans+Inv) from original-language
 // files: a text corpus, CoNLL-U, WikiANN IOB2 or XNLI TSV, labels following their words.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { writeDirAtomic } from "../src/io/atomic.ts";
@@ -61,7 +61,7 @@ export const deriveCommand: Command = {
   options: {
     transform: { type: "string", meta: "T", help: "trans | inv | trans+inv" },
     input: { type: "string", multiple: true, meta: "FILE", help: "an original-language file (repeat for several)" },
-    format: { type: "string", meta: "F", help: "text | conllu | iob2 | xnli (default: from the extension: .txt .conllu .iob2 .tsv)" },
+    format: { type: "string", meta: "F", help: "text | conllu | iob2 | xnli (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
     tokenizer: { type: "string", meta: "DIR", help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
     model: { type: "string", meta: "DIR", help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
     init: { type: "string", default: "normal", meta: "normal|copy", help: "Trans with --model: new embedding rows drawn N(0, 0.02²) or copied from the original rows" },
@@ -79,6 +79,7 @@ export const deriveCommand: Command = {
     if (v.init !== "normal" && v.init !== "copy") throw new XltError(`--init must be normal or copy, got '${v.init}'`);
     const seed = Number(v.seed);
     if (!Number.isInteger(seed)) throw new XltError(`--seed must be an integer, got '${v.seed}'`);
+    if (existsSync(v.out) && !statSync(v.out).isDirectory()) throw new XltError(`${v.out} exists and is not a directory`);
     if (existsSync(v.out) && readdirSync(v.out).length > 0 && !v.force) throw new XltError(`${v.out} already exists and is not empty (use --force to replace it)`);
     const names = new Set<string>();
     for (const p of inputs) {

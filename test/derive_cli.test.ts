@@ -142,6 +142,9 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/already exists and is not empty \(use --force/);
     expect(readdirSync(out)).toEqual(["mine.txt"]);
+    // asked to: replaced
+    expect(xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out, "--force"]).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["derive.json", "s.tsv"]);
   });
   it("alignment --static on an odd vocabulary (not a doubled one)", () => {
     const dir = tmp();

@@ -8,6 +8,8 @@
 // dropout kernels' bijective mixer (lowbias32, shaders/lib/dropout_hash.wgsl) with 32-bit integer math, so
 // a batch's masking is reproducible, independent of batch order and identical on Node and Deno.
 
+import { mix } from "../kernels/dropout.ts";
+
 export const IGNORE_INDEX = -100;
 
 export interface MaskingOptions {
@@ -29,16 +31,6 @@ export interface MaskingOptions {
 export interface MaskedBatch {
   inputs: Int32Array;
   labels: Int32Array;
-}
-
-function mix(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d) >>> 0;
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** A u32 hash of (seed, step, position, draw); seed and step may use up to 53 bits. */

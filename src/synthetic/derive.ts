@@ -35,17 +35,21 @@ export function parseTransform(s: string): Transform {
   throw new TaskDataError(`unknown --transform '${s}' (expected trans, inv or trans+inv)`);
 }
 
-/** The format from the extension (.txt text, .conllu, .iob2/.bio, .tsv: 3 columns XNLI, 2 columns IOB2), or null. */
+/**
+ * The format from the extension (.txt text, .conllu, .iob2/.bio, .tsv: 3 columns XNLI, 2 columns IOB2);
+ * without an extension (WikiANN's `train`, `dev`) from the first line's columns (2 IOB2, 3 XNLI, 10 or a
+ * comment CoNLL-U); null when unsure (plain text needs .txt or --format).
+ */
 export function detectDeriveFormat(path: string, firstLine: string): DeriveFormat | null {
   const ext = extname(path).toLowerCase();
+  const cols = firstLine.replace(/\r$/, "").split("\t").length;
   if (ext === ".conllu") return "conllu";
   if (ext === ".txt") return "text";
   if (ext === ".iob2" || ext === ".bio") return "iob2";
-  if (ext === ".tsv") {
-    const cols = firstLine.split("\t").length;
-    return cols === 3 ? "xnli" : cols === 2 ? "iob2" : null;
-  }
-  return null;
+  if (ext === ".tsv") return cols === 3 ? "xnli" : cols === 2 ? "iob2" : null;
+  if (ext !== "") return null;
+  if (firstLine.startsWith("#") || cols === 10) return "conllu";
+  return cols === 2 ? "iob2" : cols === 3 ? "xnli" : null;
 }
 
 const stripCr = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);

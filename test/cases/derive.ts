@@ -300,7 +300,8 @@ cases["derive: one-line errors for an unknown transform, bad columns, an empty c
   throwsLike("empty text", () => deriveFile("text", "x.txt", "\n\n", o), /x\.txt: no text to derive/);
   throwsLike("empty conllu", () => deriveFile("conllu", "x.conllu", "# only a comment\n", o), /no CoNLL-U sentences/);
   throwsLike("bad head", () => deriveFile("conllu", "x.conllu", "1\ta\ta\tX\t_\t_\t5\tdep\t_\t_\n", o), /HEAD '5' is not a word/);
-  eq("detect", ["a.conllu", "a.txt", "a.iob2", "a.tsv", "b.tsv", "dev"].map((p, i) => detectDeriveFormat(p, i === 4 ? "w\tO" : "a\tb\tc")), ["conllu", "text", "iob2", "xnli", "iob2", null]);
+  eq("detect", ["a.conllu", "a.txt", "a.iob2", "a.tsv", "b.tsv", "a.dat"].map((p, i) => detectDeriveFormat(p, i === 4 ? "w\tO" : "a\tb\tc")), ["conllu", "text", "iob2", "xnli", "iob2", null]);
+  eq("detect without extension", ["en:Sioux\tB-ORG", "a\tb\tneutral\r", "# sent_id = 1", "1\ta\ta\tX\t_\t_\t0\troot\t_\t_", "plain words"].map((l) => detectDeriveFormat("data/dev", l)), ["iob2", "xnli", "conllu", "conllu", null]);
   throwsLike("twin range", () => twinPiece(1 << 20), /no transliteration/);
   throwsLike("bpe", () => doubleTokenizerJson({ model: { type: "BPE", vocab: {} } }, 0), /WordPiece and Unigram/);
   void splitWords;
