@@ -55,7 +55,7 @@ export const deriveCommand: Command = {
     "Trans gives the derived language its own vocabulary: original id i becomes i+V (the sequence specials",
     "stay shared). Each subword piece is written as two Yi syllables (base-1024 digits of i), the pieces of a",
     "word separated by spaces, and OUT/tokenizer.json (from --tokenizer or --model) maps them to i+V. With",
-    "--model, OUT also holds the model with the doubled embedding table (new rows N(0, 0.02²), or --init copy).",
+    "--model, OUT also holds the model with the doubled embedding table (new rows N(0, σ²), σ = initializer_range; or --init copy).",
     "Every input is written to OUT under its own name; OUT/derive.json records what was done.",
   ].join("\n"),
   options: {
@@ -64,7 +64,7 @@ export const deriveCommand: Command = {
     format: { type: "string", meta: "F", help: "text | conllu | iob2 | xnli (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
     tokenizer: { type: "string", meta: "DIR", help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
     model: { type: "string", meta: "DIR", help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
-    init: { type: "string", default: "normal", meta: "normal|copy", help: "Trans with --model: new embedding rows drawn N(0, 0.02²) or copied from the original rows" },
+    init: { type: "string", default: "normal", meta: "normal|copy", help: "Trans with --model: new embedding rows drawn N(0, initializer_range²) or copied from the original rows" },
     seed: { type: "string", default: "42", help: "seed of the new embedding rows" },
     out: { type: "string", meta: "DIR", help: "output directory (must not exist unless --force)" },
     force: { type: "boolean", help: "replace OUT if it exists" },

@@ -29,7 +29,8 @@ export function writeTransModel(srcDir: string, outDir: string, opts: ExtendOpti
     if (isTable || isBias) {
       const data = decode(info, readTensorBytes(weights, dataStart, info)) as Float32Array;
       // the decoder is tied to the word embeddings: every copy of the table gets the same new rows
-      const doubled = isBias ? doubleRows({ shape: info.shape, data }, { bias: true }) : doubleRows({ shape: info.shape, data }, opts);
+      const std = opts.std ?? cfg.initializer_range ?? 0.02;
+      const doubled = isBias ? doubleRows({ shape: info.shape, data }, { bias: true }) : doubleRows({ shape: info.shape, data }, { ...opts, std });
       if (isTable) {
         if (table && table.length === doubled.data.length) doubled.data.set(table);
         table ??= doubled.data;
