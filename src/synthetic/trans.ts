@@ -55,12 +55,21 @@ export function doubleTokenizerJson(json: any, vocabSize: number): any {
     const vocab = m.vocab as Record<string, number>;
     const n = Object.keys(vocab).length;
     if (n !== vocabSize) throw new TokenizerError(`tokenizer.json has ${n} tokens, expected ${vocabSize}`);
-    for (let i = 0; i < vocabSize; i++) vocab[twinPiece(i)] = i + vocabSize;
+    for (let i = 0; i < vocabSize; i++) {
+      const t = twinPiece(i);
+      if (t in vocab) throw new TokenizerError(`the vocabulary already holds '${t}', the spelling of derived id ${i + vocabSize}`);
+      vocab[t] = i + vocabSize;
+    }
   } else if (m?.type === "Unigram") {
     const list = m.vocab as [string, number][];
     if (list.length !== vocabSize) throw new TokenizerError(`tokenizer.json has ${list.length} pieces, expected ${vocabSize}`);
     const rep: string = metaspaceReplacement(out.pre_tokenizer) ?? "";
-    for (let i = 0; i < vocabSize; i++) list.push([rep + twinPiece(i), 0]);
+    const have = new Set(list.map(([p]) => p));
+    for (let i = 0; i < vocabSize; i++) {
+      const t = rep + twinPiece(i);
+      if (have.has(t)) throw new TokenizerError(`the vocabulary already holds '${t}', the spelling of derived id ${i + vocabSize}`);
+      list.push([t, 0]);
+    }
   } else {
     throw new TokenizerError(`Trans supports WordPiece and Unigram tokenizers, not '${m?.type}'`);
   }

@@ -303,6 +303,12 @@ cases["derive: one-line errors for an unknown transform, bad columns, an empty c
   eq("detect", ["a.conllu", "a.txt", "a.iob2", "a.tsv", "b.tsv", "a.dat"].map((p, i) => detectDeriveFormat(p, i === 4 ? "w\tO" : "a\tb\tc")), ["conllu", "text", "iob2", "xnli", "iob2", null]);
   eq("detect without extension", ["en:Sioux\tB-ORG", "a\tb\tneutral\r", "# sent_id = 1", "1\ta\ta\tX\t_\t_\t0\troot\t_\t_", "plain words"].map((l) => detectDeriveFormat("data/dev", l)), ["iob2", "xnli", "conllu", "conllu", null]);
   throwsLike("twin range", () => twinPiece(1 << 20), /no transliteration/);
+  const clash = tokJson(TINY_BERT);
+  // respell the token with id 5 as the twin of id 1
+  const five = Object.keys(clash.model.vocab).find((t) => clash.model.vocab[t] === 5)!;
+  delete clash.model.vocab[five];
+  clash.model.vocab["\ua000\ua001"] = 5;
+  throwsLike("twin already in the vocabulary", () => doubleTokenizerJson(clash, Object.keys(clash.model.vocab).length), /already holds 'ꀀꀁ'/);
   throwsLike("bpe", () => doubleTokenizerJson({ model: { type: "BPE", vocab: {} } }, 0), /WordPiece and Unigram/);
   void splitWords;
 };
