@@ -36,7 +36,8 @@ function samples(dir: string): string[] {
   writeFileSync(join(dir, "s.conllu"), CONLLU);
   writeFileSync(join(dir, "s.iob2"), IOB2);
   writeFileSync(join(dir, "s.tsv"), XNLI);
-  const files = ["s.conllu", "s.iob2", "s.tsv"].map((f) => join(dir, f));
+  writeFileSync(join(dir, "s.txt"), "the cat sat . it was happy !\nno end here\n");
+  const files = ["s.conllu", "s.iob2", "s.tsv", "s.txt"].map((f) => join(dir, f));
   const real = (p: string, name: string, n: number, sep: RegExp, join_: string) => {
     if (!existsSync(p)) return;
     writeFileSync(join(dir, name), readFileSync(p, "utf8").split(sep).slice(0, n).join(join_) + join_);
@@ -66,6 +67,9 @@ describe("xlt derive end to end", () => {
     expect(conllu).toContain("3\tdo\tdo\tAUX\tVBP\t_\t1\taux\t_\t_");
     expect(readFileSync(join(out, "s.iob2"), "utf8")).toBe(["en:Ohio\tB-LOC", "en:in\tO", "en:Arena\tB-ORG", "en:Falls\tI-ORG", "en:Sioux\tI-ORG", "", "en:Lee\tB-PER", "en:Ann\tI-PER", "en:.\tO", "", ""].join("\n"));
     expect(readFileSync(join(out, "s.tsv"), "utf8")).toBe("home I'm Mama, said, he And.\tword a say didn't He.\tcontradiction\nsat cat The.\tsat cat A!\tentailment\n");
+    // text: one sentence per line, with the uninverted sentences line-aligned beside it
+    expect(readFileSync(join(out, "s.txt"), "utf8")).toBe("sat cat the .\nhappy was it !\nhere end no\n");
+    expect(readFileSync(join(out, "s.orig.txt"), "utf8")).toBe("the cat sat .\nit was happy !\nno end here\n");
     const manifest = JSON.parse(readFileSync(join(out, "derive.json"), "utf8"));
     expect(manifest.transform).toBe("inv");
     expect(manifest.inputs[0]).toMatchObject({ format: "conllu", units: 2, droppedConlluLines: 1 });
