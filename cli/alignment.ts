@@ -10,6 +10,7 @@ import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts"
 import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
 import { type Command, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { runStaticAlignment } from "./alignment_static.ts";
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 
@@ -43,9 +44,11 @@ export const alignmentCommand: Command = {
     seed: { type: "int", default: 42, help: "seed of the sentence-pair shuffle" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
+    static: { type: "boolean", help: "ALIGN-MLM static-embedding alignment of a two-language (Trans) model: E[i] retrieves E[i+V]? (no parallel data)" },
   },
   async run(v) {
     checkOutputs({ files: { json: v.json }, inputs: { model: v.model, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite });
+    if (v.static) return runStaticAlignment(v);
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
     const nbPairs: number = v["align-pairs"];

@@ -7,7 +7,7 @@ import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
 /** lowbias32 (C. Wellons): a bijective u32 mixer; identical integer math to `dropMix` in shaders/lib/dropout_hash.wgsl. */
-function mix(x: number): number {
+export function mix(x: number): number {
   let h = x >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d) >>> 0;
