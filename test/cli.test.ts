@@ -1,12 +1,11 @@
 // End-to-end tests of the `xlt` command on Node (compiled dist/) and on Deno (the .ts sources):
 // --dump-grads against the PyTorch reference for every architecture and freeze mode, AlignFreeze's
 // bit-identical frozen blocks, Node == Deno, loss going down on real PUD + MUSE data, and bad input.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DENO, ROOT, xlt } from "./lib/cli.ts";
+import { DENO, runProgram, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -48,11 +47,11 @@ function realignArgs(arch: string, dir: string, freeze: string, extra: string[] 
 describe("xlt realign end to end", () => {
   for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
     for (const freeze of ["none", "lower", "upper"]) {
-      it(`${arch} --freeze ${freeze}: --dump-grads matches PyTorch, frozen blocks stay bit-identical`, () => {
+      it(`${arch} --freeze ${freeze}: --dump-grads matches PyTorch, frozen blocks stay bit-identical`, async () => {
         const fx = fixtureInputs(arch);
         const out = join(fx.dir, "out");
         const grads = join(fx.dir, "grads.safetensors");
-        const r = xlt("node", realignArgs(arch, fx.dir, freeze, ["--steps", "5", "--lr", "1e-3", "--out", out, "--dump-grads", grads]));
+        const r = await xlt("node", realignArgs(arch, fx.dir, freeze, ["--steps", "5", "--lr", "1e-3", "--out", out, "--dump-grads", grads]));
         expect(r.stderr, r.stderr).toBe("");
         expect(r.code).toBe(0);
         const got = loadAll(grads);
@@ -94,11 +93,11 @@ describe("xlt realign end to end", () => {
   }
 
   for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
-    it(`${arch} --projection none --freeze lower: --dump-grads matches PyTorch without the head`, () => {
+    it(`${arch} --projection none --freeze lower: --dump-grads matches PyTorch without the head`, async () => {
       const fx = fixtureInputs(arch);
       const grads = join(fx.dir, "grads.safetensors");
       const args = realignArgs(arch, fx.dir, "lower").filter((a, i, all) => !["--init-head", "--projection"].includes(a) && !["--init-head", "--projection"].includes(all[i - 1]));
-      const r = xlt("node", [...args, "--projection", "none", "--steps", "1", "--out", join(fx.dir, "out"), "--dump-grads", grads]);
+      const r = await xlt("node", [...args, "--projection", "none", "--steps", "1", "--out", join(fx.dir, "out"), "--dump-grads", grads]);
       expect(r.code, r.stderr).toBe(0);
       const want = loadAll(join(FIXTURES, arch, "reference-nohead.safetensors"));
       const got = loadAll(grads);
@@ -119,14 +118,14 @@ describe("xlt realign end to end", () => {
     });
   }
 
-  it("Node and Deno give the same gradients, losses and checkpoint", () => {
+  it("Node and Deno give the same gradients, losses and checkpoint", async () => {
     const fx = fixtureInputs("tiny-xlmr");
     const res: Record<string, { grads: Map<string, any>; log: number[]; model: Map<string, any> }> = {};
     for (const rt of ["node", "deno"] as const) {
       const out = join(fx.dir, `out-${rt}`);
       const log = join(fx.dir, `log-${rt}.jsonl`);
       const grads = join(fx.dir, `grads-${rt}.safetensors`);
-      const r = xlt(rt, realignArgs("tiny-xlmr", fx.dir, "lower", ["--steps", "4", "--lr", "1e-3", "--out", out, "--log", log, "--dump-grads", grads]));
+      const r = await xlt(rt, realignArgs("tiny-xlmr", fx.dir, "lower", ["--steps", "4", "--lr", "1e-3", "--out", out, "--log", log, "--dump-grads", grads]));
       expect(r.code, r.stderr).toBe(0);
       res[rt] = {
         grads: loadAll(grads),
@@ -141,14 +140,14 @@ describe("xlt realign end to end", () => {
     expect([...res.node.grads.keys()].sort()).toEqual([...res.deno.grads.keys()].sort());
   });
 
-  it("the loss goes down on 200 real PUD en-de pairs with MUSE dictionary links (mBERT vocabulary)", () => {
+  it("the loss goes down on 200 real PUD en-de pairs with MUSE dictionary links (mBERT vocabulary)", async () => {
     const dir = tmp();
     const model = join(dir, "model");
     // a small random BERT over the real 119,547-token mBERT vocabulary (the large-embedding path)
     const vocab = readFileSync(join(SHARED, "tokenizers/bert-base-multilingual-cased/vocab.txt"), "utf8").split("\n").filter((l) => l !== "");
     buildRandomBert(model, vocab, { hidden: 32, layers: 2, heads: 2, ffn: 64 });
     const log = join(dir, "log.jsonl");
-    const r = xlt("node", [
+    const r = await xlt("node", [
       "realign", "--model", model,
       "--conllu", `de=${join(SHARED, "ud/UD_English-PUD/en_pud-ud-test.conllu")},${join(SHARED, "ud/UD_German-PUD/de_pud-ud-test.conllu")}`,
       "--dictionary", `de=${join(SHARED, "muse_dictionaries/en-de.txt")}`, "--limit", "200",
@@ -164,10 +163,10 @@ describe("xlt realign end to end", () => {
 describe("xlt realign rejects bad input with one line and writes nothing", () => {
   const fx = () => fixtureInputs("tiny-bert");
   const bad = (name: string, setup: (dir: string) => string[], expectText: RegExp) =>
-    it(name, () => {
+    it(name, async () => {
       const f = fx();
       const out = join(f.dir, "out");
-      const r = xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
+      const r = await xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
       expect(r.code).toBe(1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(expectText);
@@ -181,10 +180,10 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
   bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
   bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
 
-  it("a loss that becomes NaN stops the run and keeps the last good checkpoint", () => {
+  it("a loss that becomes NaN stops the run and keeps the last good checkpoint", async () => {
     const f = fx();
     const out = join(f.dir, "out");
-    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", "--checkpoint-every", "1"]);
+    const r = await xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", "--checkpoint-every", "1"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/loss became/);
     expect(r.stderr.split("\n").length).toBe(1);
@@ -193,11 +192,11 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
   });
 
-  it("a NaN loss seen one step late (steps are pipelined) names the same step and saves nothing", () => {
+  it("a NaN loss seen one step late (steps are pipelined) names the same step and saves nothing", async () => {
     const f = fx();
     const run = (out: string, extra: string[]) => xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", ...extra]);
-    const drained = run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
-    const piped = run(join(f.dir, "b"), []);
+    const drained = await run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
+    const piped = await run(join(f.dir, "b"), []);
     const step = (e: string) => /loss became \S+ at step (\d+)/.exec(e)?.[1];
     expect(piped.code).toBe(1);
     expect(step(piped.stderr)).toBeDefined();
@@ -206,14 +205,14 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(existsSync(join(f.dir, "b", "run.json")) || existsSync(join(f.dir, "b", "checkpoint"))).toBe(false);
   });
 
-  it("--resume continues from the checkpoint to the same result as an uninterrupted run", () => {
+  it("--resume continues from the checkpoint to the same result as an uninterrupted run", async () => {
     const f = fx();
     const args = (out: string, steps: string) => [...realignArgs("tiny-bert", f.dir, "lower"), "--out", out, "--steps", steps, "--lr", "1e-3", "--checkpoint-every", "2"];
     const full = join(f.dir, "full");
-    expect(xlt("node", args(full, "4")).code).toBe(0);
+    expect((await xlt("node", args(full, "4"))).code).toBe(0);
     const part = join(f.dir, "part");
-    expect(xlt("node", args(part, "3")).code).toBe(0); // leaves a checkpoint at step 2
-    expect(xlt("node", [...args(part, "4"), "--resume"]).code).toBe(0);
+    expect((await xlt("node", args(part, "3"))).code).toBe(0); // leaves a checkpoint at step 2
+    expect((await xlt("node", [...args(part, "4"), "--resume"])).code).toBe(0);
     const a = loadAll(join(full, "model.safetensors"));
     const b = loadAll(join(part, "model.safetensors"));
     for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
@@ -258,17 +257,18 @@ function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; laye
 }
 
 describe("xlt --help", () => {
-  it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
-    const node = spawnSync("npx", ["xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
-    const deno = spawnSync(DENO, ["task", "-q", "xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
-    expect(node.status).toBe(0);
-    expect(deno.status).toBe(0);
+  it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", async () => {
+    const node = await runProgram("npx", ["xlt", "--help"]);
+    const deno = await runProgram(DENO, ["task", "-q", "xlt", "--help"]);
+    expect(node.code).toBe(0);
+    expect(deno.code).toBe(0);
     expect(deno.stdout).toBe(node.stdout);
     expect(node.stdout).toMatch(/realign/);
     for (const cmd of ["realign", "embed", "align"]) {
-      const a = spawnSync("node", [join(ROOT, "bin/xlt.js"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
-      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/main.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      const a = await xlt("node", [cmd, "--help"]);
+      const b = await xlt("deno", [cmd, "--help"]);
       expect(b.stdout, cmd).toBe(a.stdout);
     }
   });
+
 });
