@@ -1,9 +1,8 @@
 // `xlt align`: extracts realignment word pairs with the papers' bilingual-dictionary rule and post-filter
-// (shared/docs/realignment-method.md §2) and writes them in Pharaoh format, one line per input sentence
-// pair, so the result can be inspected or passed back to `--alignments` with the same sentence source.
+// (Gaschi et al. 2023; multilingual_eval/datasets/realignment_dataset.py in the papers' code) and writes
+// them in Pharaoh format, one line per input sentence pair, so the result can be inspected or passed back to `--alignments` with the same sentence source.
 import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
-import { WordsError } from "../src/io/words.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
 import { type Command, num } from "./options.ts";
 
@@ -29,21 +28,15 @@ export const alignCommand: Command = {
     if (!values.dictionary) throw new XltError("--dictionary FILE is required");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);
     if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
-    try {
-      const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary });
-      if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
-      const x = extractLanguagePairs(spec);
-      const text = x.links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
-      writeFileAtomic(values.out, text);
-      const { sentences, withLinks, links } = x.stats;
-      console.log(
-        `xlt align: ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${links} links -> ${values.out}`,
-      );
-    } catch (e) {
-      // WordsError is not one of the CLI's known user errors: re-throw it as one (one line, no stack)
-      if (e instanceof WordsError) throw new XltError(e.message);
-      throw e;
-    }
+    const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary });
+    if (values.limit !== undefined) spec.limit = num("limit", values.limit, { int: true, min: 1 });
+    const x = extractLanguagePairs(spec);
+    const text = x.links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
+    writeFileAtomic(values.out, text);
+    const { sentences, withLinks, links } = x.stats;
+    console.log(
+      `xlt align: ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${links} links -> ${values.out}`,
+    );
     return 0;
   },
 };

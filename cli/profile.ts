@@ -1,6 +1,6 @@
 // `xlt profile`: times realignment training steps on a synthetic batch under the kernel profiler.
 import { ensureBuiltin } from "../src/builtin/synthetic.ts";
-import { formatStepProfile, profileRealignStep } from "../src/profile/step.ts";
+import { formatStepProfile, profileRealignStep } from "../src/train/profile_step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
 import { type Command, num } from "./options.ts";
 

@@ -6,7 +6,7 @@ import { parseTestSpec } from "../src/eval/evaluate.ts";
 import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
-import { measurePeak } from "../src/profile/roofline.ts";
+import { measurePeak } from "../src/train/roofline.ts";
 import { cells, describePlan, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import { type Command, num, PARALLEL_DATA_OPTIONS } from "./options.ts";
