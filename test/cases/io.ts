@@ -22,7 +22,7 @@ import {
   type Checkpoint,
 } from "../../src/io/checkpoint.ts";
 import { COMPLETE_MARK, recoverDir, writeDirAtomic, writeFileAtomic } from "../../src/io/atomic.ts";
-import { hasTrainingState } from "../../src/train/state.ts";
+import { hasTrainingState } from "../../src/train/resume.ts";
 import { decode, loadAll, readHeader, readTensorBytes } from "../../src/io/safetensors.ts";
 import { buildTokenizer, encodeWords, loadTokenizer, unigramTokenizerJson, wordPieceTokenizerJson, type WordTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readLinks, readMuseDictionary, readParallel, splitWords } from "../../src/io/words.ts";
