@@ -234,3 +234,28 @@ cases["errors: a vocabulary smaller than the specials + byte alphabet, a corpus 
   throwsLike("too small", () => trainVocab(["abc"], { kind: "bpe", vocabSize: 260, minFrequency: 2 }), /--vocab-size 260 is too small: bpe needs at least 261/);
   throwsLike("no words", () => trainVocab([" \n\t\n"], { kind: "wordpiece", vocabSize: 100, minFrequency: 2 }), /no words/);
 };
+
+cases["loadTokenizer BPE: merges as 'a b' strings or pairs, a pair listed twice keeps its last rank, unknowns"] = async () => {
+  const base = (merges: unknown[], extra: object = {}) => ({
+    model: { type: "BPE", unk_token: "<unk>", fuse_unk: false, vocab: { "<unk>": 0, a: 1, b: 2, c: 3, ab: 4, bc: 5, abc: 6 }, merges, ...extra },
+    pre_tokenizer: { type: "WhitespaceSplit" },
+    decoder: null,
+    post_processor: null,
+    normalizer: null,
+    added_tokens: [],
+  });
+  const run = (json: any, text: string) => {
+    const tok = buildTokenizer(json);
+    const ids = tok.encodeWord(text);
+    eq(`HF agrees on '${text}'`, ids, new Tokenizer(json, {}).encode(text).ids);
+    return ids.map((i) => tok.idToToken(i));
+  };
+  eq("strings", run(base(["a b", "ab c"]), "abc ab"), ["abc", "ab"]);
+  eq("pairs", run(base([["a", "b"], ["ab", "c"]]), "abc"), ["abc"]);
+  // (b, c) ranks before (a, b): "a" + "bc"; listed again last, (b, c) ranks after (a, b): "ab" + "c"
+  eq("rank order", run(base([["b", "c"], ["a", "b"]]), "abc"), ["a", "bc"]);
+  eq("last rank wins", run(base([["b", "c"], ["a", "b"], ["b", "c"]]), "abc"), ["ab", "c"]);
+  eq("unknown", run(base([["a", "b"]]), "axxb"), ["a", "<unk>", "<unk>", "b"]);
+  eq("fused unknown", run(base([["a", "b"]], { fuse_unk: true }), "axxb"), ["a", "<unk>", "b"]);
+  throwsLike("dropout", () => buildTokenizer(base([], { dropout: 0.1 })), /BPE dropout is not supported/);
+};
