@@ -226,7 +226,7 @@ cases["checkpoint: bad inputs give one-line errors"] = async () => {
     throwsLike("ambiguous", () => loadCheckpoint(dup), /both map to 'embeddings\.ln\.weight'/);
     // tokenizer
     throwsLike("missing tokenizer", () => loadTokenizer(empty), /no tokenizer\.json/);
-    throwsLike("bad tokenizer", () => buildTokenizer({ model: { type: "BPE", vocab: {}, merges: [] } }), /unsupported model type 'BPE'/);
+    throwsLike("bad tokenizer", () => buildTokenizer({ model: { type: "WordLevel", vocab: {} } }), /unsupported model type 'WordLevel'/);
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
