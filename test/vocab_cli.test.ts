@@ -30,11 +30,11 @@ function corpus(dir: string): string[] {
 }
 
 describe("xlt vocab end to end", () => {
-  it("bpe on Node: tokenizer.json read alike by xlt and @huggingface/tokenizers; the same files from Deno", () => {
+  it("bpe on Node: tokenizer.json read alike by xlt and @huggingface/tokenizers; the same files from Deno", async () => {
     const dir = tmp();
     const files = corpus(dir);
     const args = (out: string) => ["vocab", ...files.flatMap((f) => ["--corpus", f]), "--vocab-size", "600", "--out", out];
-    const r = xlt("node", args(join(dir, "n")));
+    const r = (await xlt("node", args(join(dir, "n"))));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^xlt vocab: bpe, 600 tokens, 339 merges from \d+ distinct words/);
@@ -46,17 +46,17 @@ describe("xlt vocab end to end", () => {
     expect(tok.vocabSize).toBe(600);
     for (const line of SAMPLE.split("\n").filter((l) => l)) expect([...tok.prefix, ...tok.encodeWord(line), ...tok.suffix]).toEqual(hf.encode(line).ids);
     expect(JSON.parse(readFileSync(join(out, "vocab-train.json"), "utf8"))).toMatchObject({ kind: "bpe", vocabSize: 600, minFrequency: 2, corpus: files, vocab: 600 });
-    const d = xlt("deno", args(join(dir, "d")));
+    const d = (await xlt("deno", args(join(dir, "d"))));
     expect(d.stderr).toBe("");
     expect(d.code).toBe(0);
     for (const f of ["tokenizer.json", "merges.txt", "vocab.json"]) expect(readFileSync(join(dir, "d", f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
   });
 
-  it("wordpiece --lowercase: vocab.txt, tokenizer.json with a lowercasing BertNormalizer, same ids in HF", () => {
+  it("wordpiece --lowercase: vocab.txt, tokenizer.json with a lowercasing BertNormalizer, same ids in HF", async () => {
     const dir = tmp();
     const files = corpus(dir);
     const out = join(dir, "wp");
-    const r = xlt("node", ["vocab", "--kind", "wordpiece", "--lowercase", ...files.flatMap((f) => ["--corpus", f]), "--vocab-size", "800", "--min-frequency", "1", "--out", out]);
+    const r = (await xlt("node", ["vocab", "--kind", "wordpiece", "--lowercase", ...files.flatMap((f) => ["--corpus", f]), "--vocab-size", "800", "--min-frequency", "1", "--out", out]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const vocab = readFileSync(join(out, "vocab.txt"), "utf8").trimEnd().split("\n");
@@ -72,7 +72,7 @@ describe("xlt vocab end to end", () => {
 });
 
 describe("xlt vocab rejects bad input with one line and writes nothing", () => {
-  const bad = (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
+  const bad = async (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
     const dir = tmp();
     corpus(dir);
     writeFileSync(join(dir, "empty.txt"), "");
@@ -80,7 +80,7 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
     writeFileSync(join(dir, "bin.txt"), new Uint8Array([97, 0, 98]));
     writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]));
     const out = join(dir, "out");
-    const r = xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out]));
+    const r = (await xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out])));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(re);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -98,23 +98,23 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
   it("--lowercase with bpe", () => bad(["vocab", "--corpus", "DIR/a.txt", "--lowercase"], /--lowercase is for --kind wordpiece/));
   it("vocabulary too small for byte-level BPE", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "100"], /--vocab-size 100 is too small: bpe needs at least 261/));
   it("vocabulary size not a number", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "8k"], /--vocab-size must be an integer/));
-  it("an existing output directory is kept; --overwrite replaces only xlt's files", () => {
+  it("an existing output directory is kept; --overwrite replaces only xlt's files", async () => {
     const dir = tmp();
     const [a] = corpus(dir);
     const out = join(dir, "out");
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "keep me");
-    const r = xlt("node", ["vocab", "--corpus", a, "--vocab-size", "300", "--out", out]);
+    const r = (await xlt("node", ["vocab", "--corpus", a, "--vocab-size", "300", "--out", out]));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/exists and is not empty; pass --overwrite/);
     expect(readdirSync(out)).toEqual(["mine.txt"]);
-    expect(xlt("node", ["vocab", "--corpus", a, "--vocab-size", "300", "--out", out, "--overwrite"]).code).toBe(0);
+    expect((await xlt("node", ["vocab", "--corpus", a, "--vocab-size", "300", "--out", out, "--overwrite"])).code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["merges.txt", "mine.txt", "tokenizer.json", "tokenizer_config.json", "vocab-train.json", "vocab.json"]);
   });
-  it("the corpus as --out", () => {
+  it("the corpus as --out", async () => {
     const dir = tmp();
     const [a] = corpus(dir);
-    const r = xlt("node", ["vocab", "--corpus", a, "--out", dir, "--overwrite"]);
+    const r = (await xlt("node", ["vocab", "--corpus", a, "--out", dir, "--overwrite"]));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/contains the input --corpus/);
     expect(readFileSync(a, "utf8")).toBe(SAMPLE);
