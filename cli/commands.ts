@@ -9,6 +9,7 @@ import { runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
 import { finetuneCommand } from "./finetune.ts";
 import { evaluateCommand } from "./evaluate.ts";
+import { doctorCommand } from "./doctor.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
@@ -20,4 +21,5 @@ export const commands: Record<string, Command> = {
   run: runCommand,
   profile: profileCommand,
   info: infoCommand,
+  doctor: doctorCommand,
 };

@@ -36,9 +36,11 @@ cat > "$STAGE/xlt" <<'SH'
 #!/bin/sh
 # xlt launcher: runs the bundled sources on the bundled Deno (wgpu). Needs only a Vulkan driver.
 HERE="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
-# Deno caches transpiled sources; keep them out of the user's own Deno cache.
+# Deno caches transpiled sources; keep them out of the user's own Deno cache. wgpu would fall back to
+# OpenGL (llvmpipe's, on a CPU) when Vulkan has no driver: pin Vulkan so that shows as "no adapter".
 : "${DENO_DIR:=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/xlt-deno}"
-export DENO_DIR DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
+: "${DENO_WEBGPU_BACKEND:=vulkan}"
+export DENO_DIR DENO_WEBGPU_BACKEND DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
 exec "$HERE/lib/deno" run --allow-all --no-prompt --config "$HERE/lib/deno.json" "$HERE/lib/cli/main.ts" "$@"
 SH
 chmod +x "$STAGE/xlt" "$STAGE/gpu-check.sh" "$LIB/deno"

@@ -27,7 +27,8 @@ if [ -x "$HERE/lib/deno" ]; then # the bundle: lib/ beside this script
   LIB="$HERE/lib"
   DENO_RUN=("$LIB/deno" run --allow-all --no-prompt --config "$LIB/deno.json")
   : "${DENO_DIR:=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/xlt-deno}"
-  export DENO_DIR DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
+  : "${DENO_WEBGPU_BACKEND:=vulkan}" # as the launcher: no silent OpenGL fallback
+  export DENO_DIR DENO_WEBGPU_BACKEND DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
 else # a checkout: this script is in scripts/
   LIB="$(dirname "$HERE")"
   DENO_RUN=("$LIB/node_modules/deno/deno" run --allow-all)
