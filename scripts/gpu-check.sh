@@ -64,6 +64,10 @@ done
 
 BENCH_ARGS=()
 [ "$QUICK" -eq 1 ] && BENCH_ARGS+=(--quick)
+if [ ! -d "$LIB/node_modules/@tensorflow/tfjs-core" ]; then
+  BENCH_ARGS+=(--no-peer)
+  say ""; say "# tfjs is not in the bundle: the benchmarks time xlt alone (scripts/gpu-check.sh in a checkout compares with tfjs-webgpu)"
+fi
 step "benchmarks" "${DENO_RUN[@]}" "$LIB/bench/run.ts" "${BENCH_ARGS[@]}"
 
 STEPS=50
