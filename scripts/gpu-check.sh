@@ -5,7 +5,7 @@
 # Runs from the unpacked bundle (./gpu-check.sh, needs nothing but a Vulkan driver) or from a checkout
 # (scripts/gpu-check.sh, with node_modules installed).
 # Usage: gpu-check.sh [--quick] [--out DIR]
-#   --quick  the benchmarks' smallest sizes and a 5-step realignment (a smoke test, about a minute on lavapipe)
+#   --quick  the benchmarks' smallest sizes and a 5-step realignment (a smoke test: ~6 minutes on the 2-core lavapipe VM, most of it the conformance cases)
 #   --out    where to write <adapter>.txt (default bench/results)
 # The benchmarks compare with tfjs-webgpu only where @tensorflow/tfjs-* is installed (a checkout); the
 # bundle does not carry it, so there they print xlt's own timings and say the peer is unavailable.
@@ -27,12 +27,13 @@ if [ -x "$HERE/lib/deno" ]; then # the bundle: lib/ beside this script
   LIB="$HERE/lib"
   DENO_RUN=("$LIB/deno" run --allow-all --no-prompt --config "$LIB/deno.json")
   : "${DENO_DIR:=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/xlt-deno}"
-  : "${DENO_WEBGPU_BACKEND:=vulkan}" # as the launcher: no silent OpenGL fallback
-  export DENO_DIR DENO_WEBGPU_BACKEND DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
+  export DENO_DIR DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
 else # a checkout: this script is in scripts/
   LIB="$(dirname "$HERE")"
-  DENO_RUN=("$LIB/node_modules/deno/deno" run --allow-all)
+  DENO_RUN=("$LIB/node_modules/deno/deno" run --allow-all --config "$LIB/deno.json")
 fi
+: "${DENO_WEBGPU_BACKEND:=vulkan}" # as the bundle's launcher: no silent fallback to OpenGL on the CPU
+export DENO_WEBGPU_BACKEND
 [ -x "${DENO_RUN[0]}" ] || { echo "gpu-check: ${DENO_RUN[0]} not found (unpack the bundle, or npm install in the checkout)" >&2; exit 1; }
 xlt() { "${DENO_RUN[@]}" "$LIB/cli/main.ts" "$@"; }
 
@@ -55,6 +56,8 @@ step() {
 say "# xlt gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm), $(nproc) CPUs"
 step doctor xlt doctor
 ADAPTER="$(sed -n 's/^adapter  *\(.*\)$/\1/p' "$LOG" | head -1)"
+# the file name: the adapter's description where the runtime gives one (wgpu's name starts with PCI ids)
+NAME="$(sed -n 's/^  *description: \(.*\)$/\1/p' "$LOG" | head -1)"
 [ -n "$ADAPTER" ] || { echo "gpu-check: no WebGPU adapter (see xlt doctor above)" >&2; exit 1; }
 
 # the kernel families and the encoder (cases that need only test/fixtures, not the third-party data)
@@ -68,7 +71,9 @@ if [ ! -d "$LIB/node_modules/@tensorflow/tfjs-core" ]; then
   BENCH_ARGS+=(--no-peer)
   say ""; say "# tfjs is not in the bundle: the benchmarks time xlt alone (scripts/gpu-check.sh in a checkout compares with tfjs-webgpu)"
 fi
-step "benchmarks" "${DENO_RUN[@]}" "$LIB/bench/run.ts" "${BENCH_ARGS[@]}"
+# from the checkout's root: the tfjs peer looks for node_modules/ in the working directory
+bench() { (cd "$LIB" && "${DENO_RUN[@]}" "$LIB/bench/run.ts" "$@"); }
+step "benchmarks" bench "${BENCH_ARGS[@]}"
 
 STEPS=50
 [ "$QUICK" -eq 1 ] && STEPS=5
@@ -76,7 +81,7 @@ step "realign (built-in model and data, $STEPS steps)" xlt realign --freeze lowe
 
 say ""
 if [ ${#FAILED[@]} -eq 0 ]; then say "# gpu-check: all steps passed"; else say "# gpu-check: FAILED: ${FAILED[*]}"; fi
-SLUG="$(echo "$ADAPTER" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9.]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-80)"
+SLUG="$(echo "${NAME:-$ADAPTER}" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9.]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-80)"
 mkdir -p "$OUT_DIR"
 cp "$LOG" "$OUT_DIR/.$SLUG.txt.tmp" && mv "$OUT_DIR/.$SLUG.txt.tmp" "$OUT_DIR/$SLUG.txt"
 echo "gpu-check: wrote $OUT_DIR/$SLUG.txt"
