@@ -25,7 +25,8 @@ cp "$DENO" "$LIB/deno"
 cp -r "$ROOT/cli" "$ROOT/src" "$ROOT/models" "$ROOT/shaders" "$ROOT/bench" "$LIB/"
 cp -r "$ROOT/test/cases" "$ROOT/test/lib" "$ROOT/test/ref" "$ROOT/test/fixtures" "$ROOT/test/deno_runner.ts" "$LIB/test/"
 cp -r "$ROOT/node_modules/@huggingface/tokenizers" "$LIB/node_modules/@huggingface/"
-cp "$ROOT/package.json" "$LIB/"
+# the runtime dependencies only: Deno resolves bare imports through package.json and lib/node_modules
+node -e 'const p = require(process.argv[1]); console.log(JSON.stringify({ name: p.name, version: p.version, type: "module", dependencies: { "@huggingface/tokenizers": p.dependencies["@huggingface/tokenizers"] } }, null, 2))' "$ROOT/package.json" > "$LIB/package.json"
 cp "$ROOT/scripts/gpu-check.sh" "$STAGE/gpu-check.sh"
 # Deno resolves npm imports from lib/node_modules (no registry access); the lock file would be written
 # beside the config on every run, so it is off.
