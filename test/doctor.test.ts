@@ -1,24 +1,32 @@
 // `xlt doctor` on Node and Deno: every section of the report with an adapter (lavapipe here), and the
 // no-adapter path (the Vulkan loader pointed at a driver manifest that does not exist): exit 1, one line
 // that says what to install.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DENO, ROOT, type Runtime } from "./lib/cli.ts";
 
 function doctor(runtime: Runtime, args: string[], env: Record<string, string> = {}) {
   const [cmd, argv] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
-  const r = spawnSync(cmd, [...argv, "doctor", ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000, env: { ...process.env, ...env } });
-  const stderr = (r.stderr ?? "").split("\n").filter((l) => l && !l.startsWith("Warning:") && !l.startsWith("    at ") && l.trim()).join("\n");
-  return { code: r.status, stdout: r.stdout ?? "", stderr };
+  // awaited, not spawnSync: a slow probe on a busy machine would block vitest's worker past its RPC timeout
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn(cmd, [...argv, "doctor", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "", err = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("close", (code) => {
+      const stderr = err.split("\n").filter((l) => l && !l.startsWith("Warning:") && !l.startsWith("    at ") && l.trim()).join("\n");
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 // wgpu (Deno) falls back to OpenGL when Vulkan has no driver; pinning its backend makes "no Vulkan" "no adapter"
 const NO_DRIVER = { VK_ICD_FILENAMES: "/nonexistent/xlt_icd.json", VK_DRIVER_FILES: "/nonexistent/xlt_icd.json", DENO_WEBGPU_BACKEND: "vulkan" };
 
 describe.each(["node", "deno"] as Runtime[])("xlt doctor (%s)", (runtime) => {
-  it("reports the adapter, its limits and features, the Vulkan files, the kernel variants and a GFLOP/s probe", () => {
-    const r = doctor(runtime, []);
+  it("reports the adapter, its limits and features, the Vulkan files, the kernel variants and a GFLOP/s probe", async () => {
+    const r = await doctor(runtime, []);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const out = r.stdout;
@@ -36,8 +44,8 @@ describe.each(["node", "deno"] as Runtime[])("xlt doctor (%s)", (runtime) => {
     expect(out).toMatch(/^probe +matmul \d+\.\d GFLOP\/s/m);
   });
 
-  it("without an adapter: exits 1 with one line saying what to install", () => {
-    const r = doctor(runtime, ["--no-probe"], NO_DRIVER);
+  it("without an adapter: exits 1 with one line saying what to install", async () => {
+    const r = await doctor(runtime, ["--no-probe"], NO_DRIVER);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^adapter +none$/m);
     expect(r.stdout).toMatch(/^vulkan ICDs +\/nonexistent\/xlt_icd\.json \(VK_DRIVER_FILES\): MISSING/m);
