@@ -46,8 +46,8 @@ describe("realignment memory estimate by --freeze", () => {
 describe.each(["node", "deno"] as Runtime[])("xlt info --freeze (%s)", (runtime) => {
   const dir = mkdtempSync(join(tmpdir(), "xlt-info-"));
   writeFileSync(join(dir, "config.json"), JSON.stringify(XLMR_LARGE));
-  it("prints the estimate for the chosen freezing and the choices that fit", () => {
-    const r = xlt(runtime, ["info", "--model", dir, "--freeze", "lower", "--f16-frozen"]);
+  it("prints the estimate for the chosen freezing and the choices that fit", async () => {
+    const r = await xlt(runtime, ["info", "--model", dir, "--freeze", "lower", "--f16-frozen"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^parameters +558\.8 M$/m);
@@ -55,8 +55,8 @@ describe.each(["node", "deno"] as Runtime[])("xlt info --freeze (%s)", (runtime)
     expect(r.stdout).toMatch(/f16 frozen; gradients/);
     expect(r.stdout).toMatch(/^ {2}--freeze 0-11,embeddings --f16-frozen +~ *\d+\.\d\d GiB {2}fits a \d+ GB GPU$/m);
   });
-  it("a bad --freeze is a one-line error", () => {
-    const r = xlt(runtime, ["info", "--model", dir, "--freeze", "30"]);
+  it("a bad --freeze is a one-line error", async () => {
+    const r = await xlt(runtime, ["info", "--model", dir, "--freeze", "30"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^xlt info: --freeze '30': the model has blocks 0-23, so block 30 does not exist$/);
   });
