@@ -11,6 +11,7 @@ import { finetuneCommand } from "./finetune.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { deriveCommand } from "./derive.ts";
 import { vocabCommand } from "./vocab.ts";
+import { doctorCommand } from "./doctor.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   info: infoCommand,
   derive: deriveCommand,
   vocab: vocabCommand,
+  doctor: doctorCommand,
 };

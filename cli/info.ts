@@ -3,7 +3,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { checkCheckpoint } from "../src/io/checkpoint.ts";
 import { XltError } from "../src/errors.ts";
-import { estimateMemory, formatMemory } from "../src/memory.ts";
+import { estimateMemory, estimateRealign, formatMemory, formatRealign } from "../src/memory.ts";
+import { fmtBytes } from "../src/gpu/tensor.ts";
+import { realignTrainable } from "../src/train/freeze.ts";
 import type { Command } from "./options.ts";
 
 export const infoCommand: Command = {
@@ -12,12 +14,31 @@ export const infoCommand: Command = {
     model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory" },
     "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "batch size for the estimate" },
     "max-length": { type: "int", min: 1, default: 96, meta: "N", help: "tokens per sentence for the estimate" },
+    freeze: { type: "string", meta: "SPEC", help: "estimate realignment with these groups frozen (as xlt realign --freeze)" },
+    "f16-frozen": { type: "boolean", help: "estimate with frozen weights stored in f16 (adapters with shader-f16; xlt doctor)" },
   },
   async run(v) {
     if (!existsSync(join(v.model, "config.json"))) throw new XltError(`${v.model}: no config.json (is this a Hugging Face snapshot directory?)`);
     const cfg = checkCheckpoint(v.model); // the headers too: a truncated or inconsistent checkpoint is an error here
     const { "batch-size": b, "max-length": t } = v;
     console.log(formatMemory(cfg, estimateMemory(cfg, b, t), b, t));
+    // realignment reads hidden_states[N-1]: the last block gets no gradient (realignTrainable)
+    const lossLayer = cfg.layers - 1;
+    const realign = (spec: string, f16: boolean) => estimateRealign(cfg, b, t, realignTrainable(spec, cfg.layers, lossLayer), lossLayer, f16);
+    const spec: string = v.freeze ?? "none";
+    const f16 = !!v["f16-frozen"];
+    console.log("");
+    console.log(formatRealign(realign(spec, f16), `--freeze ${spec}${f16 ? " --f16-frozen" : ""}`));
+    // what each freezing choice needs, so a user sees which one fits their GPU (the published setups first)
+    const half = Math.floor(cfg.layers / 2);
+    const choices: [string, boolean][] = [["none", false], ["lower", false], ["lower", true], ["upper", false], [`0-${half - 1},embeddings`, false], [`0-${half - 1},embeddings`, true]];
+    console.log("");
+    console.log(`realignment memory by --freeze (batch ${b} × ${t} tokens × 2 sides; --f16-frozen is an estimate: xlt stores frozen weights in f32 today):`);
+    for (const [s, h] of choices) {
+      const m = realign(s, h);
+      const fits = [16, 24, 40, 80].find((gb) => m.total <= gb * 1e9);
+      console.log(`  ${`--freeze ${s}${h ? " --f16-frozen" : ""}`.padEnd(40)} ~${fmtBytes(m.total).padStart(10)}  ${fits ? `fits a ${fits} GB GPU` : "over 80 GB"}`);
+    }
     return 0;
   },
 };

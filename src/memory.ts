@@ -46,3 +46,50 @@ export function formatMemory(c: ModelConfig, m: MemoryEstimate, batch: number, s
     `total         ~${fmtBytes(m.total)} of GPU memory to realign; ~${fmtBytes(m.weights + m.activations / (2 * c.layers))} to embed`,
   ].join("\n");
 }
+
+/** Parameters of one group ("embeddings" or "layer.i"), as paramCount counts them. */
+export function groupParams(c: ModelConfig, group: string): number {
+  const H = c.hidden, F = c.ffn;
+  if (group === "embeddings") return (c.vocab + c.maxPositions + c.typeVocab) * H + 2 * H;
+  return 4 * (H * H + H) + 2 * (H * F) + F + H + 4 * H;
+}
+
+export interface RealignEstimate extends MemoryEstimate {
+  trainable: number;
+  frozen: number;
+  /** bytes per frozen parameter: 4 (f32) or 2 (f16) */
+  frozenBytes: 2 | 4;
+  /** the projection head H→H→128 (always trained) */
+  head: number;
+}
+
+/**
+ * Bytes to realign with only `trainable` groups trained (realignTrainable's answer for a --freeze spec):
+ * frozen groups carry no gradient and no Adam state, and with `f16Frozen` their weights take 2 bytes. The
+ * blocks the loss reads (`lossLayer`, hidden_states[N-1] by default) keep their activations for backward
+ * from the lowest trainable group up; the blocks above the loss layer are loaded but never run.
+ */
+export function estimateRealign(c: ModelConfig, batch: number, seq: number, trainable: string[], lossLayer: number, f16Frozen = false): RealignEstimate {
+  const all = paramCount(c);
+  const head = c.hidden * c.hidden + c.hidden * 128;
+  const train = trainable.reduce((s, g) => s + groupParams(c, g), 0) + head;
+  const frozen = all + head - train;
+  const frozenBytes = f16Frozen ? 2 : 4;
+  const weights = (train * 4) + frozen * frozenBytes;
+  const grads = train * 4, adam = train * 8;
+  const lowest = trainable.includes("embeddings") ? 0 : Math.min(lossLayer, ...trainable.map((g) => Number(g.slice(6))));
+  const full = estimateMemory(c, batch, seq, 2);
+  // per-block activations from estimateMemory, for the blocks backward goes through (≥ 1 block of workspace)
+  const perLayer = (full.activations - batch * seq * 2 * 3 * c.hidden * 4) / c.layers;
+  const activations = Math.max(lossLayer - lowest, 1) * perLayer + batch * seq * 2 * 3 * c.hidden * 4;
+  return { params: all + head, weights, grads, adam, activations, total: weights + grads + adam + activations, trainable: train, frozen, frozenBytes, head };
+}
+
+export function formatRealign(m: RealignEstimate, label: string): string {
+  const w = m.frozen ? `${fmtBytes(m.trainable * 4)} f32 trainable + ${fmtBytes(m.frozen * m.frozenBytes)} ${m.frozenBytes === 2 ? "f16" : "f32"} frozen` : `${fmtBytes(m.weights)} f32`;
+  return [
+    `realign ${label}: ${(m.trainable / 1e6).toFixed(1)} M trainable, ${(m.frozen / 1e6).toFixed(1)} M frozen (head included)`,
+    `  weights ${w}; gradients ${fmtBytes(m.grads)}; Adam ${fmtBytes(m.adam)}; activations ${fmtBytes(m.activations)}`,
+    `  total   ~${fmtBytes(m.total)}`,
+  ].join("\n");
+}

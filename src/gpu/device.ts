@@ -32,6 +32,8 @@ export interface Gpu {
   device: GPUDevice;
   queue: GPUQueue;
   caps: Caps;
+  /** the adapter the device came from (its info, limits and features, for `xlt doctor`) */
+  adapter?: GPUAdapter;
   /** set when the device is lost; every later call fails with this message */
   lost?: string;
 }
@@ -166,7 +168,7 @@ async function createGpu(): Promise<Gpu> {
     minStorageOffsetAlign: L.minStorageBufferOffsetAlignment,
     maxWorkgroupsPerDim: L.maxComputeWorkgroupsPerDimension,
   };
-  const g: Gpu = { device, queue: device.queue, caps };
+  const g: Gpu = { device, queue: device.queue, caps, adapter };
   if (device.features.has("subgroups" as GPUFeatureName)) caps.subgroups = await probeSubgroups(device);
   if (caps.subgroups) caps.subgroupRows = await probeSubgroupRows(device, Number(info.subgroupMinSize) || 0);
   device.lost.then((info) => {
