@@ -14,10 +14,12 @@
 // families, e.g. the row reductions); compile errors in it are reported against that file. LIB may be a
 // placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library).
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
-// dynamic uniform offsets that let bind groups be cached).
+// dynamic uniform offsets that let bind groups be cached), and so is the uniform binding's struct, whose
+// fields are the kernel's named parameters (src/gpu/params.ts checks every dispatch against them).
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { paramLayout, type ParamLayout } from "./params.ts";
 
 export type BindingKind = "uniform" | "read" | "read_write";
 export interface ShaderSource {
@@ -30,6 +32,8 @@ export interface ShaderSource {
   /** the included libraries, in order, with their line counts (they come first in `code`) */
   includes: { lib: string; lines: number }[];
   bindings: { index: number; kind: BindingKind; name: string }[];
+  /** the uniform binding's struct (the kernel's parameters), or null when the kernel has no uniform */
+  params: ParamLayout | null;
 }
 
 let shaderDir: string | null = null;
@@ -128,15 +132,21 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
     return String(defines[k]);
   });
   const bindings: ShaderSource["bindings"] = [];
-  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)/g;
+  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)\s*:\s*(\w+)?/g;
+  let params: ParamLayout | null = null;
   for (let m; (m = re.exec(code)); ) {
     const kind: BindingKind = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "read_write" : "read";
     bindings.push({ index: Number(m[1]), kind, name: m[4] });
+    if (kind === "uniform") {
+      if (params) throw new Error(`shader ${family}.wgsl:${kernel} has more than one uniform binding; kernel parameters live in one struct`);
+      if (!m[5]) throw new Error(`shader ${family}.wgsl:${kernel}: the uniform binding '${m[4]}' must have a struct type`);
+      params = paramLayout(code, m[5], `${family}.${kernel}`);
+    }
   }
   bindings.sort((a, b) => a.index - b.index);
   const commonLines = common ? common.split("\n").length : 0;
   const incs = includes.map((i) => ({ lib: i.lib, lines: i.text.split("\n").length }));
-  return { family, kernel, code, lineOffset: sec.line, commonLines, includes: incs, bindings };
+  return { family, kernel, code, lineOffset: sec.line, commonLines, includes: incs, bindings, params };
 }
 
 /** Maps a line of the assembled kernel source back to `family.wgsl:LINE`. */

@@ -68,7 +68,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
     g,
     kernel(g, "attention", name, defines(tile)),
     bufs.map((t) => ({ buffer: t.buffer })),
-    [["u32", M], ["u32", N], ["u32", K], ["u32", T], ["u32", H], ["u32", D], ["f32", scale]],
+    { M, N, K, T, H, D, scale },
     [Math.ceil(N / tile.BN), Math.ceil(M / tile.BM), B * H],
     { name: label, flops: 2 * B * H * T * T * D, bytes: 4 * (B * H * T * T + 2 * B * T * H * D), detail: `B=${B} T=${T} H=${H} D=${D}` },
   );
@@ -77,7 +77,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
 function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
   const g = bufs[0].gpu;
   const { defines, gx, grid } = rowLaunch(g, rows, T, WG);
-  dispatch(g, kernel(g, "attention_softmax", name, defines), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], grid, {
+  dispatch(g, kernel(g, "attention_softmax", name, defines), bufs.map((t) => ({ buffer: t.buffer })), { rows, T, gx }, grid, {
     name: `attention.${name}`,
     flops: rows * T * (name === "softmax" ? 4 : 3),
     bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),

@@ -11,6 +11,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError, isSoftwareAdapter } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 
 /** Workgroup tile BM×BN, K slab depth BK, per-thread register block RM×RN (BM % RM == BN % RN == 0). */
@@ -177,28 +178,12 @@ function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
   return t.size / cols;
 }
 
-function whole(t: Tensor): Binding {
-  return { buffer: t.buffer, offset: 0, size: Math.max(4, t.bytes) };
-}
-
-/** A byte range of rows [r0, r0+n) of a row-major tensor with `cols` columns. */
-function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
-  return { buffer: t.buffer, offset: r0 * cols * 4, size: Math.max(4, n * cols * 4) };
-}
-
 /**
- * Rows per chunk so every row-chunked binding stays under the binding limit and the grid under the
- * per-dimension limit (with the tile used for `outCols` output columns); a multiple of 64 so each chunk's
- * byte offset is a multiple of 256.
+ * Row chunks whose ranges (rows of each of `widths` floats) fit the binding limit and whose grid fits the
+ * per-dimension limit (with the tile used for `outCols` output columns).
  */
-function chunkRows(g: Gpu, total: number, widest: number, outCols: number): number {
-  const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
-  const byGrid = g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM;
-  const n = Math.min(byBinding, byGrid);
-  if (total <= n) return Math.max(total, 1);
-  const c = Math.floor(n / 64) * 64;
-  if (c < 64) throw new GpuError(`matmul: rows of ${widest} floats are too wide for the adapter's binding limit`);
-  return c;
+function chunks(g: Gpu, total: number, widths: number[], outCols: number): RowChunk[] {
+  return rowChunks(g, total, widths, { maxRows: g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM, op: "matmul" });
 }
 
 function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
@@ -210,7 +195,7 @@ function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: nu
   }
   // the vec4 kernel sections are nt4, nt4_bias, nt4_bias_gelu, nn4; tn keeps its name (a define switches it)
   const kname = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
-  dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
+  dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, { M, N, K, acc: acc ? 1 : 0 },
     [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
       // the GELU epilogues: ~25 flops per output (erf polynomial, exp) and a second output or input
       flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
@@ -229,9 +214,7 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   if (bias) expectShape("linear", "bias", bias, [N]);
   const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
   expectShape("linear", "out", y, shape);
-  const step = chunkRows(g, M, Math.max(K, N), N);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
     gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`);
   }
@@ -251,9 +234,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
   expectShape("linearGelu", "bias", bias, [N]);
   const pre = Tensor.empty(g, shape, "f32", "linear_gelu.pre");
   const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
-  const step = chunkRows(g, M, Math.max(K, N), N);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
       `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`);
   }
@@ -270,9 +251,7 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): T
   const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
   expectShape("matmulNN", "out", c, shape);
   if (geluOf) expectShape("matmulNN", "geluOf", geluOf, shape);
-  const step = chunkRows(g, M, Math.max(K, N), K);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     if (geluOf) {
       gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`);
     } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
@@ -298,9 +277,7 @@ export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean)
     return;
   }
   // the reduction runs over rows, so row chunks become partial products added into out
-  const step = chunkRows(g, M, Math.max(N, K), K);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
   }
 }
@@ -315,11 +292,9 @@ export function biasGrad(dy: Tensor, out: Tensor, accumulate: boolean): void {
     if (!accumulate) out.zero();
     return;
   }
-  const step = chunkRows(g, M, N, N);
   const k = kernel(g, "matmul_bias", "bias_grad");
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
-    dispatch(g, k, [rows(dy, N, r0, n), whole(out)], [["u32", n], ["u32", N], ["u32", accumulate || r0 > 0 ? 1 : 0]],
+  for (const { row0: r0, rows: n } of chunks(g, M, [N], N)) {
+    dispatch(g, k, [rows(dy, N, r0, n), whole(out)], { M: n, N, acc: accumulate || r0 > 0 ? 1 : 0 },
       [Math.ceil(N / 64)], { flops: n * N, bytes: 4 * (n * N + 2 * N), detail: `bias_grad ${n}x${N}` });
   }
 }
