@@ -12,7 +12,9 @@
 // from a defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
 // A line `//#include LIB` before `//#common` prepends shaders/lib/LIB.wgsl (helpers shared by several
 // families, e.g. the row reductions); compile errors in it are reported against that file. LIB may be a
-// placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library).
+// placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library). An
+// //#include inside a kernel's section applies to that kernel only (e.g. the matmul epilogue it uses);
+// its library is prepended after the family's (WGSL declarations may come in any order).
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
 // dynamic uniform offsets that let bind groups be cached), and so is the uniform binding's struct, whose
 // fields are the kernel's named parameters (src/gpu/params.ts checks every dispatch against them).
@@ -53,8 +55,10 @@ export function shadersDir(): string {
 interface Family {
   /** "#common" and each kernel's section, with the file line where it starts */
   sections: Map<string, { text: string; line: number }>;
-  /** libraries named by //#include, in order */
+  /** libraries named by //#include before the first section, in order */
   includes: string[];
+  /** libraries named by //#include inside a kernel's section, by kernel */
+  sectionIncludes: Map<string, string[]>;
 }
 
 const fileCache = new Map<string, Family>();
@@ -86,6 +90,7 @@ function familyOf(family: string): Family {
   const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
   const sections = new Map<string, { text: string; line: number }>();
   const includes: string[] = [];
+  const sectionIncludes = new Map<string, string[]>();
   let name = "#common";
   let start = 1;
   let buf: string[] = [];
@@ -94,8 +99,11 @@ function familyOf(family: string): Family {
   lines.forEach((l, i) => {
     const inc = /^\/\/#include\s+(\w+|\{\{\w+\}\})/.exec(l);
     if (inc) {
-      if (name !== "#common") throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include must come before the first //#kernel`);
-      includes.push(inc[1]);
+      if (name === "#common" && sections.has("#common")) {
+        throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include belongs before //#common or inside a //#kernel section`);
+      }
+      if (name === "#common") includes.push(inc[1]);
+      else sectionIncludes.set(name, [...(sectionIncludes.get(name) ?? []), inc[1]]);
       buf.push(""); // keep the line numbering of the file
       return;
     }
@@ -108,15 +116,16 @@ function familyOf(family: string): Family {
     } else buf.push(l);
   });
   flush();
-  const f = { sections, includes };
+  const f = { sections, includes, sectionIncludes };
   fileCache.set(family, f);
   return f;
 }
 
 export function shaderSource(family: string, kernel: string, defines: Record<string, string | number> = {}): ShaderSource {
-  const { sections, includes: libs } = familyOf(family);
+  const { sections, includes: familyLibs, sectionIncludes } = familyOf(family);
   const sec = sections.get(kernel);
   if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
+  const libs = [...familyLibs, ...(sectionIncludes.get(kernel) ?? [])];
   const common = sections.get("#common")?.text ?? "";
   // an include may be named by a define (`//#include {{ROW_REDUCE}}`): one family, several library variants
   const includes = libs.map((name) => {
