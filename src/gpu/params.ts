@@ -75,7 +75,9 @@ function describe(v: unknown): string {
 /** Why `v` cannot be stored as `t`, or null when it can. */
 function badScalar(t: ParamType, v: unknown): string | null {
   if (typeof v !== "number") return "is not a number";
-  if (t === "f32") return Number.isFinite(Math.fround(v)) ? null : "is not a finite f32";
+  // NaN is never a meaningful parameter; ±∞ is (e.g. a step size that overflows f32 must reach the shader
+  // so the run diverges and its NaN-loss check stops it, as PyTorch would), so only NaN is refused here
+  if (t === "f32") return Number.isNaN(v) ? "is not a number (NaN)" : null;
   if (!Number.isInteger(v)) return `is not an integer (${t})`;
   if (t === "u32") return v >= 0 && v <= 0xffffffff ? null : "is outside u32's range [0, 2^32−1]";
   return v >= -0x80000000 && v <= 0x7fffffff ? null : "is outside i32's range [−2^31, 2^31−1]";
