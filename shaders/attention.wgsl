@@ -11,16 +11,12 @@
 //           and pv (dq = dS·K/√D).
 //
 // Every kernel is a batched product C_z[M,N] = Σ_k A_z(m,k)·B_z(k,n), one batch z = b*H + h per
-// workgroup-z, computed by the tiled main in //#common; each section only says how A and B are read
+// workgroup-z, computed by the matmul family's tiled main (lib/matmul_tile.wgsl: staged slabs on GPUs,
+// the generated register-block body on CPU adapters); each section only says how A and B are read
 // (readA/readB, with A_KMAJOR/B_KMAJOR telling which index is contiguous so the slab loads coalesce)
-// and what the epilogue does (store). A workgroup owns a BM×BN output tile and walks K in BK-deep slabs
-// staged in workgroup memory; each thread keeps an RM×RN register block, owning rows ty + i·WY and
-// columns tx + j·WX (interleaved, so neighbouring threads touch neighbouring words). Every global access
-// is bounds-checked, so any T and D work; every output element is written exactly once (no clearing,
-// deterministic).
-// DIRECT (CPU adapters, src/kernels/attention.ts): no staging, each thread reads its A rows and B columns
-// straight from the storage buffers, k by k. On llvmpipe a workgroup-memory load costs as much as a storage
-// load, and each barrier suspends every 8-lane group of the workgroup, so staging only adds work there.
+// and what the epilogue does (store). Every global access is bounds-checked, so any T and D work; every
+// output element is written exactly once (no clearing, deterministic).
+//#include matmul_tile
 //#common
 struct Params { M: u32, N: u32, K: u32, T: u32, H: u32, D: u32, scale: f32, }
 @group(0) @binding(0) var<uniform> P: Params;
@@ -28,81 +24,9 @@ struct Params { M: u32, N: u32, K: u32, T: u32, H: u32, D: u32, scale: f32, }
 // torch.finfo(torch.float32).min: what Hugging Face adds to the scores of padded keys
 const NEG_MAX: f32 = -3.4028234663852886e38;
 
-const BM = {{BM}}u;
-const BN = {{BN}}u;
-const BK = {{BK}}u;
-const RM = {{RM}}u;
-const RN = {{RN}}u;
-const WX = {{WX}}u; // BN / RN
-const WY = {{WY}}u; // BM / RM
-const WG = {{WG}}u; // WX * WY
-const DIRECT = {{DIRECT}};
-
-var<workgroup> As: array<f32, {{AS}}>; // As[k·BM + m]
-var<workgroup> Bs: array<f32, {{BS}}>; // Bs[k·BN + n]
-
 /** index of (b, t, h, d) in a [B*T, H*D] tensor, for batch z = b*H + h */
 fn tok(z: u32, t: u32, d: u32) -> u32 {
   return ((z / P.H) * P.T + t) * P.H * P.D + (z % P.H) * P.D + d;
-}
-
-@compute @workgroup_size({{WG}}) fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u) {
-  let z = wg.z;
-  let tx = li % WX;
-  let ty = li / WX;
-  let row0 = wg.y * BM;
-  let col0 = wg.x * BN;
-  var acc: array<array<f32, RN>, RM>;
-  if (DIRECT) {
-    // out-of-range rows/columns read a clamped (valid) element; their results are never stored
-    for (var kk = 0u; kk < P.K; kk++) {
-      var a: array<f32, RM>;
-      var b: array<f32, RN>;
-      for (var i = 0u; i < RM; i++) { a[i] = readA(z, min(row0 + ty + i * WY, P.M - 1u), kk); }
-      for (var j = 0u; j < RN; j++) { b[j] = readB(z, kk, min(col0 + tx + j * WX, P.N - 1u)); }
-      for (var i = 0u; i < RM; i++) {
-        for (var j = 0u; j < RN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
-    }
-  } else {
-  for (var k0 = 0u; k0 < P.K; k0 += BK) {
-    for (var i = li; i < BM * BK; i += WG) {
-      var r: u32;
-      var kk: u32;
-      if (A_KMAJOR) { r = i / BK; kk = i % BK; } else { kk = i / BM; r = i % BM; }
-      var v = 0.0;
-      if (row0 + r < P.M && k0 + kk < P.K) { v = readA(z, row0 + r, k0 + kk); }
-      As[kk * BM + r] = v;
-    }
-    for (var i = li; i < BN * BK; i += WG) {
-      var c: u32;
-      var kk: u32;
-      if (B_KMAJOR) { c = i / BK; kk = i % BK; } else { kk = i / BN; c = i % BN; }
-      var v = 0.0;
-      if (col0 + c < P.N && k0 + kk < P.K) { v = readB(z, k0 + kk, col0 + c); }
-      Bs[kk * BN + c] = v;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      var a: array<f32, RM>;
-      var b: array<f32, RN>;
-      for (var i = 0u; i < RM; i++) { a[i] = As[kk * BM + ty + i * WY]; }
-      for (var j = 0u; j < RN; j++) { b[j] = Bs[kk * BN + tx + j * WX]; }
-      for (var i = 0u; i < RM; i++) {
-        for (var j = 0u; j < RN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
-    }
-    workgroupBarrier();
-  }
-  }
-  for (var i = 0u; i < RM; i++) {
-    let r = row0 + ty + i * WY;
-    if (r >= P.M) { break; }
-    for (var j = 0u; j < RN; j++) {
-      let c = col0 + tx + j * WX;
-      if (c < P.N) { store(z, r, c, acc[i][j]); }
-    }
-  }
 }
 
 //#kernel scores

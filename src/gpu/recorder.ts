@@ -10,6 +10,7 @@
 // With a profiler attached, each dispatch gets its own pass with timestamp writes instead.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
 import { type ShaderSource, shaderSource, sourceLine } from "./shaders.ts";
+import { type ParamValues, writeParams as packParams } from "./params.ts";
 
 export interface Kernel {
   src: ShaderSource;
@@ -22,7 +23,8 @@ export interface Kernel {
 /** A whole tensor/buffer, or a byte range of one (for tensors larger than the binding limit). */
 export type Binding = { buffer: GPUBuffer; label?: string } | { buffer: GPUBuffer; offset: number; size: number; label?: string };
 
-export type Param = ["u32" | "i32" | "f32", number];
+/** A kernel's uniform parameters by name, as its WGSL `struct Params` declares them (src/gpu/params.ts). */
+export type Params = ParamValues;
 
 export interface DispatchInfo {
   kernel: Kernel;
@@ -151,6 +153,9 @@ export function kernel(g: Gpu, family: string, name: string, defines: Record<str
   let k = s.kernels.get(key);
   if (k) return k;
   const src = shaderSource(family, name, defines);
+  if (src.params && src.params.size > SLOT) {
+    throw new GpuError(`kernel ${family}.${name}: struct ${src.params.struct} is ${src.params.size} bytes, over the ${SLOT}-byte parameter slot`);
+  }
   const dev = g.device;
   const entries: GPUBindGroupLayoutEntry[] = src.bindings.map((b) => ({
     binding: b.index,
@@ -198,28 +203,23 @@ export async function pendingErrors(g: Gpu): Promise<void> {
   throw new GpuError(`GPU validation error: ${first.split("\n")[0]}`);
 }
 
-function writeParams(s: State, params: Param[]): number {
+function writeParams(s: State, k: Kernel, params: Params): number {
   if (s.slot >= ARENA_SLOTS) throw new Error("internal: uniform arena overflow");
   const off = s.slot * SLOT;
-  const dv = new DataView(s.arenaData, off, SLOT);
-  params.forEach(([t, v], i) => {
-    if (t === "f32") dv.setFloat32(i * 4, v, true);
-    else if (t === "i32") dv.setInt32(i * 4, v, true);
-    else dv.setUint32(i * 4, v >>> 0, true);
-  });
+  packParams(new DataView(s.arenaData, off, SLOT), k.src.params!, params, k.name);
   s.slot++;
   return off;
 }
 
 /**
  * Records one dispatch. `bindings` follow the kernel's storage bindings in index order (the uniform
- * binding, if the kernel has one, is filled from `params`).
+ * binding, if the kernel has one, is filled from `params`, by field name; a kernel without one takes {}).
  */
 export function dispatch(
   g: Gpu,
   k: Kernel,
   bindings: Binding[],
-  params: Param[],
+  params: Params,
   workgroups: [number, number?, number?],
   info: Omit<DispatchInfo, "kernel" | "name"> & { name?: string } = {},
 ): void {
@@ -230,14 +230,20 @@ export function dispatch(
     throw new GpuError(`kernel ${k.name} takes ${storage.length} buffers, got ${bindings.length}`);
   }
   const [x, y = 1, z = 1] = workgroups;
-  if (x === 0 || y === 0 || z === 0) return; // empty work
+  // parameters are checked even for empty work, so a wrong call fails on small inputs too
+  if (!k.src.params) {
+    for (const p in params) throw new GpuError(`kernel ${k.name} has no uniform parameters, got '${p}'`);
+  } else if (s.slot >= ARENA_SLOTS) flush(g);
+  if (x === 0 || y === 0 || z === 0) {
+    if (k.src.params) packParams(new DataView(s.arenaData, s.slot * SLOT, SLOT), k.src.params, params, k.name);
+    return; // empty work
+  }
   const maxWg = g.caps.maxWorkgroupsPerDim;
   if (x > maxWg || y > maxWg || z > maxWg) {
     throw new GpuError(`kernel ${k.name}: dispatch ${x}×${y}×${z} exceeds the adapter's ${maxWg} workgroups per dimension`);
   }
-  if (s.slot >= ARENA_SLOTS) flush(g);
-  const hasUniform = k.src.bindings.some((b) => b.kind === "uniform");
-  const offset = hasUniform ? writeParams(s, params) : 0;
+  const hasUniform = k.src.params !== null;
+  const offset = hasUniform ? writeParams(s, k, params) : 0;
 
   // bind group, cached by kernel + buffers + ranges
   let key = `${k.id}`;

@@ -12,12 +12,16 @@
 // from a defines map (tile sizes, workgroup sizes: things that must be compile-time constants in WGSL).
 // A line `//#include LIB` before `//#common` prepends shaders/lib/LIB.wgsl (helpers shared by several
 // families, e.g. the row reductions); compile errors in it are reported against that file. LIB may be a
-// placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library).
+// placeholder, `//#include {{NAME}}`, filled from the defines (a kernel variant picks its library). An
+// //#include inside a kernel's section applies to that kernel only (e.g. the matmul epilogue it uses);
+// its library is prepended after the family's (WGSL declarations may come in any order).
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
-// dynamic uniform offsets that let bind groups be cached).
+// dynamic uniform offsets that let bind groups be cached), and so is the uniform binding's struct, whose
+// fields are the kernel's named parameters (src/gpu/params.ts checks every dispatch against them).
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { paramLayout, type ParamLayout } from "./params.ts";
 
 export type BindingKind = "uniform" | "read" | "read_write";
 export interface ShaderSource {
@@ -30,6 +34,8 @@ export interface ShaderSource {
   /** the included libraries, in order, with their line counts (they come first in `code`) */
   includes: { lib: string; lines: number }[];
   bindings: { index: number; kind: BindingKind; name: string }[];
+  /** the uniform binding's struct (the kernel's parameters), or null when the kernel has no uniform */
+  params: ParamLayout | null;
 }
 
 let shaderDir: string | null = null;
@@ -49,8 +55,10 @@ export function shadersDir(): string {
 interface Family {
   /** "#common" and each kernel's section, with the file line where it starts */
   sections: Map<string, { text: string; line: number }>;
-  /** libraries named by //#include, in order */
+  /** libraries named by //#include before the first section, in order */
   includes: string[];
+  /** libraries named by //#include inside a kernel's section, by kernel */
+  sectionIncludes: Map<string, string[]>;
 }
 
 const fileCache = new Map<string, Family>();
@@ -82,6 +90,7 @@ function familyOf(family: string): Family {
   const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
   const sections = new Map<string, { text: string; line: number }>();
   const includes: string[] = [];
+  const sectionIncludes = new Map<string, string[]>();
   let name = "#common";
   let start = 1;
   let buf: string[] = [];
@@ -90,8 +99,11 @@ function familyOf(family: string): Family {
   lines.forEach((l, i) => {
     const inc = /^\/\/#include\s+(\w+|\{\{\w+\}\})/.exec(l);
     if (inc) {
-      if (name !== "#common") throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include must come before the first //#kernel`);
-      includes.push(inc[1]);
+      if (name === "#common" && sections.has("#common")) {
+        throw new Error(`shaders/${family}.wgsl:${i + 1}: //#include belongs before //#common or inside a //#kernel section`);
+      }
+      if (name === "#common") includes.push(inc[1]);
+      else sectionIncludes.set(name, [...(sectionIncludes.get(name) ?? []), inc[1]]);
       buf.push(""); // keep the line numbering of the file
       return;
     }
@@ -104,15 +116,16 @@ function familyOf(family: string): Family {
     } else buf.push(l);
   });
   flush();
-  const f = { sections, includes };
+  const f = { sections, includes, sectionIncludes };
   fileCache.set(family, f);
   return f;
 }
 
 export function shaderSource(family: string, kernel: string, defines: Record<string, string | number> = {}): ShaderSource {
-  const { sections, includes: libs } = familyOf(family);
+  const { sections, includes: familyLibs, sectionIncludes } = familyOf(family);
   const sec = sections.get(kernel);
   if (!sec) throw new Error(`shader ${family}.wgsl has no kernel '${kernel}'`);
+  const libs = [...familyLibs, ...(sectionIncludes.get(kernel) ?? [])];
   const common = sections.get("#common")?.text ?? "";
   // an include may be named by a define (`//#include {{ROW_REDUCE}}`): one family, several library variants
   const includes = libs.map((name) => {
@@ -128,15 +141,21 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
     return String(defines[k]);
   });
   const bindings: ShaderSource["bindings"] = [];
-  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)/g;
+  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)\s*:\s*(\w+)?/g;
+  let params: ParamLayout | null = null;
   for (let m; (m = re.exec(code)); ) {
     const kind: BindingKind = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "read_write" : "read";
     bindings.push({ index: Number(m[1]), kind, name: m[4] });
+    if (kind === "uniform") {
+      if (params) throw new Error(`shader ${family}.wgsl:${kernel} has more than one uniform binding; kernel parameters live in one struct`);
+      if (!m[5]) throw new Error(`shader ${family}.wgsl:${kernel}: the uniform binding '${m[4]}' must have a struct type`);
+      params = paramLayout(code, m[5], `${family}.${kernel}`);
+    }
   }
   bindings.sort((a, b) => a.index - b.index);
   const commonLines = common ? common.split("\n").length : 0;
   const incs = includes.map((i) => ({ lib: i.lib, lines: i.text.split("\n").length }));
-  return { family, kernel, code, lineOffset: sec.line, commonLines, includes: incs, bindings };
+  return { family, kernel, code, lineOffset: sec.line, commonLines, includes: incs, bindings, params };
 }
 
 /** Maps a line of the assembled kernel source back to `family.wgsl:LINE`. */

@@ -11,37 +11,18 @@ import { dispatch, kernel } from "../gpu/recorder.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
 import { cpuVariants, rowLaunch } from "./grid.ts";
+import { type MatmulTile, tileDefines } from "./matmul_tile.ts";
 
-// Product tiling (see shaders/attention.wgsl): BM×BN output tile per workgroup, BK-deep K slabs, RM×RN
-// register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use 64×64 tiles (256 threads, 8 KiB of
-// workgroup memory: fewer slab loads per FMA); short ones 32×32 (64 threads, 4 KiB), so a padded T of
-// 20-60 does not waste most of a 64-wide tile.
-// CPU adapters (lavapipe) use the DIRECT variant instead: no workgroup memory, 8 threads per workgroup
+// Product tiling (the matmul tile library, shaders/lib/matmul_tile.wgsl): BM×BN output tile per
+// workgroup, BK-deep K slabs, RM×RN register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use
+// 64×64 tiles (256 threads, 8 KiB of workgroup memory: fewer slab loads per FMA); short ones 32×32 (64
+// threads, 4 KiB), so a padded T of 20-60 does not waste most of a 64-wide tile.
+// CPU adapters (lavapipe) use the direct variant instead: no workgroup memory, 8 threads per workgroup
 // (one llvmpipe SIMD group) each with a 4×4 block (8×8 for long sequences) read straight from the buffers.
-interface Tile {
-  BM: number;
-  BN: number;
-  BK: number;
-  RM: number;
-  RN: number;
-  direct?: boolean;
-}
-const BIG: Tile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
-const SMALL: Tile = { BM: 32, BN: 32, BK: 16, RM: 4, RN: 4 };
-const CPU_BIG: Tile = { BM: 16, BN: 32, BK: 1, RM: 8, RN: 8, direct: true };
-const CPU_SMALL: Tile = { BM: 8, BN: 16, BK: 1, RM: 4, RN: 4, direct: true };
-const definesCache = new Map<Tile, Record<string, number | string>>();
-function defines(t: Tile) {
-  let d = definesCache.get(t);
-  if (!d) {
-    const WX = t.BN / t.RN, WY = t.BM / t.RM;
-    const { direct, ...dims } = t;
-    // the direct variant declares no staging memory worth the name
-    d = { ...dims, WX, WY, WG: WX * WY, AS: direct ? 1 : t.BK * t.BM, BS: direct ? 1 : t.BK * t.BN, DIRECT: direct ? "true" : "false" };
-    definesCache.set(t, d);
-  }
-  return d;
-}
+const BIG: MatmulTile = { BM: 64, BN: 64, BK: 16, RM: 4, RN: 4 };
+const SMALL: MatmulTile = { BM: 32, BN: 32, BK: 16, RM: 4, RN: 4 };
+const CPU_BIG: MatmulTile = { BM: 16, BN: 32, BK: 1, RM: 8, RN: 8, direct: true };
+const CPU_SMALL: MatmulTile = { BM: 8, BN: 16, BK: 1, RM: 4, RN: 4, direct: true };
 const WG = 64; // at most this many invocations per row in the row-softmax kernels (shaders/attention_softmax.wgsl)
 
 function checkDims(op: string, B: number, T: number, H: number, D: number) {
@@ -66,9 +47,9 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
   const tile = cpuVariants(g) ? (T >= 96 ? CPU_BIG : CPU_SMALL) : T >= 96 ? BIG : SMALL;
   dispatch(
     g,
-    kernel(g, "attention", name, defines(tile)),
+    kernel(g, "attention", name, tileDefines(tile)),
     bufs.map((t) => ({ buffer: t.buffer })),
-    [["u32", M], ["u32", N], ["u32", K], ["u32", T], ["u32", H], ["u32", D], ["f32", scale]],
+    { M, N, K, T, H, D, scale },
     [Math.ceil(N / tile.BN), Math.ceil(M / tile.BM), B * H],
     { name: label, flops: 2 * B * H * T * T * D, bytes: 4 * (B * H * T * T + 2 * B * T * H * D), detail: `B=${B} T=${T} H=${H} D=${D}` },
   );
@@ -77,7 +58,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
 function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: number, T: number, detail: string) {
   const g = bufs[0].gpu;
   const { defines, gx, grid } = rowLaunch(g, rows, T, WG);
-  dispatch(g, kernel(g, "attention_softmax", name, defines), bufs.map((t) => ({ buffer: t.buffer })), [["u32", rows], ["u32", T], ["u32", gx]], grid, {
+  dispatch(g, kernel(g, "attention_softmax", name, defines), bufs.map((t) => ({ buffer: t.buffer })), { rows, T, gx }, grid, {
     name: `attention.${name}`,
     flops: rows * T * (name === "softmax" ? 4 : 3),
     bytes: rows * T * 4 * (name === "softmax" ? 2 : 3),

@@ -66,7 +66,7 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
 
   let L = rowLaunch(g, M, E, WG);
   dispatch(g, kernel(g, "contrastive", "normalize", L.defines), [{ buffer: c.buffer }, { buffer: cn.buffer }, { buffer: invNorm.buffer }],
-    [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 3 * M * E, bytes: 8 * M * E, detail });
+    { rows: M, E, gx: L.gx }, L.grid, { flops: 3 * M * E, bytes: 8 * M * E, detail });
 
   // dot products of each query with every candidate: Qn·Cnᵀ on the matmul kernel
   const qn = embeddingForward(cn, query);
@@ -74,9 +74,9 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   L = rowLaunch(g, Q, M, WG);
   dispatch(g, kernel(g, "contrastive", "scores", L.defines),
     [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
-    [["u32", Q], ["u32", M], ["f32", 1 / tau], ["u32", L.gx]], L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
+    { Q, M, inv_tau: 1 / tau, gx: L.gx }, L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
   dispatch(g, kernel(g, "contrastive", "loss", LOSS_DEFINES), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
-    [["u32", Q], ["f32", 1 / Q]], [1], { flops: Q, bytes: 4 * Q, detail });
+    { Q, scale: 1 / Q }, [1], { flops: Q, bytes: 4 * Q, detail });
   rowloss.release(); // any reuse of the pooled buffer is recorded after these dispatches
 
   const saved: ContrastiveSaved = {
@@ -110,18 +110,18 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   const G = Tensor.empty(g, [Q, M], "f32", "contrastive.G");
   let L = rowLaunch(g, Q, M, WG);
   dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
-    [["u32", Q], ["u32", M], ["f32", dloss / (Q * tau)], ["u32", L.gx]], L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
+    { Q, M, coef: dloss / (Q * tau), gx: L.gx }, L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
   matmulTN(G, saved.qn, dc, false);
   const dq = matmulNN(G, saved.cn);
   L = rowLaunch(g, Q, E, WG);
   dispatch(g, kernel(g, "contrastive", "scatter_rows", L.defines), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
-    [["u32", Q], ["u32", E], ["u32", L.gx]], L.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
+    { Q, E, gx: L.gx }, L.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
   G.release();
   dq.release();
   L = rowLaunch(g, M, E, WG);
   dispatch(g, kernel(g, "contrastive", "norm_backward", L.defines),
     [{ buffer: saved.cn.buffer }, { buffer: saved.invNorm.buffer }, { buffer: dc.buffer }],
-    [["u32", M], ["u32", E], ["u32", L.gx]], L.grid, { flops: 5 * M * E, bytes: 12 * M * E, detail });
+    { rows: M, E, gx: L.gx }, L.grid, { flops: 5 * M * E, bytes: 12 * M * E, detail });
   return dc;
 }

@@ -4,7 +4,8 @@
 // softmax backward needs no second reduction; the loss and count stay on the GPU (no readback per step).
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
-import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { dispatch, kernel } from "../gpu/recorder.ts";
+import { elements, rowChunks as chunksOf, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { rowLaunch, strideGrid } from "./grid.ts";
 
@@ -13,35 +14,18 @@ const REDUCE_DEFINES = { WG, LANES: WG, ROW_REDUCE: "rows_shared" }; // forward_
 
 export const IGNORE_INDEX = -100;
 
-function bind(t: Tensor): Binding {
-  return { buffer: t.buffer, offset: 0, size: Math.max(4, t.bytes) };
-}
-
-/** Elements [start, start + n) of a tensor as a binding (start·4 must be a multiple of 256). */
-function sub(t: Tensor, start: number, n: number): Binding {
-  return { buffer: t.buffer, offset: start * 4, size: Math.max(4, n * 4) };
-}
+const bind = whole;
+const sub = elements;
 
 /** Test hook: force smaller row chunks (a multiple of 64) to exercise the big-logits path. */
 export const crossEntropyLimits = { chunkRows: 0 };
 
 /**
- * Row ranges whose logits fit one storage binding (a vocabulary-sized MLM head easily exceeds 128 MiB).
- * Chunks start at multiples of 64 rows, so every sub-range offset (r0·V·4 bytes and r0·4 bytes) is a
- * multiple of 256 as WebGPU requires.
+ * Row ranges whose logits fit one storage binding (a vocabulary-sized MLM head easily exceeds 128 MiB);
+ * each chunk's offsets in the logits (V per row) and in the per-row tensors (1 per row) are aligned.
  */
 function rowChunks(op: string, g: Gpu, R: number, V: number): [number, number][] {
-  let per = crossEntropyLimits.chunkRows;
-  if (!per) {
-    if (R * V * 4 <= g.caps.maxBinding) return [[0, R]];
-    per = Math.floor(g.caps.maxBinding / (4 * V) / 64) * 64;
-    if (per === 0) {
-      throw new GpuError(`${op}: 64 rows of ${V} logits exceed the adapter's ${g.caps.maxBinding}-byte binding limit`);
-    }
-  }
-  const out: [number, number][] = [];
-  for (let r0 = 0; r0 < R; r0 += per) out.push([r0, Math.min(per, R - r0)]);
-  return out;
+  return chunksOf(g, R, [V, 1], { maxRows: crossEntropyLimits.chunkRows || undefined, op }).map((c) => [c.row0, c.rows]);
 }
 
 function dims(op: string, logits: Tensor): [number, number] {
@@ -73,7 +57,7 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
     const { defines, grid } = rowLaunch(g, n, V, WG);
     dispatch(g, kernel(g, "crossentropy", "forward_rows", defines),
       [sub(logits, r0 * V, n * V), sub(labels, r0, n), sub(lse, r0, n), sub(rowloss, r0, n)],
-      [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
+      { rows: n, V, gridX: grid[0] }, grid, {
         flops: 5 * n * V,
         bytes: 4 * (n * V + 3 * n),
         detail: `R=${n} V=${V}${n < R ? ` rows ${r0}+` : ""}`,
@@ -81,7 +65,7 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
   }
   // runs even for R = 0 so loss and count are defined (0)
   dispatch(g, kernel(g, "crossentropy", "forward_reduce", REDUCE_DEFINES), [rowloss, labels, loss, count].map(bind),
-    [["u32", R], ["u32", V]], [1], { flops: 2 * R, bytes: 8 * R + 8, detail: `R=${R}` });
+    { rows: R, V }, [1], { flops: 2 * R, bytes: 8 * R + 8, detail: `R=${R}` });
   rowloss.release(); // safe: later users of the buffer are recorded after this dispatch
   return { loss, lse, count };
 }
@@ -105,7 +89,7 @@ export function crossEntropyBackward(logits: Tensor, labels: Tensor, lse: Tensor
     const { groups, stride } = strideGrid(g, n, WG);
     dispatch(g, kernel(g, "crossentropy", "backward", REDUCE_DEFINES),
       [sub(logits, r0 * V, n), sub(labels, r0, rows), sub(lse, r0, rows), bind(count), sub(dl, r0 * V, n)],
-      [["u32", n], ["u32", V], ["u32", stride], ["f32", dloss]], [groups], {
+      { n, V, stride, dloss }, [groups], {
         flops: 5 * n,
         bytes: 4 * (2 * n + 2 * rows),
         detail: `R=${rows} V=${V}${rows < R ? ` rows ${r0}+` : ""}`,
@@ -122,7 +106,7 @@ export function argmaxRows(logits: Tensor): Tensor {
   for (const [r0, n] of R > 0 ? rowChunks("argmax_rows", g, R, V) : []) {
     const { defines, grid } = rowLaunch(g, n, V, WG);
     dispatch(g, kernel(g, "crossentropy", "argmax", defines), [sub(logits, r0 * V, n * V), sub(out, r0, n)],
-      [["u32", n], ["u32", V], ["u32", grid[0]]], grid, {
+      { rows: n, V, gridX: grid[0] }, grid, {
         flops: n * V,
         bytes: 4 * (n * V + n),
         detail: `R=${n} V=${V}${n < R ? ` rows ${r0}+` : ""}`,

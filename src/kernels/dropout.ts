@@ -3,6 +3,7 @@
 // distinguishes the dropout sites (and steps) that share a seed: give each call site/step its own stream.
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel, recordCopy } from "../gpu/recorder.ts";
+import { elementChunks, elements } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
@@ -54,7 +55,7 @@ export function dropoutMask(n: number, p: number, seed: number, stream: number):
   return out;
 }
 
-/** Elements per dispatch: a multiple of 64 (256-byte offsets) under the binding limit. Tests may lower it. */
+/** Elements per dispatch (default: as many as one binding holds; src/gpu/ranges.ts). Tests may lower it. */
 export const dropoutLimits = { chunkElems: 0 };
 
 function apply(op: string, src: Tensor, p: number, seed: number, stream: number, out?: Tensor): Tensor {
@@ -71,14 +72,12 @@ function apply(op: string, src: Tensor, p: number, seed: number, stream: number,
     return dst;
   }
   const P = dropoutParams(p, seed, stream);
-  const chunk = dropoutLimits.chunkElems || Math.floor(g.caps.maxBinding / 256) * 64;
   const k = kernel(g, "dropout", inplace ? "apply_inplace" : "apply");
-  for (let base = 0; base < n; base += chunk) {
-    const len = Math.min(chunk, n - base);
-    const range = (t: Tensor) => ({ buffer: t.buffer, offset: base * 4, size: len * 4 });
+  for (const { row0: base, rows: len } of elementChunks(g, n, { maxRows: dropoutLimits.chunkElems || undefined, op })) {
+    const range = (t: Tensor) => elements(t, base, len);
     const { groups, stride } = strideGrid(g, len);
     dispatch(g, k, inplace ? [range(dst)] : [range(src), range(dst)],
-      [["u32", len], ["u32", stride], ["u32", base], ["u32", P.k1], ["u32", P.k2], ["u32", P.T], ["f32", P.scale]],
+      { n: len, stride, base, k1: P.k1, k2: P.k2, T: P.T, scale: P.scale },
       [groups], { name: op, flops: 12 * len, bytes: 8 * len, detail: `n=${len} p=${p}${inplace ? " in-place" : ""}` });
   }
   return dst;

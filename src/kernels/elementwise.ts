@@ -8,7 +8,7 @@ type Unary = "gelu" | "relu" | "tanh";
 function run(name: string, bufs: Tensor[], n: number, flopsPer: number) {
   const g = bufs[0].gpu;
   const { groups, stride } = strideGrid(g, n);
-  dispatch(g, kernel(g, "elementwise", name), bufs.map((t) => ({ buffer: t.buffer })), [["u32", n], ["u32", stride]], [groups], {
+  dispatch(g, kernel(g, "elementwise", name), bufs.map((t) => ({ buffer: t.buffer })), { n, stride }, [groups], {
     flops: n * flopsPer,
     bytes: n * 4 * bufs.length,
     detail: `n=${n}`,

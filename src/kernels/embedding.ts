@@ -8,6 +8,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
+import { elements, rowChunks as tableChunks, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
@@ -26,29 +27,11 @@ export interface RowChunk {
   size: number;
 }
 
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
 /** Splits V rows of H floats into chunks whose byte offsets are aligned and whose sizes fit one binding. */
 export function rowChunks(g: Gpu, V: number, H: number): RowChunk[] {
-  const rowBytes = H * 4;
-  const align = g.caps.minStorageOffsetAlign;
-  const limit = Math.min(g.caps.maxBinding, chunkOverride ?? Infinity);
-  // a chunk must start at a row whose byte offset is a multiple of `align`: chunk rows multiple of q
-  const q = align / gcd(rowBytes, align);
-  const maxRows = Math.floor(limit / rowBytes);
-  const step = Math.floor(maxRows / q) * q;
-  if (step < 1) throw new GpuError(`embedding: a row of ${H} floats cannot be bound in aligned chunks of ${limit} bytes`);
-  const out: RowChunk[] = [];
-  for (let r = 0; r < V; r += step) {
-    const rows = Math.min(step, V - r);
-    out.push({ row0: r, rows, offset: r * rowBytes, size: rows * rowBytes });
-  }
+  const chunks = tableChunks(g, V, [H], { limit: chunkOverride ?? undefined, op: "embedding" });
   // an empty table still gets one (empty) chunk, so out-of-range ids are zeroed
-  if (!out.length) out.push({ row0: 0, rows: 0, offset: 0, size: 4 });
-  return out;
+  return chunks.map((c) => ({ ...c, offset: c.row0 * H * 4, size: Math.max(4, c.rows * H * 4) }));
 }
 
 function checkIds(op: string, ids: Int32Array, V: number) {
@@ -95,15 +78,8 @@ export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: 
     dispatch(
       g,
       k,
-      [{ buffer: table.buffer, offset: c.offset, size: c.size }, { buffer: idsT.buffer, offset: 0, size: Math.max(4, N * 4) }, {
-        buffer: o.buffer,
-        offset: 0,
-        size: Math.max(4, o.bytes),
-      }],
-      [["u32", N], ["u32", H], ["u32", c.row0], ["u32", c.rows], ["u32", V], ["u32", accumulate ? 1 : 0], ["u32", i === 0 ? 1 : 0], [
-        "u32",
-        stride,
-      ]],
+      [{ buffer: table.buffer, offset: c.offset, size: c.size }, elements(idsT, 0, N), whole(o)],
+      { n: N, H, row0: c.row0, rows: c.rows, V, acc: accumulate ? 1 : 0, first: i === 0 ? 1 : 0, stride },
       [groups],
       { flops: accumulate ? N * H : 0, bytes: N * H * (accumulate ? 12 : 8) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}` },
     );
@@ -176,12 +152,8 @@ export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): 
     dispatch(
       g,
       k,
-      [{ buffer: dOut.buffer, offset: 0, size: dOut.bytes }, { buffer: csr.buffer, offset: 0, size: csr.bytes }, {
-        buffer: grad.buffer,
-        offset: c.offset,
-        size: c.size,
-      }],
-      [["u32", u0], ["u32", count], ["u32", U], ["u32", H], ["u32", c.row0], ["u32", groups]],
+      [whole(dOut), whole(csr), { buffer: grad.buffer, offset: c.offset, size: c.size }],
+      { u0, count, U, H, row0: c.row0, groups },
       [groups],
       { flops: rowsIn * H + count * H, bytes: (rowsIn + 2 * count) * H * 4, detail: `V=${V} H=${H} N=${N} unique=${count} rows ${c.row0}+${c.rows}` },
     );

@@ -29,10 +29,10 @@ export interface DropoutSpec {
 }
 
 /** The kernels' dropout parameters: [drop, k1, k2, T, scale] (drop = 0 when there is none or p = 0). */
-function dropParams(d: DropoutSpec | undefined): [["u32", number], ["u32", number], ["u32", number], ["u32", number], ["f32", number]] {
+function dropParams(d: DropoutSpec | undefined): { drop: number; k1: number; k2: number; T: number; scale: number } {
   const on = d !== undefined && d.p > 0;
   const q = on ? dropoutParams(d.p, d.seed, d.stream) : { k1: 0, k2: 0, T: 0, scale: 1 };
-  return [["u32", on ? 1 : 0], ["u32", q.k1], ["u32", q.k2], ["u32", q.T], ["f32", q.scale]];
+  return { drop: on ? 1 : 0, k1: q.k1, k2: q.k2, T: q.T, scale: q.scale };
 }
 
 /**
@@ -72,7 +72,7 @@ export function layernormForward(
   const { defines, gx, grid } = rowLaunch(g, R, C);
   const res = opts.residual ? 1 : 0;
   dispatch(g, kernel(g, "layernorm", "forward", defines), [x, opts.residual ?? dummies[0], gamma, beta, y, mean, rstd, r ?? dummies[1]].map(bind),
-    [["u32", R], ["u32", C], ["f32", eps], ["u32", gx], ["u32", res], ...dropParams(opts.dropout)], grid, {
+    { rows: R, C, eps, gridX: gx, residual: res, ...dropParams(opts.dropout) }, grid, {
       name: res ? "layernorm.residual_forward" : "layernorm.forward",
       flops: (8 + 2 * res) * R * C,
       bytes: 4 * ((4 + 2 * res) * R * C + 2 * C + 2 * R),
@@ -147,7 +147,7 @@ function backward(
   const mres = Tensor.empty(g, [R], "f32", "layernorm.mres");
   const dummy = da ? null : Tensor.empty(g, [1], "f32", "layernorm.unused");
   dispatch(g, kernel(g, "layernorm", "backward_dx", defines), [dy, x, mean, rstd, gamma, dx, mres, da ?? dummy!].map(bind),
-    [["u32", R], ["u32", C], ["u32", gx], ...dropParams(dropout)], grid, {
+    { rows: R, C, gridX: gx, ...dropParams(dropout) }, grid, {
       flops: (12 + (drop ? 1 : 0)) * R * C,
       bytes: 4 * ((3 + (drop ? 1 : 0)) * R * C + C + 2 * R),
       detail: `R=${R} C=${C}${drop ? ` +dropout ${dropout!.p}` : ""}`,
@@ -164,7 +164,7 @@ function backward(
   const rowsPerChunk = Math.ceil(R / nChunks);
   const part = Tensor.empty(g, [2, nChunks, C], "f32", "layernorm.partials");
   dispatch(g, kernel(g, "layernorm", "backward_params_partial", COLUMN_DEFINES), [dy, x, mean, rstd, mres, part].map(bind),
-    [["u32", R], ["u32", C], ["u32", rowsPerChunk], ["u32", nChunks]], [Math.ceil(C / 64), nChunks], {
+    { rows: R, C, rowsPerChunk, nChunks }, [Math.ceil(C / 64), nChunks], {
       flops: 5 * R * C,
       bytes: 4 * (2 * R * C + 2 * R + 2 * nChunks * C),
       detail: `R=${R} C=${C} chunks=${nChunks}`,
@@ -172,7 +172,7 @@ function backward(
   outs.forEach((out, which) => {
     if (!out) return;
     dispatch(g, kernel(g, "layernorm", "backward_params_reduce", COLUMN_DEFINES), [part, out].map(bind),
-      [["u32", C], ["u32", nChunks], ["u32", which], ["u32", grads.accumulate ? 1 : 0]], [Math.ceil(C / 64)], {
+      { C, nChunks, which, accumulate: grads.accumulate ? 1 : 0 }, [Math.ceil(C / 64)], {
         name: which === 0 ? "layernorm.dgamma" : "layernorm.dbeta",
         flops: nChunks * C,
         bytes: 4 * (nChunks * C + 2 * C),

@@ -1,4 +1,5 @@
-// Linear-layer matrix products: shaders/matmul.wgsl (tiled products) and shaders/matmul_bias.wgsl (bias grad).
+// Linear-layer matrix products: shaders/matmul.wgsl (one section per layout, nt/nn/tn, on the tiled main of
+// shaders/lib/matmul_tile.wgsl, with epilogue and vector defines) and shaders/matmul_bias.wgsl (bias grad).
 //
 // Layouts follow PyTorch: a Linear weight is W [N,K] (out, in), activations are row-major [..., K].
 //   linear          Y  = X·Wᵀ + b         forward
@@ -11,18 +12,11 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError, isSoftwareAdapter } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
 
-/** Workgroup tile BM×BN, K slab depth BK, per-thread register block RM×RN (BM % RM == BN % RN == 0). */
-export interface MatmulTile {
-  BM: number;
-  BN: number;
-  BK: number;
-  RM: number;
-  RN: number;
-  /** read operands straight from the buffers, no workgroup-memory staging (for CPU adapters) */
-  direct?: boolean;
-}
+export type { MatmulTile } from "./matmul_tile.ts";
 
 /**
  * GPUs: 64×64 tiles, 4×4 per thread (256 threads), 16-deep slabs staged in 8 KiB of workgroup memory.
@@ -81,92 +75,25 @@ export function setMatmulVec4(mode: MatmulVec4): void {
   vec4Mode = mode;
 }
 
-/**
- * vec4 variants of the direct (CPU) path, picked per dispatch when the shape allows (else scalar):
- *   "k4" (nt, nt_bias; K % 4 == 0): X and W bound as array<vec4<f32>>, one 16-byte load per operand
- *        row/column per 4 k steps (the uniform row loads drop 4×, the k loop runs K/4 times).
- *   "n4" (nn, tn; N % 4 == 0, RN == 4; tn's section switches by define so its name stays matmul.tn): each thread owns 4 CONSECUTIVE output columns, so B and C are
- *        read/written as vec4 (the 8 threads of a workgroup cover 128 contiguous bytes of a B row).
- * Both keep the scalar path's per-element fma order, so results equal the scalar kernels bit for bit.
- */
-type Vec = "" | "k4" | "n4";
-
-/** The unrolled register-block loop of the direct (unstaged) path; see shaders/matmul.wgsl. */
-function directBody(t: MatmulTile, vec: Vec): string {
-  const L: string[] = [];
-  const I = [...Array(t.RM).keys()], J = [...Array(t.RN).keys()];
-  for (const i of I) L.push(`  let r${i} = min(row0 + ty + ${i}u * WY, P.M - 1u);`);
-  if (vec === "n4") {
-    // columns col0 + 4·tx .. +3 (P.N % 4 == 0, so clamping the start to P.N - 4 keeps the vec4 in range)
-    L.push(`  let cc = min(col0 + tx * 4u, P.N - 4u);`);
-    for (const i of I) L.push(`  var s${i} = vec4<f32>(0.0);`);
-    L.push("  for (var k = 0u; k < P.K; k++) {");
-    L.push("    let b = readB4(k, cc);");
-    for (const i of I) L.push(`    let a${i} = readA(r${i}, k);`);
-    for (const i of I) L.push(`    s${i} = fma(vec4<f32>(a${i}), b, s${i});`);
-    L.push("  }");
-    L.push("  let cw = col0 + tx * 4u;");
-    L.push("  if (cw < P.N) {");
-    for (const i of I) L.push(`    if (row0 + ty + ${i}u * WY < P.M) { store4(row0 + ty + ${i}u * WY, cw, s${i}); }`);
-    L.push("  }");
-    return L.join("\n");
-  }
-  for (const j of J) L.push(`  let c${j} = min(col0 + tx + ${j}u * WX, P.N - 1u);`);
-  for (const i of I) L.push("  " + J.map((j) => `var s${i}_${j} = 0.0;`).join(" "));
-  if (vec === "k4") {
-    L.push("  for (var k4 = 0u; k4 < P.K / 4u; k4++) {");
-    for (const i of I) L.push(`    let a${i} = readA4(r${i}, k4);`);
-    for (const j of J) L.push(`    let b${j} = readB4(k4, c${j});`);
-    for (const c of ["x", "y", "z", "w"]) {
-      for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}.${c}, b${j}.${c}, s${i}_${j});`).join(" "));
-    }
-    L.push("  }");
-  } else {
-    // k unrolled by KU (more independent loads in flight per iteration), then a remainder loop
-    const step = (ku: number) => {
-      for (let u = 0; u < ku; u++) {
-        const k = u ? `k + ${u}u` : "k";
-        for (const i of I) L.push(`    let a${i}_${u} = readA(r${i}, ${k});`);
-        for (const j of J) L.push(`    let b${j}_${u} = readB(${k}, c${j});`);
-      }
-      for (let u = 0; u < ku; u++) {
-        for (const i of I) L.push("    " + J.map((j) => `s${i}_${j} = fma(a${i}_${u}, b${j}_${u}, s${i}_${j});`).join(" "));
-      }
-    };
-    const KU = t.BK; // the direct path has no slabs: BK is its k unroll (1 was fastest on lavapipe)
-    L.push(`  var k = 0u;`);
-    L.push(`  for (; k + ${KU - 1}u < P.K; k += ${KU}u) {`);
-    step(KU);
-    L.push("  }");
-    L.push("  for (; k < P.K; k++) {");
-    step(1);
-    L.push("  }");
-  }
-  for (const i of I) L.push("  " + J.map((j) => `acc[${i}][${j}] = s${i}_${j};`).join(" "));
-  return L.join("\n");
-}
-
-// defines() per tile and variant, built once: the unrolled body is ~20 KB of WGSL, and regenerating it
-// (and hashing it as part of the kernel-cache key) on every dispatch cost ~6 ms of CPU per realign step.
+// Defines per (tile, vector variant, epilogue), built once so the kernel cache sees one object per
+// variant: the tile library's (tileDefines) plus the family's element types and epilogue.
 const definesCache = new Map<string, Record<string, string | number>>();
 
-function defines(t: MatmulTile, vec: Vec = "") {
-  const key = `${t.BM},${t.BN},${t.BK},${t.RM},${t.RN},${!!t.direct},${vec}`;
+function defines(t: MatmulTile, vec: Vec, epilogue: Epilogue) {
+  const key = `${t.BM},${t.BN},${t.BK},${t.RM},${t.RN},${!!t.direct},${vec},${epilogue}`;
   let d = definesCache.get(key);
-  if (!d) definesCache.set(key, (d = buildDefines(t, vec)));
+  if (!d) {
+    d = {
+      ...tileDefines(t, vec),
+      EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`,
+      // operand element types: X/W (nt) vec4 along k for "k4", B/C (tn) vec4 along n for "n4"; the scalar
+      // readA/readB take lane i % 4 of a vec4 element
+      XV: vec === "k4" ? "vec4<f32>" : "f32", BV: vec === "n4" ? "vec4<f32>" : "f32",
+      VEC: vec ? 4 : 1, LANE: vec ? "v[i % 4u]" : "v",
+    };
+    definesCache.set(key, d);
+  }
   return d;
-}
-
-function buildDefines(t: MatmulTile, vec: Vec) {
-  const WX = t.BN / t.RN, WY = t.BM / t.RM;
-  return {
-    BM: t.BM, BN: t.BN, BK: t.BK, RM: t.RM, RN: t.RN, WX, WY, WG: WX * WY,
-    AS: t.direct ? 1 : t.BK * t.BM, BS: t.direct ? 1 : t.BK * t.BN,
-    DIRECT: t.direct ? "true" : "false", DIRECT_BODY: t.direct ? directBody(t, vec) : "",
-    STORE_ACC: vec === "n4" ? "false" : "true",
-    // tn section only (scalar and vec4 share it): B/C element type and the scalar lane read
-    BV: vec === "n4" ? "vec4<f32>" : "f32", VEC: vec === "n4" ? 4 : 1, LANE: vec === "n4" ? "v[(k * P.N + n) % 4u]" : "v",
-  };
 }
 
 /** rows × (elements per row), flattening leading dims; the last dim must equal `cols` */
@@ -177,41 +104,42 @@ function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
   return t.size / cols;
 }
 
-function whole(t: Tensor): Binding {
-  return { buffer: t.buffer, offset: 0, size: Math.max(4, t.bytes) };
-}
-
-/** A byte range of rows [r0, r0+n) of a row-major tensor with `cols` columns. */
-function rows(t: Tensor, cols: number, r0: number, n: number): Binding {
-  return { buffer: t.buffer, offset: r0 * cols * 4, size: Math.max(4, n * cols * 4) };
-}
-
 /**
- * Rows per chunk so every row-chunked binding stays under the binding limit and the grid under the
- * per-dimension limit (with the tile used for `outCols` output columns); a multiple of 64 so each chunk's
- * byte offset is a multiple of 256.
+ * Row chunks whose ranges (rows of each of `widths` floats) fit the binding limit and whose grid fits the
+ * per-dimension limit (with the tile used for `outCols` output columns).
  */
-function chunkRows(g: Gpu, total: number, widest: number, outCols: number): number {
-  const byBinding = Math.floor(g.caps.maxBinding / (Math.max(1, widest) * 4));
-  const byGrid = g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM;
-  const n = Math.min(byBinding, byGrid);
-  if (total <= n) return Math.max(total, 1);
-  const c = Math.floor(n / 64) * 64;
-  if (c < 64) throw new GpuError(`matmul: rows of ${widest} floats are too wide for the adapter's binding limit`);
-  return c;
+function chunks(g: Gpu, total: number, widths: number[], outCols: number): RowChunk[] {
+  return rowChunks(g, total, widths, { maxRows: g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM, op: "matmul" });
 }
 
-function gemm(g: Gpu, name: string, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
+/** Epilogues of the matmul family: shaders/lib/matmul_epilogue{,_bias,_bias_gelu,_gelu_grad}.wgsl. */
+type Epilogue = "" | "bias" | "bias_gelu" | "gelu_grad";
+
+/** Each product: the kernel section of shaders/matmul.wgsl and the epilogue it is compiled with. */
+const PRODUCTS = {
+  nt: { section: "nt", epilogue: "" },
+  nt_bias: { section: "nt", epilogue: "bias" },
+  nt_bias_gelu: { section: "nt", epilogue: "bias_gelu" },
+  nn: { section: "nn", epilogue: "" },
+  nn_gelu: { section: "nn", epilogue: "gelu_grad" },
+  tn: { section: "tn", epilogue: "" },
+} as const satisfies Record<string, { section: string; epilogue: Epilogue }>;
+type Product = keyof typeof PRODUCTS;
+
+function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
   const t = matmulTile(g, N);
   let vec: Vec = "";
   if (t.direct && vec4Mode !== "off") {
     if (name.startsWith("nt") && K % 4 === 0) vec = "k4";
     else if (vec4Mode === "all" && (name === "nn" || name === "tn") && N % 4 === 0 && t.RN === 4) vec = "n4";
   }
-  // the vec4 kernel sections are nt4, nt4_bias, nt4_bias_gelu, nn4; tn keeps its name (a define switches it)
-  const kname = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
-  dispatch(g, kernel(g, "matmul", kname, defines(t, vec)), bufs, [["u32", M], ["u32", N], ["u32", K], ["u32", acc ? 1 : 0]],
-    [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
+  const { section, epilogue } = PRODUCTS[name];
+  // profiles and traces name each product and vector variant as before: matmul.nt4_bias, matmul.nn4, ...
+  // (tn keeps its name in both variants: the profiler counts weight-gradient products by it)
+  const label = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
+  dispatch(g, kernel(g, "matmul", vec === "n4" && name === "nn" ? "nn4" : section, defines(t, vec, epilogue)), bufs,
+    { M, N, K, acc: acc ? 1 : 0 }, [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
+      name: `matmul.${label}`,
       // the GELU epilogues: ~25 flops per output (erf polynomial, exp) and a second output or input
       flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
       bytes: 4 * (M * K + N * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)),
@@ -229,9 +157,7 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   if (bias) expectShape("linear", "bias", bias, [N]);
   const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
   expectShape("linear", "out", y, shape);
-  const step = chunkRows(g, M, Math.max(K, N), N);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
     gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`);
   }
@@ -251,9 +177,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
   expectShape("linearGelu", "bias", bias, [N]);
   const pre = Tensor.empty(g, shape, "f32", "linear_gelu.pre");
   const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
-  const step = chunkRows(g, M, Math.max(K, N), N);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
       `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`);
   }
@@ -270,9 +194,7 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): T
   const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
   expectShape("matmulNN", "out", c, shape);
   if (geluOf) expectShape("matmulNN", "geluOf", geluOf, shape);
-  const step = chunkRows(g, M, Math.max(K, N), K);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     if (geluOf) {
       gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`);
     } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
@@ -298,9 +220,7 @@ export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean)
     return;
   }
   // the reduction runs over rows, so row chunks become partial products added into out
-  const step = chunkRows(g, M, Math.max(N, K), K);
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
+  for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
   }
 }
@@ -315,11 +235,9 @@ export function biasGrad(dy: Tensor, out: Tensor, accumulate: boolean): void {
     if (!accumulate) out.zero();
     return;
   }
-  const step = chunkRows(g, M, N, N);
   const k = kernel(g, "matmul_bias", "bias_grad");
-  for (let r0 = 0; r0 < M; r0 += step) {
-    const n = Math.min(step, M - r0);
-    dispatch(g, k, [rows(dy, N, r0, n), whole(out)], [["u32", n], ["u32", N], ["u32", accumulate || r0 > 0 ? 1 : 0]],
+  for (const { row0: r0, rows: n } of chunks(g, M, [N], N)) {
+    dispatch(g, k, [rows(dy, N, r0, n), whole(out)], { M: n, N, acc: accumulate || r0 > 0 ? 1 : 0 },
       [Math.ceil(N / 64)], { flops: n * N, bytes: 4 * (n * N + 2 * N), detail: `bias_grad ${n}x${N}` });
   }
 }

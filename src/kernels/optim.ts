@@ -12,6 +12,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
+import { elementChunks as chunksOf, elements } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
@@ -24,18 +25,10 @@ export function setOptimChunkBytes(bytes: number | null): void {
 
 /** [offset (elements), count] ranges covering n floats, each bindable. */
 export function elementChunks(g: Gpu, n: number): [number, number][] {
-  const align = g.caps.minStorageOffsetAlign;
-  const limit = Math.min(g.caps.maxBinding, chunkOverride ?? Infinity);
-  const step = Math.floor(limit / align) * (align / 4);
-  if (step < 1) throw new GpuError(`optimizer: chunk limit ${limit} bytes is below the ${align}-byte alignment`);
-  const out: [number, number][] = [];
-  for (let o = 0; o < n; o += step) out.push([o, Math.min(step, n - o)]);
-  return out;
+  return chunksOf(g, n, { limit: chunkOverride ?? undefined, op: "optimizer" }).filter((c) => c.rows > 0).map((c) => [c.row0, c.rows]);
 }
 
-function range(t: Tensor, off: number, count: number) {
-  return { buffer: t.buffer, offset: off * 4, size: Math.max(4, count * 4) };
-}
+const range = elements;
 
 const ones = new WeakMap<Gpu, Tensor>();
 function one(g: Gpu): Tensor {
@@ -111,20 +104,10 @@ function update(op: string, decoupled: boolean, param: Tensor, grad: Tensor, m: 
       g,
       k,
       [range(param, off, cnt), range(grad, off, cnt), range(m, off, cnt), range(v, off, cnt), { buffer: scale.buffer, offset: 0, size: 4 }, range(flag, 0, 1)],
-      [
-        ["u32", cnt],
-        ["u32", stride],
-        ["f32", o.beta1],
-        ["f32", o.beta2],
-        ["f32", 1 - o.beta1],
-        ["f32", 1 - o.beta2],
-        ["f32", o.eps],
-        ["f32", l2],
-        ["f32", decay],
-        ["f32", o.lr / bc1],
-        ["f32", Math.sqrt(bc2)],
-        ["f32", o.gradScale ?? 1],
-      ],
+      {
+        n: cnt, stride, beta1: o.beta1, beta2: o.beta2, omb1: 1 - o.beta1, omb2: 1 - o.beta2, eps: o.eps, l2, decay,
+        stepSize: o.lr / bc1, bc2sqrt: Math.sqrt(bc2), gradScale: o.gradScale ?? 1,
+      },
       [groups],
       { flops: cnt * 16, bytes: cnt * 28, detail: `n=${cnt} step=${o.step}${off ? ` chunk@${off}` : ""}` },
     );
@@ -164,14 +147,14 @@ function reduceSquares(tensors: Tensor[], root: boolean, label: string): Tensor 
   const kp = kernel(g, "optim", "sumsq_partial");
   let at = 0;
   for (const p of pieces) {
-    dispatch(g, kp, [range(p.t, p.off, p.cnt), range(partials, 0, total)], [["u32", p.cnt], ["u32", p.groups], ["u32", at]], [p.groups], {
+    dispatch(g, kp, [range(p.t, p.off, p.cnt), range(partials, 0, total)], { n: p.cnt, groups: p.groups, outOff: at }, [p.groups], {
       flops: 2 * p.cnt,
       bytes: 4 * p.cnt,
       detail: `n=${p.cnt}`,
     });
     at += p.groups;
   }
-  dispatch(g, kernel(g, "optim", "sumsq_final"), [range(partials, 0, total), range(out, 0, 1)], [["u32", total], ["u32", root ? 1 : 0]], [1], {
+  dispatch(g, kernel(g, "optim", "sumsq_final"), [range(partials, 0, total), range(out, 0, 1)], { n: total, root: root ? 1 : 0 }, [1], {
     flops: total,
     bytes: 4 * total,
     detail: `partials=${total}`,
@@ -200,7 +183,7 @@ export function clipScale(normSq: Tensor, maxNorm: number, out?: Tensor, flag?: 
   expectShape("clip_scale", "out", o, [1]);
   const g = normSq.gpu;
   const f = flagOrDiscard(g, flag, "clip_scale");
-  dispatch(g, kernel(g, "optim", "clip_scale"), [range(normSq, 0, 1), range(o, 0, 1), range(f, 0, 1)], [["f32", maxNorm]], [1], { flops: 3, bytes: 8 });
+  dispatch(g, kernel(g, "optim", "clip_scale"), [range(normSq, 0, 1), range(o, 0, 1), range(f, 0, 1)], { maxNorm }, [1], { flops: 3, bytes: 8 });
   return o;
 }
 
