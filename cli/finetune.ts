@@ -5,6 +5,7 @@ import { XltError } from "../src/errors.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import { finetune } from "../src/train/finetune_run.ts";
 import type { Command } from "./options.ts";
+import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
 export const TASKS = ["pos", "ner", "xnli"];
 
@@ -20,6 +21,8 @@ export const finetuneCommand: Command = {
     "With --micro-batch < --batch-size, gradients are accumulated so that the step uses the gradient of the",
     "mean loss over all labels of the effective batch. Data: CoNLL-U or word<TAB>tag TSV (pos/ner),",
     "premise<TAB>hypothesis<TAB>label TSV (xnli).",
+    "--realign-during adds 0.1 × the realignment loss of one batch of parallel data (the `xlt realign` data",
+    "options) to every optimizer step; --freeze keeps the realignment loss out of the frozen groups.",
   ].join("\n"),
   options: {
     task: { type: "string", required: true, meta: "pos|ner|xnli", help: "task (token classification for pos/ner, sentence-pair classification for xnli)" },
@@ -41,10 +44,12 @@ export const finetuneCommand: Command = {
     resume: { type: "boolean", help: "continue from OUT/checkpoint" },
     quiet: { type: "boolean", help: "no progress bar" },
     profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
+    ...REALIGN_DURING_OPTIONS,
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev, ...realignDuringInputs(v) }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
+    const realignDuring = await realignDuringFromOptions(v, v.model, v.seed, !!v.quiet);
     const r = await finetune({
       task,
       train: v.train,
@@ -64,6 +69,7 @@ export const finetuneCommand: Command = {
       resume: !!v.resume,
       quiet: !!v.quiet,
       profile: v.profile,
+      realignDuring,
     });
     const last = r.dev[r.dev.length - 1];
     console.log(

@@ -20,7 +20,8 @@ const PAPER_SEEDS = [31, 42, 66, 23, 17];
 export const runCommand: Command = {
   summary: "run the whole experiment: strategies × seeds of realign → fine-tune → zero-shot evaluation → alignment",
   description: [
-    "Strategies: baseline (no realignment), full (realign everything), lower and upper (AlignFreeze).",
+    "Strategies: baseline (no realignment), full (realign everything), lower and upper (AlignFreeze);",
+    "during, during-lower and during-upper realign while fine-tuning (0.1 × the realignment loss each step).",
     "Each cell writes OUT/cells/<strategy>-s<seed>/result.json with its settings; rerunning skips finished cells",
     "(and stops if one ran with other settings: use a new --out). Cells can run",
     "as separate jobs (--cell K, or --jobs FILE for a job list and a Slurm array script), then --merge.",

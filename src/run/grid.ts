@@ -21,6 +21,7 @@ import { alignmentByLayer } from "../eval/alignment.ts";
 import type { Task } from "../tasks/labels.ts";
 import { estimateMemory, paramCount } from "../memory.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
+import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
 import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
@@ -64,7 +65,8 @@ function rejectDuplicates(what: string, items: Array<string | number>): void {
 }
 
 export function cells(plan: RunPlan): Cell[] {
-  for (const s of plan.strategies) if (!(s in STRATEGIES)) throw new XltError(`unknown strategy '${s}': use ${Object.keys(STRATEGIES).join(", ")}`);
+  const known = [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)];
+  for (const s of plan.strategies) if (!known.includes(s)) throw new XltError(`unknown strategy '${s}': use ${known.join(", ")}`);
   if (!plan.strategies.length || !plan.seeds.length) throw new XltError(`the grid is empty: give at least one of --${plan.seeds.length ? "strategies" : "seeds"}`);
   // a repeated seed or strategy would name one cell twice; a repeated language, one column twice
   rejectDuplicates("--strategies:", plan.strategies);
@@ -102,7 +104,8 @@ export function cellSettings(plan: RunPlan, strategy: string): Settings {
     "--batch-size": plan.batchSize,
     "--align-pairs": plan.alignPairs,
   };
-  if (STRATEGIES[strategy] !== null) Object.assign(s, { "--realign-steps": plan.realignSteps, "--realign-lr": plan.realignLr ?? null });
+  if (typeof STRATEGIES[strategy] === "string") Object.assign(s, { "--realign-steps": plan.realignSteps, "--realign-lr": plan.realignLr ?? null });
+  if (strategy in DURING_STRATEGIES) Object.assign(s, duringSettings());
   return s;
 }
 
@@ -130,7 +133,8 @@ export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
   if (existsSync(resultPath)) return readResult(plan, cell.dir);
   mkdirSync(cell.dir, { recursive: true });
   const t0 = performance.now();
-  const freeze = STRATEGIES[cell.strategy];
+  const freeze = STRATEGIES[cell.strategy] ?? null; // realignment before fine-tuning
+  const during = DURING_STRATEGIES[cell.strategy]; // or during it
   let model = plan.model;
   const say = (m: string) => plan.quiet || console.error(`[cell ${cell.index} ${cell.strategy} seed ${cell.seed}] ${m}`);
   if (freeze !== null) {
@@ -144,11 +148,12 @@ export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
     model = out;
   }
   const alignBefore = await alignment(plan, model);
-  say(`fine-tune on ${plan.source} (${plan.task})`);
+  say(`fine-tune on ${plan.source} (${plan.task})${during ? `, realigning during it (--freeze ${during})` : ""}`);
   const ftDir = join(cell.dir, "finetuned");
   const ft = await finetune({
     task: plan.task, train: plan.train, model, out: ftDir, epochs: plan.epochs, lr: plan.finetuneLr, batchSize: plan.batchSize,
     seed: cell.seed, limit: plan.trainLimit, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, "finetune.jsonl"),
+    realignDuring: during ? duringOptions(plan.realignData, cell.seed, during) : undefined,
   });
   say(`evaluate ${plan.tests.map((t) => t.lang).join(", ")}`);
   const ev = await evaluateModel({ model: ftDir, tests: plan.tests });

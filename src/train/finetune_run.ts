@@ -41,6 +41,7 @@ import type { ProfileReport } from "../profile/profiler.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
 import { ProfileSession, type SteadyState } from "../profile/session.ts";
+import { HEAD_FILE, JointRealignment, jointSettings, type RealignDuringOptions } from "./joint.ts";
 
 /**
  * Forward + backward of one effective batch given as micro-batches, gradients ADDED to the encoder's and
@@ -131,6 +132,8 @@ export interface FinetuneOptions {
   meta?: Record<string, unknown>;
   /** profile the run: per-kernel table to stderr, Chrome trace to this file */
   profile?: string;
+  /** realignment during fine-tuning (src/train/joint.ts): each step adds weight × a realignment batch's loss */
+  realignDuring?: RealignDuringOptions;
 }
 
 export interface FinetuneResult {
@@ -177,6 +180,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     "--dropout": o.dropout ?? null,
     "the training data": dataFingerprint(items),
   };
+  if (o.realignDuring) Object.assign(settings, jointSettings(o.realignDuring, cfg));
   if (o.resume) checkResume(ckptDir, settings); // before any GPU work
 
   const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
@@ -185,9 +189,11 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const existing = readNamedTensors(o.model, names.filter((n) => n.startsWith("bert.pooler."))); // a pre-trained pooler is kept
   const head = ClassificationHead.forConfig(g, cfg, kind, C, initHeadWeights(cfg.arch, kind, cfg.hidden, C, o.seed, existing), o.dropout ?? headDropout(raw, cfg.arch, kind));
   head.enableGrads();
+  const joint = o.realignDuring ? new JointRealignment(g, enc, tok, o.realignDuring, o.seed) : null;
   const params = [
     ...[...enc.grads.entries()].map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
     ...[...head.grads.entries()].map(([n, grad]) => ({ name: `head.${n}`, param: head.p(n), grad })),
+    ...(joint?.params ?? []),
   ];
   const health = healthFlag(g, "finetune.health");
   const adam = new Adam([{ name: "all", enabled: true, params }], { lr, health });
@@ -196,7 +202,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const losses: number[] = [];
   const dev: FinetuneResult["dev"] = [];
   if (o.resume) {
-    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head).get(n), adam, "different --model?");
+    start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head, joint).get(n), adam, "different --model?");
+    joint?.skip(start);
     const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
     losses.push(...prev.losses);
     dev.push(...prev.dev);
@@ -220,7 +227,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     seen += f.examples;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
-    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples }) + "\n");
+    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples, ...joint?.logFields(status) }) + "\n");
   }, (f) => f.status);
   try {
     for (let step = start + 1; step <= total; step++) {
@@ -237,7 +244,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const stepLr = lr * linearScheduleFactor(step, total, warmup);
       const stepLosses = prof.phase("record", () => {
         adam.zeroGrad();
-        const l = recordGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+        const task = () => recordGradients(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i);
+        const l = joint ? joint.record(step, task) : task();
         setProfileContext(g, "optimizer");
         adam.step(stepLr);
         setProfileContext(g, undefined);
@@ -262,7 +270,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
       }
       if (atCheckpoint) {
-        await saveTrainingState(ckptDir, stateParams(enc, head), adam, step, { "progress.json": { losses, dev } }, settings);
+        await saveTrainingState(ckptDir, stateParams(enc, head, joint), adam, step, { "progress.json": { losses, dev } }, settings);
       }
     }
   } catch (e) {
@@ -280,9 +288,11 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
 
   const encParams = await enc.readParams();
   const headParams = await head.readParams();
+  const realignHead = await joint?.readHead();
   // an existing OUT/checkpoint (the last resumable state) is kept: writeDirAtomic keeps what it does not write
   await writeDirAtomic(o.out, (tmp) => {
     writeTaskCheckpoint(tmp, o.model, encParams, headParams, finetunedConfig(raw, cfg.arch, o.task));
+    if (realignHead) JointRealignment.writeHead(tmp, realignHead);
     const run = {
       command: "finetune",
       task: o.task,
@@ -307,11 +317,13 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       dev_scores: dev,
       seconds: +seconds.toFixed(3),
       device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
+      ...(joint ? { realign_during: joint.describe() } : {}),
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-  }, { replaces: checkpointFiles() });
+  }, { replaces: checkpointFiles(HEAD_FILE) }); // (no stale realignment head from an earlier joint run)
   adam.release();
+  joint?.release();
   health.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
   head.dispose();
@@ -323,8 +335,9 @@ async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, 
 }
 
 /** What a resumable fine-tuning state holds: every encoder tensor and the head (as head.NAME). */
-function stateParams(enc: Encoder, head: ClassificationHead): Map<string, Tensor> {
+function stateParams(enc: Encoder, head: ClassificationHead, joint: JointRealignment | null): Map<string, Tensor> {
   const m = new Map<string, Tensor>(enc.params);
   for (const [n, p] of head.params) m.set(`head.${n}`, p);
+  for (const [n, p] of joint?.state ?? []) m.set(n, p);
   return m;
 }

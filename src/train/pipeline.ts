@@ -10,6 +10,8 @@ import { healthProblems } from "../kernels/optim.ts";
 export interface StepStatus {
   loss: number;
   health: number;
+  /** each loss as read, unweighted, in the order given */
+  values?: number[];
 }
 
 /**
@@ -27,7 +29,7 @@ export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tenso
   return status.read().then(
     (v) => {
       status.release();
-      return { loss: losses.reduce((a, { w }, i) => a + v[i] * w, 0), health: new Uint32Array(v.buffer, v.byteOffset, n + 1)[n] };
+      return { loss: losses.reduce((a, { w }, i) => a + v[i] * w, 0), health: new Uint32Array(v.buffer, v.byteOffset, n + 1)[n], values: Array.from(v.subarray(0, n)) };
     },
     (e) => {
       status.release();

@@ -37,9 +37,10 @@ export interface RealignSetup {
 
 /**
  * Forward + backward of the realignment loss for one batch of pairs; gradients are added into the
- * encoder's trainable gradient buffers and into headGrads. Returns the loss (on the GPU).
+ * encoder's trainable gradient buffers and into headGrads, scaled by `lossScale` (the weight of the loss in
+ * a joint objective, src/train/joint.ts). Returns the unscaled loss (on the GPU).
  */
-export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true): StepResult {
+export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true, lossScale = 1): StepResult {
   const enc = s.encoder;
   const g = enc.gpu;
   const H = enc.cfg.hidden;
@@ -83,7 +84,7 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   const tT = Tensor.from(g, target, [target.length], "i32", "target");
   setProfileContext(g, "loss");
   const fwd = contrastiveForward(c, qT, tT, s.tau);
-  const dc = contrastiveBackward(c, qT, tT, s.tau, fwd.saved);
+  const dc = contrastiveBackward(c, qT, tT, s.tau, fwd.saved, lossScale);
   // head backward
   setProfileContext(g, "head");
   let dWords = dc;
