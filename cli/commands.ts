@@ -10,6 +10,7 @@ import { profileCommand } from "./profile.ts";
 import { finetuneCommand } from "./finetune.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { deriveCommand } from "./derive.ts";
+import { pretrainCommand } from "./pretrain.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
@@ -22,4 +23,5 @@ export const commands: Record<string, Command> = {
   profile: profileCommand,
   info: infoCommand,
   derive: deriveCommand,
+  pretrain: pretrainCommand,
 };
