@@ -27,6 +27,7 @@ import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from ".
 import { setProfileContext } from "../profile/context.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
 import { ProfileSession } from "../profile/session.ts";
+import { twinPiece } from "../synthetic/trans.ts";
 import { blocks, packed, readCorpus, type Row, tlmRows, tokenizeLine } from "./data.ts";
 import { collate } from "./collate.ts";
 import { type AlignTerm, recordPretrainStep } from "./step.ts";
@@ -132,7 +133,7 @@ function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: 
 }
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
-  if (needsPairs(o.objective) && !o.derived.length && o.objective !== "align-mlm") throw new XltError(`--objective ${o.objective} needs a derived-language corpus (--derived FILE)`);
+  if (needsPairs(o.objective) && !o.derived.length) throw new XltError(`--objective ${o.objective} needs a derived-language corpus (--derived FILE)`);
   const start0 = startModel({ model: o.model, config: o.config, configWhere: o.configWhere, tokenizerDir: o.tokenizer, seed: o.seed, lang: usesLang(o.objective) });
   const { cfg, raw } = start0;
   const tok = loadTokenizer(start0.tokenizerDir);
@@ -144,6 +145,10 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const paired = needsPairs(o.objective);
   if (paired && cfg.vocab % 2 !== 0) throw new XltError(`--objective ${o.objective} needs a two-language model with 2V rows (xlt derive --transform trans doubles it); this one has ${cfg.vocab}`);
   const V = paired ? cfg.vocab / 2 : cfg.vocab;
+  // the doubled tokenizer of xlt derive spells derived id i+V as twinPiece(i): check it reads that way
+  if (paired && !tok.encodeWord(twinPiece(5)).includes(V + 5)) {
+    throw new XltError(`--objective ${o.objective} needs the two-language tokenizer of xlt derive --transform trans (derived ids i+V); this one does not read derived text as ids ${V}..${2 * V - 1}`);
+  }
   const shared = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
   const dict = o.objective === "align-mlm" || o.objective === "dict-mlm" ? dictionaryIds(V, o.bilingualRate, o.seed, shared) : null;
   const maskId = maskIdOf(tok);
