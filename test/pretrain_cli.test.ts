@@ -119,6 +119,28 @@ describe("xlt pretrain", () => {
     expect(dm.code).toBe(0);
   }, 300_000);
 
+  it("--dump-grads of align-mlm, xlm and dict-mlm (two micro-batches) recomputed in plain torch", () => {
+    if (!haveTorch()) {
+      console.warn(`skipped: ${PY} has no torch (apt-get install python3-torch)`);
+      return;
+    }
+    const dir = tmp();
+    const c = corpus(dir);
+    const deriv = join(dir, "deriv");
+    expect(xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", c, "--out", deriv]).code).toBe(0);
+    for (const obj of ["align-mlm", "xlm", "dict-mlm"]) {
+      // lr 0: the written model is the one the dumped batch ran through
+      const out = join(dir, obj);
+      const dump = join(dir, `${obj}.safetensors`);
+      const r = xlt("node", ["pretrain", "--objective", obj, "--model", deriv, "--train", c, "--derived", join(deriv, "en.txt"), "--steps", "1", "--lr", "0",
+        "--dropout", "0", "--batch-size", "6", "--micro-batch", "4", "--max-length", "24", "--tlm-rate", "1", "--quiet", "--out", out, "--dump-grads", dump]);
+      expect(r.code, r.stderr).toBe(0);
+      const py = spawnSync(PY, [join(ROOT, "scripts/check_pretrain_grads.py"), out, dump], { encoding: "utf8" });
+      expect(py.stdout + py.stderr).toMatch(new RegExp(`gradients of ${obj} .* match torch`));
+      expect(py.status).toBe(0);
+    }
+  }, 300_000);
+
   it("bad input: one line, non-zero exit, nothing written", () => {
     const dir = tmp();
     const empty = join(dir, "empty.txt");
