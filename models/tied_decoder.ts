@@ -14,8 +14,8 @@ import { accumulate } from "../src/kernels/elementwise.ts";
 import { biasGrad, linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
 import { strideGrid } from "../src/kernels/grid.ts";
 
-/** Test hook: vocabulary rows per chunk (0 = as many as one binding holds). */
-export const tiedDecoderLimits = { chunkRows: 0 };
+/** Test hooks: vocabulary rows per chunk, and logits rows per binding (a multiple of 64); 0 = what one binding holds. */
+export const tiedDecoderLimits = { chunkRows: 0, logitRows: 0 };
 
 /** [row0, rows] vocabulary chunks of a [R, H] table. */
 export function vocabChunks(g: Gpu, R: number, H: number): [number, number][] {
@@ -28,8 +28,8 @@ export function vocabChunks(g: Gpu, R: number, H: number): [number, number][] {
 
 /** Row ranges of an [M, C] matrix that fit one binding, starting at multiples of 64 rows (256-byte offsets). */
 function rowRanges(g: Gpu, M: number, C: number): [number, number][] {
-  if (M * C * 4 <= g.caps.maxBinding && !tiedDecoderLimits.chunkRows) return [[0, M]];
-  const per = Math.max(64, Math.floor(g.caps.maxBinding / (4 * C) / 64) * 64);
+  if (M * C * 4 <= g.caps.maxBinding && !tiedDecoderLimits.logitRows) return [[0, M]];
+  const per = tiedDecoderLimits.logitRows || Math.max(64, Math.floor(g.caps.maxBinding / (4 * C) / 64) * 64);
   const out: [number, number][] = [];
   for (let r = 0; r < M; r += per) out.push([r, Math.min(per, M - r)]);
   return out;

@@ -141,6 +141,21 @@ describe("xlt pretrain", () => {
     }
   }, 300_000);
 
+  it("the built-in demo path (no data given; --steps 3 here) writes a checkpoint and reports the loss", () => {
+    const dir = tmp();
+    const out = join(dir, "demo");
+    const r = xlt("node", ["pretrain", "--steps", "3", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/built-in demo: a tiny BERT/);
+    expect(r.stdout).toMatch(/pre-trained mlm for 3 steps on \d+ sequences: loss [\d.]+ \(first 10%\) → [\d.]+/);
+    expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).demo).toBe(true);
+    if (haveTorch()) {
+      const py = spawnSync(PY, [join(ROOT, "scripts/check_mlm_output.py"), out], { encoding: "utf8" });
+      expect(py.stdout).toMatch(/ok {3}BertForMaskedLM/);
+      expect(py.status).toBe(0);
+    }
+  }, 300_000);
+
   it("bad input: one line, non-zero exit, nothing written", () => {
     const dir = tmp();
     const empty = join(dir, "empty.txt");

@@ -198,10 +198,10 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const prof = new ProfileSession(g, o.profile, `pretrain ${o.objective}`);
   const t0 = performance.now();
   let tokens = 0;
-  type Step = { step: number; status: Promise<StepStatus>; align: Promise<Float32Array> | null; lr: number; tokens: number };
+  type Step = { step: number; status: Promise<StepStatus & { align: Float32Array | null }>; lr: number; tokens: number };
   const inFlight = new OneInFlight<Step>(async (f) => {
     const status = await prof.phase(GPU_WAIT_PHASE, () => f.status);
-    const a = f.align ? await f.align : null;
+    const a = status.align;
     const loss = status.loss + (a ? a[0] : 0);
     checkStepStatus({ ...status, loss }, f.step, ckptDir);
     losses.push(loss);
@@ -238,10 +238,12 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
         setProfileContext(g, undefined);
       });
       const endSubmit = prof.startPhase("submit");
-      const status = readStepStatus(rec.mlm, health);
-      const alignRead = rec.align ? rec.align.read().finally(() => rec.align!.release()) : null;
+      // one promise per step, so an abandoned step leaves no read unobserved
+      const alignT = rec.align;
+      const status = Promise.all([readStepStatus(rec.mlm, health), alignT ? alignT.read().finally(() => alignT.release()) : null])
+        .then(([s, a]) => ({ ...s, align: a }));
       endSubmit();
-      await inFlight.push({ step, status, align: alignRead, lr, tokens: picked.length * T });
+      await inFlight.push({ step, status, lr, tokens: picked.length * T });
       const atCheckpoint = o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps;
       if (step === o.steps || atCheckpoint) await inFlight.drain();
       endStep();

@@ -9,11 +9,11 @@ import { getGpu } from "../../src/index.ts";
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
 import { MlmHead, mlmHeadShapes } from "../../models/mlm_head.ts";
-import { tiedDecoderLimits } from "../../models/tied_decoder.ts";
+import { tiedDecoderBackward, tiedDecoderForward, tiedDecoderLimits } from "../../models/tied_decoder.ts";
 import { type AlignTerm, type PretrainBatch, readPretrainLosses, recordPretrainStep } from "../../src/pretrain/step.ts";
 import { readTensors } from "../../src/pretrain/weights.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
-import { type Cases, maxRelErr } from "../lib/check.ts";
+import { type Cases, maxRelErr, randn } from "../lib/check.ts";
 import { Tensor } from "../../src/gpu/tensor.ts";
 import { Adam } from "../../src/train/adam.ts";
 import { decays, dictionaryIds } from "../../src/pretrain/run.ts";
@@ -243,4 +243,37 @@ cases["sequences: blocks cut concatenated lines (remainder dropped); packing and
   eq("TLM ids", t.map((r) => r.ids), [[0, 5, 2, 0, 6, 2, 0, 105, 2, 0, 106, 2]]);
   eq("TLM positions", t[0].positions, [2, 3, 4, 5, 6, 7, 2, 3, 4, 5, 6, 7]);
   eq("TLM languages", t[0].langIds, [2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3]);
+};
+
+cases["tied decoder in vocabulary chunks (logits bound in 64-row ranges) equals the whole-table product"] = async () => {
+  const g = await getGpu();
+  const M = 150, R = 230, H = 24;
+  const y = Tensor.from(g, randn(M * H, 1), [M, H], "f32", "y");
+  const E = Tensor.from(g, randn(R * H, 2), [R, H], "f32", "E");
+  const bias = Tensor.from(g, randn(R, 3, 0.1), [R], "f32", "bias");
+  const dl = Tensor.from(g, randn(M * R, 4), [M, R], "f32", "dl");
+  const run = async () => {
+    const dE = Tensor.from(g, randn(R * H, 5), [R, H], "f32", "dE"); // accumulates onto what is there
+    const db = Tensor.zeros(g, [R], "f32", "db");
+    const logits = tiedDecoderForward(y, E, bias);
+    const dy = tiedDecoderBackward(y, E, dl, dE, db);
+    const out = [await logits.read(), await dy.read(), await dE.read(), await db.read()];
+    for (const t of [dE, db, logits, dy]) t.release();
+    return out;
+  };
+  const whole = await run();
+  tiedDecoderLimits.chunkRows = 64;
+  tiedDecoderLimits.logitRows = 64;
+  let chunked: Float32Array[];
+  try {
+    chunked = await run();
+  } finally {
+    tiedDecoderLimits.chunkRows = 0;
+    tiedDecoderLimits.logitRows = 0;
+  }
+  ["logits", "dy", "dE", "dbias"].forEach((n, i) => {
+    const e = maxRelErr(chunked[i], whole[i]);
+    if (!(e <= 1e-5)) throw new Error(`${n}: chunked vs whole rel err ${e.toExponential(2)}`);
+  });
+  for (const t of [y, E, bias, dl]) t.release();
 };
