@@ -141,13 +141,14 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const room = cfg.maxPositions - cfg.positionOffset;
   if (o.maxLength > room) throw new XltError(`--max-length ${o.maxLength}: the model has ${cfg.maxPositions} positions, room for at most ${room} tokens per sequence`);
   const T = o.maxLength;
-  // one language's vocabulary: the model has 2V rows when a derived language is in play (xlt derive doubles it)
-  const paired = needsPairs(o.objective);
-  if (paired && cfg.vocab % 2 !== 0) throw new XltError(`--objective ${o.objective} needs a two-language model with 2V rows (xlt derive --transform trans doubles it); this one has ${cfg.vocab}`);
+  // one language's vocabulary: the model has 2V rows when a derived language is in play (xlt derive doubles
+  // it); random replacements and the dictionary come from [0, V) only (spec §1.3), MLM on Trans too
+  const paired = o.derived.length > 0;
+  if (paired && cfg.vocab % 2 !== 0) throw new XltError(`--derived needs a two-language model with 2V rows (xlt derive --transform trans doubles it); this one has ${cfg.vocab}`);
   const V = paired ? cfg.vocab / 2 : cfg.vocab;
   // the doubled tokenizer of xlt derive spells derived id i+V as twinPiece(i): check it reads that way
   if (paired && !tok.encodeWord(twinPiece(5)).includes(V + 5)) {
-    throw new XltError(`--objective ${o.objective} needs the two-language tokenizer of xlt derive --transform trans (derived ids i+V); this one does not read derived text as ids ${V}..${2 * V - 1}`);
+    throw new XltError(`--derived needs the two-language tokenizer of xlt derive --transform trans (derived ids i+V); this one does not read derived text as ids ${V}..${2 * V - 1}`);
   }
   const shared = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
   const dict = o.objective === "align-mlm" || o.objective === "dict-mlm" ? dictionaryIds(V, o.bilingualRate, o.seed, shared) : null;
