@@ -74,6 +74,24 @@ describe("xlt pretrain", () => {
     expect(py.status).toBe(0);
   }, 300_000);
 
+  it("from scratch with --config FILE (tiny-xlmr's config.json and tokenizer): an XLMRobertaForMaskedLM of that shape, freshly initialised", () => {
+    const dir = tmp();
+    const xlmr = join(TINY_BERT, "..", "tiny-xlmr");
+    const out = join(dir, "out");
+    const r = xlt("node", ["pretrain", "--train", corpus(dir), "--config", join(xlmr, "config.json"), "--tokenizer", xlmr, "--steps", "2", "--batch-size", "4", "--max-length", "16", "--quiet", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).architectures).toEqual(["XLMRobertaForMaskedLM"]);
+    const w = loadAll(join(out, "model.safetensors"));
+    const src = loadAll(join(xlmr, "model.safetensors"));
+    expect(w.get("roberta.embeddings.word_embeddings.weight")!.shape).toEqual([188, 48]);
+    expect(w.get("lm_head.bias")!.shape).toEqual([188]);
+    // a new model, not the fixture's weights (those are N(0, 0.5); HF init is N(0, 0.02))
+    const std = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x) => s + x * x, 0) / a.length);
+    expect(std(w.get("roberta.embeddings.word_embeddings.weight")!.data)).toBeLessThan(0.03);
+    expect(std(src.get("roberta.embeddings.word_embeddings.weight")!.data)).toBeGreaterThan(0.3);
+  }, 300_000);
+
   it("--resume from OUT/checkpoint gives exactly the uninterrupted run's weights", () => {
     const dir = tmp();
     const c = corpus(dir);
