@@ -79,7 +79,7 @@ export const pretrainCommand: Command = {
     }
     if (!train.length && !derived.length) throw new XltError("no corpus: give --train FILE (and --derived FILE for a derived language)");
     if (v.model && (v.config || size)) throw new XltError("--model continues a checkpoint; --config and --size build a new one: give one of them");
-    const maxLength: number = v["max-length"] ?? 128;
+    const maxLength: number | undefined = v["max-length"];
     let config: Record<string, any> | undefined;
     if (!v.model) {
       if (!tokenizer) throw new XltError("a model from scratch needs --tokenizer DIR (with tokenizer.json); or continue one with --model DIR");
@@ -89,7 +89,7 @@ export const pretrainCommand: Command = {
         const s = oneOf<Size>("size", size, SIZES);
         const a = oneOf("arch", arch, ARCHS);
         const tok = loadTokenizer(tokenizer);
-        config = presetConfig(s, a, tok.vocabSize, tok.padId, demo ? 64 : Math.max(maxLength, 128));
+        config = presetConfig(s, a, tok.vocabSize, tok.padId, demo ? 64 : Math.max(maxLength ?? 128, 128));
       } else throw new XltError("a model from scratch needs --config FILE or --size tiny|small|base");
     }
     const steps: number = v.steps ?? (demo ? 150 : 1000);

@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import type { Tensor } from "../gpu/tensor.ts";
-import type { ModelConfig } from "../io/checkpoint.ts";
-import { checkpointFiles } from "../io/checkpoint.ts";
+import { checkpointFiles, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
@@ -50,7 +49,8 @@ export interface PretrainOptions {
   steps: number;
   batchSize: number;
   microBatch?: number;
-  maxLength: number;
+  /** tokens per sequence; default 128, capped by the model's positions (an explicit value is not capped) */
+  maxLength?: number;
   lr: number;
   warmup: number;
   weightDecay: number;
@@ -138,9 +138,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const { cfg, raw } = start0;
   const tok = loadTokenizer(start0.tokenizerDir);
   if (tok.vocabSize !== cfg.vocab) throw new XltError(`the tokenizer has ${tok.vocabSize} tokens but the model's vocabulary is ${cfg.vocab}`);
-  const room = cfg.maxPositions - cfg.positionOffset;
-  if (o.maxLength > room) throw new XltError(`--max-length ${o.maxLength}: the model has ${cfg.maxPositions} positions, room for at most ${room} tokens per sequence`);
-  const T = o.maxLength;
+  const T = sequenceLength(cfg, o.maxLength, 128);
   // one language's vocabulary: the model has 2V rows when a derived language is in play (xlt derive doubles
   // it); random replacements and the dictionary come from [0, V) only (spec §1.3), MLM on Trans too
   const paired = o.derived.length > 0;
