@@ -6,21 +6,7 @@ import { Tensor } from "../src/gpu/tensor.ts";
 import { linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
 import { type Peer } from "./tfjs.ts";
 import { bestOfInterleaved, type Contender } from "./model_common.ts";
-
-export type Layout = "NT" | "NN" | "TN";
-export const LAYOUTS: { layout: Layout; what: string }[] = [
-  { layout: "NT", what: "Y = X·Wᵀ" },
-  { layout: "NN", what: "dX = dY·W" },
-  { layout: "TN", what: "dW = dYᵀ·X" },
-];
-
-/** M tokens, N outputs, K inputs (a Linear layer K → N on M rows) and the iteration count */
-export interface Shape {
-  M: number;
-  N: number;
-  K: number;
-  iters: number;
-}
+import { type Layout, LAYOUTS, type Shape } from "./matmul_shapes.ts";
 
 function filled(g: Gpu, shape: number[], seed: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -2,7 +2,7 @@
 // memory (no checkpoint on disk), the same weights for xlt and for the tfjs peer, and synthetic batches.
 import type { ModelConfig } from "../src/io/checkpoint.ts";
 import { embeddingParams, LAYER_PARAMS, type Batch, positionIds } from "../models/encoder.ts";
-import { gaussian } from "../src/train/realign.ts";
+import { gaussian } from "../src/rng.ts";
 
 export type Weights = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -15,12 +15,13 @@
 import { getGpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { Encoder } from "../models/encoder.ts";
-import { buildSide, initHead, realignParamGroups, realignStep, type SideBatch, type HeadWeights } from "../src/train/realign.ts";
+import { initHead, realignParamGroups, realignStep, type HeadWeights } from "../src/train/realign.ts";
+import { buildSide, type SideBatch } from "../src/data/side_batch.ts";
 import { Adam } from "../src/train/adam.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
 import { bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
-import { gaussian } from "../src/train/realign.ts";
+import { gaussian } from "../src/rng.ts";
 import { TfEncoder } from "./tfjs_encoder.ts";
 import type { Peer } from "./tfjs.ts";
 

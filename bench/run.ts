@@ -11,7 +11,8 @@
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
 //   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
 import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
-import { benchMatmul, type Shape } from "./matmul.ts";
+import { benchMatmul } from "./matmul.ts";
+import type { Shape } from "./matmul_shapes.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
 import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";

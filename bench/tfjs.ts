@@ -2,7 +2,7 @@
 // On Node there is no navigator.gpu, and the npm `webgpu` module must not create a second Dawn instance,
 // so tfjs is handed the GPU object our device layer already created.
 import { getGpu, gpuInstance } from "../src/gpu/device.ts";
-import type { Layout, Shape } from "./matmul.ts";
+import type { Layout, Shape } from "./matmul_shapes.ts";
 import type { Contender } from "./model_common.ts";
 
 export interface Peer {

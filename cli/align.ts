@@ -1,11 +1,11 @@
 // `xlt align`: word links for parallel text in Pharaoh format, one line per input sentence pair, so the
 // result can be inspected or passed back to `--alignments` with the same sentence source. Methods: the
-// papers' bilingual-dictionary rule with its post-filter (shared/docs/realignment-method.md §2), fast_align's
+// papers' bilingual-dictionary rule with its post-filter (Gaschi et al. 2023;
+// multilingual_eval/datasets/realignment_dataset.py in the papers' code), fast_align's
 // model trained on the input itself (src/align/fastalign.ts), or a model's embeddings (src/align/embeddings.ts).
 import { checkOutputs } from "../src/io/outputs.ts";
 import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
-import { WordsError } from "../src/io/words.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
 import { alignWithEmbeddings } from "../src/align/embeddings.ts";
 import type { Command } from "./options.ts";
@@ -45,27 +45,21 @@ export const alignCommand: Command = {
     if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
     const match = values.match ?? "argmax";
     if (!["argmax", "itermax"].includes(match)) throw new XltError(`--match ${match}: use argmax or itermax`);
-    try {
-      const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
-      if (values.limit !== undefined) spec.limit = values.limit;
-      const layer: number | undefined = values.layer;
-      const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match })).get(spec.lang) : undefined;
-      const x = extractLanguagePairs(spec, computed);
-      // the dictionary rule's links are the papers' filtered pairs; the aligners' are what the tools write
-      const links = method === "dictionary" ? x.links : x.raw;
-      const text = links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
-      writeFileAtomic(values.out, text);
-      const { sentences } = x.stats;
-      const withLinks = links.filter((l) => l.length > 0).length;
-      const total = links.reduce((a, l) => a + l.length, 0);
-      console.log(
-        `xlt align (${method}): ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${total} links -> ${values.out}`,
-      );
-    } catch (e) {
-      // WordsError is not one of the CLI's known user errors: re-throw it as one (one line, no stack)
-      if (e instanceof WordsError) throw new XltError(e.message);
-      throw e;
-    }
+    const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
+    if (values.limit !== undefined) spec.limit = values.limit;
+    const layer: number | undefined = values.layer;
+    const computed = method === "embeddings" ? (await alignWithEmbeddings([spec], values.model, { layer, match })).get(spec.lang) : undefined;
+    const x = extractLanguagePairs(spec, computed);
+    // the dictionary rule's links are the papers' filtered pairs; the aligners' are what the tools write
+    const links = method === "dictionary" ? x.links : x.raw;
+    const text = links.map((ls) => ls.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
+    writeFileAtomic(values.out, text);
+    const { sentences } = x.stats;
+    const withLinks = links.filter((l) => l.length > 0).length;
+    const total = links.reduce((a, l) => a + l.length, 0);
+    console.log(
+      `xlt align (${method}): ${sentences} sentence pairs read, ${withLinks} with links (${((100 * withLinks) / Math.max(1, sentences)).toFixed(1)}%), ${total} links -> ${values.out}`,
+    );
     return 0;
   },
 };

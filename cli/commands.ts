@@ -10,6 +10,7 @@ import { profileCommand } from "./profile.ts";
 import { finetuneCommand } from "./finetune.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { deriveCommand } from "./derive.ts";
+import { vocabCommand } from "./vocab.ts";
 import { pretrainCommand } from "./pretrain.ts";
 
 export const commands: Record<string, Command> = {
@@ -23,5 +24,6 @@ export const commands: Record<string, Command> = {
   profile: profileCommand,
   info: infoCommand,
   derive: deriveCommand,
+  vocab: vocabCommand,
   pretrain: pretrainCommand,
 };

@@ -4,7 +4,7 @@ import { checkOutputs } from "../src/io/outputs.ts";
 import { XltError } from "../src/errors.ts";
 import { ensurePretrainDemo } from "../src/pretrain/demo.ts";
 import { ARCHS, presetConfig, readConfigFile, type Size, SIZES } from "../src/pretrain/model.ts";
-import { type Objective, OBJECTIVES, pretrain } from "../src/pretrain/run.ts";
+import { type Objective, OBJECTIVES, pretrain } from "../src/train/pretrain_run.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import type { Command } from "./options.ts";
 

@@ -1,7 +1,7 @@
 // `xlt profile`: times realignment training steps on a synthetic batch under the kernel profiler.
 import { checkOutputs } from "../src/io/outputs.ts";
 import { ensureBuiltin } from "../src/builtin/synthetic.ts";
-import { formatStepProfile, profileRealignStep } from "../src/profile/step.ts";
+import { formatStepProfile, profileRealignStep } from "../src/train/profile_step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
 import { type Command, parseNumber } from "./options.ts";
 

@@ -8,7 +8,7 @@ import { parseTestSpec } from "../src/eval/evaluate.ts";
 import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
-import { measurePeak } from "../src/profile/roofline.ts";
+import { measurePeak } from "../src/train/roofline.ts";
 import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";

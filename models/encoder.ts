@@ -12,14 +12,14 @@
 import type { Gpu } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
-import type { ModelConfig } from "../src/io/checkpoint.ts";
+import type { ModelConfig } from "./config.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
 import { linear, linearBackward, linearGelu } from "../src/kernels/matmul.ts";
 import { type DropoutSpec, layernormBackward, layernormForward, residualLayernormBackward } from "../src/kernels/layernorm.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
 import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
-import { setProfileContext } from "../src/profile/context.ts";
+import { setProfileContext } from "../src/gpu/recorder.ts";
 
 export interface Batch {
   B: number;

@@ -13,12 +13,12 @@
 import type { Gpu } from "../src/gpu/device.ts";
 import { GpuError } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
-import type { Arch, ModelConfig } from "../src/io/checkpoint.ts";
+import type { Arch, ModelConfig } from "./config.ts";
 import { activationBackward, activationForward } from "../src/kernels/elementwise.ts";
 import { linear, linearBackward } from "../src/kernels/matmul.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
 import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
-import { gaussian } from "../src/train/realign.ts";
+import { gaussian } from "../src/rng.ts";
 
 export type HeadKind = "token" | "sequence";
 

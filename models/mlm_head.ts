@@ -9,7 +9,7 @@
 import type { Gpu } from "../src/gpu/device.ts";
 import { GpuError } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
-import type { Arch, ModelConfig } from "../src/io/checkpoint.ts";
+import type { Arch, ModelConfig } from "./config.ts";
 import { activationBackward } from "../src/kernels/elementwise.ts";
 import { linearBackward, linearGelu } from "../src/kernels/matmul.ts";
 import { layernormBackward, layernormForward } from "../src/kernels/layernorm.ts";

@@ -7,7 +7,7 @@ export class XltError extends Error {
   }
 }
 
-const USER_ERRORS = new Set(["XltError", "GpuError", "SafetensorsError", "CheckpointError", "DataError", "TokenizerError", "WordsError", "TaskDataError"]);
+const USER_ERRORS = new Set(["XltError", "GpuError", "SafetensorsError", "CheckpointError", "TokenizerError", "WordsError", "TaskDataError"]);
 
 export function isUserError(e: unknown): boolean {
   return e instanceof Error && (USER_ERRORS.has(e.name) || USER_ERRORS.has(e.constructor?.name));

@@ -2,12 +2,11 @@
 // tool), their one-line errors, and `xlt evaluate --task pos` printing the papers' row accuracy and UD's
 // word-level UPOS, both checked against an independent scorer (scripts/score/ud_upos.py) run on the
 // written predictions.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, xlt } from "./lib/cli.ts";
+import { ROOT, runProgram, xlt } from "./lib/cli.ts";
 import { FIXTURES, PARALLEL_TINY, SHARED_DATA } from "./lib/fixtures.ts";
 import { fastAlign } from "../src/align/fastalign.ts";
 import { readParallel } from "../src/io/words.ts";
@@ -18,7 +17,7 @@ const TINY = join(FIXTURES, "tiny-bert");
 const pharaoh = (ls: [number, number][][]) => ls.map((l) => l.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
 
 describe("xlt align --method", () => {
-  it("fastalign writes the library's symmetrised links, the same on Node and Deno", () => {
+  it("fastalign writes the library's symmetrised links, the same on Node and Deno", async () => {
     const d = tmp();
     const { pairs } = syntheticCorpus(300, 80, 5);
     const file = join(d, "corpus.txt");
@@ -26,18 +25,18 @@ describe("xlt align --method", () => {
     const want = pharaoh(fastAlign(readParallel(file)));
     for (const rt of ["node", "deno"] as const) {
       const out = join(d, `${rt}.align`);
-      const r = xlt(rt, ["align", "--method", "fastalign", "--pairs", file, "--out", out]);
+      const r = (await xlt(rt, ["align", "--method", "fastalign", "--pairs", file, "--out", out]));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/xlt align \(fastalign\): 300 sentence pairs read/);
       expect(readFileSync(out, "utf8")).toBe(want);
     }
   });
 
-  it("embeddings (tiny-bert, GPU) writes one Pharaoh line per pair, argmax links one-to-one", () => {
+  it("embeddings (tiny-bert, GPU) writes one Pharaoh line per pair, argmax links one-to-one", async () => {
     const d = tmp();
     for (const match of ["argmax", "itermax"]) {
       const out = join(d, `${match}.align`);
-      const r = xlt("node", ["align", "--method", "embeddings", "--model", TINY, "--layer", "1", "--match", match, "--pairs", PARALLEL_TINY, "--out", out]);
+      const r = (await xlt("node", ["align", "--method", "embeddings", "--model", TINY, "--layer", "1", "--match", match, "--pairs", PARALLEL_TINY, "--out", out]));
       expect(r.code, r.stderr).toBe(0);
       const lines = readFileSync(out, "utf8").split("\n");
       expect(lines.pop()).toBe("");
@@ -53,7 +52,7 @@ describe("xlt align --method", () => {
     }
   });
 
-  it("bad method or missing inputs: one line, no output", () => {
+  it("bad method or missing inputs: one line, no output", async () => {
     const d = tmp();
     const out = join(d, "x.align");
     for (const [args, msg] of [
@@ -62,7 +61,7 @@ describe("xlt align --method", () => {
       [["--method", "fastalign", "--dictionary", PARALLEL_TINY], /drop --dictionary/],
       [["--method", "embeddings", "--model", TINY, "--layer", "9"], /layer must be an integer in \[0, 4\]/],
     ] as [string[], RegExp][]) {
-      const r = xlt("node", ["align", "--pairs", PARALLEL_TINY, "--out", out, ...args]);
+      const r = (await xlt("node", ["align", "--pairs", PARALLEL_TINY, "--out", out, ...args]));
       expect(r.code).toBe(1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(msg);
@@ -72,15 +71,15 @@ describe("xlt align --method", () => {
 });
 
 describe("xlt realign --aligner fastalign", () => {
-  it("links the pairs itself and realigns tiny-bert end to end (no dictionary, no external tool)", () => {
+  it("links the pairs itself and realigns tiny-bert end to end (no dictionary, no external tool)", async () => {
     const d = tmp();
     const out = join(d, "out");
-    const r = xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--steps", "2", "--batch-size", "4", "--out", out, "--quiet"]);
+    const r = (await xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--steps", "2", "--batch-size", "4", "--out", out, "--quiet"]));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/realigned 2 steps/);
     expect(existsSync(join(out, "model.safetensors"))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).aligner).toBe("fastalign");
-    const bad = xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--dictionary", PARALLEL_TINY, "--steps", "2", "--out", join(d, "bad"), "--quiet"]);
+    const bad = (await xlt("node", ["realign", "--model", TINY, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--dictionary", PARALLEL_TINY, "--steps", "2", "--out", join(d, "bad"), "--quiet"]));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--aligner fastalign computes the links itself/);
     expect(existsSync(join(d, "bad"))).toBe(false);
@@ -94,7 +93,7 @@ const EWT_TRAIN = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
 describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", () => {
   const skip = !existsSync(PYTHON) ? "no /usr/bin/python3" : !existsSync(EN_PUD) || !existsSync(EWT_TRAIN) ? "no ../shared/data" : "";
   if (skip) console.warn(`skipping the official-UPOS comparison: ${skip}`);
-  it.skipIf(!!skip)("both printed figures equal the independent scorer's on the written predictions", () => {
+  it.skipIf(!!skip)("both printed figures equal the independent scorer's on the written predictions", async () => {
     const d = tmp();
     // 40 English PUD sentences: the first 30 and every one with an empty node; with multi-word ranges too
     const blocks = readFileSync(EN_PUD, "utf8").split(/\n\n/).filter((b) => b.trim());
@@ -104,15 +103,15 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     expect(chosen.join("\n")).toMatch(/^\d+-\d+\t/m);
     expect(chosen.join("\n")).toMatch(/^\d+\.\d+\t/m);
     const model = join(d, "model");
-    const ft = xlt("node", ["finetune", "--task", "pos", "--model", TINY, "--train", EWT_TRAIN, "--limit", "40", "--epochs", "1", "--lr", "1e-3",
-      "--max-length", "48", "--out", model, "--quiet"]);
+    const ft = (await xlt("node", ["finetune", "--task", "pos", "--model", TINY, "--train", EWT_TRAIN, "--limit", "40", "--epochs", "1", "--lr", "1e-3",
+      "--max-length", "48", "--out", model, "--quiet"]));
     expect(ft.code, ft.stderr).toBe(0);
     const preds = join(d, "pred");
     const json = join(d, "scores.json");
-    const ev = xlt("node", ["evaluate", "--task", "pos", "--model", model, "--test", `en=${test}`, "--predictions", preds, "--json", json]);
+    const ev = (await xlt("node", ["evaluate", "--task", "pos", "--model", model, "--test", `en=${test}`, "--predictions", preds, "--json", json]));
     expect(ev.code, ev.stderr).toBe(0);
-    const sc = spawnSync(PYTHON, [join(ROOT, "scripts/score/ud_upos.py"), test, join(preds, "en.conllu")], { encoding: "utf8" });
-    expect(sc.status, sc.stderr).toBe(0);
+    const sc = await runProgram(PYTHON, [join(ROOT, "scripts/score/ud_upos.py"), test, join(preds, "en.conllu")]);
+    expect(sc.code, sc.stderr).toBe(0);
     const ref = JSON.parse(sc.stdout);
     // printed table: lang metric score n "UD UPOS" words
     const [head, row] = ev.stdout.trim().split("\n");
@@ -131,8 +130,8 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     // UD's own eval.py, when a copy is given (UniversalDependencies/tools; not shipped): its UPOS F1 line
     const evalPy = process.env.UD_EVAL_PY;
     if (evalPy) {
-      const ud = spawnSync(PYTHON, [evalPy, test, join(preds, "en.conllu"), "-v"], { encoding: "utf8" });
-      expect(ud.status, ud.stderr).toBe(0);
+      const ud = await runProgram(PYTHON, [evalPy, test, join(preds, "en.conllu"), "-v"]);
+      expect(ud.code, ud.stderr).toBe(0);
       const upos = /^UPOS\s*\|\s*[\d.]+\s*\|\s*[\d.]+\s*\|\s*([\d.]+)/m.exec(ud.stdout);
       expect(upos?.[1]).toBe(cells[4]);
     }
@@ -141,14 +140,14 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
 
 describe("xlt run --aligner fastalign", () => {
   const skip = !existsSync(EN_PUD) || !existsSync(EWT_TRAIN);
-  it.skipIf(skip)("runs the experiment grid with links from the built-in aligner (tiny-bert, 2 cells)", () => {
+  it.skipIf(skip)("runs the experiment grid with links from the built-in aligner (tiny-bert, 2 cells)", async () => {
     const d = tmp();
     const test = join(d, "en_pud.conllu");
     writeFileSync(test, readFileSync(EN_PUD, "utf8").split(/\n\n/).slice(0, 15).join("\n\n") + "\n\n");
     const out = join(d, "exp");
-    const r = xlt("node", ["run", "--model", TINY, "--task", "pos", "--train", EWT_TRAIN, "--train-limit", "20", "--test", `en=${test}`,
+    const r = (await xlt("node", ["run", "--model", TINY, "--task", "pos", "--train", EWT_TRAIN, "--train-limit", "20", "--test", `en=${test}`,
       "--pairs", `de=${PARALLEL_TINY}`, "--aligner", "fastalign", "--strategies", "baseline,lower", "--seeds", "31", "--realign-steps", "2",
-      "--epochs", "1", "--align-pairs", "10", "--out", out, "--quiet"]);
+      "--epochs", "1", "--align-pairs", "10", "--out", out, "--quiet"]));
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(JSON.stringify(res)).toMatch(/lower/);

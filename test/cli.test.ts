@@ -1,12 +1,11 @@
 // End-to-end tests of the `xlt` command on Node (compiled dist/) and on Deno (the .ts sources):
 // --dump-grads against the PyTorch reference for every architecture and freeze mode, AlignFreeze's
 // bit-identical frozen blocks, Node == Deno, loss going down on real PUD + MUSE data, and bad input.
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliCommand, DENO, ROOT, xlt } from "./lib/cli.ts";
+import { cliCommand, DENO, ROOT, runProgram, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { wordPieceTokenizerJson } from "../src/io/tokenize.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -48,11 +47,11 @@ function realignArgs(arch: string, dir: string, freeze: string, extra: string[] 
 describe("xlt realign end to end", () => {
   for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
     for (const freeze of ["none", "lower", "upper"]) {
-      it(`${arch} --freeze ${freeze}: --dump-grads matches PyTorch, frozen blocks stay bit-identical`, () => {
+      it(`${arch} --freeze ${freeze}: --dump-grads matches PyTorch, frozen blocks stay bit-identical`, async () => {
         const fx = fixtureInputs(arch);
         const out = join(fx.dir, "out");
         const grads = join(fx.dir, "grads.safetensors");
-        const r = xlt("node", realignArgs(arch, fx.dir, freeze, ["--steps", "5", "--lr", "1e-3", "--out", out, "--dump-grads", grads]));
+        const r = await xlt("node", realignArgs(arch, fx.dir, freeze, ["--steps", "5", "--lr", "1e-3", "--out", out, "--dump-grads", grads]));
         expect(r.stderr, r.stderr).toBe("");
         expect(r.code).toBe(0);
         const got = loadAll(grads);
@@ -94,11 +93,11 @@ describe("xlt realign end to end", () => {
   }
 
   for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
-    it(`${arch} --projection none --freeze lower: --dump-grads matches PyTorch without the head`, () => {
+    it(`${arch} --projection none --freeze lower: --dump-grads matches PyTorch without the head`, async () => {
       const fx = fixtureInputs(arch);
       const grads = join(fx.dir, "grads.safetensors");
       const args = realignArgs(arch, fx.dir, "lower").filter((a, i, all) => !["--init-head", "--projection"].includes(a) && !["--init-head", "--projection"].includes(all[i - 1]));
-      const r = xlt("node", [...args, "--projection", "none", "--steps", "1", "--out", join(fx.dir, "out"), "--dump-grads", grads]);
+      const r = await xlt("node", [...args, "--projection", "none", "--steps", "1", "--out", join(fx.dir, "out"), "--dump-grads", grads]);
       expect(r.code, r.stderr).toBe(0);
       const want = loadAll(join(FIXTURES, arch, "reference-nohead.safetensors"));
       const got = loadAll(grads);
@@ -119,14 +118,14 @@ describe("xlt realign end to end", () => {
     });
   }
 
-  it("Node and Deno give the same gradients, losses and checkpoint", () => {
+  it("Node and Deno give the same gradients, losses and checkpoint", async () => {
     const fx = fixtureInputs("tiny-xlmr");
     const res: Record<string, { grads: Map<string, any>; log: number[]; model: Map<string, any> }> = {};
     for (const rt of ["node", "deno"] as const) {
       const out = join(fx.dir, `out-${rt}`);
       const log = join(fx.dir, `log-${rt}.jsonl`);
       const grads = join(fx.dir, `grads-${rt}.safetensors`);
-      const r = xlt(rt, realignArgs("tiny-xlmr", fx.dir, "lower", ["--steps", "4", "--lr", "1e-3", "--out", out, "--log", log, "--dump-grads", grads]));
+      const r = await xlt(rt, realignArgs("tiny-xlmr", fx.dir, "lower", ["--steps", "4", "--lr", "1e-3", "--out", out, "--log", log, "--dump-grads", grads]));
       expect(r.code, r.stderr).toBe(0);
       res[rt] = {
         grads: loadAll(grads),
@@ -141,14 +140,14 @@ describe("xlt realign end to end", () => {
     expect([...res.node.grads.keys()].sort()).toEqual([...res.deno.grads.keys()].sort());
   });
 
-  it("the loss goes down on 200 real PUD en-de pairs with MUSE dictionary links (mBERT vocabulary)", () => {
+  it("the loss goes down on 200 real PUD en-de pairs with MUSE dictionary links (mBERT vocabulary)", async () => {
     const dir = tmp();
     const model = join(dir, "model");
     // a small random BERT over the real 119,547-token mBERT vocabulary (the large-embedding path)
     const vocab = readFileSync(join(SHARED, "tokenizers/bert-base-multilingual-cased/vocab.txt"), "utf8").split("\n").filter((l) => l !== "");
     buildRandomBert(model, vocab, { hidden: 32, layers: 2, heads: 2, ffn: 64 });
     const log = join(dir, "log.jsonl");
-    const r = xlt("node", [
+    const r = await xlt("node", [
       "realign", "--model", model,
       "--conllu", `de=${join(SHARED, "ud/UD_English-PUD/en_pud-ud-test.conllu")},${join(SHARED, "ud/UD_German-PUD/de_pud-ud-test.conllu")}`,
       "--dictionary", `de=${join(SHARED, "muse_dictionaries/en-de.txt")}`, "--limit", "200",
@@ -164,10 +163,10 @@ describe("xlt realign end to end", () => {
 describe("xlt realign rejects bad input with one line and writes nothing", () => {
   const fx = () => fixtureInputs("tiny-bert");
   const bad = (name: string, setup: (dir: string) => string[], expectText: RegExp) =>
-    it(name, () => {
+    it(name, async () => {
       const f = fx();
       const out = join(f.dir, "out");
-      const r = xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
+      const r = await xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
       expect(r.code).toBe(1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(expectText);
@@ -181,10 +180,10 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
   bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
   bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
 
-  it("a loss or weight that becomes NaN stops the run and keeps the last good checkpoint", () => {
+  it("a loss or weight that becomes NaN stops the run and keeps the last good checkpoint", async () => {
     const f = fx();
     const out = join(f.dir, "out");
-    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e8", "--checkpoint-every", "1"]); // 1e38 overflows at step 1, before any checkpoint
+    const r = await xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e8", "--checkpoint-every", "1"]); // 1e38 overflows at step 1, before any checkpoint
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/(loss became|non-finite values appeared in) .* at step \d+;/);
     expect(r.stderr.split("\n").length).toBe(1);
@@ -193,11 +192,11 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
   });
 
-  it("a NaN seen one step late (steps are pipelined) names the same step and saves nothing", () => {
+  it("a NaN seen one step late (steps are pipelined) names the same step and saves nothing", async () => {
     const f = fx();
     const run = (out: string, extra: string[]) => xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "6", "--lr", "1e38", ...extra]);
-    const drained = run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
-    const piped = run(join(f.dir, "b"), []);
+    const drained = await run(join(f.dir, "a"), ["--checkpoint-every", "1"]); // waits for every step's loss
+    const piped = await run(join(f.dir, "b"), []);
     const step = (e: string) => / at step (\d+);/.exec(e)?.[1];
     expect(piped.code).toBe(1);
     expect(step(piped.stderr)).toBeDefined();
@@ -206,14 +205,14 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(existsSync(join(f.dir, "b", "run.json")) || existsSync(join(f.dir, "b", "checkpoint"))).toBe(false);
   });
 
-  it("--resume continues from the checkpoint to the same result as an uninterrupted run", () => {
+  it("--resume continues from the checkpoint to the same result as an uninterrupted run", async () => {
     const f = fx();
     const args = (out: string, steps: string) => [...realignArgs("tiny-bert", f.dir, "lower"), "--out", out, "--steps", steps, "--lr", "1e-3", "--checkpoint-every", "2"];
     const full = join(f.dir, "full");
-    expect(xlt("node", args(full, "4")).code).toBe(0);
+    expect((await xlt("node", args(full, "4"))).code).toBe(0);
     const part = join(f.dir, "part");
-    expect(xlt("node", args(part, "3")).code).toBe(0); // leaves a checkpoint at step 2
-    expect(xlt("node", [...args(part, "4"), "--resume"]).code).toBe(0);
+    expect((await xlt("node", args(part, "3"))).code).toBe(0); // leaves a checkpoint at step 2
+    expect((await xlt("node", [...args(part, "4"), "--resume"])).code).toBe(0);
     const a = loadAll(join(full, "model.safetensors"));
     const b = loadAll(join(part, "model.safetensors"));
     for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
@@ -238,10 +237,10 @@ describe("non-finite values stop realign and finetune at the step they appear, a
   // lr 1e8 blows the weights up within two steps; before the GPU-side health flag the projection head's
   // ReLU turned the NaN into 0, so realign printed finite losses and saved NaN weights with exit 0
   for (const runtime of ["node", "deno"] as const) {
-    it(`realign --lr 1e8 (${runtime}): one-line error naming the step, the checkpoints before it hold no NaN`, () => {
+    it(`realign --lr 1e8 (${runtime}): one-line error naming the step, the checkpoints before it hold no NaN`, async () => {
       const f = fixtureInputs("tiny-bert");
       const out = join(f.dir, "out");
-      const r = xlt(runtime, [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "40", "--lr", "1e8", "--checkpoint-every", "1"]);
+      const r = (await xlt(runtime, [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "40", "--lr", "1e8", "--checkpoint-every", "1"]));
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       const bad = stepOf(r.stderr);
@@ -252,7 +251,7 @@ describe("non-finite values stop realign and finetune at the step they appear, a
     });
   }
 
-  it("realign from a checkpoint that already holds a NaN weight stops at step 1", () => {
+  it("realign from a checkpoint that already holds a NaN weight stops at step 1", async () => {
     const f = fixtureInputs("tiny-bert");
     const model = join(f.dir, "model");
     cpSync(join(FIXTURES, "tiny-bert"), model, { recursive: true });
@@ -263,13 +262,13 @@ describe("non-finite values stop realign and finetune at the step they appear, a
     bytes.writeFloatLE(NaN, at);
     writeFileSync(file, bytes);
     const args = realignArgs("tiny-bert", f.dir, "none").map((a) => (a === join(FIXTURES, "tiny-bert") ? model : a));
-    const r = xlt("node", [...args, "--out", join(f.dir, "out"), "--steps", "3", "--lr", "1e-3"]);
+    const r = (await xlt("node", [...args, "--out", join(f.dir, "out"), "--steps", "3", "--lr", "1e-3"]));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/at step 1;/);
     expect(existsSync(join(f.dir, "out"))).toBe(false);
   });
 
-  it("finetune --lr 1e8: one-line error naming the step, the checkpoints before it hold no NaN", () => {
+  it("finetune --lr 1e8: one-line error naming the step, the checkpoints before it hold no NaN", async () => {
     const dir = tmp();
     const train = join(dir, "train.conllu");
     const sentences = [["The", "cat", "sleeps", "."], ["I", "like", "green", "apples", "."], ["Die", "Katze", "schläft", "."]];
@@ -278,7 +277,7 @@ describe("non-finite values stop realign and finetune at the step they appear, a
     // (before the health flag, the step-3 checkpoint of this run held NaN weights: the loss only became NaN at step 4)
     writeFileSync(train, Array.from({ length: 9 }, (_, k) => block(k)).join("\n") + "\n");
     const out = join(dir, "out");
-    const r = xlt("node", ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--batch-size", "2", "--epochs", "5", "--lr", "1e8", "--checkpoint-every", "1", "--out", out, "--quiet"]);
+    const r = (await xlt("node", ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--batch-size", "2", "--epochs", "5", "--lr", "1e8", "--checkpoint-every", "1", "--out", out, "--quiet"]));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.split("\n").length, r.stderr).toBe(1);
     const bad = stepOf(r.stderr);
@@ -288,10 +287,10 @@ describe("non-finite values stop realign and finetune at the step they appear, a
     expect(nonFiniteIn(out)).toEqual({ "checkpoint/state.safetensors": 0 });
   });
 
-  it("--max-grad-norm 0 (it would scale every gradient to 0) is a one-line error before any work", () => {
+  it("--max-grad-norm 0 (it would scale every gradient to 0) is a one-line error before any work", async () => {
     const f = fixtureInputs("tiny-bert");
     const out = join(f.dir, "out");
-    const r = xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "2", "--max-grad-norm", "0"]);
+    const r = (await xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "2", "--max-grad-norm", "0"]));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^xlt realign: --max-grad-norm must be a number > 0/);
     expect(r.stderr.split("\n").length).toBe(1);
@@ -300,11 +299,11 @@ describe("non-finite values stop realign and finetune at the step they appear, a
 });
 
 describe("realign reports what truncation to --max-length dropped", () => {
-  it("a one-line warning (not with --quiet), the totals in run.json, the step's counts in each --log line", () => {
+  it("a one-line warning (not with --quiet), the totals in run.json, the step's counts in each --log line", async () => {
     const f = fixtureInputs("tiny-bert");
     const run = (out: string, quiet: boolean) =>
       xlt("node", [...realignArgs("tiny-bert", f.dir, "none").filter((a) => quiet || a !== "--quiet"), "--out", join(f.dir, out), "--steps", "3", "--max-length", "6", "--log", join(f.dir, `${out}.log`)]);
-    const loud = run("loud", false);
+    const loud = await run("loud", false);
     expect(loud.code, loud.stderr).toBe(0);
     const warnings = loud.stderr.split("\n").filter((l) => l.startsWith("warning: truncation"));
     expect(warnings.length, loud.stderr).toBe(1);
@@ -317,7 +316,7 @@ describe("realign reports what truncation to --max-length dropped", () => {
     const lines = readFileSync(join(f.dir, "loud.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.reduce((a, l) => a + l.dropped_words, 0)).toBe(t.dropped_words);
     expect(lines.reduce((a, l) => a + l.dropped_links, 0)).toBe(t.dropped_links);
-    const quiet = run("quiet", true);
+    const quiet = await run("quiet", true);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).toBe("");
     expect(JSON.parse(readFileSync(join(f.dir, "quiet", "run.json"), "utf8")).truncation).toEqual(t);
@@ -331,29 +330,29 @@ describe("--resume continues only the run its checkpoint belongs to", () => {
     expect(r.stderr).toMatch(re);
   };
 
-  it("realign: no checkpoint, changed settings (named, --freeze as --freeze) and --steps below the checkpoint are one-line errors; --log has no duplicate lines", () => {
+  it("realign: no checkpoint, changed settings (named, --freeze as --freeze) and --steps below the checkpoint are one-line errors; --log has no duplicate lines", async () => {
     const f = fixtureInputs("tiny-bert");
     const out = join(f.dir, "out");
     const log = join(f.dir, "log.jsonl");
     const args = (extra: string[]) => [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--lr", "1e-3", "--log", log, ...extra];
-    oneLine(xlt("node", args(["--steps", "3", "--resume"])), /^xlt realign: --resume: no checkpoint to resume in .*checkpoint/);
+    oneLine((await xlt("node", args(["--steps", "3", "--resume"]))), /^xlt realign: --resume: no checkpoint to resume in .*checkpoint/);
     expect(existsSync(out)).toBe(false);
-    expect(xlt("node", args(["--steps", "3", "--checkpoint-every", "2"])).code).toBe(0); // lines 1-3, a checkpoint at step 2
+    expect((await xlt("node", args(["--steps", "3", "--checkpoint-every", "2"]))).code).toBe(0); // lines 1-3, a checkpoint at step 2
     for (const [opt, value] of [["--seed", "7"], ["--lr", "1e-2"], ["--batch-size", "2"], ["--freeze", "lower"], ["--projection", "8"], ["--max-grad-norm", "1"]]) {
       const bad = args(["--steps", "4", "--resume"]);
       const at = bad.indexOf(opt);
       if (at >= 0) bad[at + 1] = value;
       else bad.push(opt, value);
-      oneLine(xlt("node", bad), new RegExp(`^xlt realign: --resume: ${opt} is .* but the checkpoint in .* was trained with `));
+      oneLine((await xlt("node", bad)), new RegExp(`^xlt realign: --resume: ${opt} is .* but the checkpoint in .* was trained with `));
     }
-    oneLine(xlt("node", args(["--steps", "1", "--resume"])), /--steps 1 is below the checkpoint's step 2/);
-    const r = xlt("node", args(["--steps", "4", "--resume"]));
+    oneLine((await xlt("node", args(["--steps", "1", "--resume"]))), /--steps 1 is below the checkpoint's step 2/);
+    const r = (await xlt("node", args(["--steps", "4", "--resume"])));
     expect(r.code, r.stderr).toBe(0);
     // step 3 ran twice (before and after the resume) but is logged once
     expect(readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
   });
 
-  it("finetune: no checkpoint and a changed --lr are one-line errors; --log has no duplicate lines", () => {
+  it("finetune: no checkpoint and a changed --lr are one-line errors; --log has no duplicate lines", async () => {
     const dir = tmp();
     const train = join(dir, "train.conllu");
     const words = ["The", "cat", "sleeps", "."];
@@ -363,12 +362,12 @@ describe("--resume continues only the run its checkpoint belongs to", () => {
     const out = join(dir, "out");
     const log = join(dir, "log.jsonl");
     const args = (extra: string[]) => ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--dev", train, "--batch-size", "2", "--lr", "1e-3", "--out", out, "--log", log, "--quiet", ...extra];
-    oneLine(xlt("node", args(["--epochs", "2", "--resume"])), /^xlt finetune: --resume: no checkpoint to resume in /);
+    oneLine((await xlt("node", args(["--epochs", "2", "--resume"]))), /^xlt finetune: --resume: no checkpoint to resume in /);
     // 2 steps per epoch: step lines 1-4 and a dev line after steps 2 and 4; checkpoints at steps 1 and 3
-    expect(xlt("node", args(["--epochs", "2", "--checkpoint-every", "1"])).code).toBe(0);
-    oneLine(xlt("node", args(["--epochs", "2", "--resume", "--lr", "1e-2"])), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
-    oneLine(xlt("node", args(["--epochs", "3", "--resume"])), /^xlt finetune: --resume: --epochs is 3 /);
-    const r = xlt("node", args(["--epochs", "2", "--resume"]));
+    expect((await xlt("node", args(["--epochs", "2", "--checkpoint-every", "1"]))).code).toBe(0);
+    oneLine((await xlt("node", args(["--epochs", "2", "--resume", "--lr", "1e-2"]))), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
+    oneLine((await xlt("node", args(["--epochs", "3", "--resume"]))), /^xlt finetune: --resume: --epochs is 3 /);
+    const r = (await xlt("node", args(["--epochs", "2", "--resume"])));
     expect(r.code, r.stderr).toBe(0);
     const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => (l.step !== undefined ? `step ${l.step}` : `dev ${l.epoch}`))).toEqual(["step 1", "step 2", "dev 1", "step 3", "step 4", "dev 2"]);
@@ -414,66 +413,67 @@ function buildRandomBert(dir: string, vocab: string[], s: { hidden: number; laye
 
 describe("xlt's stderr", () => {
   // Dawn's two "artificially reduced" limit warnings are kept off a terminal and a pipe (src/gpu/adapter_log.ts).
-  // Node's own child pipes (spawnSync here) are socket pairs, which cannot be reopened: hence the shell pipe,
+  // Node's own child pipes (as runProgram uses) are socket pairs, which cannot be reopened: hence the shell pipe,
   // and script(1) for a terminal.
   const embed = (dir: string, out: string) =>
     ["node", join(ROOT, "bin/xlt.js"), "embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, out)].join(" ");
-  it("a plain GPU command prints no Dawn warnings on a pipe or a terminal (Node), nor on Deno", () => {
+  it("a plain GPU command prints no Dawn warnings on a pipe or a terminal (Node), nor on Deno", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "in.txt"), "hello world\n");
-    const piped = spawnSync("sh", ["-c", `${embed(dir, "a.safetensors")} 2>&1 >/dev/null | cat`], { cwd: ROOT, encoding: "utf8" });
-    expect(piped.status).toBe(0);
+    const piped = await runProgram("sh", ["-c", `${embed(dir, "a.safetensors")} 2>&1 >/dev/null | cat`]);
+    expect(piped.code).toBe(0);
     expect(existsSync(join(dir, "a.safetensors"))).toBe(true);
     expect(piped.stdout, "stderr through a pipe").toBe("");
     // only those two lines: what else the adapter discovery writes (here the Vulkan loader's log) still shows
-    const loaderLog = spawnSync("sh", ["-c", `${embed(dir, "a2.safetensors")} 2>&1 >/dev/null | cat`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, VK_LOADER_DEBUG: "all" } });
+    const loaderLog = await runProgram("sh", ["-c", `${embed(dir, "a2.safetensors")} 2>&1 >/dev/null | cat`], { env: { ...process.env, VK_LOADER_DEBUG: "all" } });
     expect(loaderLog.stdout).not.toBe("");
     expect(loaderLog.stdout).not.toMatch(/artificially reduced/);
-    if (spawnSync("script", ["--version"]).status === 0) {
-      const tty = spawnSync("script", ["-qec", embed(dir, "b.safetensors"), "/dev/null"], { cwd: ROOT, encoding: "utf8" });
-      expect(tty.status).toBe(0);
+    if ((await runProgram("sh", ["-c", "script --version >/dev/null 2>&1"])).code === 0) {
+      const tty = await runProgram("script", ["-qec", embed(dir, "b.safetensors"), "/dev/null"]);
+      expect(tty.code).toBe(0);
       expect(tty.stdout.trim(), "output on a terminal").toMatch(/^wrote \d+ tensors for 1 sentences to \S+$/);
     }
-    const deno = spawnSync(...cliCommand("deno", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, "c.safetensors")]), { cwd: ROOT, encoding: "utf8" });
-    expect(deno.status, deno.stderr).toBe(0);
+    const deno = await runProgram(...cliCommand("deno", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", join(dir, "c.safetensors")]));
+    expect(deno.code, deno.stderr).toBe(0);
     expect(deno.stderr).toBe("");
   });
 });
 
 describe("xlt's command line", () => {
-  it("numbers are checked by the option table, with one line and exit 2, on Node and Deno", () => {
+  it("numbers are checked by the option table, with one line and exit 2, on Node and Deno", async () => {
     for (const rt of ["node", "deno"] as const) {
       for (const [arg, got] of [["-1", "-1"], ["=-1", "-1"], ["1e2", "1e2"], ["0x10", "0x10"]]) {
         const args = arg.startsWith("=") ? [`--steps${arg}`] : ["--steps", arg];
-        const r = xlt(rt, ["realign", ...args, "--quiet"]);
+        const r = (await xlt(rt, ["realign", ...args, "--quiet"]));
         expect(r.code, `${rt} ${args}`).toBe(2);
         expect(r.stderr, `${rt} ${args}`).toBe(`xlt realign: --steps must be an integer ≥ 1, got '${got}' (xlt realign --help)`);
       }
-      const missing = xlt(rt, ["finetune", "--task", "pos", "--model", "m"]);
+      const missing = (await xlt(rt, ["finetune", "--task", "pos", "--model", "m"]));
       expect(missing.code).toBe(2);
       expect(missing.stderr).toBe("xlt finetune: --train FILE is required (xlt finetune --help)");
-      const help = xlt(rt, ["help", "finetune"]);
+      const help = (await xlt(rt, ["help", "finetune"]));
       expect(help.code).toBe(0);
-      expect(help.stdout).toBe(xlt(rt, ["finetune", "--help"]).stdout);
+      expect(help.stdout).toBe((await xlt(rt, ["finetune", "--help"])).stdout);
       expect(help.stdout).toMatch(/^Usage: xlt finetune/);
       const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
-      expect(xlt(rt, ["--version"]).stdout.trim()).toBe(version);
+      expect((await xlt(rt, ["--version"])).stdout.trim()).toBe(version);
     }
   });
 });
 
 describe("xlt --help", () => {
-  it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", () => {
-    const node = spawnSync("npx", ["xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
-    const deno = spawnSync(DENO, ["task", "-q", "xlt", "--help"], { cwd: ROOT, encoding: "utf8" });
-    expect(node.status).toBe(0);
-    expect(deno.status).toBe(0);
+  it("prints the same help on Node (npx xlt) and Deno (deno task xlt)", async () => {
+    const node = await runProgram("npx", ["xlt", "--help"]);
+    const deno = await runProgram(DENO, ["task", "-q", "xlt", "--help"]);
+    expect(node.code).toBe(0);
+    expect(deno.code).toBe(0);
     expect(deno.stdout).toBe(node.stdout);
     expect(node.stdout).toMatch(/realign/);
     for (const cmd of ["realign", "embed", "align"]) {
-      const a = spawnSync("node", [join(ROOT, "bin/xlt.js"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
-      const b = spawnSync(DENO, ["run", "-A", join(ROOT, "cli/xlt.ts"), cmd, "--help"], { cwd: ROOT, encoding: "utf8" });
+      const a = await xlt("node", [cmd, "--help"]);
+      const b = await xlt("deno", [cmd, "--help"]);
       expect(b.stdout, cmd).toBe(a.stdout);
     }
   });
+
 });

@@ -49,11 +49,11 @@ function samples(dir: string): string[] {
 }
 
 describe("xlt derive end to end", () => {
-  it("inv on Node: CoNLL-U renumbered with HEAD remapped, IOB2 spans repaired, XNLI sides inverted", () => {
+  it("inv on Node: CoNLL-U renumbered with HEAD remapped, IOB2 spans repaired, XNLI sides inverted", async () => {
     const dir = tmp();
     const files = samples(dir);
     const out = join(dir, "inv");
-    const r = xlt("node", ["derive", "--transform", "inv", ...files.flatMap((f) => ["--input", f]), "--out", out]);
+    const r = (await xlt("node", ["derive", "--transform", "inv", ...files.flatMap((f) => ["--input", f]), "--out", out]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const conllu = readFileSync(join(out, "s.conllu"), "utf8").split("\n");
@@ -75,11 +75,11 @@ describe("xlt derive end to end", () => {
     expect(manifest.inputs[0]).toMatchObject({ format: "conllu", units: 2, droppedConlluLines: 1 });
   });
 
-  it("trans+inv with --model: doubled model and tokenizer, fine-tunes on the derived language, static alignment at chance; --init copy gives 100%", () => {
+  it("trans+inv with --model: doubled model and tokenizer, fine-tunes on the derived language, static alignment at chance; --init copy gives 100%", async () => {
     const dir = tmp();
     const files = samples(dir);
     const out = join(dir, "deriv");
-    const r = xlt("node", ["derive", "--transform", "trans+inv", "--model", TINY_BERT, ...files.flatMap((f) => ["--input", f]), "--out", out]);
+    const r = (await xlt("node", ["derive", "--transform", "trans+inv", "--model", TINY_BERT, ...files.flatMap((f) => ["--input", f]), "--out", out]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("vocabulary 244 -> 488");
@@ -87,24 +87,24 @@ describe("xlt derive end to end", () => {
     // every derived word is spelled in the twin script only
     const forms = readFileSync(join(out, "s.conllu"), "utf8").split("\n").filter((l) => /^\d/.test(l)).map((l) => l.split("\t")[1]);
     for (const f of forms) expect(f).toMatch(/^[\ua000-\ua3ff ]+$/);
-    const ft = xlt("node", ["finetune", "--task", "pos", "--model", out, "--train", join(out, "s.conllu"), "--epochs", "1", "--batch-size", "2", "--out", join(dir, "ft"), "--quiet"]);
+    const ft = (await xlt("node", ["finetune", "--task", "pos", "--model", out, "--train", join(out, "s.conllu"), "--epochs", "1", "--batch-size", "2", "--out", join(dir, "ft"), "--quiet"]));
     expect(ft.stderr.split("\n").filter((l) => /error/i.test(l))).toEqual([]);
     expect(ft.code).toBe(0);
-    const st = xlt("node", ["alignment", "--static", "--model", out, "--json", join(dir, "static.json")]);
+    const st = (await xlt("node", ["alignment", "--static", "--model", out, "--json", join(dir, "static.json")]));
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(/static alignment: \d+\.\d% of 97 query ids/);
     expect(JSON.parse(readFileSync(join(dir, "static.json"), "utf8")).static.accuracy).toBeLessThan(0.2);
     const copy = join(dir, "copy");
-    expect(xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--init", "copy", "--input", files[0], "--out", copy]).code).toBe(0);
-    expect(xlt("node", ["alignment", "--static", "--model", copy]).stdout).toContain("static alignment: 100.0% of 97 query ids");
+    expect((await xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--init", "copy", "--input", files[0], "--out", copy])).code).toBe(0);
+    expect((await xlt("node", ["alignment", "--static", "--model", copy])).stdout).toContain("static alignment: 100.0% of 97 query ids");
   });
 
-  it("trans with --tokenizer on Deno: the same derived files and tokenizer as on Node", () => {
+  it("trans with --tokenizer on Deno: the same derived files and tokenizer as on Node", async () => {
     const dir = tmp();
     const files = samples(dir).slice(0, 3);
     const args = (o: string) => ["derive", "--transform", "trans", "--tokenizer", join(TINY_BERT), ...files.flatMap((f) => ["--input", f]), "--out", o];
-    expect(xlt("node", args(join(dir, "n"))).code).toBe(0);
-    const d = xlt("deno", args(join(dir, "d")));
+    expect((await xlt("node", args(join(dir, "n")))).code).toBe(0);
+    const d = (await xlt("deno", args(join(dir, "d"))));
     expect(d.stderr).toBe("");
     expect(d.code).toBe(0);
     for (const f of ["s.conllu", "s.iob2", "s.tsv", "tokenizer.json"]) expect(readFileSync(join(dir, "d", f), "utf8")).toBe(readFileSync(join(dir, "n", f), "utf8"));
@@ -113,14 +113,14 @@ describe("xlt derive end to end", () => {
 });
 
 describe("xlt derive rejects bad input with one line and writes nothing", () => {
-  const bad = (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
+  const bad = async (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
     const dir = tmp();
     samples(dir);
     writeFileSync(join(dir, "empty.txt"), "");
     writeFileSync(join(dir, "blank.txt"), "\n\n");
     writeFileSync(join(dir, "data.dat"), "a b c\n");
     const out = join(dir, "out");
-    const r = xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out]));
+    const r = (await xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out])));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(re);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -136,21 +136,21 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
   it("undetectable format", () => bad(["derive", "--transform", "inv", "--input", "DIR/data.dat"], /cannot tell the format.*--format/));
   it("wrong format for the file", () => bad(["derive", "--transform", "inv", "--input", "DIR/s.tsv", "--format", "conllu"], /s\.tsv:1: CoNLL-U token line must have 10/));
   it("trans without a tokenizer", () => bad(["derive", "--transform", "trans", "--input", "DIR/s.tsv"], /needs --tokenizer DIR or --model DIR/));
-  it("an existing output directory is kept", () => {
+  it("an existing output directory is kept", async () => {
     const dir = tmp();
     samples(dir);
     const out = join(dir, "out");
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "keep me");
-    const r = xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out]);
+    const r = (await xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out]));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/exists and is not empty; pass --overwrite/);
     expect(readdirSync(out)).toEqual(["mine.txt"]);
-    expect(xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out, "--overwrite"]).code).toBe(0);
+    expect((await xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out, "--overwrite"])).code).toBe(0);
     // asked to: xlt's files written, the user's file kept
     expect(readdirSync(out).sort()).toEqual(["derive.json", "mine.txt", "s.tsv"]);
   });
-  it("alignment --static on an odd vocabulary (not a doubled one)", () => {
+  it("alignment --static on an odd vocabulary (not a doubled one)", async () => {
     const dir = tmp();
     const all = loadAll(join(TINY_BERT, "model.safetensors"));
     const out = new Map<string, { shape: number[]; data: Float32Array }>();
@@ -160,7 +160,7 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
     }
     writeF32(join(dir, "model.safetensors"), out);
     writeFileSync(join(dir, "config.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(TINY_BERT, "config.json"), "utf8")), vocab_size: 243 }));
-    const r = xlt("node", ["alignment", "--static", "--model", dir]);
+    const r = (await xlt("node", ["alignment", "--static", "--model", dir]));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/vocab_size 243 is odd/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

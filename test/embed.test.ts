@@ -16,7 +16,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "xlt-embed-"));
 
 describe("xlt embed", () => {
   for (const arch of ["tiny-bert", "tiny-distilbert", "tiny-xlmr"]) {
-    it(`${arch}: every layer matches PyTorch on Node and Deno`, () => {
+    it(`${arch}: every layer matches PyTorch on Node and Deno`, async () => {
       const ref = join(FIXTURES, arch, "reference.safetensors");
       const meta = readHeader(ref).metadata;
       const want = loadAll(ref);
@@ -27,7 +27,7 @@ describe("xlt embed", () => {
       const T = mask.shape[1];
       for (const rt of ["node", "deno"] as const) {
         const out = join(dir, `${rt}.safetensors`);
-        const r = xlt(rt, ["embed", "--model", join(FIXTURES, arch), "--input", join(dir, "in.txt"), "--out", out]);
+        const r = await xlt(rt, ["embed", "--model", join(FIXTURES, arch), "--input", join(dir, "in.txt"), "--out", out]);
         expect(r.code, r.stderr).toBe(0);
         const got = loadAll(out);
         const layers = Object.keys(Object.fromEntries(want)).filter((k) => /^hidden\.\d+$/.test(k)).length;
@@ -48,11 +48,11 @@ describe("xlt embed", () => {
     });
   }
 
-  it("--layer N writes only that layer; a sentence over --max-length is truncated with a warning", () => {
+  it("--layer N writes only that layer; a sentence over --max-length is truncated with a warning", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "in.txt"), "I like green apples .\n" + Array(80).fill("apples").join(" ") + "\n");
     const out = join(dir, "o.safetensors");
-    const r = xlt("node", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", out, "--layer", "2", "--max-length", "16"]);
+    const r = await xlt("node", ["embed", "--model", join(FIXTURES, "tiny-bert"), "--input", join(dir, "in.txt"), "--out", out, "--layer", "2", "--max-length", "16"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/in\.txt:2: truncated to 16 tokens/);
     const got = loadAll(out);
@@ -61,9 +61,9 @@ describe("xlt embed", () => {
   });
 
   const bad = (name: string, setup: (dir: string) => string[], re: RegExp) =>
-    it(`bad input: ${name}`, () => {
+    it(`bad input: ${name}`, async () => {
       const dir = tmp();
-      const r = xlt("node", ["embed", ...setup(dir), "--out", join(dir, "o.safetensors")]);
+      const r = await xlt("node", ["embed", ...setup(dir), "--out", join(dir, "o.safetensors")]);
       expect(r.code).toBe(1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(re);
@@ -97,7 +97,7 @@ describe("xlt embed", () => {
     return ["--model", m, "--input", join(d, "in.txt")];
   }, /gpt2/);
 
-  it("the real XLM-R vocabulary with an embedding table over the binding limit (layer 0 vs a float64 reference)", () => {
+  it("the real XLM-R vocabulary with an embedding table over the binding limit (layer 0 vs a float64 reference)", async () => {
     const path = join(SHARED_DATA, "tokenizers/xlm-roberta-base/pos.dict.utf8");
     const pieces: [string, number][] = [["<s>", 0]];
     for (const line of readFileSync(path, "utf8").split("\n")) {
@@ -149,7 +149,7 @@ describe("xlt embed", () => {
     // words whose ids lie in different 128 MiB chunks of the table (high ids: rare pieces)
     writeFileSync(join(dir, "in.txt"), "Hello world .\nDie Straßenbahnhaltestelle ist geschlossen ! ☃ 日本語\n");
     const out = join(dir, "o.safetensors");
-    const res = xlt("node", ["embed", "--model", m, "--input", join(dir, "in.txt"), "--out", out, "--layer", "0"]);
+    const res = await xlt("node", ["embed", "--model", m, "--input", join(dir, "in.txt"), "--out", out, "--layer", "0"]);
     expect(res.code, res.stderr).toBe(0);
     const got = loadAll(out);
     const ids = [[0, 35378, 8999, 5, 2]]; // <s> ▁Hello ▁world . </s> (the "▁" before "." is dropped)

@@ -3,12 +3,11 @@
 // torch; --dump-grads; --resume from a checkpoint reproducing the uninterrupted run exactly; ALIGN-MLM and
 // XLM on a tiny-bert doubled by `xlt derive --transform trans`; Deno; bad input: one line, non-zero exit,
 // nothing written.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, xlt } from "./lib/cli.ts";
+import { ROOT, runProgram, xlt } from "./lib/cli.ts";
 import { PARALLEL_TINY, TINY_BERT } from "./lib/fixtures.ts";
 import { loadAll } from "../src/io/safetensors.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
@@ -20,7 +19,8 @@ import { readTensors } from "../src/pretrain/weights.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-pretrain-cli-"));
 const PY = "/usr/bin/python3";
-const haveTorch = () => spawnSync(PY, ["-c", "import torch"]).status === 0;
+let torchChecked: Promise<boolean> | null = null;
+const haveTorch = () => (torchChecked ??= runProgram(PY, ["-c", "import torch"]).then((r) => r.code === 0, () => false));
 
 /** English sides of parallel-tiny, repeated: enough text for a few 16-token blocks. */
 function corpus(dir: string, name = "en.txt", repeat = 4): string {
@@ -36,7 +36,7 @@ describe("xlt pretrain", () => {
   it("from scratch: a BertForMaskedLM checkpoint whose logits plain torch reproduces; --dump-grads; --log", async () => {
     const dir = tmp();
     const out = join(dir, "out");
-    const r = xlt("node", ["pretrain", "--train", corpus(dir), "--tokenizer", TINY_BERT, "--size", "tiny", "--arch", "bert", ...SMALL,
+    const r = await xlt("node", ["pretrain", "--train", corpus(dir), "--tokenizer", TINY_BERT, "--size", "tiny", "--arch", "bert", ...SMALL,
       "--out", out, "--dump-grads", join(dir, "g.safetensors"), "--log", join(dir, "log.jsonl")]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -65,20 +65,20 @@ describe("xlt pretrain", () => {
     writeF32(expectFile, new Map([["input_ids", { shape: [1, 8], data: Float32Array.from(ids) }], ["attention_mask", { shape: [1, 8], data: mask }],
       ["logits", { shape: [1, 8, cfg.vocab], data: logits }]]));
     // the check script reads F32 ids: it converts them
-    if (!haveTorch()) {
+    if (!(await haveTorch())) {
       console.warn(`skipped scripts/check_mlm_output.py: ${PY} has no torch (apt-get install python3-torch)`);
       return;
     }
-    const py = spawnSync(PY, [join(ROOT, "scripts/check_mlm_output.py"), out, "--expect", expectFile], { encoding: "utf8" });
+    const py = await runProgram(PY, [join(ROOT, "scripts/check_mlm_output.py"), out, "--expect", expectFile]);
     expect(py.stdout + py.stderr).toMatch(/MLM logits in plain torch match/);
-    expect(py.status).toBe(0);
+    expect(py.code).toBe(0);
   }, 300_000);
 
-  it("from scratch with --config FILE (tiny-xlmr's config.json and tokenizer): an XLMRobertaForMaskedLM of that shape, freshly initialised", () => {
+  it("from scratch with --config FILE (tiny-xlmr's config.json and tokenizer): an XLMRobertaForMaskedLM of that shape, freshly initialised", async () => {
     const dir = tmp();
     const xlmr = join(TINY_BERT, "..", "tiny-xlmr");
     const out = join(dir, "out");
-    const r = xlt("node", ["pretrain", "--train", corpus(dir), "--config", join(xlmr, "config.json"), "--tokenizer", xlmr, "--steps", "2", "--batch-size", "4", "--max-length", "16", "--quiet", "--out", out]);
+    const r = await xlt("node", ["pretrain", "--train", corpus(dir), "--config", join(xlmr, "config.json"), "--tokenizer", xlmr, "--steps", "2", "--batch-size", "4", "--max-length", "16", "--quiet", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).architectures).toEqual(["XLMRobertaForMaskedLM"]);
@@ -92,33 +92,33 @@ describe("xlt pretrain", () => {
     expect(std(src.get("roberta.embeddings.word_embeddings.weight")!.data)).toBeGreaterThan(0.3);
   }, 300_000);
 
-  it("--resume from OUT/checkpoint gives exactly the uninterrupted run's weights", () => {
+  it("--resume from OUT/checkpoint gives exactly the uninterrupted run's weights", async () => {
     const dir = tmp();
     const c = corpus(dir);
     const args = ["pretrain", "--train", c, "--tokenizer", TINY_BERT, "--size", "tiny", "--arch", "bert", "--steps", "4", "--batch-size", "4", "--max-length", "16", "--quiet"];
-    expect(xlt("node", [...args, "--out", join(dir, "a")]).code).toBe(0);
-    expect(xlt("node", [...args, "--out", join(dir, "b"), "--checkpoint-every", "2"]).code).toBe(0);
+    expect((await xlt("node", [...args, "--out", join(dir, "a")])).code).toBe(0);
+    expect((await xlt("node", [...args, "--out", join(dir, "b"), "--checkpoint-every", "2"])).code).toBe(0);
     expect(existsSync(join(dir, "b", "checkpoint", "state.safetensors"))).toBe(true);
     // run b again from its step-2 checkpoint: steps 3 and 4 must land on the same weights as run a
-    const r = xlt("node", [...args.filter((a) => a !== "--quiet"), "--out", join(dir, "b"), "--resume"]);
+    const r = await xlt("node", [...args.filter((a) => a !== "--quiet"), "--out", join(dir, "b"), "--resume"]);
     expect(r.stderr).toMatch(/resuming from step 2/);
     expect(r.code).toBe(0);
     const a = readFileSync(join(dir, "a", "model.safetensors"));
     const b = readFileSync(join(dir, "b", "model.safetensors"));
     expect(Buffer.compare(a, b)).toBe(0);
-    const changed = xlt("node", [...args, "--out", join(dir, "b"), "--resume", "--lr", "0.1"]);
+    const changed = await xlt("node", [...args, "--out", join(dir, "b"), "--resume", "--lr", "0.1"]);
     expect(changed.code).not.toBe(0);
     expect(changed.stderr).toMatch(/--lr is 0.1 but the checkpoint/);
   }, 300_000);
 
-  it("align-mlm and xlm on a tiny-bert doubled by xlt derive (Trans): cosine term logged, language embeddings saved", () => {
+  it("align-mlm and xlm on a tiny-bert doubled by xlt derive (Trans): cosine term logged, language embeddings saved", async () => {
     const dir = tmp();
     const c = corpus(dir);
     const deriv = join(dir, "deriv");
-    expect(xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", c, "--out", deriv]).code).toBe(0);
+    expect((await xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", c, "--out", deriv])).code).toBe(0);
     const d = join(deriv, "en.txt");
     const log = join(dir, "align.jsonl");
-    const r = xlt("node", ["pretrain", "--objective", "align-mlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "align"), "--log", log]);
+    const r = await xlt("node", ["pretrain", "--objective", "align-mlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "align"), "--log", log]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const recs = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -127,7 +127,7 @@ describe("xlt pretrain", () => {
     const run = JSON.parse(readFileSync(join(dir, "align", "run.json"), "utf8"));
     expect(run.vocab_per_language).toBe(244);
     expect(run.dictionary_size).toBeGreaterThan(100);
-    const x = xlt("node", ["pretrain", "--objective", "xlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "xlm")]);
+    const x = await xlt("node", ["pretrain", "--objective", "xlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "xlm")]);
     expect(x.stderr).toBe("");
     expect(x.code).toBe(0);
     const w = loadAll(join(dir, "xlm", "model.safetensors"));
@@ -135,54 +135,54 @@ describe("xlt pretrain", () => {
     expect(JSON.parse(readFileSync(join(dir, "xlm", "config.json"), "utf8")).use_lang_ids).toBe(true);
     // MLM on the original + derived corpus: random replacements from the original V only; no --max-length:
     // the default 128 is capped by tiny-bert's 64 positions
-    const m = xlt("node", ["pretrain", "--model", deriv, "--train", c, "--derived", d, "--steps", "2", "--batch-size", "2", "--quiet", "--out", join(dir, "mlm")]);
+    const m = await xlt("node", ["pretrain", "--model", deriv, "--train", c, "--derived", d, "--steps", "2", "--batch-size", "2", "--quiet", "--out", join(dir, "mlm")]);
     expect(m.stderr).toBe("");
     expect(m.code).toBe(0);
     const mr = JSON.parse(readFileSync(join(dir, "mlm", "run.json"), "utf8"));
     expect(mr.vocab_per_language).toBe(244);
     expect(mr.max_length).toBe(64);
-    const dm = xlt("node", ["pretrain", "--objective", "dict-mlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "dict")]);
+    const dm = await xlt("node", ["pretrain", "--objective", "dict-mlm", "--model", deriv, "--train", c, "--derived", d, ...SMALL, "--out", join(dir, "dict")]);
     expect(dm.code).toBe(0);
   }, 300_000);
 
-  it("--dump-grads of align-mlm, xlm and dict-mlm (two micro-batches) recomputed in plain torch", () => {
-    if (!haveTorch()) {
+  it("--dump-grads of align-mlm, xlm and dict-mlm (two micro-batches) recomputed in plain torch", async () => {
+    if (!(await haveTorch())) {
       console.warn(`skipped: ${PY} has no torch (apt-get install python3-torch)`);
       return;
     }
     const dir = tmp();
     const c = corpus(dir);
     const deriv = join(dir, "deriv");
-    expect(xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", c, "--out", deriv]).code).toBe(0);
+    expect((await xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", c, "--out", deriv])).code).toBe(0);
     for (const obj of ["align-mlm", "xlm", "dict-mlm"]) {
       // lr 0: the written model is the one the dumped batch ran through
       const out = join(dir, obj);
       const dump = join(dir, `${obj}.safetensors`);
-      const r = xlt("node", ["pretrain", "--objective", obj, "--model", deriv, "--train", c, "--derived", join(deriv, "en.txt"), "--steps", "1", "--lr", "0",
+      const r = await xlt("node", ["pretrain", "--objective", obj, "--model", deriv, "--train", c, "--derived", join(deriv, "en.txt"), "--steps", "1", "--lr", "0",
         "--dropout", "0", "--batch-size", "6", "--micro-batch", "4", "--max-length", "24", "--tlm-rate", "1", "--quiet", "--out", out, "--dump-grads", dump]);
       expect(r.code, r.stderr).toBe(0);
-      const py = spawnSync(PY, [join(ROOT, "scripts/check_pretrain_grads.py"), out, dump], { encoding: "utf8" });
+      const py = await runProgram(PY, [join(ROOT, "scripts/check_pretrain_grads.py"), out, dump]);
       expect(py.stdout + py.stderr).toMatch(new RegExp(`gradients of ${obj} .* match torch`));
-      expect(py.status).toBe(0);
+      expect(py.code).toBe(0);
     }
   }, 300_000);
 
-  it("the built-in demo path (no data given; --steps 3 here) writes a checkpoint and reports the loss", () => {
+  it("the built-in demo path (no data given; --steps 3 here) writes a checkpoint and reports the loss", async () => {
     const dir = tmp();
     const out = join(dir, "demo");
-    const r = xlt("node", ["pretrain", "--steps", "3", "--out", out]);
+    const r = await xlt("node", ["pretrain", "--steps", "3", "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/built-in demo: a tiny BERT/);
     expect(r.stdout).toMatch(/pre-trained mlm for 3 steps on \d+ sequences: loss [\d.]+ \(first 10%\) → [\d.]+/);
     expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).demo).toBe(true);
-    if (haveTorch()) {
-      const py = spawnSync(PY, [join(ROOT, "scripts/check_mlm_output.py"), out], { encoding: "utf8" });
+    if (await haveTorch()) {
+      const py = await runProgram(PY, [join(ROOT, "scripts/check_mlm_output.py"), out]);
       expect(py.stdout).toMatch(/ok {3}BertForMaskedLM/);
-      expect(py.status).toBe(0);
+      expect(py.code).toBe(0);
     }
   }, 300_000);
 
-  it("bad input: one line, non-zero exit, nothing written", () => {
+  it("bad input: one line, non-zero exit, nothing written", async () => {
     const dir = tmp();
     const empty = join(dir, "empty.txt");
     writeFileSync(empty, "\n\n");
@@ -198,7 +198,7 @@ describe("xlt pretrain", () => {
       [["pretrain", "--train", corpus(dir), "--size", "tiny", "--out", out], /needs --tokenizer DIR/],
     ];
     for (const [args, msg] of cases) {
-      const r = xlt("node", args);
+      const r = await xlt("node", args);
       expect(r.code, args.join(" ")).not.toBe(0);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -206,21 +206,21 @@ describe("xlt pretrain", () => {
     }
     // a line longer than a packed sequence (xlm / dict-mlm cannot cut it)
     const deriv = join(dir, "deriv");
-    expect(xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", corpus(dir), "--out", deriv]).code).toBe(0);
+    expect((await xlt("node", ["derive", "--transform", "trans", "--model", TINY_BERT, "--input", corpus(dir), "--out", deriv])).code).toBe(0);
     const long = join(dir, "long.txt");
     writeFileSync(long, "the cat sleeps on the sofa . ".repeat(6) + "\n");
-    const r = xlt("node", ["pretrain", "--objective", "dict-mlm", "--model", deriv, "--train", long, "--derived", join(deriv, "en.txt"), ...SMALL, "--out", out]);
+    const r = await xlt("node", ["pretrain", "--objective", "dict-mlm", "--model", deriv, "--train", long, "--derived", join(deriv, "en.txt"), ...SMALL, "--out", out]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/long\.txt: line 1 has \d+ tokens, more than the 16 of a sequence/);
     expect(existsSync(out)).toBe(false);
   }, 300_000);
 
-  it("runs on Deno with the same first loss as on Node", () => {
+  it("runs on Deno with the same first loss as on Node", async () => {
     const dir = tmp();
     const c = corpus(dir);
     const args = (rt: string) => ["pretrain", "--train", c, "--tokenizer", TINY_BERT, "--size", "tiny", "--arch", "bert", "--steps", "1", "--batch-size", "4", "--max-length", "16", "--quiet", "--out", join(dir, rt), "--log", join(dir, `${rt}.jsonl`)];
-    const n = xlt("node", args("node"));
-    const d = xlt("deno", args("deno"));
+    const n = await xlt("node", args("node"));
+    const d = await xlt("deno", args("deno"));
     expect(n.code).toBe(0);
     expect(d.stderr).toBe("");
     expect(d.code).toBe(0);

@@ -12,7 +12,7 @@ import { linear } from "../kernels/matmul.ts";
 import { embeddingForward } from "../kernels/embedding.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
 import { encodeWords, loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
-import { buildSide } from "../train/realign.ts";
+import { buildSide } from "../data/side_batch.ts";
 import { Encoder } from "../../models/encoder.ts";
 import type { Link } from "../data/align.ts";
 import { type LangSpec, readSentences } from "../data/pairs.ts";

@@ -3,7 +3,7 @@
 // over the sentence pairs (GPU).
 import { XltError } from "../errors.ts";
 import { type LangSpec, loadLanguagePairs, type PairStats } from "../data/pairs.ts";
-import type { PairExample } from "../train/realign.ts";
+import type { PairExample } from "../data/side_batch.ts";
 import { alignWithEmbeddings, type EmbeddingAlignOptions } from "./embeddings.ts";
 
 export type AlignerName = "dictionary" | "fastalign" | "embeddings";

@@ -1,5 +1,5 @@
-// Word pairs from parallel text (shared/docs/realignment-method.md §2): the bilingual-dictionary
-// aligner with the papers' unambiguous-match rule, and the post-filters every aligner goes through.
+// Word pairs from parallel text (Gaschi et al. 2023; realignment_dataset.py in the papers' code): the
+// bilingual-dictionary aligner with the papers' unambiguous-match rule, and the post-filters every aligner goes through.
 
 export type Link = [number, number];
 

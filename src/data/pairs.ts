@@ -1,5 +1,5 @@
-// The realignment data pipeline (shared/docs/realignment-method.md §2): sentence pairs from a `src ||| tgt`
-// file, two raw sentence-aligned text files or two CoNLL-U treebanks (PUD), word links from a Pharaoh
+// The realignment data pipeline (Gaschi et al. 2023; realignment_task.py in the papers' code): sentence
+// pairs from a `src ||| tgt` file, two raw sentence-aligned text files or two CoNLL-U treebanks (PUD), word links from a Pharaoh
 // file or the MUSE-dictionary rule, the papers' post-filter (one-to-one, no identical strings, no
 // link-less pairs), the seeded per-language shuffle + round-robin interleave, and the batcher that
 // tokenizes pairs and maps every link to rows of the concatenated word lists the contrastive loss reads.
@@ -10,7 +10,7 @@ import { XltError } from "../errors.ts";
 import type { ModelConfig } from "../io/checkpoint.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
 import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, WordsError } from "../io/words.ts";
-import { buildSide, type PairExample, type SideBatch } from "../train/realign.ts";
+import { buildSide, type PairExample, type SideBatch } from "./side_batch.ts";
 import { fastAlign } from "../align/fastalign.ts";
 import { buildDictionary, dictionaryLinks, type Dictionary, filterLinks, interleave, type Link, shuffled } from "./align.ts";
 import { readConlluWords } from "./conllu_words.ts";

@@ -1,4 +1,4 @@
-// The per-layer alignment metric of Gaschi et al. 2023 (shared/docs/realignment-method.md §7): for the
+// The per-layer alignment metric of Gaschi et al. 2023 (retrieval.py in the papers' code): for the
 // first N dictionary-aligned word pairs of a language, the first-subword vector of each word at every
 // hidden_states[l] (raw: no projection head, no mean-centring), and cosine nearest-neighbour retrieval
 // accuracy among the pairs.
@@ -16,7 +16,7 @@ import { embeddingForward } from "../kernels/embedding.ts";
 import { XltError } from "../errors.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
 import { shuffled } from "../data/align.ts";
-import { buildSide } from "../train/realign.ts";
+import { buildSide } from "../data/side_batch.ts";
 import type { Encoder } from "../../models/encoder.ts";
 
 export interface RetrievalAccuracy {

@@ -23,10 +23,11 @@ import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.
 import { repairBio, seqevalF1 } from "./metrics.ts";
 import { writePredictions } from "./predictions.ts";
 import { officialUpos, type WordLevelScore } from "./ud_upos.ts";
-import { type Item, loadTaskModel, makeBatch } from "../train/finetune_run.ts";
-import { setProfileContext } from "../profile/context.ts";
+import { capLength, type Item, makeBatch } from "../tasks/batch.ts";
+import { loadTaskModel } from "../io/task_checkpoint.ts";
+import { setProfileContext } from "../gpu/recorder.ts";
 import { ProfileSession } from "../profile/session.ts";
-import { OneInFlight } from "../train/pipeline.ts";
+import { OneInFlight } from "../gpu/in_flight.ts";
 
 export interface EvalScore {
   metric: "accuracy" | "f1";

@@ -1,7 +1,7 @@
 // Records kernel dispatches into one command encoder and submits them together.
 //
-// Per-dispatch CPU cost dominates small kernels (a submit per dispatch costs 21 µs on Dawn, 92 µs on Deno;
-// see shared/docs/webgpu-notes.md), so:
+// Per-dispatch CPU cost dominates small kernels (a submit per dispatch costs 21 µs on Dawn, 92 µs on Deno,
+// measured on lavapipe), so:
 //  - every dispatch of a step goes into ONE compute pass, submitted at the next flush (a readback, a
 //    CPU->GPU write, or a full uniform arena);
 //  - kernel parameters live in one uniform "arena" buffer, written once per flush; each dispatch binds its
@@ -32,6 +32,8 @@ export interface DispatchInfo {
   bytes?: number;
   /** free-form detail for traces: shapes, layer */
   detail?: string;
+  /** the label set with setProfileContext when the dispatch was recorded, e.g. "layer.3 backward" */
+  context?: string;
 }
 
 export interface ProfilerHook {
@@ -64,6 +66,7 @@ interface State {
   errors: string[];
   modules: { module: GPUShaderModule; src: ShaderSource; name: string }[];
   profiler: ProfilerHook | null;
+  context: string | undefined;
   dispatches: number;
 }
 
@@ -86,6 +89,7 @@ function state(g: Gpu): State {
       errors: [],
       modules: [],
       profiler: null,
+      context: undefined,
       dispatches: 0,
     };
     states.set(g, s);
@@ -108,6 +112,15 @@ export function setProfiler(g: Gpu, p: ProfilerHook | null): void {
 /** The hook set with setProfiler, or null (profiling is off by default). */
 export function getProfiler(g: Gpu): ProfilerHook | null {
   return state(g).profiler;
+}
+
+/**
+ * Labels the dispatches recorded from now on with what they belong to ("layer.3 backward", "optimizer";
+ * undefined clears it). The encoder, realignStep and the training loops set it; a profiler reads it from
+ * each dispatch's DispatchInfo, so the label lives here and costs one store when profiling is off.
+ */
+export function setProfileContext(g: Gpu, text: string | undefined): void {
+  state(g).context = text;
 }
 
 export function dispatchCount(g: Gpu): number {
@@ -255,7 +268,7 @@ export function dispatch(
   }
 
   if (!s.enc) s.enc = g.device.createCommandEncoder();
-  const dinfo: DispatchInfo = { kernel: k, name: info.name ?? k.name, flops: info.flops, bytes: info.bytes, detail: info.detail };
+  const dinfo: DispatchInfo = { kernel: k, name: info.name ?? k.name, flops: info.flops, bytes: info.bytes, detail: info.detail, context: s.context };
   let pass: GPUComputePassEncoder;
   if (s.profiler) {
     // Each dispatch's pass stays open until the next dispatch asks: join it, or end it and begin its own.

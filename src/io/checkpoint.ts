@@ -15,25 +15,10 @@ import { writeDirAtomicSync } from "./atomic.ts";
 import { writeSafetensorsEntries } from "./safetensors_write.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
 
-export type Arch = "bert" | "distilbert" | "xlmr";
-
-export interface ModelConfig {
-  arch: Arch;
-  hidden: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  vocab: number;
-  maxPositions: number;
-  /** token-type vocabulary: 2 for BERT, 1 for XLM-R, 0 for DistilBERT (no token_type embeddings) */
-  typeVocab: number;
-  lnEps: number;
-  padId: number;
-  dropout: number;
-  attnDropout: number;
-  /** XLM-R: real tokens start at position padId+1 (HF create_position_ids_from_input_ids); else 0 */
-  positionOffset: number;
-}
+// The architecture description belongs to the models (models/config.ts); checkpoints parse it from
+// config.json and re-export it for their callers.
+import type { Arch, ModelConfig } from "../../models/config.ts";
+export type { Arch, ModelConfig };
 
 export interface LoadedTensor {
   shape: number[];

@@ -1,20 +1,21 @@
 // Subword tokenisation of pre-split words, as HF does with is_split_into_words=True: every word is
 // normalised, pre-tokenised and encoded on its own, then the post-processor's special tokens go around
 // the sequence. Implemented here from tokenizer.json (WordPiece for BERT/DistilBERT, Unigram/Viterbi for
-// XLM-R) rather than through @huggingface/tokenizers, because we need the word -> subword mapping, which
+// XLM-R, byte-level BPE for RoBERTa/GPT-2 and `xlt vocab`) rather than through @huggingface/tokenizers, because we need the word -> subword mapping, which
 // that package's encode() does not expose; the tests check equality with the package word by word.
 //
 // Supported tokenizer.json parts: normalizers BertNormalizer, Sequence, NFC/NFD/NFKC/NFKD, Lowercase,
 // StripAccents, Replace, Prepend, Strip, Precompiled (approximated by NFKC: the sentencepiece charsmap is
-// NFKC-like); pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Metaspace, Sequence; models
-// WordPiece, Unigram; post-processors TemplateProcessing, BertProcessing, RobertaProcessing, Sequence.
+// NFKC-like); pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Metaspace, ByteLevel, Sequence;
+// models WordPiece, Unigram, BPE (no dropout, byte fallback or subword prefix/suffix); post-processors TemplateProcessing, BertProcessing, RobertaProcessing, Sequence.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { byteLevelSplit } from "./bytelevel.ts";
 
 export class TokenizerError extends Error {}
 
 export interface WordTokenizer {
-  model: "wordpiece" | "unigram";
+  model: "wordpiece" | "unigram" | "bpe";
   vocabSize: number;
   /** ids placed before / after the word pieces of a single sequence, and their token types */
   prefix: number[];
@@ -66,7 +67,7 @@ const stripAccents = (s: string) => s.normalize("NFD").replace(/\p{Mn}/gu, "");
 // ------------------------------------------------------------------------------------------ normalizers
 type Fn = (s: string) => string;
 
-function buildNormalizer(n: any): Fn {
+export function buildNormalizer(n: any): Fn {
   if (!n) return (s) => s;
   switch (n.type) {
     case "BertNormalizer": {
@@ -126,7 +127,7 @@ function buildNormalizer(n: any): Fn {
 // ------------------------------------------------------------------------------------------ pre-tokenizers
 type Pre = (s: string) => string[];
 
-function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
+export function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
   if (!p) return { fn: (s) => (s ? [s] : []), meta: null };
   switch (p.type) {
     case "BertPreTokenizer":
@@ -178,6 +179,9 @@ function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
         },
       };
     }
+    case "ByteLevel":
+      // HF's defaults when a field is absent: add_prefix_space and use_regex true
+      return { meta: null, fn: (s) => byteLevelSplit(s, p.add_prefix_space ?? true, p.use_regex ?? true) };
     case "Sequence": {
       const parts = (p.pretokenizers as any[]).map(buildPreTokenizer);
       return {
@@ -217,6 +221,63 @@ function wordPiece(m: any, vocab: Map<string, number>): (t: string) => number[] 
       if (found < 0) return [unk];
       ids.push(found);
       start = end;
+    }
+    return ids;
+  };
+}
+
+/**
+ * BPE as HF applies it to one pre-tokenized piece: start from its characters and repeatedly merge the
+ * adjacent pair of lowest rank (all its non-overlapping occurrences, left to right). A pair listed twice
+ * keeps its last rank, as HF's merge map does.
+ */
+function bpe(m: any, vocab: Map<string, number>): (t: string) => number[] {
+  if (m.dropout) throw new TokenizerError("BPE dropout is not supported");
+  if (m.byte_fallback) throw new TokenizerError("BPE byte_fallback is not supported");
+  if (m.continuing_subword_prefix || m.end_of_word_suffix) throw new TokenizerError("BPE continuing_subword_prefix/end_of_word_suffix are not supported");
+  const ranks = new Map<string, number>();
+  (m.merges as (string | [string, string])[]).forEach((x, rank) => {
+    const [a, b] = typeof x === "string" ? x.split(" ", 2) : x;
+    ranks.set(a + "\u0000" + b, rank);
+  });
+  const unk: number | undefined = m.unk_token != null ? vocab.get(m.unk_token) : undefined;
+  const cache = new Map<string, number[]>();
+  const encode = (t: string): number[] => {
+    if (m.ignore_merges && vocab.has(t)) return [vocab.get(t)!];
+    let parts = [...t];
+    for (;;) {
+      let best = Infinity;
+      let pair = "";
+      for (let i = 0; i + 1 < parts.length; i++) {
+        const r = ranks.get(parts[i] + "\u0000" + parts[i + 1]);
+        if (r !== undefined && r < best) {
+          best = r;
+          pair = parts[i] + "\u0000" + parts[i + 1];
+        }
+      }
+      if (best === Infinity) break;
+      const merged: string[] = [];
+      for (let i = 0; i < parts.length; i++) {
+        if (i + 1 < parts.length && parts[i] + "\u0000" + parts[i + 1] === pair) {
+          merged.push(parts[i] + parts[i + 1]);
+          i++;
+        } else merged.push(parts[i]);
+      }
+      parts = merged;
+    }
+    const ids: number[] = [];
+    for (const p of parts) {
+      const id = vocab.get(p);
+      if (id !== undefined) ids.push(id);
+      else if (unk !== undefined && !(m.fuse_unk && ids.length && ids[ids.length - 1] === unk)) ids.push(unk);
+    }
+    return ids;
+  };
+  return (t) => {
+    let ids = cache.get(t);
+    if (!ids) {
+      ids = encode(t);
+      if (cache.size < 100_000) cache.set(t, ids);
     }
     return ids;
   };
@@ -341,7 +402,7 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     let tokens: string[];
     let encodePiece: (t: string) => number[];
     let unkId: number;
-    let model: "wordpiece" | "unigram";
+    let model: "wordpiece" | "unigram" | "bpe";
     if (m.type === "WordPiece" || (!m.type && m.continuing_subword_prefix !== undefined)) {
       model = "wordpiece";
       vocab = new Map(Object.entries(m.vocab as Record<string, number>));
@@ -356,8 +417,15 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
       tokens = u.tokens;
       encodePiece = u.encode;
       unkId = m.unk_id ?? 0;
+    } else if (m.type === "BPE") {
+      model = "bpe";
+      vocab = new Map(Object.entries(m.vocab as Record<string, number>));
+      tokens = [];
+      for (const [t, id] of vocab) tokens[id] = t;
+      encodePiece = bpe(m, vocab);
+      unkId = (m.unk_token != null ? vocab.get(m.unk_token) : undefined) ?? vocab.get("<unk>") ?? -1;
     } else {
-      throw new TokenizerError(`unsupported model type '${m.type}' (supported: WordPiece, Unigram)`);
+      throw new TokenizerError(`unsupported model type '${m.type}' (supported: WordPiece, Unigram, BPE)`);
     }
     for (const [t, id] of added) {
       if (!vocab.has(t)) vocab.set(t, id);

@@ -85,11 +85,6 @@ function rowKernel(name: "softmax" | "softmax_backward", bufs: Tensor[], rows: n
   });
 }
 
-/**
- * Forward attention. q, k, v: [B*T, H*D] (outputs of the Q/K/V linears, head h = columns h*D..h*D+D−1);
- * mask: f32 [B,T], 1 = real token, 0 = padding. Returns out [B*T, H*D] (heads concatenated, ready for the
- * output linear) and probs [B,H,T,T] (the softmax, saved for the backward; the caller releases both).
- */
 /** Dropout on the attention probabilities: probability and the (seed, stream) of the counter-based RNG. */
 export interface AttentionDropout {
   p: number;
@@ -101,6 +96,11 @@ function dropped(probs: Tensor, d?: AttentionDropout): Tensor {
   return d && d.p > 0 ? dropoutForward(probs, d.p, d.seed, d.stream) : probs;
 }
 
+/**
+ * Forward attention. q, k, v: [B*T, H*D] (outputs of the Q/K/V linears, head h = columns h*D..h*D+D−1);
+ * mask: f32 [B,T], 1 = real token, 0 = padding. Returns out [B*T, H*D] (heads concatenated, ready for the
+ * output linear) and probs [B,H,T,T] (the softmax, saved for the backward; the caller releases both).
+ */
 export function attentionForward(
   q: Tensor,
   k: Tensor,

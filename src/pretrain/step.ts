@@ -13,7 +13,7 @@
 import { Tensor } from "../gpu/tensor.ts";
 import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
 import { alignCosineBackward, alignCosineForward } from "../kernels/align_cosine.ts";
-import { setProfileContext } from "../profile/context.ts";
+import { setProfileContext } from "../gpu/recorder.ts";
 import type { Batch, Encoder } from "../../models/encoder.ts";
 import type { MlmHead } from "../../models/mlm_head.ts";
 

@@ -1,5 +1,5 @@
 // Fixed-width per-kernel table of a ProfileReport, for the terminal.
-import type { KernelStats, ProfileReport } from "./profiler.ts";
+import type { KernelStats, ProfileReport } from "./report.ts";
 
 export interface TableOptions {
   /** show only the N most expensive kernels; the rest are summed into one "(N others)" row */

@@ -5,7 +5,7 @@
 // (ties: longer first, so nested phases open before their children), metadata first.
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ProfileReport } from "./profiler.ts";
+import type { ProfileReport } from "./report.ts";
 
 export const GPU_TID = 1;
 export const CPU_TID = 2;

@@ -12,7 +12,7 @@ import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
-import type { PairExample } from "../train/realign.ts";
+import type { PairExample } from "../data/side_batch.ts";
 import { realignStream } from "../data/pairs.ts";
 import { realign } from "../train/realign_run.ts";
 import { finetune } from "../train/finetune_run.ts";

@@ -12,76 +12,35 @@
 // its mean cross-entropy scaled by n_i/N, so the summed gradient is exactly the gradient of the mean loss
 // over all N labels of the effective batch (independent of how it is split; the reported loss is that
 // mean too). For XNLI (one label per example) this is the per-example mean.
-import { shuffled as shuffle } from "../rng.ts";
 import * as nodeFs from "node:fs";
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { getGpu, type Gpu } from "../gpu/device.ts";
+import { getGpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { canonicalName, checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
-import { decode, readHeader, readTensorBytes, type TensorInfo } from "../io/safetensors.ts";
-import { f32Bytes, type TensorEntry, writeSafetensorsEntries } from "../io/safetensors_write.ts";
+import { checkpointFiles, loadCheckpoint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
+import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../io/task_checkpoint.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
-import { type Batch, Encoder, positionIds } from "../../models/encoder.ts";
-import { ClassificationHead, headAliases, headDropout, type HeadKind, headShapes, initHeadWeights } from "../../models/heads.ts";
-import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
+import { Encoder } from "../../models/encoder.ts";
+import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "../../models/heads.ts";
+import { crossEntropyBackward, crossEntropyForward } from "../kernels/crossentropy.ts";
 import { LABELS, type Task } from "../tasks/labels.ts";
-import { alignLabels, encodePair, readTokenTask, readXnli } from "../tasks/data.ts";
+import { capLength, headKindOf, makeBatch, type MicroBatch, readItems, shuffled } from "../tasks/batch.ts";
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
-import { checkStepStatus, OneInFlight, readStepStatus, type StepStatus } from "./pipeline.ts";
+import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
+import { OneInFlight } from "../gpu/in_flight.ts";
 import { healthFlag } from "../kernels/optim.ts";
 import { defaultLr } from "./realign_run.ts";
 import { evaluateFile, type EvalScore } from "../eval/evaluate.ts";
 import type { ProfileReport } from "../profile/profiler.ts";
-import { setProfileContext } from "../profile/context.ts";
+import { setProfileContext } from "../gpu/recorder.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
 import { ProfileSession, type SteadyState } from "../profile/session.ts";
-
-export const headKindOf = (task: Task): HeadKind => (task === "xnli" ? "sequence" : "token");
-
-/** One training/eval unit: a token-task chunk (labels per position) or a sentence pair (one label). */
-export interface Item {
-  ids: number[];
-  tokenTypes?: number[];
-  /** per position (token tasks, −100 = ignored) or [label] (sequence tasks) */
-  labels: number[];
-}
-
-export interface MicroBatch {
-  batch: Batch;
-  /** i32 labels: [B·T] for token heads, [B] for sequence heads */
-  labels: Int32Array;
-  /** number of labels ≠ −100 */
-  n: number;
-}
-
-/** Pads items into one encoder batch (each micro-batch to its own longest sequence). */
-export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind): MicroBatch {
-  const B = items.length;
-  const T = Math.max(1, ...items.map((it) => it.ids.length));
-  const ids = new Int32Array(B * T).fill(cfg.padId);
-  const mask = new Float32Array(B * T);
-  const typeIds = new Int32Array(B * T);
-  const labels = new Int32Array(kind === "token" ? B * T : B).fill(IGNORE_INDEX);
-  items.forEach((it, b) => {
-    it.ids.forEach((id, t) => {
-      ids[b * T + t] = id;
-      mask[b * T + t] = 1;
-      if (cfg.typeVocab > 1) typeIds[b * T + t] = it.tokenTypes?.[t] ?? 0;
-    });
-    if (kind === "token") it.labels.forEach((l, t) => (labels[b * T + t] = l));
-    else labels[b] = it.labels[0];
-  });
-  let n = 0;
-  for (const l of labels) if (l !== IGNORE_INDEX) n++;
-  return { batch: { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T) }, labels, n };
-}
 
 /**
  * Forward + backward of one effective batch given as micro-batches, gradients ADDED to the encoder's and
@@ -148,129 +107,6 @@ export function linearScheduleFactor(k: number, total: number, warmup = Math.flo
   const s = k - 1;
   if (s < warmup) return s / Math.max(1, warmup);
   return Math.max(0, (total - s) / Math.max(1, total - warmup));
-}
-
-/** Seeded Fisher-Yates permutation of 0..n-1. */
-export function shuffled(n: number, seed: number): number[] {
-  return shuffle(Array.from({ length: n }, (_, i) => i), seed);
-}
-
-/** Usable sequence length: the requested one, capped by the model's position table. */
-export function capLength(cfg: ModelConfig, want: number): number {
-  return Math.min(want, cfg.maxPositions - cfg.positionOffset);
-}
-
-/** Reads a task file into items (token tasks: one item per chunk; long sentences are split, never dropped). */
-export function readItems(task: Task, path: string, tok: WordTokenizer, maxLength: number, limit?: number): Item[] {
-  if (task === "xnli") {
-    return readXnli(path, { limit }).map((ex) => {
-      const e = encodePair(ex.premise, ex.hypothesis, tok, maxLength);
-      return { ids: e.ids, tokenTypes: e.tokenTypes, labels: [ex.label] };
-    });
-  }
-  const { examples } = readTokenTask(task, path, { limit });
-  return examples.flatMap((ex) => alignLabels(ex.words, ex.labels, tok, maxLength).map((c) => ({ ids: c.ids, labels: c.labels })));
-}
-
-// ------------------------------------------------------------------------------------ checkpoint I/O
-type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
-
-/** The safetensors files of a checkpoint dir (single file or the shards of an index). */
-function weightFiles(dir: string): string[] {
-  if (existsSync(join(dir, "model.safetensors"))) return [join(dir, "model.safetensors")];
-  const idx = join(dir, "model.safetensors.index.json");
-  if (existsSync(idx)) return [...new Set(Object.values(JSON.parse(readFileSync(idx, "utf8")).weight_map as Record<string, string>))].map((f) => join(dir, f));
-  throw new XltError(`${dir}: no model.safetensors`);
-}
-
-/** Reads the named tensors (first alias found) as f32; names not present are left out. */
-export function readNamedTensors(dir: string, names: string[]): F32Map {
-  const out: F32Map = new Map();
-  for (const path of weightFiles(dir)) {
-    const { tensors, dataStart } = readHeader(path);
-    for (const name of names) {
-      if (out.has(name)) continue;
-      for (const alias of headAliases(name)) {
-        const info = tensors.get(alias);
-        if (info) {
-          out.set(name, { shape: info.shape, data: Float32Array.from(decode(info, readTensorBytes(path, dataStart, info))) });
-          break;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** config.json fields of a fine-tuned model (HF conventions). */
-export function finetunedConfig(raw: Record<string, any>, arch: ModelConfig["arch"], task: Task): Record<string, any> {
-  const kind = headKindOf(task);
-  const base = arch === "bert" ? "Bert" : arch === "xlmr" ? (raw.model_type === "roberta" ? "Roberta" : "XLMRoberta") : "DistilBert";
-  const labels = LABELS[task];
-  return {
-    ...raw,
-    architectures: [`${base}For${kind === "token" ? "TokenClassification" : "SequenceClassification"}`],
-    finetuning_task: task,
-    id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
-    label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
-    ...(kind === "sequence" ? { problem_type: "single_label_classification" } : {}),
-  };
-}
-
-/**
- * Writes `dir`/model.safetensors: every encoder tensor of the staged encoder checkpoint (original names and
- * dtypes) plus position/token-type buffers, then the head tensors (F32, HF names). Pre-training heads
- * (MLM, old classifiers, a BERT pooler the task head does not use) are left out. Streams tensor by tensor.
- */
-function writeMergedWeights(dir: string, stageDir: string, head: F32Map): void {
-  const entries: TensorEntry[] = [];
-  for (const path of weightFiles(stageDir)) {
-    const { tensors, dataStart } = readHeader(path);
-    for (const [name, info] of tensors as Map<string, TensorInfo>) {
-      const keep = canonicalName(name) !== null || /(^|\.)(position_ids|token_type_ids)$/.test(name);
-      if (!keep || head.has(name)) continue;
-      entries.push({ name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin, bytes: () => readTensorBytes(path, dataStart, info) });
-    }
-  }
-  for (const [name, t] of head) entries.push({ name, dtype: "F32", shape: t.shape, size: t.data.byteLength, bytes: () => f32Bytes(t.data) });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  writeSafetensorsEntries(join(dir, "model.safetensors"), entries, { format: "pt" });
-}
-
-/** Saves encoder + head as an HF task checkpoint into `tmp` (an empty directory). */
-export function writeTaskCheckpoint(tmp: string, srcModel: string, encParams: Map<string, Float32Array>, head: F32Map, config: Record<string, any>): void {
-  const stage = join(tmp, ".encoder");
-  saveCheckpoint(stage, srcModel, encParams);
-  writeMergedWeights(tmp, stage, head);
-  for (const f of readdirSync(stage)) {
-    if (f.endsWith(".safetensors") || f === "model.safetensors.index.json" || f === "config.json") continue;
-    if (statSync(join(stage, f)).isFile()) copyFileSync(join(stage, f), join(tmp, f));
-  }
-  rmSync(stage, { recursive: true, force: true });
-  writeFileAtomic(join(tmp, "config.json"), JSON.stringify(config, null, 2) + "\n");
-}
-
-/** Loads a fine-tuned directory: encoder, head, task, labels. */
-export function loadTaskModel(g: Gpu, dir: string, taskWanted?: Task): { enc: Encoder; head: ClassificationHead; task: Task; cfg: ModelConfig; raw: Record<string, any> } {
-  const ck = loadCheckpoint(dir);
-  const raw = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-  const task = (raw.finetuning_task ?? taskWanted) as Task;
-  if (!task || !(task in LABELS)) throw new XltError(`${dir}/config.json: no finetuning_task (pos, ner or xnli): is this a directory written by xlt finetune?`);
-  if (taskWanted && task !== taskWanted) throw new XltError(`${dir} was fine-tuned for ${task}, not ${taskWanted}`);
-  const labels = LABELS[task];
-  const id2label = raw.id2label ?? {};
-  if (labels.some((l, i) => id2label[String(i)] !== l)) throw new XltError(`${dir}/config.json: id2label does not match the ${task} labels (${labels.join(" ")})`);
-  const kind = headKindOf(task);
-  const shapes = headShapes(ck.config.arch, kind, ck.config.hidden, labels.length);
-  const w = readNamedTensors(dir, [...shapes.keys()]);
-  for (const [n, s] of shapes) {
-    const t = w.get(n);
-    if (!t) throw new XltError(`${dir}: no head tensor ${n} (not a ${task} fine-tuned checkpoint)`);
-    if (t.shape.join() !== s.join()) throw new XltError(`${dir}: head tensor ${n} has shape [${t.shape}], expected [${s}]`);
-  }
-  const enc = new Encoder(g, ck.config, ck.tensors, { dropout: 0 });
-  const head = ClassificationHead.forConfig(g, ck.config, kind, labels.length, w, 0);
-  return { enc, head, task, cfg: ck.config, raw };
 }
 
 // ---------------------------------------------------------------------------------------------- run

@@ -1,4 +1,5 @@
-// AlignFreeze freezing specs (shared/docs/realignment-method.md §4): which parameter groups stay fixed.
+// AlignFreeze freezing specs (AlignFreeze, NAACL 2025; training_loops.py in the papers' code): which
+// parameter groups stay fixed.
 //   none   nothing frozen (full realignment)
 //   lower  blocks 0..N/2-1 (the embeddings stay trainable, as in AlignFreeze)
 //   upper  blocks N/2..N-1

@@ -1,67 +1,21 @@
 // One realignment step (Gaschi et al. 2023 / AlignFreeze): both sides of a batch of sentence pairs go
 // through the same encoder separately, first-subword vectors of every word at hidden_states[L] go through
 // the projection head (H→H, ReLU, H→P, no bias), and the strong contrastive loss pulls aligned words
-// together against every other word of the batch. See shared/docs/realignment-method.md §1.1.
+// together against every other word of the batch. As in the papers' code
+// (posos-tech/multilingual-alignment-and-transfer, multilingual_eval/models/realignment_loss.py).
 import { gaussian } from "../rng.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { type Batch, Encoder, groupOf, positionIds } from "../../models/encoder.ts";
+import { Encoder, groupOf } from "../../models/encoder.ts";
+import type { SideBatch } from "../data/side_batch.ts";
 import type { ParamGroup } from "./adam.ts";
 import { allGroups } from "./freeze.ts";
 import { activationBackward, activationForward } from "../kernels/elementwise.ts";
 import { linear, linearBackward } from "../kernels/matmul.ts";
 import { embeddingBackward, embeddingForward } from "../kernels/embedding.ts";
 import { contrastiveBackward, contrastiveForward } from "../kernels/contrastive.ts";
-import { setProfileContext } from "../profile/context.ts";
-
-/** A sentence pair with word alignment links (source word index, target word index). */
-export interface PairExample {
-  src: string[];
-  tgt: string[];
-  links: [number, number][];
-  lang?: string;
-}
-
-/** One side of a tokenized batch, plus where each word's first subword sits in the flattened [B*T] rows. */
-export interface SideBatch extends Batch {
-  /** row in [B*T] of each kept word's first subword, sentences concatenated */
-  wordRows: Int32Array;
-  /** index into wordRows of (sentence b, word w), or -1 when the word was truncated away */
-  wordIndex: Int32Array[];
-}
-
-export interface Tokenized {
-  ids: number[];
-  firstSubword: number[];
-  tokenTypes?: number[];
-}
-
-export function buildSide(cfg: Encoder["cfg"], toks: Tokenized[]): SideBatch {
-  const B = toks.length;
-  const T = Math.max(...toks.map((t) => t.ids.length));
-  const ids = new Int32Array(B * T).fill(cfg.padId);
-  const mask = new Float32Array(B * T);
-  const typeIds = new Int32Array(B * T);
-  const rows: number[] = [];
-  const wordIndex: Int32Array[] = [];
-  toks.forEach((t, b) => {
-    t.ids.forEach((id, j) => {
-      ids[b * T + j] = id;
-      mask[b * T + j] = 1;
-      typeIds[b * T + j] = t.tokenTypes?.[j] ?? 0;
-    });
-    const wi = new Int32Array(t.firstSubword.length).fill(-1);
-    t.firstSubword.forEach((p, w) => {
-      if (p >= 0) {
-        wi[w] = rows.length;
-        rows.push(b * T + p);
-      }
-    });
-    wordIndex.push(wi);
-  });
-  return { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T), wordRows: Int32Array.from(rows), wordIndex };
-}
+import { setProfileContext } from "../gpu/recorder.ts";
 
 export interface HeadWeights {
   w0: Tensor; // [H,H]
@@ -191,4 +145,3 @@ export function initHead(g: Gpu, H: number, P: number, seed: number): HeadWeight
   return { w0: Tensor.from(g, w0, [H, H], "f32", "realignment_head.0.weight"), w2: Tensor.from(g, w2, [P, H], "f32", "realignment_head.2.weight") };
 }
 
-export { gaussian };

@@ -23,10 +23,7 @@ export const SETTINGS_KEY = "settings";
  */
 export function checkResume(ckptDir: string, settings: RunSettings, steps?: number): number {
   const path = join(ckptDir, STATE_FILE);
-  // a kill during the checkpoint's directory swap leaves it under a temporary name: finish that first
-  recoverDir(dirname(ckptDir));
-  recoverDir(ckptDir);
-  if (!existsSync(path)) throw new XltError(`--resume: no checkpoint to resume in ${ckptDir} (run without --resume to start from step 1)`);
+  if (!hasTrainingState(ckptDir)) throw new XltError(`--resume: no checkpoint to resume in ${ckptDir} (run without --resume to start from step 1)`);
   const meta = readHeader(path).metadata;
   const step = Number(meta.step);
   const saved: RunSettings | null = meta[SETTINGS_KEY] ? JSON.parse(meta[SETTINGS_KEY]) : null;
@@ -44,6 +41,16 @@ export function checkResume(ckptDir: string, settings: RunSettings, steps?: numb
   }
   if (steps !== undefined && steps < step) throw new XltError(`--resume: --steps ${steps} is below the checkpoint's step ${step} (${ckptDir})`);
   return step;
+}
+
+/**
+ * Whether `ckptDir` holds a training state. A kill during a directory swap (of OUT or of OUT/checkpoint)
+ * leaves the state under a temporary name: the swap is finished first (recoverDir), so resume finds it.
+ */
+export function hasTrainingState(ckptDir: string): boolean {
+  recoverDir(dirname(ckptDir));
+  recoverDir(ckptDir);
+  return existsSync(join(ckptDir, STATE_FILE));
 }
 
 /** A short fingerprint of the training data, so a resume on other data is refused (cheap: one hash pass). */

@@ -22,7 +22,7 @@ import {
   type Checkpoint,
 } from "../../src/io/checkpoint.ts";
 import { COMPLETE_MARK, recoverDir, writeDirAtomic, writeFileAtomic } from "../../src/io/atomic.ts";
-import { hasTrainingState } from "../../src/train/state.ts";
+import { hasTrainingState } from "../../src/train/resume.ts";
 import { decode, loadAll, readHeader, readTensorBytes } from "../../src/io/safetensors.ts";
 import { buildTokenizer, encodeWords, loadTokenizer, unigramTokenizerJson, wordPieceTokenizerJson, type WordTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readLinks, readMuseDictionary, readParallel, splitWords } from "../../src/io/words.ts";
@@ -226,7 +226,7 @@ cases["checkpoint: bad inputs give one-line errors"] = async () => {
     throwsLike("ambiguous", () => loadCheckpoint(dup), /both map to 'embeddings\.ln\.weight'/);
     // tokenizer
     throwsLike("missing tokenizer", () => loadTokenizer(empty), /no tokenizer\.json/);
-    throwsLike("bad tokenizer", () => buildTokenizer({ model: { type: "BPE", vocab: {}, merges: [] } }), /unsupported model type 'BPE'/);
+    throwsLike("bad tokenizer", () => buildTokenizer({ model: { type: "WordLevel", vocab: {} } }), /unsupported model type 'WordLevel'/);
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }

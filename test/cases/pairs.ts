@@ -23,7 +23,7 @@ import {
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { loadTokenizer } from "../../src/io/tokenize.ts";
 import { parseLinks, readParallel } from "../../src/io/words.ts";
-import type { PairExample } from "../../src/train/realign.ts";
+import type { PairExample } from "../../src/data/side_batch.ts";
 import type { Cases } from "../lib/check.ts";
 import { haveRealData as haveReal, MUSE_DE, PARALLEL_TINY as PARALLEL, PUD_DE, PUD_EN, TINY_BERT as TINY } from "../lib/fixtures.ts";
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as recorder from "../../src/gpu/recorder.ts";
-import { dispatchCount } from "../../src/gpu/recorder.ts";
+import { dispatchCount, setProfileContext } from "../../src/gpu/recorder.ts";
 import { getGpu, type Gpu, Tensor } from "../../src/index.ts";
 import { activationForward, add } from "../../src/kernels/elementwise.ts";
 import { layernormForward } from "../../src/kernels/layernorm.ts";
@@ -42,7 +42,7 @@ async function workload(g: Gpu, p: Profiler | null, iters: number, opts: { midRe
   const outs: number[][] = [];
   for (let i = 0; i < iters; i++) {
     const step = async () => {
-      p?.setContext(`layer.${i} forward`);
+      setProfileContext(g, `layer.${i} forward`);
       const body = () => {
         const h = activationForward("gelu", x);
         const s = add(h, x);
@@ -60,7 +60,7 @@ async function workload(g: Gpu, p: Profiler | null, iters: number, opts: { midRe
     if (p) await p.phase(`step ${i}`, step);
     else await step();
   }
-  p?.setContext(null);
+  setProfileContext(g, undefined);
   const count = dispatchCount(g) - before;
   for (const t of [x, gamma, beta]) t.release();
   return { names, contexts, count, outs };
@@ -174,6 +174,27 @@ cases["profiling is off by default"] = async () => {
   if (get) assert(get(g) === null, "recorder has a profiler hook by default");
   const w = await workload(g, null, 1, { endRead: true });
   assert(w.count === 3 && w.outs.length === 1, "unprofiled workload failed");
+};
+
+// The label a dispatch carries lives in the recorder: one set before the profiler starts (an encoder
+// layer already under way) still reaches the profiler's events.
+cases["a dispatch's label is the recorder's, whenever it was set"] = async () => {
+  const g = await getGpu();
+  const x = Tensor.from(g, randn(R * C, 21, 3), [R, C]);
+  setProfileContext(g, "set before start");
+  const p = Profiler.start(g);
+  let rep: ProfileReport;
+  try {
+    activationForward("gelu", x).release();
+    setProfileContext(g, undefined);
+    add(x, x).release();
+  } finally {
+    rep = await p.stop();
+    setProfileContext(g, undefined);
+    x.release();
+  }
+  const contexts = rep.events.map((e) => e.context ?? null);
+  assert(JSON.stringify(contexts) === JSON.stringify(["set before start", null]), `contexts ${JSON.stringify(contexts)}`);
 };
 
 cases["gpu timestamps: one event per dispatch, totals, trace, table (query-set rollover)"] = async () => {

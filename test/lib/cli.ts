@@ -1,5 +1,5 @@
 // Runs the `xlt` CLI as a user would: Node on the compiled dist/ (bin/xlt.js), Deno on the .ts sources.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -24,22 +24,27 @@ export function cliCommand(runtime: Runtime, args: string[]): [string, string[]]
  */
 const cleanStderr = (s: string) => s.split("\n").filter((l) => l && !/^Warning: maxDynamic\w+ artificially reduced/.test(l)).join("\n");
 
-/** For short runs (seconds). */
-export function xlt(runtime: Runtime, args: string[]): CliResult {
-  const [cmd, argv] = cliCommand(runtime, args);
-  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout ?? "", stderr: cleanStderr(r.stderr ?? "") };
+/**
+ * Runs xlt without blocking vitest's worker. A synchronous spawn blocks the worker's event loop, and when
+ * it lasts over vitest's 60 s RPC timeout (a few-second run on a busy machine, or with a cold shader
+ * cache) the worker's pending RPC ("onTaskUpdate") times out and vitest stops the whole run.
+ */
+export function xlt(runtime: Runtime, args: string[]): Promise<CliResult> {
+  return runProgram(...cliCommand(runtime, args));
 }
 
-/** For long runs: a long spawnSync would block vitest's worker past its RPC timeout. */
-export function xltAsync(runtime: Runtime, args: string[]): Promise<CliResult> {
-  const [cmd, argv] = cliCommand(runtime, args);
-  return new Promise((resolve) => {
-    const p = spawn(cmd, argv, { cwd: ROOT });
+/** The same for any program (see xlt); `env` replaces the environment. */
+export function runProgram(cmd: string, argv: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
+    p.on("error", reject);
     p.on("close", (code) => resolve({ code, stdout, stderr: cleanStderr(stderr) }));
   });
 }
+
+/** Older name of xlt, kept for callers that still use it. */
+export const xltAsync = xlt;

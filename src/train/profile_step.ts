@@ -14,15 +14,16 @@ import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
-import { buildSide, type HeadWeights, initHead, realignParamGroups, realignStep, type SideBatch } from "../train/realign.ts";
-import { Adam } from "../train/adam.ts";
-import { realignTrainable } from "../train/freeze.ts";
+import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
+import { buildSide, type SideBatch } from "../data/side_batch.ts";
+import { Adam } from "./adam.ts";
+import { realignTrainable } from "./freeze.ts";
 import { estimateMemory } from "../memory.ts";
-import { median, type ProfileEvent, type ProfileReport, Profiler } from "./profiler.ts";
-import { setProfileContext } from "./context.ts";
-import { formatKernelTable } from "./table.ts";
+import { median, type ProfileEvent, type ProfileReport, Profiler } from "../profile/profiler.ts";
+import { setProfileContext } from "../gpu/recorder.ts";
+import { formatKernelTable } from "../profile/table.ts";
 import { measurePeak, type Peak } from "./roofline.ts";
-import { SpanTimer } from "./span_timer.ts";
+import { SpanTimer } from "../profile/span_timer.ts";
 
 export interface ProfileStepOptions {
   /** model directory (Hugging Face snapshot) */

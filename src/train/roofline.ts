@@ -8,7 +8,7 @@ import { sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { add } from "../kernels/elementwise.ts";
 import { linear } from "../kernels/matmul.ts";
-import { activeProfiler, Profiler } from "./profiler.ts";
+import { activeProfiler, Profiler } from "../profile/profiler.ts";
 
 export interface PeakOptions {
   /** grow the matmul size (powers of two from 128) until one product takes at least this long; default 100 ms */
