@@ -12,6 +12,7 @@ import { evaluateCommand } from "./evaluate.ts";
 import { deriveCommand } from "./derive.ts";
 import { vocabCommand } from "./vocab.ts";
 import { doctorCommand } from "./doctor.ts";
+import { pretrainCommand } from "./pretrain.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
@@ -26,4 +27,5 @@ export const commands: Record<string, Command> = {
   derive: deriveCommand,
   vocab: vocabCommand,
   doctor: doctorCommand,
+  pretrain: pretrainCommand,
 };

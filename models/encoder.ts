@@ -28,6 +28,8 @@ export interface Batch {
   positions: Int32Array; // [B*T]
   typeIds: Int32Array; // [B*T] (all 0 where the model has one or no token type)
   mask: Float32Array; // [B*T] 1 = real token, 0 = padding
+  /** [B*T] language ids (XLM / DICT-MLM pre-training), added from `embeddings.lang` when the model has it */
+  langIds?: Int32Array;
 }
 
 export const LAYER_PARAMS = [
@@ -78,7 +80,7 @@ interface LayerSaved {
 export interface ForwardState {
   batch: Batch;
   hidden: Tensor[]; // hidden[l], l = 0..upTo
-  emb: { sum: Tensor; mean: Tensor; rstd: Tensor; idsT: Tensor; posT: Tensor; typeT: Tensor | null; maskT: Tensor };
+  emb: { sum: Tensor; mean: Tensor; rstd: Tensor; idsT: Tensor; posT: Tensor; typeT: Tensor | null; maskT: Tensor; langT?: Tensor | null };
   layers: LayerSaved[];
   dropoutSeed: number;
   training: boolean;
@@ -170,11 +172,13 @@ export class Encoder {
     const sum = embeddingForward(this.p("embeddings.word"), idsT);
     embeddingForward(this.p("embeddings.position"), posT, sum, true);
     if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
+    const langT = batch.langIds && this.params.has("embeddings.lang") ? Tensor.from(g, batch.langIds, [BT], "i32", "lang_ids") : null;
+    if (langT) embeddingForward(this.p("embeddings.lang"), langT, sum, true);
     const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps);
     const st: ForwardState = {
       batch,
       hidden: [],
-      emb: { sum, mean: ln.mean, rstd: ln.rstd, idsT, posT, typeT, maskT },
+      emb: { sum, mean: ln.mean, rstd: ln.rstd, idsT, posT, typeT, maskT, langT },
       layers: [],
       dropoutSeed,
       training,
@@ -310,6 +314,7 @@ export class Encoder {
     embeddingBackward(dsum, st.batch.ids, G("embeddings.word")!);
     embeddingBackward(dsum, st.batch.positions, G("embeddings.position")!);
     if (e.typeT) embeddingBackward(dsum, st.batch.typeIds, G("embeddings.token_type")!);
+    if (e.langT) embeddingBackward(dsum, st.batch.langIds!, G("embeddings.lang")!);
     dsum.release();
   }
 
@@ -318,6 +323,7 @@ export class Encoder {
     const e = st.emb;
     for (const t of [e.sum, e.mean, e.rstd, e.idsT, e.posT, e.maskT]) t.release();
     e.typeT?.release();
+    e.langT?.release();
     for (const s of st.layers) if (s) for (const t of Object.values(s)) (t as Tensor).release();
     // hidden[l] for l>=1 is the next block's saved input `x` (already released above) when training
     st.hidden.forEach((h, l) => {

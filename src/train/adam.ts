@@ -22,6 +22,8 @@ export interface ParamGroup {
   name: string;
   params: ParamRef[];
   enabled: boolean;
+  /** this group's weight decay (default: the optimizer's); pre-training exempts biases and LayerNorm */
+  weightDecay?: number;
 }
 
 export interface AdamOpts {
@@ -125,6 +127,7 @@ export class Adam {
       sq.release();
     }
     const o = this.opts;
+    const decayOf = new Map(this.groups.flatMap((gr) => gr.params.map((p) => [p.name, gr.weightDecay ?? o.weightDecay] as const)));
     for (const p of params) {
       const s = this.slot(p);
       s.step++;
@@ -134,7 +137,7 @@ export class Adam {
         beta1: o.beta1,
         beta2: o.beta2,
         eps: o.eps,
-        weightDecay: o.weightDecay,
+        weightDecay: decayOf.get(p.name)!,
         step: s.step,
         gradScaleTensor: scaleT,
         flag: o.health,

@@ -1,0 +1,101 @@
+// The MLM decoder tied to the word embeddings: logits = y·Eᵀ + bias over every table row, and its backward
+// adding dE = dlogitsᵀ·y into the SAME gradient buffer the input embedding's backward adds into, so the two
+// uses' gradients are summed in the one table, in a fixed order (deterministic).
+//
+// The table may exceed the 128 MiB storage-binding limit (XLM-R: 250k × 768 × 4 = 768 MB), and matmul binds
+// its weight whole, so the vocabulary is processed in row chunks: each chunk of E (and of the bias) is copied
+// into a bindable scratch tensor (copyBufferToBuffer has no binding limit), multiplied, and its logits block
+// written into the [M, R] logits' columns (shaders/mlm_columns.wgsl); the backward reads the block back,
+// and accumulates the chunk's weight gradient in scratch that is copied back into place.
+import type { Gpu } from "../src/gpu/device.ts";
+import { type Binding, dispatch, kernel, recordCopy } from "../src/gpu/recorder.ts";
+import { Tensor } from "../src/gpu/tensor.ts";
+import { accumulate } from "../src/kernels/elementwise.ts";
+import { biasGrad, linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
+import { strideGrid } from "../src/kernels/grid.ts";
+
+/** Test hooks: vocabulary rows per chunk, and logits rows per binding (a multiple of 64); 0 = what one binding holds. */
+export const tiedDecoderLimits = { chunkRows: 0, logitRows: 0 };
+
+/** [row0, rows] vocabulary chunks of a [R, H] table. */
+export function vocabChunks(g: Gpu, R: number, H: number): [number, number][] {
+  let per = tiedDecoderLimits.chunkRows || Math.floor(g.caps.maxBinding / (4 * H));
+  if (per >= R) return [[0, R]];
+  const out: [number, number][] = [];
+  for (let r = 0; r < R; r += per) out.push([r, Math.min(per, R - r)]);
+  return out;
+}
+
+/** Row ranges of an [M, C] matrix that fit one binding, starting at multiples of 64 rows (256-byte offsets). */
+function rowRanges(g: Gpu, M: number, C: number): [number, number][] {
+  if (M * C * 4 <= g.caps.maxBinding && !tiedDecoderLimits.logitRows) return [[0, M]];
+  const per = tiedDecoderLimits.logitRows || Math.max(64, Math.floor(g.caps.maxBinding / (4 * C) / 64) * 64);
+  const out: [number, number][] = [];
+  for (let r = 0; r < M; r += per) out.push([r, Math.min(per, M - r)]);
+  return out;
+}
+
+function block(op: "put" | "get", full: Tensor, part: Tensor, M: number, R: number, c0: number, n: number) {
+  const g = full.gpu;
+  for (const [r0, m] of rowRanges(g, M, R)) {
+    const fullB: Binding = { buffer: full.buffer, offset: r0 * R * 4, size: Math.max(4, m * R * 4) };
+    const partB: Binding = { buffer: part.buffer, offset: r0 * n * 4, size: Math.max(4, m * n * 4) };
+    const { groups, stride } = strideGrid(g, m * n);
+    dispatch(g, kernel(g, "mlm_columns", op), op === "put" ? [partB, fullB] : [fullB, partB],
+      { m, n, R, c0, stride }, [groups], { bytes: 8 * m * n, detail: `${op} ${m}x${n} @${c0}` });
+  }
+}
+
+function rowsCopy(src: Tensor, row0: number, rows: number, cols: number, label: string): Tensor {
+  const t = Tensor.empty(src.gpu, cols === 1 ? [rows] : [rows, cols], "f32", label);
+  recordCopy(src.gpu, src.buffer, row0 * cols * 4, t.buffer, 0, rows * cols * 4);
+  return t;
+}
+
+/** logits [M, R] = y [M, H] · tableᵀ + bias. */
+export function tiedDecoderForward(y: Tensor, table: Tensor, bias: Tensor): Tensor {
+  const [R, H] = table.shape;
+  const M = y.size / H;
+  const chunks = vocabChunks(y.gpu, R, H);
+  if (chunks.length === 1) return linear(y, table, bias);
+  const logits = Tensor.empty(y.gpu, [M, R], "f32", "mlm.logits");
+  for (const [r0, n] of chunks) {
+    const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
+    const b = rowsCopy(bias, r0, n, 1, "mlm.bias_chunk");
+    const part = linear(y, w, b);
+    block("put", logits, part, M, R, r0, n);
+    for (const t of [w, b, part]) t.release();
+  }
+  return logits;
+}
+
+/** Returns dy [M, H]; adds dtable (+)= dlogitsᵀ·y and dbias (+)= Σ dlogits. */
+export function tiedDecoderBackward(y: Tensor, table: Tensor, dlogits: Tensor, dtable: Tensor, dbias: Tensor): Tensor {
+  const [R, H] = table.shape;
+  const M = y.size / H;
+  const chunks = vocabChunks(y.gpu, R, H);
+  if (chunks.length === 1) {
+    matmulTN(dlogits, y, dtable, true);
+    biasGrad(dlogits, dbias, true);
+    return matmulNN(dlogits, table, Tensor.empty(y.gpu, [M, H], "f32", "mlm.dy"));
+  }
+  let dy: Tensor | null = null;
+  for (const [r0, n] of chunks) {
+    const part = Tensor.empty(y.gpu, [M, n], "f32", "mlm.dlogits_chunk");
+    block("get", dlogits, part, M, R, r0, n);
+    const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
+    const d = matmulNN(part, w);
+    if (dy) {
+      accumulate(dy, d);
+      d.release();
+    } else dy = d;
+    const dw = rowsCopy(dtable, r0, n, H, "mlm.dtable_chunk");
+    matmulTN(part, y, dw, true);
+    recordCopy(y.gpu, dw.buffer, 0, dtable.buffer, r0 * H * 4, n * H * 4);
+    const db = rowsCopy(dbias, r0, n, 1, "mlm.dbias_chunk");
+    biasGrad(part, db, true);
+    recordCopy(y.gpu, db.buffer, 0, dbias.buffer, r0 * 4, n * 4);
+    for (const t of [part, w, dw, db]) t.release();
+  }
+  return dy!;
+}
