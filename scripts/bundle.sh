@@ -42,7 +42,7 @@ HERE="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 : "${DENO_DIR:=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/xlt-deno}"
 : "${DENO_WEBGPU_BACKEND:=vulkan}"
 export DENO_DIR DENO_WEBGPU_BACKEND DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
-exec "$HERE/lib/deno" run --allow-all --no-prompt --config "$HERE/lib/deno.json" "$HERE/lib/cli/main.ts" "$@"
+exec "$HERE/lib/deno" run --allow-all --no-prompt --config "$HERE/lib/deno.json" "$HERE/lib/cli/xlt.ts" "$@"
 SH
 chmod +x "$STAGE/xlt" "$STAGE/gpu-check.sh" "$LIB/deno"
 cat > "$STAGE/README.txt" <<'TXT'

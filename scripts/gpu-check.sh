@@ -35,7 +35,7 @@ fi
 : "${DENO_WEBGPU_BACKEND:=vulkan}" # as the bundle's launcher: no silent fallback to OpenGL on the CPU
 export DENO_WEBGPU_BACKEND
 [ -x "${DENO_RUN[0]}" ] || { echo "gpu-check: ${DENO_RUN[0]} not found (unpack the bundle, or npm install in the checkout)" >&2; exit 1; }
-xlt() { "${DENO_RUN[@]}" "$LIB/cli/main.ts" "$@"; }
+xlt() { "${DENO_RUN[@]}" "$LIB/cli/xlt.ts" "$@"; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/xlt-gpu-check.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

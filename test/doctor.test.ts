@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DENO, ROOT, type Runtime } from "./lib/cli.ts";
 
 function doctor(runtime: Runtime, args: string[], env: Record<string, string> = {}) {
-  const [cmd, argv] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/main.ts")]];
+  const [cmd, argv] = runtime === "node" ? ["node", [join(ROOT, "bin/xlt.js")]] : [DENO, ["run", "-A", join(ROOT, "cli/xlt.ts")]];
   // awaited, not synchronous: a slow probe on a busy machine would block vitest's worker past its RPC timeout
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const p = spawn(cmd, [...argv, "doctor", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
