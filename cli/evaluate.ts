@@ -3,9 +3,9 @@ import { checkOutputs } from "../src/io/outputs.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
-import type { Task } from "../src/tasks/labels.ts";
+import type { Task } from "../src/tasks/table.ts";
 import type { Command } from "./options.ts";
-import { parseTask } from "./finetune.ts";
+import { parseTask, perTask, TASK_META } from "./finetune.ts";
 
 export const evaluateCommand: Command = {
   summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1",
@@ -15,10 +15,10 @@ export const evaluateCommand: Command = {
     "over every CoNLL-U row (score, n) and UD's official word-level UPOS (eval.py: syntactic words only).",
   ].join("\n"),
   options: {
-    task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
+    task: { type: "string", meta: TASK_META, help: "task (default: the one the model was fine-tuned for)" },
     model: { type: "string", required: true, meta: "DIR", help: "a directory written by xlt finetune" },
     test: { type: "string", required: true, multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
-    "max-length": { type: "int", min: 4, meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
+    "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence (default ${perTask((d) => d.defaults.evalLength)}, or the model's position limit if smaller); long sentences are split into chunks` },
     predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
