@@ -78,7 +78,7 @@ export interface TestSpec {
 export function parseTestSpec(spec: string): TestSpec {
   const m = /^([A-Za-z][A-Za-z0-9_-]{0,15})=(.+)$/.exec(spec);
   if (m) return { lang: m[1], path: m[2] };
-  const name = basename(spec).replace(/\.(conllu|tsv|txt|iob2?|conll)$/i, "");
+  const name = basename(spec).replace(/\.(conllu|tsv|txt|iob2?|conll|json)$/i, "");
   const lm = /^([a-z]{2,3})(?:_[a-z0-9]+)?(?:-ud-\w+)?$/i.exec(name) ?? /(?:^|[._-])([a-z]{2,3})$/i.exec(name);
   if (!lm) throw new XltError(`--test ${spec}: cannot tell the language from the file name; write --test LANG=${spec}`);
   return { lang: lm[1].toLowerCase(), path: spec };

@@ -8,6 +8,7 @@ import type { Task } from "./labels.ts";
 import type { TaskDef } from "./task_def.ts";
 import { NER_TASK, POS_TASK } from "./token_tasks.ts";
 import { XNLI_TASK } from "./xnli.ts";
+import { QA_TASK } from "./qa.ts";
 
 export type { EvalScore, PreparedTest, TaskDef } from "./task_def.ts";
 export type { Task };
@@ -16,6 +17,7 @@ export const TASKS: Record<Task, TaskDef> = {
   pos: POS_TASK,
   ner: NER_TASK,
   xnli: XNLI_TASK,
+  qa: QA_TASK,
 };
 
 export const TASK_NAMES = Object.keys(TASKS) as Task[];
