@@ -36,7 +36,7 @@ export const finetuneCommand: Command = {
     "micro-batch": { type: "int", min: 1, meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
     "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence, default ${perTask((d) => d.defaults.trainLength)}, or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)` },
     seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
-    limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs" },
+    limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs/questions" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (and per dev evaluation)" },
     "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },

@@ -87,6 +87,7 @@ describe("xlt QA (SQuAD v1.1 / XQuAD)", () => {
         const exs = readSquad(file);
         expect(Object.keys(written).sort()).toEqual(exs.map((e) => e.id).sort());
         for (const ex of exs) expect(ex.context.includes(written[ex.id]), `${ex.id}: ${written[ex.id]}`).toBe(true);
+        expect(Object.values(written).every((a) => a.trim() !== "")).toBe(true); // some valid span always exists
         const want = await official(file, predFile);
         const s = scores[rt][lang];
         expect(s.n).toBe(exs.length);
