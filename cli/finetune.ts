@@ -34,7 +34,7 @@ export const finetuneCommand: Command = {
     lr: { type: "number", min: 0, help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
     "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective batch size (examples per optimizer step)" },
     "micro-batch": { type: "int", min: 1, meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
-    "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence, default ${perTask((d) => d.defaults.trainLength)}, or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)` },
+    "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence, default ${perTask((d) => d.defaults.trainLength)}, or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli, windows with stride 128 for qa)` },
     seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
     limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs/questions" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },

@@ -1,6 +1,7 @@
 // The fine-tuning run behind `xlt finetune`: a classification head (models/heads.ts) on the encoder, the
 // whole model trained with Adam (no weight decay, no clipping) and the HF linear schedule, then saved as a
-// checkpoint HF transformers loads as *ForTokenClassification / *ForSequenceClassification.
+// checkpoint HF transformers loads as *ForTokenClassification / *ForSequenceClassification /
+// *ForQuestionAnswering (the task table, src/tasks/table.ts, says which head, reader and defaults).
 //
 // Schedule (method spec §3, the recommended standard setup): total = optimizer steps = ceil(examples /
 // batch) × epochs, warmup = int(0.1 · total) OPTIMIZER steps, then linear decay to 0. Optimizer step k
