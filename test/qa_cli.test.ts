@@ -98,6 +98,22 @@ describe("xlt QA (SQuAD v1.1 / XQuAD)", () => {
     expect(scores.deno).toEqual(scores.node);
   }, 600_000);
 
+  it("bad QA data: one line naming the file (and the question), no output", async () => {
+    const d = tmp();
+    const noJson = join(d, "train.txt");
+    writeFileSync(noJson, "The cat sleeps . ||| Die Katze schläft .\n");
+    const noStart = join(d, "bad.json");
+    writeFileSync(noStart, JSON.stringify({ data: [{ paragraphs: [{ context: "a b", qas: [{ id: "q1", question: "q", answers: [{ text: "b" }] }] }] }] }));
+    for (const [train, msg] of [[noJson, /train\.txt: not SQuAD JSON/], [noStart, /bad\.json: data\[0\]\.paragraphs\[0\]: question q1: an answer without "text" or integer "answer_start"/]] as const) {
+      const out = join(d, "out");
+      const r = await xlt("node", ["finetune", "--task", "qa", "--model", TINY, "--train", train, "--out", out, "--quiet"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split("\n").length, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(msg);
+      expect(existsSync(out)).toBe(false);
+    }
+  }, 120_000);
+
   it("xlt run --task qa: a baseline and a realigned cell, F1 per language in the results table", async () => {
     const d = tmp();
     const en = subset(d, "en", 1);
