@@ -3,23 +3,24 @@ import { checkOutputs } from "../src/io/outputs.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
-import type { Task } from "../src/tasks/labels.ts";
+import type { Task } from "../src/tasks/table.ts";
 import type { Command } from "./options.ts";
-import { parseTask } from "./finetune.ts";
+import { parseTask, perTask, TASK_META } from "./finetune.ts";
 
 export const evaluateCommand: Command = {
-  summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1",
+  summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1, QA F1/EM",
   description: [
     "--test LANG=FILE, repeatable (FILE alone: the language is taken from the file name).",
     "NER predictions are BIO-repaired before scoring (seqeval, entity level). POS prints the papers' accuracy",
     "over every CoNLL-U row (score, n) and UD's official word-level UPOS (eval.py: syntactic words only).",
+    "QA prints SQuAD v1.1 F1 (score) and exact match (EM) over the questions (n), as evaluate-v1.1.py.",
   ].join("\n"),
   options: {
-    task: { type: "string", meta: "pos|ner|xnli", help: "task (default: the one the model was fine-tuned for)" },
+    task: { type: "string", meta: TASK_META, help: "task (default: the one the model was fine-tuned for)" },
     model: { type: "string", required: true, meta: "DIR", help: "a directory written by xlt finetune" },
     test: { type: "string", required: true, multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
-    "max-length": { type: "int", min: 4, meta: "N", help: "subword tokens per sequence (default 128, 256 for xnli, or the model's position limit if smaller); long sentences are split into chunks" },
-    predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv)" },
+    "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence (default ${perTask((d) => d.defaults.evalLength)}, or the model's position limit if smaller); long sentences are split into chunks` },
+    predictions: { type: "string", meta: "DIR", help: "write each language's predictions there, in the input's format (LANG.conllu / LANG.tsv), for qa {id: answer} JSON (LANG.json)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     json: { type: "string", meta: "FILE", help: "also write the scores as JSON" },
     profile: { type: "string", meta: "FILE", help: "profile the evaluation: per-kernel table to stderr, Chrome trace JSON to FILE" },
@@ -49,11 +50,14 @@ export const evaluateCommand: Command = {
 export function formatTable(r: EvaluateResult): string {
   // POS: the papers' accuracy over every CoNLL-U row, then UD's word-level UPOS (eval.py) and its word count
   const official = Object.values(r.perLang).some((s) => s.official);
+  // QA: SQuAD exact match next to the F1
+  const em = Object.values(r.perLang).some((s) => s.exactMatch !== undefined);
   const rows = Object.entries(r.perLang).map(([lang, s]) => [
     lang, s.metric, (100 * s.value).toFixed(2), String(s.n),
     ...(official ? [s.official ? (100 * s.official.value).toFixed(2) : "-", s.official ? String(s.official.n) : "-"] : []),
+    ...(em ? [s.exactMatch !== undefined ? (100 * s.exactMatch).toFixed(2) : "-"] : []),
   ]);
-  const head = ["lang", "metric", "score", "n", ...(official ? ["UD UPOS", "words"] : [])];
+  const head = ["lang", "metric", "score", "n", ...(official ? ["UD UPOS", "words"] : []), ...(em ? ["EM"] : [])];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((c, i) => (i >= 2 ? c.padStart(w[i]) : c.padEnd(w[i]))).join("  ");
   return [fmt(head), ...rows.map(fmt)].join("\n");

@@ -2,42 +2,44 @@
 import { checkOutputs } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
-import type { Task } from "../src/tasks/labels.ts";
+import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
 import { finetune } from "../src/train/finetune_run.ts";
 import type { Command } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
-export const TASKS = ["pos", "ner", "xnli"];
-
 export function parseTask(v: unknown): Task {
-  if (typeof v !== "string" || !TASKS.includes(v)) throw new XltError(`--task must be one of ${TASKS.join(", ")}, got '${v ?? ""}'`);
+  if (typeof v !== "string" || !taskDef(v)) throw new XltError(`--task must be one of ${TASK_NAMES.join(", ")}, got '${v ?? ""}'`);
   return v as Task;
 }
 
+/** `--task` meta and help, and the per-task default of an option, from the task table. */
+export const TASK_META = TASK_NAMES.join("|");
+export const perTask = (f: (d: (typeof TASKS)[Task]) => string | number): string => TASK_NAMES.map((t) => `${f(TASKS[t])} for ${t}`).join(", ");
+
 export const finetuneCommand: Command = {
-  summary: "fine-tune an encoder with a classification head on POS, NER or XNLI (HF-loadable output)",
+  summary: `fine-tune an encoder with a task head on ${TASK_NAMES.join(", ")} (HF-loadable output)`,
   description: [
     "Adam without weight decay, linear schedule: warmup int(0.1·total) optimizer steps, then decay to 0.",
     "With --micro-batch < --batch-size, gradients are accumulated so that the step uses the gradient of the",
-    "mean loss over all labels of the effective batch. Data: CoNLL-U or word<TAB>tag TSV (pos/ner),",
-    "premise<TAB>hypothesis<TAB>label TSV (xnli).",
+    "mean loss over all labels of the effective batch. Tasks:",
+    ...TASK_NAMES.map((t) => `  ${t}: ${TASKS[t].summary}`),
     "--realign-during adds 0.1 × the realignment loss of one batch of parallel data (the `xlt realign` data",
     "options) to every optimizer step; --freeze keeps the realignment loss out of the frozen groups.",
   ].join("\n"),
   options: {
-    task: { type: "string", required: true, meta: "pos|ner|xnli", help: "task (token classification for pos/ner, sentence-pair classification for xnli)" },
+    task: { type: "string", required: true, meta: TASK_META, help: "task (see above)" },
     train: { type: "string", required: true, meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
     model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
-    epochs: { type: "int", min: 1, meta: "N", help: "epochs (default 5 for pos/ner, 2 for xnli)" },
+    epochs: { type: "int", min: 1, meta: "N", help: `epochs (default ${perTask((d) => d.defaults.epochs)})` },
     lr: { type: "number", min: 0, help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
     "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective batch size (examples per optimizer step)" },
     "micro-batch": { type: "int", min: 1, meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
-    "max-length": { type: "int", min: 4, meta: "N", help: "subword tokens per sequence, default 96 or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli)" },
+    "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence, default ${perTask((d) => d.defaults.trainLength)}, or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli, windows with stride 128 for qa)` },
     seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
-    limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs" },
+    limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs/questions" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (and per dev evaluation)" },
     "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },

@@ -10,7 +10,8 @@ import { getGpu } from "../src/gpu/device.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
 import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
-import type { Task } from "../src/tasks/labels.ts";
+import type { Task } from "../src/tasks/table.ts";
+import { parseTask, perTask, TASK_META } from "./finetune.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 import { BUILTIN_DIR } from "./realign.ts";
 
@@ -31,7 +32,7 @@ export const runCommand: Command = {
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
-    task: { type: "string", default: "pos", meta: "pos|ner|xnli", help: "task" },
+    task: { type: "string", default: "pos", meta: TASK_META, help: "task" },
     train: { type: "string", meta: "FILE", help: "source-language training file" },
     test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
     source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
@@ -40,7 +41,7 @@ export const runCommand: Command = {
     seeds: { type: "string", meta: "S,S,...", help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 31,42 for the built-in experiment)" },
     "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 30 for the built-in experiment)" },
     "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
-    epochs: { type: "int", min: 1, meta: "N", help: "fine-tuning epochs (default 5 for POS/NER, 2 for XNLI; 2 for the built-in experiment)" },
+    epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
     "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
     "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 300 for the built-in experiment)" },
     "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
@@ -94,13 +95,12 @@ export const runCommand: Command = {
       if (!v.train) throw new XltError("--train FILE is required with your own data (the source-language training set)");
       if (!v.test?.length) throw new XltError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
       if (!hasData) throw new XltError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
+      const task: Task = parseTask(v.task);
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
       const realignData: RunPlan["realignData"] = {};
       const loaded = await loadAlignedPairs(specs, v.model);
       specs.forEach((s, k) => (realignData[s.lang] = loaded[k].examples));
-      const task = v.task as Task;
-      if (!["pos", "ner", "xnli"].includes(task)) throw new XltError(`--task ${task}: use pos, ner or xnli`);
       plan = {
         ...common,
         model: v.model, task, train: v.train, source: v.source,

@@ -6,10 +6,16 @@
 //   sequence, XLM-R                     RobertaClassificationHead on <s>:
 //                                        logits = out_proj(dropout(tanh(dense(dropout(x)))))  (classifier.dense / classifier.out_proj)
 //   sequence, DistilBERT                logits = classifier(dropout(relu(pre_classifier(hidden[CLS]))))
+//   span (*ForQuestionAnswering)        logits = qa_outputs(hidden) [B·T, 2] = (start, end) per position, all archs;
+//                                        dropout(qa_dropout) before it in DistilBERT only (BERT/XLM-R have none)
+//
+// The loss (HeadLoss below) is the mean cross-entropy over labelled rows for token/sequence heads; for the
+// span head it is HF's (CE(start logits over positions, start) + CE(end logits, end)) / 2, each over the
+// sequences of the batch (padding positions take part in the softmax, as in HF with padded batches).
 //
 // Tensors are kept under their HF names (BertForTokenClassification etc. load them unchanged). Dropout
 // probabilities follow HF: classifier_dropout ?? hidden_dropout_prob (BERT, XLM-R), DistilBERT `dropout` for
-// token classification and `seq_classif_dropout` (0.2) for sequence classification.
+// token classification and `seq_classif_dropout` (0.2) for sequence classification, `qa_dropout` for spans.
 import type { Gpu } from "../src/gpu/device.ts";
 import { GpuError } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
@@ -18,9 +24,10 @@ import { activationBackward, activationForward } from "../src/kernels/elementwis
 import { linear, linearBackward } from "../src/kernels/matmul.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
 import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts";
+import { crossEntropyBackward, crossEntropyForward } from "../src/kernels/crossentropy.ts";
 import { gaussian } from "../src/rng.ts";
 
-export type HeadKind = "token" | "sequence";
+export type HeadKind = "token" | "sequence" | "span";
 
 /** Dropout streams of the head: far above the encoder's sites (0..4·layers+3) so masks never coincide. */
 const STREAM0 = 0x40000000;
@@ -28,6 +35,11 @@ const STREAM0 = 0x40000000;
 /** HF tensor name -> shape of the head for an architecture, in HF's module order. */
 export function headShapes(arch: Arch, kind: HeadKind, H: number, C: number): Map<string, number[]> {
   const m = new Map<string, number[]>();
+  if (kind === "span") {
+    m.set("qa_outputs.weight", [C, H]);
+    m.set("qa_outputs.bias", [C]);
+    return m;
+  }
   if (kind === "sequence") {
     if (arch === "bert") {
       m.set("bert.pooler.dense.weight", [H, H]);
@@ -55,6 +67,7 @@ export function headAliases(name: string): string[] {
 
 /** HF's head dropout probability from the raw config.json object. */
 export function headDropout(raw: Record<string, any>, arch: Arch, kind: HeadKind): number {
+  if (kind === "span") return arch === "distilbert" ? raw.qa_dropout ?? 0.1 : 0;
   if (arch === "distilbert") return kind === "sequence" ? raw.seq_classif_dropout ?? 0.2 : raw.dropout ?? 0.1;
   return raw.classifier_dropout ?? raw.hidden_dropout_prob ?? 0.1;
 }
@@ -151,11 +164,12 @@ export class ClassificationHead {
     if (hidden.size !== B * T * H) throw new GpuError(`head forward: hidden [${hidden.shape}] is not [${B}·${T}, ${H}]`);
     const st: HeadState = { B, T, training, seed, logits: null as unknown as Tensor, saved: new Map() };
     const keep = (k: string, t: Tensor) => st.saved.set(k, t);
-    if (this.kind === "token") {
+    if (this.kind !== "sequence") {
       const x = hidden.view([B * T, H]);
       const d = this.drop(x, st, 0);
       if (d !== x) keep("d", d);
-      st.logits = linear(d, this.p("classifier.weight"), this.p("classifier.bias"));
+      const name = this.kind === "span" ? "qa_outputs" : "classifier";
+      st.logits = linear(d, this.p(`${name}.weight`), this.p(`${name}.bias`));
       return st;
     }
     st.rows = Int32Array.from({ length: B }, (_, b) => b * T);
@@ -199,10 +213,10 @@ export class ClassificationHead {
     const H = this.hidden;
     const G = (n: string) => this.grads.get(n);
     const lin = (x: Tensor, name: string, dy: Tensor) => linearBackward(x, this.p(`${name}.weight`), dy, { dw: G(`${name}.weight`), db: G(`${name}.bias`), accumulate: true })!;
-    if (this.kind === "token") {
+    if (this.kind !== "sequence") {
       const x = hidden.view([st.B * st.T, H]);
       const d = st.saved.get("d") ?? x;
-      const dd = lin(d, "classifier", dLogits);
+      const dd = lin(d, this.kind === "span" ? "qa_outputs" : "classifier", dLogits);
       const dx = this.dropBack(dd, st, 0);
       if (dx !== dd) dd.release();
       return dx;
@@ -236,6 +250,40 @@ export class ClassificationHead {
     embeddingBackward(dx0, st.rows!, dh);
     dx0.release();
     return dh;
+  }
+
+  /**
+   * The loss of a batch and dLogits for backward(), the loss scaled by `weight` (gradient accumulation).
+   * `labels`: per position (token), per sequence (sequence), or B starts then B ends (span). Returns the
+   * loss tensors ([1] each) with their weights in the batch's loss, and dLogits.
+   */
+  loss(st: HeadState, labels: Int32Array, weight: number): { losses: { t: Tensor; w: number }[]; dLogits: Tensor } {
+    const g = this.gpu;
+    if (this.kind !== "span") {
+      const lab = Tensor.from(g, labels, [labels.length], "i32", "labels");
+      const ce = crossEntropyForward(st.logits, lab);
+      const dLogits = crossEntropyBackward(st.logits, lab, ce.lse, ce.count, weight);
+      lab.release();
+      ce.lse.release();
+      ce.count.release();
+      return { losses: [{ t: ce.loss, w: weight }], dLogits };
+    }
+    // start (column 0) and end (column 1) logits of each sequence as [B, T] rows, gathered from [B·T·2, 1]
+    const { B, T } = st;
+    const flat = st.logits.view([B * T * 2, 1]);
+    const dFlat = Tensor.zeros(g, [B * T * 2, 1], "f32", "head.dspan");
+    const losses: { t: Tensor; w: number }[] = [];
+    for (const col of [0, 1]) {
+      const rows = Int32Array.from({ length: B * T }, (_, i) => 2 * i + col);
+      const x = embeddingForward(flat, rows).view([B, T]);
+      const lab = Tensor.from(g, labels.subarray(col * B, col * B + B), [B], "i32", "labels");
+      const ce = crossEntropyForward(x, lab);
+      const dx = crossEntropyBackward(x, lab, ce.lse, ce.count, weight / 2);
+      embeddingBackward(dx.view([B * T, 1]), rows, dFlat);
+      for (const t of [x, lab, ce.lse, ce.count, dx]) t.release();
+      losses.push({ t: ce.loss, w: weight / 2 });
+    }
+    return { losses, dLogits: dFlat.view([B * T, 2]) };
   }
 
   release(st: HeadState): void {

@@ -10,8 +10,7 @@ import { writeFileAtomic } from "./atomic.ts";
 import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
 import { ClassificationHead, headAliases, headShapes } from "../../models/heads.ts";
-import { LABELS, type Task } from "../tasks/labels.ts";
-import { headKindOf } from "../tasks/batch.ts";
+import { HF_CLASS, type Task, type TaskDef, taskDef, TASK_NAMES } from "../tasks/table.ts";
 
 type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -43,14 +42,14 @@ export function readNamedTensors(dir: string, names: string[]): F32Map {
 }
 
 /** config.json fields of a fine-tuned model (HF conventions). */
-export function finetunedConfig(raw: Record<string, any>, arch: ModelConfig["arch"], task: Task): Record<string, any> {
-  const kind = headKindOf(task);
+export function finetunedConfig(raw: Record<string, any>, arch: ModelConfig["arch"], task: TaskDef): Record<string, any> {
+  const kind = task.head;
   const base = arch === "bert" ? "Bert" : arch === "xlmr" ? (raw.model_type === "roberta" ? "Roberta" : "XLMRoberta") : "DistilBert";
-  const labels = LABELS[task];
+  const labels = task.labels;
   return {
     ...raw,
-    architectures: [`${base}For${kind === "token" ? "TokenClassification" : "SequenceClassification"}`],
-    finetuning_task: task,
+    architectures: [`${base}For${HF_CLASS[kind]}`],
+    finetuning_task: task.name,
     id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
     label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
     ...(kind === "sequence" ? { problem_type: "single_label_classification" } : {}),
@@ -95,12 +94,13 @@ export function loadTaskModel(g: Gpu, dir: string, taskWanted?: Task): { enc: En
   const ck = loadCheckpoint(dir);
   const raw = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
   const task = (raw.finetuning_task ?? taskWanted) as Task;
-  if (!task || !(task in LABELS)) throw new XltError(`${dir}/config.json: no finetuning_task (pos, ner or xnli): is this a directory written by xlt finetune?`);
+  const def = taskDef(task);
+  if (!def) throw new XltError(`${dir}/config.json: no finetuning_task (${TASK_NAMES.join(", ")}): is this a directory written by xlt finetune?`);
   if (taskWanted && task !== taskWanted) throw new XltError(`${dir} was fine-tuned for ${task}, not ${taskWanted}`);
-  const labels = LABELS[task];
+  const labels = def.labels;
   const id2label = raw.id2label ?? {};
   if (labels.some((l, i) => id2label[String(i)] !== l)) throw new XltError(`${dir}/config.json: id2label does not match the ${task} labels (${labels.join(" ")})`);
-  const kind = headKindOf(task);
+  const kind = def.head;
   const shapes = headShapes(ck.config.arch, kind, ck.config.hidden, labels.length);
   const w = readNamedTensors(dir, [...shapes.keys()]);
   for (const [n, s] of shapes) {

@@ -247,7 +247,7 @@ export interface TokenChunk {
 }
 
 /** a word's subword ids with the realignment code's rule: a leading standalone "▁" (XLM-R) is dropped */
-function wordPieces(tok: WordTokenizer, word: string): number[] {
+export function wordPieces(tok: WordTokenizer, word: string): number[] {
   const p = tok.encodeWord(word);
   return tok.metaspaceId >= 0 && p.length > 1 && p[0] === tok.metaspaceId ? p.slice(1) : p;
 }

@@ -1,6 +1,7 @@
 // The fine-tuning run behind `xlt finetune`: a classification head (models/heads.ts) on the encoder, the
 // whole model trained with Adam (no weight decay, no clipping) and the HF linear schedule, then saved as a
-// checkpoint HF transformers loads as *ForTokenClassification / *ForSequenceClassification.
+// checkpoint HF transformers loads as *ForTokenClassification / *ForSequenceClassification /
+// *ForQuestionAnswering (the task table, src/tasks/table.ts, says which head, reader and defaults).
 //
 // Schedule (method spec §3, the recommended standard setup): total = optimizer steps = ceil(examples /
 // batch) × epochs, warmup = int(0.1 · total) OPTIMIZER steps, then linear decay to 0. Optimizer step k
@@ -25,9 +26,8 @@ import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
 import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "../../models/heads.ts";
-import { crossEntropyBackward, crossEntropyForward } from "../kernels/crossentropy.ts";
-import { LABELS, type Task } from "../tasks/labels.ts";
-import { capLength, headKindOf, makeBatch, type MicroBatch, readItems, shuffled } from "../tasks/batch.ts";
+import { type Task, TASKS } from "../tasks/table.ts";
+import { capLength, makeBatch, type MicroBatch, shuffled } from "../tasks/batch.ts";
 import { Adam } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
@@ -82,11 +82,9 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     const hidden = st.hidden[L];
     setProfileContext(g, "head forward");
     const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
-    const labels = Tensor.from(g, m.labels, [m.labels.length], "i32", "labels");
     setProfileContext(g, "loss");
-    const ce = crossEntropyForward(hs.logits, labels);
     const w = m.n / N;
-    const dl = crossEntropyBackward(hs.logits, labels, ce.lse, ce.count, w);
+    const { losses: ls, dLogits: dl } = head.loss(hs, m.labels, w);
     setProfileContext(g, "head backward");
     const dh = head.backward(hs, hidden, dl);
     setProfileContext(g, undefined);
@@ -95,10 +93,7 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     dh.release();
     head.release(hs);
     enc.release(st);
-    labels.release();
-    ce.lse.release();
-    ce.count.release();
-    losses.push({ t: ce.loss, w });
+    losses.push(...ls);
   });
   return losses;
 }
@@ -157,12 +152,13 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const cfg = ckpt.config;
   const raw = JSON.parse(readFileSync(join(o.model, "config.json"), "utf8"));
   const tok = loadTokenizer(o.model);
-  const kind = headKindOf(o.task);
-  const C = LABELS[o.task].length;
-  const maxLength = sequenceLength(cfg, o.maxLength, 96);
-  const items = readItems(o.task, o.train, tok, maxLength, o.limit);
+  const def = TASKS[o.task];
+  const kind = def.head;
+  const C = def.labels.length;
+  const maxLength = sequenceLength(cfg, o.maxLength, def.defaults.trainLength);
+  const items = def.trainItems(o.train, tok, maxLength, o.limit);
   if (!items.length) throw new XltError(`${o.train}: no training examples`);
-  const epochs = o.epochs ?? (o.task === "xnli" ? 2 : 5);
+  const epochs = o.epochs ?? def.defaults.epochs;
   const bs = o.batchSize;
   const micro = Math.min(o.microBatch ?? bs, bs);
   const perEpoch = Math.ceil(items.length / bs);
@@ -266,7 +262,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         enc.dropout = o.dropout ?? cfg.dropout;
         dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
         if (!o.quiet) progress.done();
-        console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${o.task === "xnli" ? "pairs" : o.task === "ner" ? "sentences" : "words"})`);
+        console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${def.units})`);
         if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
       }
       if (atCheckpoint) {
@@ -291,7 +287,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const realignHead = await joint?.readHead();
   // an existing OUT/checkpoint (the last resumable state) is kept: writeDirAtomic keeps what it does not write
   await writeDirAtomic(o.out, (tmp) => {
-    writeTaskCheckpoint(tmp, o.model, encParams, headParams, finetunedConfig(raw, cfg.arch, o.task));
+    writeTaskCheckpoint(tmp, o.model, encParams, headParams, finetunedConfig(raw, cfg.arch, def));
     if (realignHead) JointRealignment.writeHead(tmp, realignHead);
     const run = {
       command: "finetune",
@@ -331,7 +327,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
 }
 
 async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, cfg: ModelConfig): Promise<EvalScore> {
-  return evaluateFile(enc, head, task, path, tok, capLength(cfg, task === "xnli" ? 256 : 128));
+  return evaluateFile(enc, head, task, path, tok, capLength(cfg, TASKS[task].defaults.evalLength));
 }
 
 /** What a resumable fine-tuning state holds: every encoder tensor and the head (as head.NAME). */
