@@ -7,10 +7,12 @@
 // Per freeze it prints: the first step (compiles the kernels, allocates the training state), then for the
 // steps after it, run as `xlt realign` runs them (pipelined one deep, one read per step):
 //   step       wall time per step
-//   kernels    GPU time of the step's dispatches (a profiled step: one timestamped pass per dispatch,
-//              the timer's own cost subtracted)
-//   outside    step − kernels: GPU time with no kernel running (clears, copies, uploads, idle while the host
-//              records or waits)
+//   GPU span   GPU time of a steady step from its first command to its last (unprofiled, two timestamps)
+//   idle       step − GPU span: the GPU had no work (the host recording or waiting), on the same steps
+//   kernels    GPU time of the step's dispatches (one more step, profiled: one timestamped pass per dispatch,
+//              the timer's own cost subtracted), and gaps: the time between them (clears, copies, uploads)
+//   outside    idle + gaps: GPU time with no kernel running. Not step − kernels: on a loaded 2-core VM a
+//              kernel's time swings by up to 2× between two steps, so only figures of the same steps subtract
 //   record     host time to record and submit a step
 //   peak       the tensor pool's peak GPU memory during the step (src/gpu/tensor.ts)
 // and the same step in PyTorch on the CPU (scripts/bench/torch_realign_step.py, /usr/bin/python3), same
@@ -26,6 +28,7 @@ import { healthFlag } from "../src/kernels/optim.ts";
 import { readStepStatus, type StepStatus } from "../src/train/pipeline.ts";
 import { OneInFlight } from "../src/gpu/in_flight.ts";
 import { Profiler } from "../src/profile/profiler.ts";
+import { SpanTimer } from "../src/profile/span_timer.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
@@ -53,7 +56,11 @@ export interface FullResult {
   freeze: string;
   firstMs: number;
   stepMs: number;
+  /** GPU time from a steady step's first command to its last (unprofiled, timestamps) */
+  spanMs: number;
   kernelMs: number;
+  /** idle time between the dispatches of the profiled step */
+  gapMs: number;
   recordMs: number;
   peakBytes: number;
   torchMs: number | null;
@@ -93,15 +100,17 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
   const weights = randomWeights(cfg, 21);
   log(`# random weights built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const out: FullResult[] = [];
-  log(`freeze     first ms   step ms  kernels ms  outside ms (share)  record ms   peak GPU   torch ms  xlt/torch`);
+  log(`freeze     first ms   step ms  GPU span ms  idle ms  kernels ms  gaps ms  outside (share)  record ms   peak GPU   torch ms  xlt/torch`);
   for (const freeze of o.freezes) {
     const r = await timeFreeze(g, cfg, weights, batch, freeze, o.steps);
     r.torchMs = o.peer ? await torchStep(o.root, cfg, batch, freeze, o.steps, log) : null;
     out.push(r);
-    const outside = r.stepMs - r.kernelMs;
+    const idle = Math.max(0, r.stepMs - r.spanMs);
+    const outside = idle + r.gapMs;
     const pad = (s: string, n: number) => s.padStart(n);
-    log(`${freeze.padEnd(8)} ${pad(r.firstMs.toFixed(0), 10)} ${pad(r.stepMs.toFixed(0), 9)} ${pad(r.kernelMs.toFixed(0), 11)} ` +
-      `${pad(outside.toFixed(0), 11)} (${pad(((100 * outside) / r.stepMs).toFixed(1), 4)}%) ${pad(r.recordMs.toFixed(1), 10)} ${pad(fmtBytes(r.peakBytes), 10)} ` +
+    log(`${freeze.padEnd(8)} ${pad(r.firstMs.toFixed(0), 10)} ${pad(r.stepMs.toFixed(0), 9)} ${pad(r.spanMs.toFixed(0), 12)} ${pad(idle.toFixed(0), 8)} ` +
+      `${pad(r.kernelMs.toFixed(0), 11)} ${pad(r.gapMs.toFixed(0), 8)} ${pad(outside.toFixed(0), 8)} (${pad(((100 * outside) / r.stepMs).toFixed(1), 4)}%) ` +
+      `${pad(r.recordMs.toFixed(1), 10)} ${pad(fmtBytes(r.peakBytes), 10)} ` +
       `${pad(r.torchMs === null ? "n/a" : r.torchMs.toFixed(0), 10)} ${pad(r.torchMs === null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
   }
   const est = estimateMemory(cfg, batch.pairs, Math.max(batch.left.T, batch.right.T));
@@ -109,7 +118,9 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
     `\`xlt info\`'s estimate for this shape (src/memory.ts: everything trainable, ${batch.pairs} × ${Math.max(batch.left.T, batch.right.T)} tokens × 2 sides): ` +
     `${fmtBytes(est.total)} (weights ${fmtBytes(est.weights)}, gradients ${fmtBytes(est.grads)}, Adam ${fmtBytes(est.adam)}, activations ${fmtBytes(est.activations)})`);
   log(`# step: wall per step after the first, pipelined as \`xlt realign\` runs; mean of ${o.steps}`);
-  log(`# kernels: summed dispatch times of one profiled step (per-dispatch timestamps, timer cost subtracted); outside = step − kernels`);
+  log(`# GPU span: a steady step's GPU time, first command to last (unprofiled, two timestamps); idle = step − GPU span (the GPU had no work)`);
+  log(`# kernels, gaps: one more step, profiled (a timestamped pass per dispatch, the timer's cost subtracted): the dispatches' summed time, ` +
+    `and the time between them (clears, copies, uploads inside the step); outside = idle + gaps`);
   return out;
 }
 
@@ -127,11 +138,15 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
   const adam = new Adam(realignParamGroups(enc, trainable, head, headGrads), { lr: LR, health });
   let step = 0;
   let recordMs = 0;
+  let spans: SpanTimer | null = null;
   const record = (): Promise<StepStatus> => {
     const t = performance.now();
+    const i = step - 1; // steady step index (step 1 is the first)
+    spans?.begin(i);
     adam.zeroGrad();
     const { loss } = realignStep({ encoder: enc, layer, head, headGrads, tau: TAU }, batch.left, batch.right, batch.links, ++step, true);
     adam.step();
+    spans?.end(i);
     const v = readStepStatus([{ t: loss, w: 1 }], health);
     recordMs += performance.now() - t;
     return v;
@@ -144,21 +159,28 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     let t = performance.now();
     await settle(record());
     const firstMs = performance.now() - t;
-    // steady: pipelined one deep, as src/train/realign_run.ts
+    // steady: pipelined one deep, as src/train/realign_run.ts; each step's GPU span (first command to last,
+    // unprofiled) is timestamped, so wall − span is GPU time with no work, measured on the same steps
     recordMs = 0;
+    spans = new SpanTimer(g, steps);
     const inFlight = new OneInFlight<Promise<StepStatus>>(settle, (v) => v);
     t = performance.now();
     for (let i = 0; i < steps; i++) await inFlight.push(record());
     await inFlight.drain();
     const stepMs = (performance.now() - t) / steps;
     const rec = recordMs / steps;
-    // kernel time: the same step once more, profiled
+    const spanMs = (await spans.read()).reduce((a, b) => a + b, 0) / steps;
+    spans = null;
+    // kernel time and the gaps between kernels inside a step: the same step once more, profiled
     const prof = Profiler.start(g, { label: "realign-full" });
     await settle(record());
     const report = await prof.stop();
-    const kernelMs = report.events.reduce((a, e) => a + e.durNs, 0) / 1e6;
-    if (GAPS) printGaps(report.events);
-    return { freeze, firstMs, stepMs, kernelMs, recordMs: rec, peakBytes: memoryStats().peakBytes, torchMs: null };
+    const evs = report.events;
+    const kernelMs = evs.reduce((a, e) => a + e.durNs, 0) / 1e6;
+    let gapMs = 0;
+    for (let i = 1; i < evs.length; i++) gapMs += Math.max(0, evs[i].startNs - evs[i - 1].startNs - evs[i - 1].durNs) / 1e6;
+    if (GAPS) printGaps(evs);
+    return { freeze, firstMs, stepMs, spanMs, kernelMs, gapMs, recordMs: rec, peakBytes: memoryStats().peakBytes, torchMs: null };
   } finally {
     adam.release();
     health.release();
