@@ -4,9 +4,12 @@
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
 //   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
+//   realign-full  the same at the real size of distilbert-base-multilingual-cased (119,547-word vocabulary,
+//            6 blocks), 16 PUD en–de pairs, next to PyTorch on the CPU (bench/realign_full.ts)
 //   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row), and
 //            the fused dropout + residual + LayerNorm vs the standalone kernels
-// Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|rows]... [--quick] [--no-peer]  (no section = all)
+// Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|realign-full|rows]... [--quick] [--no-peer]
+//   [--no-torch]  (no section = all but realign-full, which takes minutes on a software adapter)
 //   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
 //   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
@@ -18,6 +21,7 @@ import { benchLayer } from "./layer.ts";
 import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 import { benchRows } from "./rows.ts";
+import { benchRealignFull } from "./realign_full.ts";
 import { bertBaseConfig } from "./model_common.ts";
 import { BUILTIN_MODEL, builtinVocab } from "../src/builtin/synthetic.ts";
 
@@ -47,7 +51,7 @@ if (!args.includes("--no-peer")) {
     console.log(`# peer unavailable: ${(e as Error).message}`);
   }
 }
-const SECTIONS = ["matmul", "layer", "realign", "realign-small", "rows"];
+const SECTIONS = ["matmul", "layer", "realign", "realign-small", "rows", "realign-full"];
 const tileArg = args.indexOf("--tile");
 if (tileArg >= 0) {
   const v = (args[tileArg + 1] ?? "").split(",");
@@ -55,10 +59,16 @@ if (tileArg >= 0) {
   setMatmulTile({ BM, BN, BK, RM, RN, direct: v[5] === "direct" });
   args.splice(tileArg, 2);
 }
+const options = new Map<string, string>();
+for (const name of ["--freeze", "--steps"]) {
+  const i = args.indexOf(name);
+  if (i >= 0) options.set(name, args.splice(i, 2)[1]);
+}
+const option = (name: string) => options.get(name);
 const bad = args.filter((a) => !a.startsWith("--") && !SECTIONS.includes(a));
 if (bad.length) throw new Error(`unknown section(s) ${bad.join(", ")}; choose from ${SECTIONS.join(", ")}`);
 const chosen = SECTIONS.filter((s) => args.includes(s));
-const run = chosen.length ? chosen : SECTIONS;
+const run = chosen.length ? chosen : SECTIONS.filter((s) => s !== "realign-full");
 const quick = args.includes("--quick");
 const vec4 = args.includes("--vec4-nt") ? "nt" : args.includes("--vec4-all") ? "all" : "off";
 setMatmulVec4(vec4);
@@ -81,6 +91,12 @@ for (const section of run) {
     const cfg = bertBaseConfig(3, 8192);
     await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 4, T: 32, iters: 3 }, peer, log);
     console.log(`# ratio = tfjs ms / xlt ms (target ≥ 2×)`);
+  } else if (section === "realign-full") {
+    const cwd = runtime === "deno" ? Deno.cwd() : process.cwd();
+    // --freeze lower|none: one of the two; --steps N: steady steps timed (default 3)
+    const size = quick ? { layers: 2, vocab: 4096, steps: 1 } : { layers: 6, vocab: 119547, steps: Number(option("--steps") ?? 3) };
+    const freezes = option("--freeze")?.split(",") ?? ["lower", "none"];
+    await benchRealignFull({ ...size, pairs: 16, freezes, peer: !args.includes("--no-torch"), root: cwd }, log);
   } else if (section === "rows") {
     await benchRows(quick ? { shapes: [[16, 64]], reps: 2, iters: 1 } : { shapes: [[1024, 64], [2048, 768]], reps: 10, iters: 5 }, peer, log);
   } else {

@@ -58,6 +58,11 @@ export function memoryStats() {
   return { liveBytes, peakBytes, pooledBytes: pooled };
 }
 
+/** Starts a new peak: from now on memoryStats().peakBytes is the most live at once since this call. */
+export function resetPeakMemory(): void {
+  peakBytes = liveBytes;
+}
+
 /** Frees every pooled (unused) buffer. */
 export function trimPool(): void {
   for (const list of pool.values()) for (const b of list) b.destroy();

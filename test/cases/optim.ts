@@ -3,7 +3,7 @@
 // Tolerance: params after 3 steps rtol 1e-5 (atol 1e-7·max|p|); m and v rtol 1e-5 with atol 1e-6·max|·|
 // (achieved max rel err ~1e-7); sum of squares rtol 1e-5 (f32 partial sums, 70000 elements).
 // Frozen groups: bit-identical.
-import { getGpu, Tensor } from "../../src/index.ts";
+import { getGpu, memoryStats, Tensor } from "../../src/index.ts";
 import {
   adamUpdate,
   adamwUpdate,
@@ -197,6 +197,31 @@ cases["Adam: frozen group bit-identical, lazy m/v, zeroGrad, unfreeze, state rou
   resumed.forEach((r, i) => assertClose(`resumed ${i}`, r, after[i], { rtol: 0, atol: 0 }));
   opt.release();
   opt2.release();
+  for (const p of [...a, ...b]) p.param.release(), p.grad.release();
+};
+
+// The moments exist before the first step (allocating a 119k-word table's 734 MB of m and v inside the
+// first step left the GPU idle for seconds), only for enabled groups, and a step allocates nothing.
+cases["Adam: m/v of enabled groups allocated when built or enabled, none by a step"] = async () => {
+  const g = await getGpu();
+  const mk = (name: string, n: number) => ({ name, param: Tensor.from(g, randn(n, 7), [n]), grad: Tensor.from(g, randn(n, 8), [n]) });
+  const warm = new Adam([{ name: "W", params: [mk("w", 4)], enabled: true }], { lr: 1e-3 });
+  warm.step(); // the kernels' per-device constants (the gradient scale 1, the discarded health flag) exist from here on
+  const a = [mk("a0", 1000)];
+  const b = [mk("b0", 3000)];
+  const live = () => memoryStats().liveBytes;
+  const before = live();
+  const opt = new Adam([{ name: "A", params: a, enabled: true }, { name: "B", params: b, enabled: false }], { lr: 1e-3 });
+  const built = live();
+  if (built - before !== 2 * 4096) throw new Error(`building allocated ${built - before} bytes, want 2 × 4096 (A's m and v only)`);
+  opt.step();
+  if (live() !== built) throw new Error(`a step allocated ${live() - built} bytes`);
+  opt.setEnabled("B", true);
+  const enabled = live();
+  if (enabled - built !== 2 * 12032) throw new Error(`enabling B allocated ${enabled - built} bytes, want 2 × 12032`);
+  opt.step();
+  if (live() !== enabled) throw new Error(`a step after enabling allocated ${live() - enabled} bytes`);
+  for (const o of [opt, warm]) o.release();
   for (const p of [...a, ...b]) p.param.release(), p.grad.release();
 };
 
