@@ -69,7 +69,7 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     expect(other.stderr.trim().split("\n")).toHaveLength(1);
   }, 600_000);
 
-  it("--dry-run lists the cells with their state and paper-scale GPU hours; --jobs writes one command per cell", async () => {
+  it("--dry-run lists the cells with their state and paper-scale GPU hours; --jobs writes one command per cell; --merge, --cell", async () => {
     const r = await xlt("node", args(out, "--dry-run", "--objectives", "mlm,xlm,align-mlm"));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/3 objectives × 1 transforms × 1 seeds = 3 cells, 2 already done/);
@@ -80,6 +80,12 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     const lines = readFileSync(jobs, "utf8").trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/--study align-mlm .*--cell 1$/);
+    const merged = await xlt("node", args(out, "--merge"));
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/^merged 2 cells: /);
+    const far = await xlt("node", args(out, "--cell", "2"));
+    expect(far.code).not.toBe(0);
+    expect(far.stderr.trim()).toMatch(/^xlt run: --cell 2: the study has cells 0-1$/);
   }, 300_000);
 
   it("bad input: one line, non-zero exit, nothing written", async () => {
