@@ -14,6 +14,7 @@ import type { Task } from "../src/tasks/table.ts";
 import { parseTask, perTask, TASK_META } from "./finetune.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 import { BUILTIN_DIR } from "./realign.ts";
+import { runStudyCommand, STUDY_OPTIONS } from "./run_study.ts";
 
 /** The five seeds of the papers' tables. */
 const PAPER_SEEDS = [31, 42, 66, 23, 17];
@@ -54,8 +55,10 @@ export const runCommand: Command = {
     "dry-run": { type: "boolean", help: "print the plan with GPU time and memory estimates, run nothing" },
     "keep-models": { type: "boolean", help: "keep each cell's realigned and fine-tuned checkpoints" },
     quiet: { type: "boolean", help: "less progress output" },
+    ...STUDY_OPTIONS,
   },
   async run(v) {
+    if (v.study !== undefined) return runStudyCommand(v);
     checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? BUILTIN_DIR, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;

@@ -1,0 +1,330 @@
+// `xlt run --study align-mlm`: the ALIGN-MLM paper's experiment (align-mlm-spec.md §4.3, §5) as a grid of
+// independent cells, objective × transformation × seed. A cell pre-trains from scratch on the original corpus
+// plus its derived twin, measures the static alignment of the pre-trained embeddings, fine-tunes twice (on the
+// original task data and on the derived one) and evaluates both on the derived test set:
+// BS = derived-trained model, BZ = original-trained model (zero-shot), Δ = BZ − BS.
+// The derived data of each transformation is written once, under OUT/derived/<transform>, and shared by cells.
+// Each cell writes OUT/cells/<objective>-<transform>-s<seed>/result.json atomically with the settings it ran
+// with; a finished cell is reused only under the same settings (as the realignment grid, src/run/grid.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { XltError } from "../errors.ts";
+import { getGpu } from "../gpu/device.ts";
+import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
+import { loadCheckpoint } from "../io/checkpoint.ts";
+import { decode, readHeader, readTensorBytes } from "../io/safetensors.ts";
+import { buildTokenizer } from "../io/tokenize.ts";
+import { deriveFile, detectDeriveFormat, parseTransform, type Transform } from "../synthetic/derive.ts";
+import { doubleTokenizerJson, transliterateWord } from "../synthetic/trans.ts";
+import { staticAlignmentQueries } from "../eval/static_alignment.ts";
+import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
+import { evaluateModel } from "../eval/evaluate.ts";
+import { finetune } from "../train/finetune_run.ts";
+import { type Objective, OBJECTIVES, pretrain } from "../train/pretrain_run.ts";
+import { presetConfig, type Size } from "../pretrain/model.ts";
+import type { Task } from "../tasks/labels.ts";
+import { type StudyCellResult, studyFiles } from "./study_report.ts";
+
+/** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
+export const STUDY_OBJECTIVES: Objective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
+export const STUDY_TRANSFORMS: Transform[] = ["trans", "trans+inv"];
+
+export interface StudyPlan {
+  /** original-language pre-training text, one sentence per line */
+  corpus: string;
+  /** directory with the original tokenizer.json (V ids; the study doubles it to 2V) */
+  tokenizer: string;
+  task: Task;
+  train: string;
+  test: string;
+  objectives: Objective[];
+  transforms: Transform[];
+  seeds: number[];
+  size: Size;
+  arch: "roberta" | "bert";
+  pretrainSteps: number;
+  pretrainBatch: number;
+  maxLength: number;
+  pretrainLr: number;
+  bilingualRate: number;
+  lambda: number;
+  epochs?: number;
+  finetuneLr?: number;
+  trainLimit?: number;
+  batchSize: number;
+  out: string;
+  keepModels: boolean;
+  quiet: boolean;
+}
+
+export interface StudyCell {
+  index: number;
+  objective: Objective;
+  transform: Transform;
+  seed: number;
+  dir: string;
+}
+
+type Settings = Record<string, string | number | null>;
+
+function noRepeats(what: string, xs: Array<string | number>): void {
+  const seen = new Set<string | number>();
+  for (const x of xs) {
+    if (seen.has(x)) throw new XltError(`${what}: ${x} is given twice`);
+    seen.add(x);
+  }
+}
+
+export function parseObjectives(s: string): Objective[] {
+  const list = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
+  for (const o of list) if (!(OBJECTIVES as readonly string[]).includes(o)) throw new XltError(`--objectives: unknown objective '${o}' (use ${OBJECTIVES.join(", ")})`);
+  return list as Objective[];
+}
+
+export function parseTransforms(s: string): Transform[] {
+  return s.split(",").map((x) => x.trim()).filter(Boolean).map((x) => {
+    try {
+      return parseTransform(x);
+    } catch (e) {
+      throw new XltError(`--transforms: ${(e as Error).message}`);
+    }
+  });
+}
+
+export function studyCells(plan: StudyPlan): StudyCell[] {
+  if (!plan.objectives.length || !plan.transforms.length || !plan.seeds.length) throw new XltError("the study is empty: give at least one objective, transform and seed");
+  noRepeats("--objectives", plan.objectives);
+  noRepeats("--transforms", plan.transforms);
+  noRepeats("--seeds", plan.seeds);
+  for (const t of plan.transforms) {
+    if (t === "inv") throw new XltError("--transforms inv: the study needs Trans (a disjoint vocabulary for alignment and the dictionary); use trans or trans+inv");
+  }
+  const out: StudyCell[] = [];
+  for (const objective of plan.objectives) {
+    for (const transform of plan.transforms) {
+      for (const seed of plan.seeds) {
+        out.push({ index: out.length, objective, transform, seed, dir: join(plan.out, "cells", `${objective}-${transform}-s${seed}`) });
+      }
+    }
+  }
+  return out;
+}
+
+export const isStudyDir = (dir: string) => existsSync(join(dir, "cells")) || existsSync(join(dir, "derived"));
+const isDone = (c: StudyCell) => existsSync(join(c.dir, "result.json"));
+
+/** What a cell's result depends on besides objective, transform and seed (paths absolute). */
+export function studySettings(plan: StudyPlan): Settings {
+  return {
+    "--corpus": resolve(plan.corpus),
+    "--tokenizer": resolve(plan.tokenizer),
+    "--task": plan.task,
+    "--train": resolve(plan.train),
+    "--test": resolve(plan.test),
+    "--size": plan.size,
+    "--arch": plan.arch,
+    "--pretrain-steps": plan.pretrainSteps,
+    "--pretrain-batch-size": plan.pretrainBatch,
+    "--max-length": plan.maxLength,
+    "--pretrain-lr": plan.pretrainLr,
+    "--bilingual-rate": plan.bilingualRate,
+    "--lambda": plan.lambda,
+    "--epochs": plan.epochs ?? null,
+    "--finetune-lr": plan.finetuneLr ?? null,
+    "--train-limit": plan.trainLimit ?? null,
+    "--batch-size": plan.batchSize,
+  };
+}
+
+function readResult(plan: StudyPlan, dir: string): StudyCellResult {
+  const r = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+  const fix = `use a new --out, or delete ${dir} to run the cell again`;
+  if (!r.settings) throw new XltError(`${dir}/result.json records no settings: ${fix}`);
+  const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
+  for (const [k, v] of Object.entries(studySettings(plan))) {
+    const had = r.settings[k] ?? null;
+    if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
+  }
+  return r;
+}
+
+/** The derived data of one transformation: corpus pair, task files and the doubled tokenizer. */
+interface DerivedData {
+  dir: string;
+  corpusOrig: string;
+  corpusDerived: string;
+  train: string;
+  test: string;
+}
+
+function readText(path: string, what: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new XltError(`${what} ${path}: cannot read it (missing or unreadable)`);
+  }
+  if (!text.trim()) throw new XltError(`${what} ${path}: the file is empty`);
+  return text;
+}
+
+/** Writes OUT/derived/<transform> once (atomically); later cells and reruns reuse it. */
+export async function deriveData(plan: StudyPlan, transform: Transform): Promise<DerivedData> {
+  const dir = join(plan.out, "derived", transform.replace("+", "-"));
+  const d: DerivedData = { dir, corpusOrig: join(dir, "corpus.orig.txt"), corpusDerived: join(dir, "corpus.txt"), train: join(dir, "train.task"), test: join(dir, "test.task") };
+  if (existsSync(join(dir, "derive.json"))) return d;
+  const tokJson = JSON.parse(readText(join(plan.tokenizer, "tokenizer.json"), "--tokenizer"));
+  const tok = buildTokenizer(tokJson, "tokenizer.json");
+  const opts = { inv: transform !== "trans", trans: (w: string) => transliterateWord(tok, w) };
+  const corpus = readText(plan.corpus, "--corpus");
+  const text = deriveFile("text", plan.corpus, corpus, opts);
+  const task = (p: string, what: string) => {
+    const t = readText(p, what);
+    const format = detectDeriveFormat(p, t.split("\n")[0]);
+    if (!format || format === "text") throw new XltError(`${what} ${p}: expected CoNLL-U, IOB2 or XNLI TSV task data`);
+    return deriveFile(format, p, t, opts).text;
+  };
+  const train = task(plan.train, "--train");
+  const test = task(plan.test, "--test");
+  mkdirSync(join(plan.out, "derived"), { recursive: true });
+  await writeDirAtomic(dir, (tmp) => {
+    writeFileSync(join(tmp, "corpus.txt"), text.text);
+    writeFileSync(join(tmp, "corpus.orig.txt"), text.original ?? corpus);
+    writeFileSync(join(tmp, "train.task"), train);
+    writeFileSync(join(tmp, "test.task"), test);
+    writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubleTokenizerJson(tokJson, tok.vocabSize)));
+    writeFileSync(join(tmp, "derive.json"), JSON.stringify({ transform, corpus: resolve(plan.corpus), train: resolve(plan.train), test: resolve(plan.test), vocab: tok.vocabSize }, null, 2) + "\n");
+  });
+  return d;
+}
+
+// XLM and DICT-MLM checkpoints carry language embeddings: rows 2 (original) and 3 (derived), spec §1.1, §5.1
+const LANG_TABLE = /(?:^|\.)(?:lang_type_embeddings|lang_embeddings)\.weight$/;
+
+function languageRows(dir: string, h: number): [Float32Array, Float32Array] | undefined {
+  const path = join(dir, "model.safetensors");
+  const { tensors, dataStart } = readHeader(path);
+  for (const [name, info] of tensors) {
+    if (!LANG_TABLE.test(name)) continue;
+    const t = decode(info, readTensorBytes(path, dataStart, info)) as Float32Array;
+    return [t.slice(2 * h, 3 * h), t.slice(3 * h, 4 * h)];
+  }
+  return undefined;
+}
+
+/** Static-embedding alignment of a pre-trained two-language checkpoint (spec §5.1), as a fraction. */
+async function staticAlignmentOf(model: string): Promise<number> {
+  const ck = loadCheckpoint(model);
+  const { vocab, hidden } = ck.config;
+  const r = await staticAlignmentGpu(await getGpu(), ck.tensors.get("embeddings.word")!.data, vocab, hidden, {
+    lang: languageRows(model, hidden),
+    queries: staticAlignmentQueries(vocab / 2, 42),
+  });
+  return r.accuracy;
+}
+
+export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<StudyCellResult> {
+  if (isDone(cell)) return readResult(plan, cell.dir);
+  const say = (m: string) => plan.quiet || console.error(`[cell ${cell.index} ${cell.objective} ${cell.transform} seed ${cell.seed}] ${m}`);
+  const t0 = performance.now();
+  const d = await deriveData(plan, cell.transform);
+  mkdirSync(cell.dir, { recursive: true });
+  const vocab2 = JSON.parse(readFileSync(join(d.dir, "tokenizer.json"), "utf8"));
+  const tok2 = buildTokenizer(vocab2, "tokenizer.json");
+  const pre = join(cell.dir, "pretrained");
+  say(`pre-train ${cell.objective}, ${plan.pretrainSteps} steps`);
+  const p = await pretrain({
+    objective: cell.objective, train: [d.corpusOrig], derived: [d.corpusDerived], tokenizer: d.dir,
+    config: presetConfig(plan.size, plan.arch, tok2.vocabSize, tok2.padId, Math.max(plan.maxLength, 128)), configWhere: `--size ${plan.size}`,
+    out: pre, steps: plan.pretrainSteps, batchSize: plan.pretrainBatch, maxLength: plan.maxLength, lr: plan.pretrainLr,
+    warmup: Math.round(0.05 * plan.pretrainSteps), weightDecay: 0, maxGradNorm: 1, bilingualRate: plan.bilingualRate, lambda: plan.lambda,
+    tlmRate: 0.25, seed: cell.seed, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, "pretrain.jsonl"),
+  });
+  const alignment = await staticAlignmentOf(pre);
+  say(`static alignment ${(100 * alignment).toFixed(1)}%; fine-tune on the original and on the derived ${plan.task} data`);
+  const ft = (train: string, name: string) =>
+    finetune({
+      task: plan.task, train, model: pre, out: join(cell.dir, name), epochs: plan.epochs, lr: plan.finetuneLr, batchSize: plan.batchSize,
+      seed: cell.seed, limit: plan.trainLimit, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, `${name}.jsonl`),
+    });
+  await ft(plan.train, "finetuned-orig");
+  await ft(d.train, "finetuned-derived");
+  const zs = await evaluateModel({ model: join(cell.dir, "finetuned-orig"), tests: [{ lang: "orig", path: plan.test }, { lang: "derived", path: d.test }] });
+  const sup = await evaluateModel({ model: join(cell.dir, "finetuned-derived"), tests: [{ lang: "derived", path: d.test }] });
+  const bz = zs.perLang.derived.value, bs = sup.perLang.derived.value;
+  const result: StudyCellResult & { settings: Settings } = {
+    objective: cell.objective, transform: cell.transform, seed: cell.seed, task: plan.task, metric: zs.perLang.derived.metric,
+    bs, bz, delta: bz - bs, original: zs.perLang.orig.value, alignment, pretrainLoss: p.finalLoss,
+    seconds: (performance.now() - t0) / 1000, settings: studySettings(plan),
+  };
+  writeFileAtomic(join(cell.dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
+  if (!plan.keepModels) for (const n of ["pretrained", "finetuned-orig", "finetuned-derived"]) rmSync(join(cell.dir, n), { recursive: true, force: true });
+  say(`done in ${result.seconds.toFixed(0)} s: BS ${(100 * bs).toFixed(1)}, BZ ${(100 * bz).toFixed(1)}, Δ ${(100 * (bz - bs)).toFixed(1)}`);
+  return result;
+}
+
+export async function runStudy(plan: StudyPlan, only?: number): Promise<StudyCellResult[]> {
+  const cs = studyCells(plan);
+  if (only !== undefined) {
+    if (!cs[only]) throw new XltError(`--cell ${only}: the study has cells 0-${cs.length - 1}`);
+    return [await runStudyCell(plan, cs[only])];
+  }
+  // a finished cell with other settings stops the study before any GPU work
+  for (const c of cs) if (isDone(c)) readResult(plan, c.dir);
+  const out: StudyCellResult[] = [];
+  for (const c of cs) out.push(await runStudyCell(plan, c));
+  return out;
+}
+
+/** Gathers every finished cell (same settings) into results.{csv,json,md}, delta-<objective>.svg and alignment.svg. */
+export function mergeStudy(plan: StudyPlan): { done: number; files: string[] } {
+  const dir = join(plan.out, "cells");
+  const results = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d))) : [];
+  if (!results.length) throw new XltError(`no finished cells in ${dir}: run the study first`);
+  const files = studyFiles(results, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`);
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    writeFileAtomic(join(plan.out, name), text);
+    written.push(join(plan.out, name));
+  }
+  return { done: results.length, files: written };
+}
+
+// Paper scale (spec §1.2, §4.2): RoBERTa 8L/512H/FFN 2048 over 2V = 80,000 ids; 500k steps × 128 × 512 tokens.
+const PAPER = { layers: 8, hidden: 512, ffn: 2048, vocab2: 80000, tokens: 500_000 * 128 * 512, ftTokens: 10 * 12_543 * 25 };
+
+/** Training FLOPs ≈ 6 · parameters touched per token · tokens, the decoder over all 2V logits included. */
+export function paperFlops(): { pretrain: number; finetune: number } {
+  const layer = 4 * PAPER.hidden * PAPER.hidden + 2 * PAPER.hidden * PAPER.ffn;
+  const perToken = PAPER.layers * layer + PAPER.hidden * PAPER.vocab2; // blocks + the tied MLM decoder
+  return { pretrain: 6 * perToken * PAPER.tokens, finetune: 2 * 6 * PAPER.layers * layer * PAPER.ftTokens };
+}
+
+export function describeStudy(plan: StudyPlan, gflops: number | null): string {
+  const cs = studyCells(plan);
+  const f = paperFlops();
+  const hours = (flops: number, g: number) => `${(flops / (g * 1e9) / 3600).toFixed(1)} GPU-h`;
+  const at = (flops: number) => [gflops ? `${hours(flops, gflops)} at the measured ${gflops.toFixed(0)} GFLOP/s` : null, `${hours(flops, 100_000)} at 100 TFLOP/s`].filter(Boolean).join(", ");
+  return [
+    `study align-mlm: ${plan.objectives.length} objectives × ${plan.transforms.length} transforms × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
+    `per cell here: pre-train ${plan.size} ${plan.arch} ${plan.pretrainSteps} steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens, static alignment, 2 fine-tunings (${plan.task}), 3 evaluations`,
+    `paper scale per cell (8L/512H RoBERTa, 2V = 80k, 500k steps × 128 × 512 tokens): pre-train ${(f.pretrain / 1e18).toFixed(1)} EFLOP (${at(f.pretrain)}); fine-tune ${(f.finetune / 1e15).toFixed(1)} PFLOP (${at(f.finetune)})`,
+    `paper scale, whole study: ${at(cs.length * (f.pretrain + f.finetune))}`,
+    "",
+    "cells:",
+    ...cs.map((c) => `  ${String(c.index).padStart(3)}  ${c.objective.padEnd(9)} ${c.transform.padEnd(9)} seed ${String(c.seed).padEnd(4)} ${isDone(c) ? "done" : "todo"}`),
+  ].join("\n");
+}
+
+/** One command per cell plus a Slurm job-array script (as `xlt run --jobs`). */
+export function writeStudyJobs(plan: StudyPlan, argv: string[], path: string): string {
+  const cs = studyCells(plan);
+  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
+  writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
+  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
+  writeFileAtomic(slurm, ["#!/bin/bash", `#SBATCH --array=0-${cs.length - 1}`, "#SBATCH --gpus=1", "#SBATCH --job-name=xlt-study",
+    "# each array task runs one cell; afterwards: npx xlt run ... --merge", cmd("$SLURM_ARRAY_TASK_ID"), ""].join("\n"));
+  return slurm;
+}

@@ -1,0 +1,115 @@
+// `xlt run --study align-mlm` end to end on a tiny BERT and a few hundred UD EWT sentences: 2 objectives ×
+// 1 transform × 1 seed, the files it writes and that they hold the cells' BS, BZ and Δ = BZ − BS; a rerun
+// reuses finished cells and refuses ones run with other settings; --dry-run, --cell/--merge, --jobs; bad
+// input is one line. (The report's arithmetic, ρ included, is test/cases/study_report.ts.)
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { xlt } from "./lib/cli.ts";
+import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
+
+const EWT = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
+const dir = mkdtempSync(join(tmpdir(), "xlt-study-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The first n sentences of EWT as CoNLL-U, and their words as a one-sentence-per-line corpus. */
+function data(): { corpus: string; train: string; test: string } {
+  const sents = readFileSync(EWT, "utf8").split(/\n\s*\n/).filter((s) => s.trim());
+  const words = (s: string) => s.split("\n").filter((l) => /^\d+\t/.test(l)).map((l) => l.split("\t")[1]).join(" ");
+  const p = { corpus: join(dir, "corpus.txt"), train: join(dir, "train.conllu"), test: join(dir, "test.conllu") };
+  writeFileSync(p.corpus, sents.slice(0, 300).map(words).join("\n") + "\n");
+  writeFileSync(p.train, sents.slice(0, 16).join("\n\n") + "\n\n");
+  writeFileSync(p.test, sents.slice(300, 310).join("\n\n") + "\n\n");
+  return p;
+}
+
+const skip = existsSync(EWT) ? "" : "no ../shared/data";
+
+describe.skipIf(skip)("xlt run --study align-mlm", () => {
+  const d = skip ? { corpus: "", train: "", test: "" } : data();
+  const out = join(dir, "study");
+  const args = (o: string, ...extra: string[]) => [
+    "run", "--study", "align-mlm", "--objectives", "mlm,align-mlm", "--transforms", "trans", "--seeds", "7",
+    "--corpus", d.corpus, "--tokenizer", join(FIXTURES, "tiny-bert"), "--train", d.train, "--test", d.test,
+    "--size", "tiny", "--arch", "bert", "--pretrain-steps", "2", "--pretrain-batch-size", "4", "--max-length", "16",
+    "--epochs", "1", "--batch-size", "8", "--finetune-lr", "1e-3", "--out", o, ...extra,
+  ];
+
+  it("runs 2 objectives × 1 transform × 1 seed and writes the table, a Δ chart per objective and alignment vs Δ", async () => {
+    const r = await xlt("node", args(out));
+    expect(r.stderr + r.stdout).not.toMatch(/at .*\.js:\d+/);
+    expect(r.code).toBe(0);
+    for (const f of ["results.md", "results.csv", "results.json", "alignment.svg", "delta-mlm.svg", "delta-align-mlm.svg"]) expect(existsSync(join(out, f)), f).toBe(true);
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(res.cells.map((c: any) => `${c.objective}/${c.transform}/${c.seed}`).sort()).toEqual(["align-mlm/trans/7", "mlm/trans/7"]);
+    const md = readFileSync(join(out, "results.md"), "utf8");
+    for (const c of res.cells) {
+      expect(c.delta).toBeCloseTo(c.bz - c.bs, 12);
+      for (const k of ["bs", "bz", "alignment"]) expect(c[k]).toBeGreaterThanOrEqual(0);
+      const cell = JSON.parse(readFileSync(join(out, "cells", `${c.objective}-trans-s7`, "result.json"), "utf8"));
+      expect(cell.bz).toBe(c.bz);
+      const sign = c.delta >= 0 ? "+" : "−";
+      expect(md).toContain(`| ${c.objective} | trans | ${(100 * c.bs).toFixed(1)} | ${(100 * c.bz).toFixed(1)} | ${sign}${Math.abs(100 * c.delta).toFixed(1)} | ${(100 * c.alignment).toFixed(1)} | 7 |`);
+    }
+    // the models are not kept, the derived data is (shared by the cells)
+    expect(existsSync(join(out, "cells", "mlm-trans-s7", "pretrained"))).toBe(false);
+    expect(existsSync(join(out, "derived", "trans", "tokenizer.json"))).toBe(true);
+  }, 600_000);
+
+  it("a rerun reuses finished cells; other settings stop it with one line", async () => {
+    const before = readFileSync(join(out, "cells", "mlm-trans-s7", "result.json"), "utf8");
+    const again = await xlt("node", args(out));
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toMatch(/pre-train/);
+    expect(readFileSync(join(out, "cells", "mlm-trans-s7", "result.json"), "utf8")).toBe(before);
+    const other = await xlt("node", args(out).map((a) => (a === "2" ? "3" : a)));
+    expect(other.code).not.toBe(0);
+    expect(other.stderr.trim()).toMatch(/^xlt run: .*mlm-trans-s7 was run with --pretrain-steps 2, not 3: use a new --out, or delete/);
+    expect(other.stderr.trim().split("\n")).toHaveLength(1);
+  }, 600_000);
+
+  it("--dry-run lists the cells with their state and paper-scale GPU hours; --jobs writes one command per cell; --merge, --cell", async () => {
+    const r = await xlt("node", args(out, "--dry-run", "--objectives", "mlm,xlm,align-mlm"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 objectives × 1 transforms × 1 seeds = 3 cells, 2 already done/);
+    expect(r.stdout).toMatch(/paper scale per cell .*pre-train 13\.0 EFLOP .*GPU-h/);
+    expect(r.stdout).toMatch(/1\s+xlm\s+trans\s+seed 7\s+todo/);
+    const jobs = join(dir, "jobs.txt");
+    expect((await xlt("node", args(out, "--jobs", jobs))).code).toBe(0);
+    const lines = readFileSync(jobs, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/--study align-mlm .*--cell 1$/);
+    const merged = await xlt("node", args(out, "--merge"));
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/^merged 2 cells: /);
+    const far = await xlt("node", args(out, "--cell", "2"));
+    expect(far.code).not.toBe(0);
+    expect(far.stderr.trim()).toMatch(/^xlt run: --cell 2: the study has cells 0-1$/);
+  }, 300_000);
+
+  it("bad input: one line, non-zero exit, nothing written", async () => {
+    const bad = join(dir, "bad");
+    for (const [extra, re] of [
+      [["--transforms", "perm"], /--transforms: --transform perm is not implemented/],
+      [["--objectives", "mlm,tlm"], /--objectives: unknown objective 'tlm'/],
+      [["--transforms", "inv"], /the study needs Trans/],
+      [["--seeds", "1,1"], /--seeds: 1 is given twice/],
+    ] as [string[], RegExp][]) {
+      const r = await xlt("node", [...args(bad), ...extra]);
+      expect(r.code, extra.join(" ")).not.toBe(0);
+      expect(r.stderr.trim()).toMatch(re);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(bad)).toBe(false);
+    }
+    const noCorpus = await xlt("deno", ["run", "--study", "align-mlm", "--train", d.train, "--test", d.test, "--tokenizer", join(FIXTURES, "tiny-bert"), "--out", bad]);
+    expect(noCorpus.code).not.toBe(0);
+    expect(noCorpus.stderr.trim()).toMatch(/^xlt run: --study align-mlm needs --corpus$/);
+  }, 300_000);
+
+  it("Deno: --dry-run on the same study directory", async () => {
+    const r = await xlt("deno", args(out, "--dry-run"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 cells, 2 already done/);
+  }, 300_000);
+});
