@@ -19,6 +19,9 @@ $XLT vocab --kind wordpiece --corpus "$WORK/data/pretrain.txt" --vocab-size 8000
 # 3. Plain MLM pre-training from scratch: BERT, 4 layers, hidden 128, 4 heads, FFN 512.
 $XLT pretrain --tokenizer "$WORK/tok" --config scripts/builtin/config.json --train "$WORK/data/pretrain.txt" \
   --steps 400 --batch-size 16 --max-length 64 --lr 1e-3 --seed 42 --checkpoint-every 50 --quiet --out "$WORK/model"
+# the checkpoint directory is the model's weights, config and run.json; add the tokenizer, drop the resume state
+cp "$WORK/tok/tokenizer.json" "$WORK/tok/tokenizer_config.json" "$WORK/model/"
+rm -rf "$WORK/model/checkpoint"
 # 4. Word links of the realignment pairs from xlt's own fast_align.
 for L in de fr; do
   $XLT align --method fastalign --pairs "$WORK/data/pairs.en-$L.txt" --out "$WORK/data/align.en-$L.txt"
