@@ -1,6 +1,6 @@
 // `xlt profile`: times realignment training steps on a synthetic batch under the kernel profiler.
 import { checkOutputs } from "../src/io/outputs.ts";
-import { ensureBuiltin } from "../src/builtin/synthetic.ts";
+import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { formatStepProfile, profileRealignStep } from "../src/train/profile_step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
 import { type Command, parseNumber } from "./options.ts";
@@ -16,7 +16,7 @@ export const profileCommand: Command = {
     "the report gives the share of their GPU time that the per-kernel figures account for (median over steps:",
     "on a software adapter single steps swing by tens of %). Model FLOP utilisation compares the FLOPs the kernels",
     "declare with the peak of xlt's own matmul on this device, measured first (about a second).",
-    "Without --model, uses the built-in small BERT (out/builtin/model).",
+    "Without --model, uses the built-in small BERT (builtin/model).",
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (default: the built-in model)" },
@@ -33,7 +33,7 @@ export const profileCommand: Command = {
   },
   async run(v) {
     checkOutputs({ files: { profile: v.profile }, inputs: { model: v.model }, overwrite: v.overwrite });
-    const model: string = v.model ?? ensureBuiltin("out/builtin").model;
+    const model: string = v.model ?? shippedBuiltin().model;
     const p = await profileRealignStep({
       model,
       batch: v["batch-size"],

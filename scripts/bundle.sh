@@ -22,7 +22,7 @@ trap 'rm -rf "$STAGE"' EXIT
 LIB="$STAGE/lib"
 mkdir -p "$LIB/test" "$LIB/node_modules/@huggingface" "$LIB/scripts"
 cp "$DENO" "$LIB/deno"
-cp -r "$ROOT/cli" "$ROOT/src" "$ROOT/models" "$ROOT/shaders" "$ROOT/bench" "$LIB/"
+cp -r "$ROOT/cli" "$ROOT/src" "$ROOT/models" "$ROOT/shaders" "$ROOT/bench" "$ROOT/builtin" "$LIB/"
 cp -r "$ROOT/test/cases" "$ROOT/test/lib" "$ROOT/test/ref" "$ROOT/test/fixtures" "$ROOT/test/deno_runner.ts" "$LIB/test/"
 cp -r "$ROOT/node_modules/@huggingface/tokenizers" "$LIB/node_modules/@huggingface/"
 # the runtime dependencies only: Deno resolves bare imports through package.json and lib/node_modules

@@ -1,0 +1,55 @@
+// The built-in default experiment shipped with xlt (builtin/ at the package root, made by
+// scripts/builtin/make.sh): a small BERT that xlt pre-trained itself with plain MLM on UD PUD text (en, de,
+// fr, ru), PUD en-de and en-fr sentence pairs with links from xlt's own fast_align, and PUD POS sets.
+// PUD sentences 1-800 trained the model, the realignment and English POS; 801-1000 are only tested on.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { XltError } from "../errors.ts";
+import type { LangSpec } from "../data/pairs.ts";
+
+export const SHIPPED_LANGS = ["de", "fr"] as const;
+export type ShippedLang = (typeof SHIPPED_LANGS)[number];
+
+export interface ShippedBuiltin {
+  dir: string;
+  model: string;
+  pairs: Record<ShippedLang, string>;
+  /** Pharaoh links of `pairs`, written by `xlt align --method fastalign` */
+  alignments: Record<ShippedLang, string>;
+  /** POS: English training set, and the held-out test set of every language */
+  conllu: Record<"en" | "en_test" | ShippedLang, string>;
+}
+
+export function shippedPaths(dir: string): ShippedBuiltin {
+  const data = join(dir, "data");
+  return {
+    dir,
+    model: join(dir, "model"),
+    pairs: { de: join(data, "pairs.en-de.txt"), fr: join(data, "pairs.en-fr.txt") },
+    alignments: { de: join(data, "align.en-de.txt"), fr: join(data, "align.en-fr.txt") },
+    conllu: { en: join(data, "pos.en-train.conllu"), en_test: join(data, "pos.en-test.conllu"), de: join(data, "pos.de-test.conllu"), fr: join(data, "pos.fr-test.conllu") },
+  };
+}
+
+/** Finds builtin/ by walking up from this file: works from src/ (Deno, vitest) and from dist/src/ (Node). */
+export function shippedBuiltin(): ShippedBuiltin {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const paths = shippedPaths(join(dir, "builtin"));
+    if (existsSync(join(paths.model, "model.safetensors"))) {
+      const missing = [...Object.values(paths.pairs), ...Object.values(paths.alignments), ...Object.values(paths.conllu)].filter((p) => !existsSync(p));
+      if (missing.length) throw new XltError(`the built-in data is incomplete (${missing[0]} is missing); reinstall xlt`);
+      return paths;
+    }
+    dir = dirname(dir);
+  }
+  throw new XltError("cannot find the built-in model (builtin/model next to the xlt sources); reinstall xlt or give --model DIR");
+}
+
+/** One language's realignment data: the shipped fast_align links, or links from the chosen built-in aligner. */
+export function shippedSpec(b: ShippedBuiltin, lang: ShippedLang, aligner: string | undefined): LangSpec {
+  if (aligner === undefined) return { lang, pairs: b.pairs[lang], alignments: b.alignments[lang] };
+  if (aligner === "fastalign" || aligner === "embeddings") return { lang, pairs: b.pairs[lang], aligner };
+  throw new XltError(`--aligner ${aligner}: the built-in data has no dictionary; use fastalign or embeddings (or leave it out for the shipped fast_align links)`);
+}
