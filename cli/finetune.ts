@@ -1,5 +1,6 @@
 // `xlt finetune`: train a classification head and the whole encoder on a task (POS, NER, XNLI).
 import { checkOutputs } from "../src/io/outputs.ts";
+import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
@@ -30,7 +31,7 @@ export const finetuneCommand: Command = {
     task: { type: "string", required: true, meta: TASK_META, help: "task (see above)" },
     train: { type: "string", required: true, meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
-    model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory (e.g. an xlt realign output)" },
+    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory, e.g. an xlt realign output (default: the built-in model in builtin/model)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
     epochs: { type: "int", min: 1, meta: "N", help: `epochs (default ${perTask((d) => d.defaults.epochs)})` },
@@ -49,6 +50,8 @@ export const finetuneCommand: Command = {
     ...REALIGN_DURING_OPTIONS,
   },
   async run(v) {
+    // the built-in default, as realign and run: the small BERT xlt pre-trained and ships (builtin/)
+    if (v.model === undefined) v.model = shippedBuiltin().model;
     checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev, ...realignDuringInputs(v) }, overwrite: v.overwrite, resume: v.resume });
     const task = parseTask(v.task);
     const realignDuring = await realignDuringFromOptions(v, v.model, v.seed, !!v.quiet);

@@ -56,4 +56,11 @@ describe("the shipped built-in model and data", () => {
     const run = JSON.parse(readFileSync(join(dir, "r", "run.json"), "utf8"));
     expect(JSON.stringify(run)).toContain('"builtin":true');
   }, 300_000);
+  it("`xlt finetune` without --model fine-tunes the shipped model", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xlt-builtin-ft-"));
+    const r = await runProgram(...cliCommand("node", ["finetune", "--task", "pos", "--train", b.conllu.en, "--limit", "8", "--epochs", "1", "--batch-size", "4", "--out", "ft", "--quiet"]), { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "ft", "run.json"), "utf8")).model).toBe(b.model);
+    expect(JSON.parse(readFileSync(join(dir, "ft", "config.json"), "utf8")).hidden_size).toBe(128);
+  }, 300_000);
 });

@@ -83,7 +83,7 @@ export const cases: Cases = {
     throwsLike("missing --model", () => parseCommandLine(cmd, ["--test", "a"]), /^--model DIR is required$/);
     throwsLike("missing --test", () => parseCommandLine(cmd, ["--model", "m"]), /^--test FILE is required$/);
     assert(!ran, "run() was called");
-    throwsLike("finetune without --model", () => parse("finetune", ["--task", "pos", "--train", "x"]), /^--model DIR is required$/);
+    throwsLike("finetune without --train", () => parse("finetune", ["--task", "pos", "--model", "m"]), /^--train FILE is required$/);
     let e: unknown;
     try {
       parse("evaluate", ["--model", "m"]);
@@ -93,8 +93,8 @@ export const cases: Cases = {
     assert(e instanceof UsageError, "a missing option is a usage error (exit 2, points at --help)");
     const { commandHelp } = await import("../../cli/main.ts");
     const help = commandHelp("finetune");
-    for (const k of ["task", "train", "model"]) assert(new RegExp(`--${k} .*\\(required\\)`).test(help), `--${k} marked required:\n${help}`);
-    assert(!/--out .*\(required\)/.test(help), "--out is not required");
+    for (const k of ["task", "train"]) assert(new RegExp(`--${k} .*\\(required\\)`).test(help), `--${k} marked required:\n${help}`);
+    assert(!/--out .*\(required\)/.test(help) && !/--model .*\(required\)/.test(help), "--out and --model (the built-in default) are not required");
     assert(/--batch-size N .*\(default: 32\)/.test(help), `typed default shown:\n${help}`);
   },
 
