@@ -9,12 +9,13 @@
 // and accumulates the chunk's weight gradient in scratch that is copied back into place.
 import type { Gpu } from "../src/gpu/device.ts";
 import { type Binding, dispatch, kernel, recordCopy } from "../src/gpu/recorder.ts";
+import { rowChunks } from "../src/gpu/ranges.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
 import { biasGrad, linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
 import { strideGrid } from "../src/kernels/grid.ts";
 
-/** Test hooks: vocabulary rows per chunk, and logits rows per binding (a multiple of 64); 0 = what one binding holds. */
+/** Test hooks: vocabulary rows per chunk, and logits rows per binding; 0 = what one binding holds. */
 export const tiedDecoderLimits = { chunkRows: 0, logitRows: 0 };
 
 /** [row0, rows] vocabulary chunks of a [R, H] table. */
@@ -26,18 +27,11 @@ export function vocabChunks(g: Gpu, R: number, H: number): [number, number][] {
   return out;
 }
 
-/** Row ranges of an [M, C] matrix that fit one binding, starting at multiples of 64 rows (256-byte offsets). */
-function rowRanges(g: Gpu, M: number, C: number): [number, number][] {
-  if (M * C * 4 <= g.caps.maxBinding && !tiedDecoderLimits.logitRows) return [[0, M]];
-  const per = tiedDecoderLimits.logitRows || Math.max(64, Math.floor(g.caps.maxBinding / (4 * C) / 64) * 64);
-  const out: [number, number][] = [];
-  for (let r = 0; r < M; r += per) out.push([r, Math.min(per, M - r)]);
-  return out;
-}
-
 function block(op: "put" | "get", full: Tensor, part: Tensor, M: number, R: number, c0: number, n: number) {
   const g = full.gpu;
-  for (const [r0, m] of rowRanges(g, M, R)) {
+  // rows of the [M, R] logits and the [M, n] block, chunked where they exceed one binding (a copy, so the
+  // chunking does not change any value)
+  for (const { row0: r0, rows: m } of rowChunks(g, M, [R, n], { op: "mlm_columns", maxRows: tiedDecoderLimits.logitRows || undefined })) {
     const fullB: Binding = { buffer: full.buffer, offset: r0 * R * 4, size: Math.max(4, m * R * 4) };
     const partB: Binding = { buffer: part.buffer, offset: r0 * n * 4, size: Math.max(4, m * n * 4) };
     const { groups, stride } = strideGrid(g, m * n);
