@@ -1,20 +1,12 @@
 // `xlt info`: what a checkpoint is and how much GPU memory it needs (reads config.json and the weight headers).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkCheckpoint, parseConfig } from "../src/io/checkpoint.ts";
+import { checkCheckpoint, parseConfig, readJson } from "../src/io/checkpoint.ts";
 import { XltError } from "../src/errors.ts";
 import { estimateMemory, estimateRealign, formatMemory, formatRealign } from "../src/memory.ts";
 import { fmtBytes } from "../src/gpu/tensor.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import type { Command } from "./options.ts";
-
-function readJson(path: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new XltError(`${path}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-  }
-}
 
 export const infoCommand: Command = {
   summary: "describe a checkpoint and estimate the GPU memory it needs (no GPU used)",
@@ -31,7 +23,7 @@ export const infoCommand: Command = {
     // alone (a model not downloaded yet), the estimate from the config
     const hasWeights = ["model.safetensors", "model.safetensors.index.json"].some((f) => existsSync(join(v.model, f)));
     const path = join(v.model, "config.json");
-    const cfg = hasWeights ? checkCheckpoint(v.model) : parseConfig(readJson(path), path);
+    const cfg = hasWeights ? checkCheckpoint(v.model) : parseConfig(readJson(path, "config.json"), path);
     if (!hasWeights) console.log(`${v.model}: config.json only (no weight files), so the weights were not checked`);
     const { "batch-size": b, "max-length": t } = v;
     console.log(formatMemory(cfg, estimateMemory(cfg, b, t), b, t));

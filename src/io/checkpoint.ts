@@ -194,7 +194,8 @@ export function canonicalName(name: string): string | null {
   return null;
 }
 
-function readJson(path: string, what: string): any {
+/** A JSON file of a checkpoint, with a one-line error naming it when it is missing or not JSON. */
+export function readJson(path: string, what: string): any {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -12,10 +12,10 @@ import { Encoder } from "../../models/encoder.ts";
 import { ClassificationHead, headAliases, headShapes } from "../../models/heads.ts";
 import { HF_CLASS, type Task, type TaskDef, taskDef, TASK_NAMES } from "../tasks/table.ts";
 
-type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
+export type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** The safetensors files of a checkpoint dir (single file or the shards of an index). */
-function weightFiles(dir: string): string[] {
+export function weightFiles(dir: string): string[] {
   if (existsSync(join(dir, "model.safetensors"))) return [join(dir, "model.safetensors")];
   const idx = join(dir, "model.safetensors.index.json");
   if (existsSync(idx)) return [...new Set(Object.values(JSON.parse(readFileSync(idx, "utf8")).weight_map as Record<string, string>))].map((f) => join(dir, f));
