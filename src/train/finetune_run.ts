@@ -29,6 +29,9 @@ import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "..
 import { type Task, TASKS } from "../tasks/table.ts";
 import { capLength, makeBatch, type MicroBatch, shuffled } from "../tasks/batch.ts";
 import { Adam } from "./adam.ts";
+import { linearScheduleFactor } from "./schedule.ts";
+
+export { linearScheduleFactor };
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
@@ -96,13 +99,6 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     losses.push(...ls);
   });
   return losses;
-}
-
-/** LR factor of optimizer step k (1-based): HF get_linear_schedule_with_warmup as LambdaLR applies it. */
-export function linearScheduleFactor(k: number, total: number, warmup = Math.floor(0.1 * total)): number {
-  const s = k - 1;
-  if (s < warmup) return s / Math.max(1, warmup);
-  return Math.max(0, (total - s) / Math.max(1, total - warmup));
 }
 
 // ---------------------------------------------------------------------------------------------- run

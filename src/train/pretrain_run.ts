@@ -18,6 +18,7 @@ import { shuffled } from "../rng.ts";
 import { healthFlag } from "../kernels/optim.ts";
 import { Encoder } from "../../models/encoder.ts";
 import { MlmHead } from "../../models/mlm_head.ts";
+import { linearScheduleFactor } from "./schedule.ts";
 import { Adam, type ParamRef } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
@@ -83,13 +84,6 @@ export interface PretrainResult {
 const CKPT = "checkpoint";
 const needsPairs = (o: Objective) => o !== "mlm";
 const usesLang = (o: Objective) => o === "xlm" || o === "dict-mlm";
-
-/** Warm-up over `warmup` steps, then linear decay to 0 at `total` (HF get_linear_schedule_with_warmup). */
-export function warmupLinear(k: number, total: number, warmup: number): number {
-  const s = k - 1;
-  if (s < warmup) return s / Math.max(1, warmup);
-  return Math.max(0, (total - s) / Math.max(1, total - warmup));
-}
 
 /** The ALIGN-MLM / DICT-MLM dictionary: a seeded shuffle of 0..V−1, its first ⌊rate·V⌋ ids minus the shared specials. */
 export function dictionaryIds(V: number, rate: number, seed: number, shared: Set<number>): Int32Array {
@@ -226,7 +220,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       if (inEpoch === 0 || !order.length) order = shuffled(Array.from({ length: rows.length }, (_, i) => i), o.seed * 1000 + epoch + 1);
       const picked = order.slice(inEpoch * bs, inEpoch * bs + bs).map((i) => rows[i]);
       const mbs = prof.phase("batch", () => collate(cfg, picked, micro, { seed: o.seed, step, maskId, V, specialIds: shared, dictMlm: o.objective === "dict-mlm" ? new Set(dict!) : undefined }));
-      const lr = o.lr * warmupLinear(step, o.steps, o.warmup);
+      const lr = o.lr * linearScheduleFactor(step, o.steps, o.warmup);
       const rec = prof.phase("record", () => {
         adam.zeroGrad();
         return recordPretrainStep(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i, align);
