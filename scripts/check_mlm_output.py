@@ -6,7 +6,8 @@ Run: /usr/bin/python3 scripts/check_mlm_output.py OUT_DIR [--expect FILE]
    below, transformers 4.x; the tied decoder weight may be absent: HF ties it to the word embeddings), with
    the shapes config.json implies. The authors' language embeddings (`use_lang_ids`) are allowed extra.
 2. With `transformers` installed: AutoModelForMaskedLM.from_pretrained(OUT_DIR) must load with no missing
-   or unexpected weight (other than the tied decoder and language embeddings).
+   or unexpected weight (other than the tied decoder and language embeddings), and (for a checkpoint without
+   language embeddings, which HF's classes do not have) its logits must match check 3's reference.
 3. The MLM forward in plain torch (scripts/golden/models.py's encoder + the head, decoder = word embeddings):
    with --expect FILE (input_ids, attention_mask [B, T] and logits [B, T, V], from xlt), the logits must
    match (max abs error <= 1e-3 relative to the largest logit); without it they must be finite.
@@ -98,13 +99,16 @@ def main():
         if list(t[n].shape) != s:
             fail(f"{n} has shape {list(t[n].shape)}, {arch_name} needs {s}")
     print(f"ok   {arch_name}: {len(want)} tensors with HF's names and shapes")
+    hf_model = None
     try:
         import transformers  # noqa: F401
         m, info = transformers.AutoModelForMaskedLM.from_pretrained(d, output_loading_info=True)
-        bad = [k for k in info["missing_keys"] + info["unexpected_keys"] if k not in tied and k not in extra and "position_ids" not in k]
+        bad = [k for k in [*info["missing_keys"], *info["unexpected_keys"]] if k not in tied and k not in extra and "position_ids" not in k]
         if bad:
             fail(f"transformers loads it with missing/unexpected weights: {bad[:5]}")
         print(f"ok   transformers {transformers.__version__} loads it as {type(m).__name__}")
+        # HF's own classes have no language embeddings: their logits are comparable only without them
+        hf_model = None if extra else m.eval()
     except ImportError:
         print("skip transformers is not installed: names and shapes checked against the list above")
     # the forward pass in plain torch
@@ -139,6 +143,14 @@ def main():
         print(f"ok   MLM logits in plain torch match xlt's (relative error {err:.1e})")
     else:
         print(f"ok   MLM forward in plain torch: logits {list(logits.shape)}, finite")
+    if hf_model is not None:
+        with torch.no_grad():
+            hf = hf_model.double()(input_ids=ids, attention_mask=mask).logits
+        ref = want_logits if want_logits is not None else logits
+        err = (hf - ref).abs().max().item() / max(ref.abs().max().item(), 1e-6)
+        if err > 1e-3:
+            fail(f"{type(hf_model).__name__}'s logits differ from {'xlt' if want_logits is not None else 'plain torch'}: relative error {err:.2e}")
+        print(f"ok   {type(hf_model).__name__}'s logits match {'xlt' if want_logits is not None else 'plain torch'}'s (relative error {err:.1e})")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import { MlmHead, mlmHeadShapes } from "../models/mlm_head.ts";
 import { readTensors } from "../src/pretrain/weights.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-pretrain-cli-"));
-const PY = "/usr/bin/python3";
+// XLT_TEST_PYTHON: a python with torch (and, for the transformers checks, transformers); Debian's by default
+const PY = process.env.XLT_TEST_PYTHON ?? "/usr/bin/python3";
 let torchChecked: Promise<boolean> | null = null;
 const haveTorch = () => (torchChecked ??= runProgram(PY, ["-c", "import torch"]).then((r) => r.code === 0, () => false));
 
