@@ -9,6 +9,7 @@ struct Params { n: u32, H: u32, stride: u32, scale: f32, eps: f32, }
 
 //#kernel forward_rows
 // cos[i] for every pair.
+//#include pair_dots
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
@@ -16,17 +17,8 @@ struct Params { n: u32, H: u32, stride: u32, scale: f32, eps: f32, }
 @compute @workgroup_size({{WG}}) fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = gid.x; i < P.n; i += P.stride) {
     let base = i * P.H;
-    var ab = 0.0;
-    var aa = 0.0;
-    var bb = 0.0;
-    for (var k = 0u; k < P.H; k++) {
-      let x = a[base + k];
-      let y = b[base + k];
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
-    cosv[i] = ab / max(sqrt(aa) * sqrt(bb), P.eps);
+    let d = pairDots(base);
+    cosv[i] = d.x / max(sqrt(d.y) * sqrt(d.z), P.eps);
   }
 }
 
@@ -46,6 +38,7 @@ struct Params { n: u32, H: u32, stride: u32, scale: f32, eps: f32, }
 }
 
 //#kernel backward
+//#include pair_dots
 // da = g·(b/d − cos·a/|a|²), db = g·(a/d − cos·b/|b|²) with g = scale·dloss, d = |a||b| (above eps);
 // below eps the denominator is the constant eps: da = g·b/eps, db = g·a/eps.
 @group(0) @binding(0) var<uniform> P: Params;
@@ -56,16 +49,10 @@ struct Params { n: u32, H: u32, stride: u32, scale: f32, eps: f32, }
 @compute @workgroup_size({{WG}}) fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = gid.x; i < P.n; i += P.stride) {
     let base = i * P.H;
-    var ab = 0.0;
-    var aa = 0.0;
-    var bb = 0.0;
-    for (var k = 0u; k < P.H; k++) {
-      let x = a[base + k];
-      let y = b[base + k];
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
+    let dots = pairDots(base);
+    let ab = dots.x;
+    let aa = dots.y;
+    let bb = dots.z;
     let d = sqrt(aa) * sqrt(bb);
     let g = P.scale;
     if (d > P.eps) {
