@@ -1,6 +1,6 @@
 // `xlt finetune` / `xlt evaluate --lang-id` on a tiny XLM-R with a language table (as the ALIGN-MLM authors'
 // XLM / DICT-MLM checkpoints carry it), Node and Deno: the table is fine-tuned with the encoder (only the fed
-// row moves) and saved; evaluate feeds the id (2 and 3 give different predictions); a model with the table
+// row moves) and saved; finetune's dev score and evaluate feed the id (2 and 3 give different predictions); a model with the table
 // and no --lang-id, a model without it and --lang-id, and an id past the table are one-line errors.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,7 +49,7 @@ describe("--lang-id: fine-tuning and evaluating an XLM / DICT-MLM checkpoint", (
     oneLine(await xlt("node", [...ft(out, "--lang-id", "2").map((a) => (a === model ? TINY_BERT : a))]), /^xlt finetune: --lang-id 2: .*tiny-bert has no language embeddings/);
     expect(existsSync(out)).toBe(false);
 
-    const r = await xlt("node", ft(out, "--lang-id", "2"));
+    const r = await xlt("node", ft(out, "--lang-id", "2", "--dev", train));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).lang_id).toBe(2);
     const before = loadAll(join(model, "model.safetensors")).get(LANG)!;
@@ -70,6 +70,9 @@ describe("--lang-id: fine-tuning and evaluating an XLM / DICT-MLM checkpoint", (
     const j2 = JSON.parse(readFileSync(join(dir, "2.json"), "utf8"));
     expect(j2.langId).toBe(2);
     expect(j2.perLang.en.seqevalF1).toBeGreaterThanOrEqual(0);
+    // the dev score after the last epoch ran with the id too: the same weights, the same figure as evaluate --lang-id 2
+    const dev = JSON.parse(readFileSync(join(out, "run.json"), "utf8")).dev_scores;
+    expect(dev[dev.length - 1].value).toBe(j2.perLang.en.value);
     // the same words read as the original language (the id trained with) and as the derived one
     expect(readFileSync(join(dir, "pred-3", "en.conllu"), "utf8")).not.toBe(readFileSync(join(dir, "pred-2", "en.conllu"), "utf8"));
   }, 600_000);
