@@ -18,7 +18,7 @@ import { checkLangId } from "../../src/tasks/lang_ids.ts";
 import { POS_TASK } from "../../src/tasks/token_tasks.ts";
 import { cellLangIds } from "../../src/run/study_align_mlm.ts";
 import { type Cases, maxRelErr } from "../lib/check.ts";
-import { FIXTURES } from "../lib/fixtures.ts";
+import { FIXTURES, get } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
@@ -69,6 +69,29 @@ cases["batch: language id on real tokens, 1 on padding; XLM-R positions as the a
   eq("original language", makeBatch(cfg, items, "token", 2).batch.langIds, [2, 2, 2, 2, 2, 2, 2, 1]);
   eq("no language id", makeBatch(cfg, items, "token").batch.langIds, undefined as unknown as number[]);
 };
+
+// scripts/golden/pretrain.py's XLM batch (PyTorch checks xlt's encoder sum with a language table on it, forward
+// and backward: test/cases/pretrain.ts): its row 2 is one derived-language sentence with padding, exactly what a
+// fine-tuning batch of that sentence with --lang-id 3 must feed
+for (const arch of ["xlmr", "bert"] as const) {
+  cases[`batch (${arch}): a derived sentence with --lang-id 3 gets the PyTorch golden's positions and language ids`] = () => {
+    const cfg = loadCheckpoint(join(FIXTURES, `tiny-${arch}`)).config;
+    const pre = `${arch}.lang.`;
+    const [, T] = get("pretrain", pre + "input_ids").shape;
+    const row = (n: string) => Array.from(get("pretrain", pre + n).data.slice(2 * T, 3 * T));
+    const ids = row("input_ids");
+    const mask = row("attention_mask");
+    const n = mask.filter((m) => m === 1).length;
+    // a second, full-length item pads the sentence to the golden's T
+    const m = makeBatch(cfg, [{ ids: ids.slice(0, n), labels: [] }, { ids: new Array(T).fill(5), labels: [] }], "token", 3);
+    const real = (xs: ArrayLike<number>) => Array.from(xs).slice(0, n);
+    eq("positions of the real tokens", real(m.batch.positions), real(row("position_ids")));
+    eq("language ids of the real tokens", real(m.batch.langIds!), real(row("lang_ids")));
+    // XLM-R's padding gets the pad position and pad language as in the golden (BERT counts positions on, masked out)
+    if (arch === "xlmr") eq("the padded row", Array.from(m.batch.langIds!).slice(0, T), row("lang_ids"));
+    if (arch === "xlmr") eq("the padded row's positions", Array.from(m.batch.positions).slice(0, T), row("position_ids"));
+  };
+}
 
 cases["checkpoint: the language table loads with the encoder; --lang-id is required for it, refused without it, within its rows"] = () => {
   const dir = mkdtempSync(join(tmpdir(), "xlt-lang-"));
