@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
 import { finetune } from "../src/train/finetune_run.ts";
-import type { Command } from "./options.ts";
+import type { Command, Opt } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
 export function parseTask(v: unknown): Task {
@@ -17,6 +17,12 @@ export function parseTask(v: unknown): Task {
 export const TASK_META = TASK_NAMES.join("|");
 export const perTask = (f: (d: (typeof TASKS)[Task]) => string | number): string => TASK_NAMES.map((t) => `${f(TASKS[t])} for ${t}`).join(", ");
 
+/** `--lang-id` of finetune and evaluate (src/tasks/lang_ids.ts says why it is required for XLM / DICT-MLM models). */
+export const LANG_ID_OPTION: Opt = {
+  type: "int", min: 0, meta: "N",
+  help: "language id of every real token, for XLM / DICT-MLM checkpoints (they have language embeddings; required for them, refused for others): 2 = original, 3 = derived language",
+};
+
 export const finetuneCommand: Command = {
   summary: `fine-tune an encoder with a task head on ${TASK_NAMES.join(", ")} (HF-loadable output)`,
   description: [
@@ -26,6 +32,9 @@ export const finetuneCommand: Command = {
     ...TASK_NAMES.map((t) => `  ${t}: ${TASKS[t].summary}`),
     "--realign-during adds 0.1 × the realignment loss of one batch of parallel data (the `xlt realign` data",
     "options) to every optimizer step; --freeze keeps the realignment loss out of the frozen groups.",
+    "XLM / DICT-MLM checkpoints (language embeddings, xlt pretrain --objective xlm|dict-mlm) need --lang-id: 2 to",
+    "train on the original language, 3 on the derived one (as the ALIGN-MLM authors' _transitive scripts); the",
+    "language table is trained and saved with the encoder.",
   ].join("\n"),
   options: {
     task: { type: "string", required: true, meta: TASK_META, help: "task (see above)" },
@@ -40,6 +49,7 @@ export const finetuneCommand: Command = {
     "micro-batch": { type: "int", min: 1, meta: "N", help: "examples per forward/backward (gradient accumulation); default = batch size" },
     "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence, default ${perTask((d) => d.defaults.trainLength)}, or the model's position limit if smaller (longer sentences are split into chunks for pos/ner, truncated for xnli, windows with stride 128 for qa)` },
     seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
+    "lang-id": LANG_ID_OPTION,
     limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs/questions" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (and per dev evaluation)" },
@@ -75,6 +85,7 @@ export const finetuneCommand: Command = {
       quiet: !!v.quiet,
       profile: v.profile,
       realignDuring,
+      langId: v["lang-id"],
     });
     const last = r.dev[r.dev.length - 1];
     console.log(

@@ -28,9 +28,15 @@ export interface Batch {
   positions: Int32Array; // [B*T]
   typeIds: Int32Array; // [B*T] (all 0 where the model has one or no token type)
   mask: Float32Array; // [B*T] 1 = real token, 0 = padding
-  /** [B*T] language ids (XLM / DICT-MLM pre-training), added from `embeddings.lang` when the model has it */
+  /** [B*T] language ids (XLM / DICT-MLM), added from `embeddings.lang` when the model has it */
   langIds?: Int32Array;
 }
+
+/** XLM / DICT-MLM's language-embedding table (the authors' `lang_type_embeddings`): 4 rows, ids 2 = original, 3 = derived, 1 = padding. */
+export const LANG_ROWS = 4;
+export const LANG_ORIGINAL = 2;
+export const LANG_DERIVED = 3;
+export const LANG_PAD = 1;
 
 export const LAYER_PARAMS = [
   "attn.q.weight", "attn.q.bias", "attn.k.weight", "attn.k.bias", "attn.v.weight", "attn.v.bias",

@@ -113,9 +113,9 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     const sc = await runProgram(PYTHON, [join(ROOT, "scripts/score/ud_upos.py"), test, join(preds, "en.conllu")]);
     expect(sc.code, sc.stderr).toBe(0);
     const ref = JSON.parse(sc.stdout);
-    // printed table: lang metric score n "UD UPOS" words
+    // printed table: lang metric score n "UD UPOS" words "seqeval F1" (ALIGN-MLM's, test/cases/lang_ids.ts)
     const [head, row] = ev.stdout.trim().split("\n");
-    expect(head.split(/\s{2,}/)).toEqual(["lang", "metric", "score", "n", "UD UPOS", "words"]);
+    expect(head.split(/\s{2,}/)).toEqual(["lang", "metric", "score", "n", "UD UPOS", "words", "seqeval F1"]);
     const cells = row.trim().split(/\s+/);
     expect(cells[2]).toBe((100 * ref.rows.accuracy).toFixed(2));
     expect(Number(cells[3])).toBe(ref.rows.total);
@@ -125,6 +125,7 @@ describe("xlt evaluate --task pos: row accuracy and official word-level UPOS", (
     expect(Math.abs(r.value - ref.rows.accuracy)).toBeLessThan(1e-12);
     expect(Math.abs(r.official.value - ref.words.f1)).toBeLessThan(1e-12);
     expect(r.official.n).toBe(ref.words.gold);
+    expect(row.trim().split(/\s+/)[6]).toBe((100 * r.seqevalF1).toFixed(2));
     // the two figures count different lines here (ranges and empty nodes), so the check tells them apart
     expect(ref.rows.total).toBeGreaterThan(ref.words.gold);
     // UD's own eval.py, when a copy is given (UniversalDependencies/tools; not shipped): its UPOS F1 line

@@ -49,6 +49,8 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
       for (const k of ["bs", "bz", "alignment"]) expect(c[k]).toBeGreaterThanOrEqual(0);
       const cell = JSON.parse(readFileSync(join(out, "cells", `${c.objective}-trans-s7`, "result.json"), "utf8"));
       expect(cell.bz).toBe(c.bz);
+      expect(cell.settings["--lang-id"], "MLM and ALIGN-MLM have no language table").toBeNull();
+      expect(cell.deltaF1).toBeCloseTo(cell.bzF1 - cell.bsF1, 12); // POS: seqeval F1 next to accuracy
       const sign = c.delta >= 0 ? "+" : "−";
       expect(md).toContain(`| ${c.objective} | trans | ${(100 * c.bs).toFixed(1)} | ${(100 * c.bz).toFixed(1)} | ${sign}${Math.abs(100 * c.delta).toFixed(1)} | ${(100 * c.alignment).toFixed(1)} | 7 |`);
     }
@@ -74,7 +76,8 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/3 objectives × 1 transforms × 1 seeds = 3 cells, 2 already done/);
     expect(r.stdout).toMatch(/paper scale per cell .*pre-train 13\.0 EFLOP .*GPU-h/);
-    expect(r.stdout).toMatch(/1\s+xlm\s+trans\s+seed 7\s+todo/);
+    expect(r.stdout).toMatch(/1\s+xlm\s+trans\s+seed 7\s+todo  lang ids: original 2, derived 3\n/);
+    expect(r.stdout).toMatch(/0\s+mlm\s+trans\s+seed 7\s+done\n/);
     const jobs = join(dir, "jobs.txt");
     expect((await xlt("node", args(out, "--jobs", jobs))).code).toBe(0);
     const lines = readFileSync(jobs, "utf8").trim().split("\n");
@@ -87,6 +90,29 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     expect(far.code).not.toBe(0);
     expect(far.stderr.trim()).toMatch(/^xlt run: --cell 2: the study has cells 0-1$/);
   }, 300_000);
+
+  it("an XLM cell fine-tunes with language id 2 (original) and 3 (derived), keeps the table, and records the ids", async () => {
+    const xo = join(dir, "study-xlm");
+    // XLM packs whole lines (longer ones than a sequence are an error): 5 short plain words of each line
+    const short = join(dir, "corpus-short.txt");
+    const words = (l: string) => l.split(" ").filter((w) => /^[A-Za-z]{1,8}$/.test(w)).slice(0, 5).join(" ");
+    writeFileSync(short, readFileSync(d.corpus, "utf8").trim().split("\n").map(words).filter(Boolean).join("\n") + "\n");
+    const xargs = (...extra: string[]) => [...args(xo, "--objectives", "xlm", "--cell", "0", "--max-length", "64", ...extra)].map((a) => (a === d.corpus ? short : a));
+    const r = await xlt("node", xargs("--keep-models"));
+    expect(r.code, r.stderr).toBe(0);
+    const cell = join(xo, "cells", "xlm-trans-s7");
+    const res = JSON.parse(readFileSync(join(cell, "result.json"), "utf8"));
+    expect(res.settings["--lang-id"]).toBe("original 2, derived 3");
+    for (const [m, id] of [["finetuned-orig", 2], ["finetuned-derived", 3]] as const) {
+      expect(JSON.parse(readFileSync(join(cell, m, "run.json"), "utf8")).lang_id, m).toBe(id);
+      expect(readFileSync(join(cell, m, "model.safetensors")).includes("lang_type_embeddings"), m).toBe(true);
+    }
+    // a cell run before language ids were fed (no record of them) is not reused
+    writeFileSync(join(cell, "result.json"), JSON.stringify({ ...res, settings: { ...res.settings, "--lang-id": undefined } }));
+    const old = await xlt("node", xargs());
+    expect(old.code).not.toBe(0);
+    expect(old.stderr.trim()).toMatch(/^xlt run: .*xlm-trans-s7 was run with --lang-id default, not original 2, derived 3: use a new --out/);
+  }, 600_000);
 
   it("bad input: one line, non-zero exit, nothing written", async () => {
     const bad = join(dir, "bad");

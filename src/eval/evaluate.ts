@@ -14,6 +14,7 @@ import { argmaxRows } from "../kernels/crossentropy.ts";
 import { type EvalScore, type Task, TASKS } from "../tasks/table.ts";
 import { type Item, makeBatch } from "../tasks/batch.ts";
 import { loadTaskModel } from "../io/task_checkpoint.ts";
+import { checkLangId } from "../tasks/lang_ids.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { ProfileSession } from "../profile/session.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
@@ -22,9 +23,10 @@ export type { EvalScore };
 
 /**
  * The head's outputs per item: the argmax class per position (token heads) or of the sequence (sequence
- * heads), or the (start, end) logit pairs per position (span heads). Length-sorted batches.
+ * heads), or the (start, end) logit pairs per position (span heads). Length-sorted batches. `langId`: the
+ * language id of every real token (XLM / DICT-MLM, src/tasks/lang_ids.ts).
  */
-export async function predictItems(enc: Encoder, head: ClassificationHead, items: Item[], batchSize = 32): Promise<(Int32Array | Float32Array)[]> {
+export async function predictItems(enc: Encoder, head: ClassificationHead, items: Item[], batchSize = 32, langId?: number): Promise<(Int32Array | Float32Array)[]> {
   const cfg = enc.cfg;
   const order = items.map((_, i) => i).sort((a, b) => items[a].ids.length - items[b].ids.length);
   const out: (Int32Array | Float32Array)[] = new Array(items.length);
@@ -41,7 +43,7 @@ export async function predictItems(enc: Encoder, head: ClassificationHead, items
   try {
     for (let s = 0; s < order.length; s += batchSize) {
       const idx = order.slice(s, s + batchSize);
-      const { batch } = makeBatch(cfg, idx.map((i) => items[i]), head.kind);
+      const { batch } = makeBatch(cfg, idx.map((i) => items[i]), head.kind, langId);
       const st = enc.forward(batch, L, false);
       setProfileContext(enc.gpu, "head forward");
       const hs = head.forward(st.hidden[L], batch.B, batch.T, false);
@@ -64,9 +66,9 @@ export async function predictItems(enc: Encoder, head: ClassificationHead, items
 }
 
 /** Scores one test file; writes predictions to `predictionsPath` when given. */
-export async function evaluateFile(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, maxLength: number, predictionsPath?: string): Promise<EvalScore> {
+export async function evaluateFile(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, maxLength: number, predictionsPath?: string, langId?: number): Promise<EvalScore> {
   const test = TASKS[task].prepareTest(path, tok, maxLength);
-  return test.score(await predictItems(enc, head, test.items), predictionsPath);
+  return test.score(await predictItems(enc, head, test.items, 32, langId), predictionsPath);
 }
 
 export interface TestSpec {
@@ -93,11 +95,15 @@ export interface EvaluateOptions {
   predictions?: string;
   /** profile the evaluation (a phase per language): per-kernel table to stderr, Chrome trace to this file */
   profile?: string;
+  /** XLM / DICT-MLM: the language id of every real token of every test file; required exactly when the model has a language table */
+  langId?: number;
 }
 
 export interface EvaluateResult {
   task: Task;
   perLang: Record<string, EvalScore>;
+  /** the language id fed to the model (XLM / DICT-MLM), null without */
+  langId: number | null;
 }
 
 /** Evaluates a directory written by `xlt finetune` on each test file (library entry point of `xlt run`). */
@@ -112,6 +118,14 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   }
   const g = await getGpu();
   const { enc, head, task, cfg } = loadTaskModel(g, o.model, o.task);
+  let langId: number | undefined;
+  try {
+    langId = checkLangId(o.model, enc.params, o.langId);
+  } catch (e) {
+    for (const t of enc.params.values()) t.release();
+    head.dispose();
+    throw e;
+  }
   const tok = loadTokenizer(o.model);
   const def = TASKS[task];
   const maxLength = sequenceLength(cfg as ModelConfig, o.maxLength, def.defaults.evalLength);
@@ -120,7 +134,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   try {
     for (const t of o.tests) {
       const pred = o.predictions ? join(o.predictions, def.predictionsFile(t.lang, t.path)) : undefined;
-      perLang[t.lang] = await prof.phase(`test ${t.lang}`, () => evaluateFile(enc, head, task, t.path, tok, maxLength, pred));
+      perLang[t.lang] = await prof.phase(`test ${t.lang}`, () => evaluateFile(enc, head, task, t.path, tok, maxLength, pred, langId));
     }
     await prof.finish();
   } catch (e) {
@@ -130,5 +144,5 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     for (const t of enc.params.values()) t.release();
     head.dispose();
   }
-  return { task, perLang };
+  return { task, perLang, langId: langId ?? null };
 }

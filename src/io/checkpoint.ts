@@ -133,6 +133,12 @@ export function expectedShapes(c: ModelConfig): Map<string, number[]> {
   return m;
 }
 
+/**
+ * The one encoder tensor a checkpoint may carry beyond expectedShapes(): XLM / DICT-MLM's language-embedding
+ * table ([rows, H]), loaded, trained and saved with the encoder when present (config.json does not size it).
+ */
+export const LANG_TABLE = "embeddings.lang";
+
 const BERT_BLOCK: Record<string, string> = {
   "attention.self.query": "attn.q",
   "attention.self.key": "attn.k",
@@ -157,6 +163,8 @@ const EMB: Record<string, string> = {
   "word_embeddings.weight": "embeddings.word",
   "position_embeddings.weight": "embeddings.position",
   "token_type_embeddings.weight": "embeddings.token_type",
+  // XLM / DICT-MLM (ALIGN-MLM authors' RoBERTa): optional, see optionalShapes()
+  "lang_type_embeddings.weight": "embeddings.lang",
 };
 const PREFIXES = ["bert.", "roberta.", "distilbert.", "xlm_roberta.", "model."];
 
@@ -288,6 +296,14 @@ function openCheckpoint(dir: string) {
       throw new CheckpointError(`${file.path}: tensor ${name} has shape [${info.shape}] but config.json implies [${shape}]`);
     }
     entries.push({ c, shape, name, info, file });
+  }
+  const lang = mapped.get(LANG_TABLE);
+  if (lang) {
+    const { info, name, file } = lang;
+    if (!FLOAT_DTYPES.has(info.dtype) || info.shape.length !== 2 || info.shape[0] < 1 || info.shape[1] !== config.hidden) {
+      throw new CheckpointError(`${file.path}: tensor ${name} has shape [${info.shape}] (${info.dtype}), expected [rows, ${config.hidden}] floats`);
+    }
+    entries.push({ c: LANG_TABLE, shape: [...info.shape], name, info, file });
   }
   return { config, entries };
 }

@@ -14,6 +14,10 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { gaussian } from "../rng.ts";
 import { initMlmHead, mlmHeadShapes } from "../../models/mlm_head.ts";
 import { type F32Map, readTensors } from "./weights.ts";
+import { LANG_ROWS } from "../../models/encoder.ts";
+
+// the language-embedding table of XLM / DICT-MLM (defined with the encoder that adds it)
+export { LANG_DERIVED, LANG_ORIGINAL, LANG_PAD, LANG_ROWS } from "../../models/encoder.ts";
 
 export const SIZES = ["tiny", "small", "base"] as const;
 export type Size = (typeof SIZES)[number];
@@ -26,11 +30,6 @@ const PRESETS: Record<Size, { layers: number; hidden: number; heads: number; ffn
   base: { layers: 12, hidden: 768, heads: 12, ffn: 3072 },
 };
 
-/** The language-embedding table of XLM / DICT-MLM (the authors' `lang_type_embeddings`): 4 rows, ids 2 = original, 3 = derived, 1 = padding. */
-export const LANG_ROWS = 4;
-export const LANG_ORIGINAL = 2;
-export const LANG_DERIVED = 3;
-export const LANG_PAD = 1;
 
 /** An HF config.json object for a preset, with the tokenizer's vocabulary size and pad id. */
 export function presetConfig(size: Size, arch: (typeof ARCHS)[number], vocab: number, padId: number, maxPositions: number): Record<string, any> {

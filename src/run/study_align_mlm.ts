@@ -2,7 +2,8 @@
 // independent cells, objective × transformation × seed. A cell pre-trains from scratch on the original corpus
 // plus its derived twin, measures the static alignment of the pre-trained embeddings, fine-tunes twice (on the
 // original task data and on the derived one) and evaluates both on the derived test set:
-// BS = derived-trained model, BZ = original-trained model (zero-shot), Δ = BZ − BS.
+// BS = derived-trained model, BZ = original-trained model (zero-shot), Δ = BZ − BS. XLM and DICT-MLM cells
+// fine-tune and test with language ids (2 original, 3 derived; cellLangIds), MLM and ALIGN-MLM without.
 // The derived data of each transformation is written once, under OUT/derived/<transform>, and shared by cells.
 // Each cell writes OUT/cells/<objective>-<transform>-s<seed>/result.json atomically with the settings it ran
 // with; a finished cell is reused only under the same settings (as the realignment grid, src/run/grid.ts).
@@ -21,7 +22,7 @@ import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
 import { evaluateModel } from "../eval/evaluate.ts";
 import { finetune } from "../train/finetune_run.ts";
 import { type Objective, OBJECTIVES, pretrain } from "../train/pretrain_run.ts";
-import { presetConfig, type Size } from "../pretrain/model.ts";
+import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
 import { type StudyCellResult, studyFiles } from "./study_report.ts";
 
@@ -136,12 +137,31 @@ export function studySettings(plan: StudyPlan): Settings {
   };
 }
 
+/**
+ * The language ids a cell fine-tunes and tests with (spec §4.2, §4.3): XLM and DICT-MLM models carry language
+ * embeddings, and the authors' `_transitive` scripts feed 2 to the original language and 3 to the derived one;
+ * MLM and ALIGN-MLM have no language table and run without.
+ */
+export function cellLangIds(objective: Objective): { orig: number; derived: number } | null {
+  return objective === "xlm" || objective === "dict-mlm" ? { orig: LANG_ORIGINAL, derived: LANG_DERIVED } : null;
+}
+
+const langIdSetting = (objective: Objective) => {
+  const ids = cellLangIds(objective);
+  return ids ? `original ${ids.orig}, derived ${ids.derived}` : null;
+};
+
+/** A cell's settings: the study's, and the language ids its objective fine-tunes and tests with. */
+export function cellSettings(plan: StudyPlan, objective: Objective): Settings {
+  return { ...studySettings(plan), "--lang-id": langIdSetting(objective) };
+}
+
 function readResult(plan: StudyPlan, dir: string): StudyCellResult {
   const r = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
   const fix = `use a new --out, or delete ${dir} to run the cell again`;
   if (!r.settings) throw new XltError(`${dir}/result.json records no settings: ${fix}`);
   const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
-  for (const [k, v] of Object.entries(studySettings(plan))) {
+  for (const [k, v] of Object.entries(cellSettings(plan, r.objective))) {
     const had = r.settings[k] ?? null;
     if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
   }
@@ -242,20 +262,26 @@ export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<St
   });
   const alignment = await staticAlignmentOf(pre);
   say(`static alignment ${(100 * alignment).toFixed(1)}%; fine-tune on the original and on the derived ${plan.task} data`);
-  const ft = (train: string, name: string) =>
+  const ids = cellLangIds(cell.objective);
+  const ft = (train: string, name: string, langId: number | undefined) =>
     finetune({
       task: plan.task, train, model: pre, out: join(cell.dir, name), epochs: plan.epochs, lr: plan.finetuneLr, batchSize: plan.batchSize,
-      seed: cell.seed, limit: plan.trainLimit, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, `${name}.jsonl`),
+      seed: cell.seed, limit: plan.trainLimit, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, `${name}.jsonl`), langId,
     });
-  await ft(plan.train, "finetuned-orig");
-  await ft(d.train, "finetuned-derived");
-  const zs = await evaluateModel({ model: join(cell.dir, "finetuned-orig"), tests: [{ lang: "orig", path: plan.test }, { lang: "derived", path: d.test }] });
-  const sup = await evaluateModel({ model: join(cell.dir, "finetuned-derived"), tests: [{ lang: "derived", path: d.test }] });
-  const bz = zs.perLang.derived.value, bs = sup.perLang.derived.value;
+  await ft(plan.train, "finetuned-orig", ids?.orig);
+  await ft(d.train, "finetuned-derived", ids?.derived);
+  // each test set in its own language: the original one with the original id, the derived one with the derived id
+  const test = async (model: string, path: string, langId: number | undefined) =>
+    (await evaluateModel({ model: join(cell.dir, model), tests: [{ lang: "test", path }], langId })).perLang.test;
+  const orig = await test("finetuned-orig", plan.test, ids?.orig);
+  const zs = await test("finetuned-orig", d.test, ids?.derived);
+  const sup = await test("finetuned-derived", d.test, ids?.derived);
+  const bz = zs.value, bs = sup.value;
   const result: StudyCellResult & { settings: Settings } = {
-    objective: cell.objective, transform: cell.transform, seed: cell.seed, task: plan.task, metric: zs.perLang.derived.metric,
-    bs, bz, delta: bz - bs, original: zs.perLang.orig.value, alignment, pretrainLoss: p.finalLoss,
-    seconds: (performance.now() - t0) / 1000, settings: studySettings(plan),
+    objective: cell.objective, transform: cell.transform, seed: cell.seed, task: plan.task, metric: zs.metric,
+    bs, bz, delta: bz - bs, original: orig.value, alignment, pretrainLoss: p.finalLoss,
+    ...(sup.seqevalF1 !== undefined && zs.seqevalF1 !== undefined ? { bsF1: sup.seqevalF1, bzF1: zs.seqevalF1, deltaF1: zs.seqevalF1 - sup.seqevalF1, originalF1: orig.seqevalF1 } : {}),
+    seconds: (performance.now() - t0) / 1000, settings: cellSettings(plan, cell.objective),
   };
   writeFileAtomic(join(cell.dir, "result.json"), JSON.stringify(result, null, 2) + "\n");
   if (!plan.keepModels) for (const n of ["pretrained", "finetuned-orig", "finetuned-derived"]) rmSync(join(cell.dir, n), { recursive: true, force: true });
@@ -312,7 +338,11 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
     `paper scale, whole study: ${at(cs.length * (f.pretrain + f.finetune))}`,
     "",
     "cells:",
-    ...cs.map((c) => `  ${String(c.index).padStart(3)}  ${c.objective.padEnd(9)} ${c.transform.padEnd(9)} seed ${String(c.seed).padEnd(4)} ${isDone(c) ? "done" : "todo"}`),
+    ...cs.map((c) => {
+      const ids = cellLangIds(c.objective);
+      const lang = ids ? `  lang ids: original ${ids.orig}, derived ${ids.derived}` : "";
+      return `  ${String(c.index).padStart(3)}  ${c.objective.padEnd(9)} ${c.transform.padEnd(9)} seed ${String(c.seed).padEnd(4)} ${isDone(c) ? "done" : "todo"}${lang}`;
+    }),
   ].join("\n");
 }
 

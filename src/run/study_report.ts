@@ -17,6 +17,11 @@ export interface StudyCellResult {
   delta: number;
   /** the original-language model on the original test set */
   original?: number;
+  /** POS: the same four figures in seqeval F1 over the tags (spec §4.1: ALIGN-MLM computes both metrics) */
+  bsF1?: number;
+  bzF1?: number;
+  deltaF1?: number;
+  originalF1?: number;
   /** static-embedding alignment of the pre-trained checkpoint (fraction) */
   alignment: number;
   pretrainLoss?: number;
@@ -33,6 +38,8 @@ export interface StudyRow {
   bz: Stat;
   delta: Stat;
   alignment: Stat;
+  /** POS: BS, BZ and Δ in seqeval F1, when every cell of the row has them */
+  f1?: { bs: Stat; bz: Stat; delta: Stat };
 }
 
 export interface StudySummary {
@@ -56,6 +63,9 @@ export function summarizeStudy(cells: StudyCellResult[]): StudySummary {
   const rows: StudyRow[] = [...groups.values()].map((g) => ({
     objective: g[0].objective, transform: g[0].transform, seeds: g.map((c) => c.seed).sort((a, b) => a - b),
     bs: stat(g.map((c) => c.bs)), bz: stat(g.map((c) => c.bz)), delta: stat(g.map((c) => c.delta)), alignment: stat(g.map((c) => c.alignment)),
+    ...(g.every((c) => c.bsF1 !== undefined && c.bzF1 !== undefined && c.deltaF1 !== undefined)
+      ? { f1: { bs: stat(g.map((c) => c.bsF1!)), bz: stat(g.map((c) => c.bzF1!)), delta: stat(g.map((c) => c.deltaF1!)) } }
+      : {}),
   }));
   const correlation = rows.length >= 3 ? { rho: spearman(rows.map((r) => r.alignment.mean), rows.map((r) => r.delta.mean)), n: rows.length } : null;
   return { rows, correlation };
@@ -64,20 +74,28 @@ export function summarizeStudy(cells: StudyCellResult[]): StudySummary {
 const pts = (s: Stat, seeds: number) => (seeds > 1 ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}` : (100 * s.mean).toFixed(1));
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
 
+const signedStat = (s: Stat, seeds: number) => (seeds > 1 ? `${signed(s.mean)} ± ${(100 * s.std).toFixed(1)}` : signed(s.mean));
+
+/** The paper's table on the main metric; for POS, BS / BZ / Δ in seqeval F1 over the tags follow in three more columns. */
 export function studyMarkdown(s: StudySummary, title: string): string {
-  const lines = [`## ${title}`, "", "| objective | transf. | BS | BZ | Δ (BZ − BS) | Align | seeds |", "|---|---|---|---|---|---|---|"];
+  const f1 = s.rows.some((r) => r.f1);
+  const lines = [`## ${title}`, "",
+    `| objective | transf. | BS | BZ | Δ (BZ − BS) | Align | seeds |${f1 ? " BS F1 | BZ F1 | Δ F1 |" : ""}`,
+    `|---|---|---|---|---|---|---|${f1 ? "---|---|---|" : ""}`];
   for (const r of s.rows) {
     const n = r.seeds.length;
-    const delta = n > 1 ? `${signed(r.delta.mean)} ± ${(100 * r.delta.std).toFixed(1)}` : signed(r.delta.mean);
-    lines.push(`| ${r.objective} | ${r.transform} | ${pts(r.bs, n)} | ${pts(r.bz, n)} | ${delta} | ${pts(r.alignment, n)} | ${r.seeds.join(" ")} |`);
+    const extra = !f1 ? "" : r.f1 ? ` ${pts(r.f1.bs, n)} | ${pts(r.f1.bz, n)} | ${signedStat(r.f1.delta, n)} |` : " – | – | – |";
+    lines.push(`| ${r.objective} | ${r.transform} | ${pts(r.bs, n)} | ${pts(r.bz, n)} | ${signedStat(r.delta, n)} | ${pts(r.alignment, n)} | ${r.seeds.join(" ")} |${extra}`);
   }
+  if (f1) lines.push("", "BS, BZ and Δ are accuracy; the F1 columns are seqeval's F1 over the POS tags (runs of identical tags), which ALIGN-MLM also computes.");
   lines.push("", s.correlation ? `Spearman ρ(alignment, Δ) = ${s.correlation.rho.toFixed(3)} over ${s.correlation.n} objective × transformation points.` : "Spearman ρ(alignment, Δ): needs at least 3 objective × transformation points.");
   return lines.join("\n") + "\n";
 }
 
 export function studyCsv(cells: StudyCellResult[]): string {
-  const head = "objective,transform,seed,task,metric,bs,bz,delta,original,alignment,pretrain_loss,seconds";
-  const rows = cells.map((c) => [c.objective, c.transform, c.seed, c.task, c.metric, c.bs, c.bz, c.delta, c.original ?? "", c.alignment, c.pretrainLoss ?? "", c.seconds.toFixed(1)].join(","));
+  const head = "objective,transform,seed,task,metric,bs,bz,delta,original,alignment,pretrain_loss,seconds,bs_f1,bz_f1,delta_f1,original_f1";
+  const rows = cells.map((c) => [c.objective, c.transform, c.seed, c.task, c.metric, c.bs, c.bz, c.delta, c.original ?? "", c.alignment, c.pretrainLoss ?? "", c.seconds.toFixed(1),
+    c.bsF1 ?? "", c.bzF1 ?? "", c.deltaF1 ?? "", c.originalF1 ?? ""].join(","));
   return [head, ...rows].join("\n") + "\n";
 }
 

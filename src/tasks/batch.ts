@@ -6,6 +6,7 @@ import type { WordTokenizer } from "../io/tokenize.ts";
 import { type Batch, positionIds } from "../../models/encoder.ts";
 import type { HeadKind } from "../../models/heads.ts";
 import { IGNORE_INDEX } from "../kernels/crossentropy.ts";
+import { languageIds } from "./lang_ids.ts";
 
 /** One training/eval unit: a token-task chunk (labels per position) or a sentence pair (one label). */
 export interface Item {
@@ -23,8 +24,13 @@ export interface MicroBatch {
   n: number;
 }
 
-/** Pads items into one encoder batch (each micro-batch to its own longest sequence). */
-export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind): MicroBatch {
+/**
+ * Pads items into one encoder batch (each micro-batch to its own longest sequence). Positions are the
+ * architecture's own; for XLM-R/RoBERTa that is cumsum(id ≠ pad)·(id ≠ pad) + pad, exactly the explicit
+ * position ids of the ALIGN-MLM authors' `_transitive` fine-tuning scripts. With `langId` (XLM / DICT-MLM,
+ * src/tasks/lang_ids.ts) every real token gets that language id and padding the pad id.
+ */
+export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind, langId?: number): MicroBatch {
   const B = items.length;
   const T = Math.max(1, ...items.map((it) => it.ids.length));
   const ids = new Int32Array(B * T).fill(cfg.padId);
@@ -45,7 +51,9 @@ export function makeBatch(cfg: ModelConfig, items: Item[], kind: HeadKind): Micr
   });
   let n = 0;
   for (const l of labels) if (l !== IGNORE_INDEX) n++;
-  return { batch: { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T) }, labels, n };
+  const batch: Batch = { B, T, ids, mask, typeIds, positions: positionIds(cfg, ids, B, T) };
+  if (langId !== undefined) batch.langIds = languageIds(mask, langId);
+  return { batch, labels, n };
 }
 
 /** Seeded Fisher-Yates permutation of 0..n-1. */

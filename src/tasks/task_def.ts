@@ -16,6 +16,11 @@ export interface EvalScore {
   exactMatch?: number;
   /** POS: UD's official word-level UPOS (eval.py) next to `value`, the papers' accuracy over every row */
   official?: WordLevelScore;
+  /**
+   * POS: seqeval's F1 over the tags next to `value`, the accuracy. ALIGN-MLM computes both (align-mlm-spec.md
+   * §4.1); seqeval reads a POS tag's first letter as a BIO prefix, so this is F1 over runs of identical tags.
+   */
+  seqevalF1?: number;
 }
 
 /** A test file read for scoring: its encoder items, and the scorer of the model's outputs on them. */

@@ -1,7 +1,8 @@
 // POS and NER: token classification. Reader: CoNLL-U / XTREME udpos TSV (POS), WikiANN IOB2 (NER), long
 // sentences split into chunks (never dropped). Score: POS accuracy over every word (each word's prediction
 // is the argmax at its first subword, in the chunk it fell into; a word with no subword at all gets "X"),
-// like the papers' accuracy over labels ≠ −100, with UD's official word-level UPOS next to it; NER seqeval
+// like the papers' accuracy over labels ≠ −100, with UD's official word-level UPOS and ALIGN-MLM's seqeval F1
+// over the POS tags (runs of identical tags, src/tasks/task_def.ts) next to it; NER seqeval
 // entity F1 after the BIO repair of the predictions (the repaired tags are what is written).
 // CoNLL-U multi-word range lines are words with UPOS "_" (as HF's UD loader reads them); the predictions
 // file must keep them "_", so they are scored as written there ("_", i.e. correct), which keeps the
@@ -35,7 +36,8 @@ const POS_SCORING: TokenScoring = {
       n++;
       if (labels[l] === predicted[s][w]) ok++;
     }));
-    return { metric: "accuracy", value: n ? ok / n : NaN, n, official: officialUpos(doc, examples, predicted, labels) };
+    const gold = examples.map((ex) => ex.labels.map((l) => labels[l]));
+    return { metric: "accuracy", value: n ? ok / n : NaN, n, official: officialUpos(doc, examples, predicted, labels), seqevalF1: seqevalF1(gold, predicted).f1 };
   },
 };
 

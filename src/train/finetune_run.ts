@@ -28,6 +28,7 @@ import { Encoder } from "../../models/encoder.ts";
 import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "../../models/heads.ts";
 import { type Task, TASKS } from "../tasks/table.ts";
 import { capLength, makeBatch, type MicroBatch, shuffled } from "../tasks/batch.ts";
+import { checkLangId } from "../tasks/lang_ids.ts";
 import { Adam } from "./adam.ts";
 import { linearScheduleFactor } from "./schedule.ts";
 
@@ -125,6 +126,8 @@ export interface FinetuneOptions {
   profile?: string;
   /** realignment during fine-tuning (src/train/joint.ts): each step adds weight × a realignment batch's loss */
   realignDuring?: RealignDuringOptions;
+  /** XLM / DICT-MLM: the language id of every real token (src/tasks/lang_ids.ts); required exactly when the model has a language table */
+  langId?: number;
 }
 
 export interface FinetuneResult {
@@ -147,6 +150,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
   const raw = JSON.parse(readFileSync(join(o.model, "config.json"), "utf8"));
+  const langId = checkLangId(o.model, ckpt.tensors, o.langId);
   const tok = loadTokenizer(o.model);
   const def = TASKS[o.task];
   const kind = def.head;
@@ -171,6 +175,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     "--max-length": maxLength,
     "--dropout": o.dropout ?? null,
     "the training data": dataFingerprint(items),
+    "--lang-id": langId ?? null,
   };
   if (o.realignDuring) Object.assign(settings, jointSettings(o.realignDuring, cfg));
   if (o.resume) checkResume(ckptDir, settings); // before any GPU work
@@ -231,7 +236,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const idx = order.slice(inEpoch * bs, (inEpoch + 1) * bs);
       const mbs: MicroBatch[] = [];
       prof.phase("batch", () => {
-        for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind));
+        for (let i = 0; i < idx.length; i += micro) mbs.push(makeBatch(cfg, idx.slice(i, i + micro).map((k) => items[k]), kind, langId));
       });
       const stepLr = lr * linearScheduleFactor(step, total, warmup);
       const stepLosses = prof.phase("record", () => {
@@ -254,7 +259,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       endStep();
       if (atDev) {
         enc.dropout = 0;
-        const r = await prof.outsideSteps(`dev ${epoch + 1}`, () => evaluateWith(enc, head, o.task, o.dev!, tok, cfg));
+        const r = await prof.outsideSteps(`dev ${epoch + 1}`, () => evaluateWith(enc, head, o.task, o.dev!, tok, cfg, langId));
         enc.dropout = o.dropout ?? cfg.dropout;
         dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
         if (!o.quiet) progress.done();
@@ -301,6 +306,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       max_length: maxLength,
       lr,
       seed: o.seed,
+      lang_id: langId ?? null,
       limit: o.limit ?? null,
       dropout: o.dropout ?? cfg.dropout,
       head_dropout: head.dropout,
@@ -322,8 +328,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   return result;
 }
 
-async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, cfg: ModelConfig): Promise<EvalScore> {
-  return evaluateFile(enc, head, task, path, tok, capLength(cfg, TASKS[task].defaults.evalLength));
+async function evaluateWith(enc: Encoder, head: ClassificationHead, task: Task, path: string, tok: WordTokenizer, cfg: ModelConfig, langId: number | undefined): Promise<EvalScore> {
+  return evaluateFile(enc, head, task, path, tok, capLength(cfg, TASKS[task].defaults.evalLength), undefined, langId);
 }
 
 /** What a resumable fine-tuning state holds: every encoder tensor and the head (as head.NAME). */

@@ -133,6 +133,7 @@ cases["checkpoint: canonicalName for all architectures and old names"] = async (
     ["bert.embeddings.word_embeddings.weight", "embeddings.word"],
     ["embeddings.position_embeddings.weight", "embeddings.position"],
     ["roberta.embeddings.token_type_embeddings.weight", "embeddings.token_type"],
+    ["roberta.embeddings.lang_type_embeddings.weight", "embeddings.lang"],
     ["bert.embeddings.LayerNorm.gamma", "embeddings.ln.weight"],
     ["embeddings.LayerNorm.beta", "embeddings.ln.bias"],
     ["bert.encoder.layer.11.attention.self.query.bias", "layer.11.attn.q.bias"],

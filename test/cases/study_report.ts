@@ -53,5 +53,21 @@ export const cases: Cases = {
     if (f["results.csv"].trim().split("\n").length !== 6) throw new Error("one CSV row per cell plus the header");
     const j = JSON.parse(f["results.json"]);
     if (j.cells.length !== 5 || j.summary.rows.length !== 4) throw new Error("results.json holds the cells and the summary");
+    if (f["results.md"].includes("F1")) throw new Error("no F1 columns when the cells have no F1");
+  },
+  "study report, POS: BS / BZ / Δ in seqeval F1 next to the accuracy table (the main metric unchanged)": async () => {
+    const withF1 = (c: StudyCellResult, bsF1: number, bzF1: number): StudyCellResult => ({ ...c, bsF1, bzF1, deltaF1: bzF1 - bsF1, originalF1: 0.9 });
+    const cells = [withF1(CELLS[1], 0.9, 0.5), withF1(CELLS[2], 0.8, 0.4), withF1(CELLS[3], 0.93, 0.9)];
+    const f = studyFiles(cells, "POS");
+    const md = f["results.md"];
+    if (!md.includes("| objective | transf. | BS | BZ | Δ (BZ − BS) | Align | seeds | BS F1 | BZ F1 | Δ F1 |")) throw new Error(`header:\n${md}`);
+    // MLM Trans+Inv: F1 BS 85.0 ± 7.1, BZ 45.0 ± 7.1, Δ −40.0 ± 0.0; accuracy columns as before
+    if (!md.includes("| mlm | trans+inv | 94.5 ± 0.7 | 56.0 ± 0.7 | −38.5 ± 0.0 | 0.4 ± 0.1 | 42 43 | 85.0 ± 7.1 | 45.0 ± 7.1 | −40.0 ± 0.0 |")) throw new Error(`table:\n${md}`);
+    if (!md.includes("| align-mlm | trans | 94.9 | 94.8 | −0.1 | 98.4 | 42 | 93.0 | 90.0 | −3.0 |")) throw new Error(`table:\n${md}`);
+    const csv = f["results.csv"].trim().split("\n");
+    if (!csv[0].endsWith(",bs_f1,bz_f1,delta_f1,original_f1")) throw new Error(`CSV header ${csv[0]}`);
+    const row = csv.find((l) => l.startsWith("align-mlm,trans,42,"))!.split(",");
+    if (row.slice(-4).map(Number).join() !== [0.93, 0.9, 0.9 - 0.93, 0.9].join()) throw new Error(`CSV row ${row}`);
+    near(summarizeStudy(cells).rows[0].f1!.delta.mean, -0.4, "F1 Δ mean");
   },
 };
