@@ -7,7 +7,7 @@ import { loadAlignedPairs } from "../src/align/load.ts";
 import { parseTestSpec } from "../src/eval/evaluate.ts";
 import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
-import { loadCheckpoint } from "../src/io/checkpoint.ts";
+import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
 import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/table.ts";
@@ -59,6 +59,10 @@ export const runCommand: Command = {
   async run(v) {
     if (v.study !== undefined) return runStudyCommand(v);
     checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
+    // the grid feeds no language ids; finetune would stop on such a model only after the realignment
+    if (v.model && hasLanguageTable(v.model)) {
+      throw new XltError(`--model ${v.model} has language embeddings (an XLM / DICT-MLM checkpoint): the realignment grid feeds no language ids; fine-tune and evaluate it with \`xlt finetune\` / \`xlt evaluate\` --lang-id 2|3, or study it with \`xlt run --study align-mlm\``);
+    }
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;
     const seeds: number[] | undefined = v.seeds?.split(",").map((x: string) => x.trim()).filter(Boolean).map((x: string) => parseNumber("seeds", x, { type: "int" }));

@@ -88,4 +88,11 @@ describe("--lang-id: fine-tuning and evaluating an XLM / DICT-MLM checkpoint", (
     expect(e.stdout).toMatch(/^en\s+accuracy/m);
     oneLine(await xlt("deno", ["evaluate", "--model", out, "--test", `en=${train}`]), /^xlt evaluate: .*give --lang-id 2 for the original language or --lang-id 3/);
   }, 600_000);
+
+  it("xlt run (the realignment grid, which feeds no language ids) refuses such a model before any work", async () => {
+    const out = join(dir, "grid");
+    oneLine(await xlt("node", ["run", "--model", model, "--task", "pos", "--train", train, "--test", `en=${train}`, "--strategies", "baseline", "--out", out]),
+      /^xlt run: --model .*xlm has language embeddings \(an XLM \/ DICT-MLM checkpoint\): the realignment grid feeds no language ids; .*--lang-id 2\|3/);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });

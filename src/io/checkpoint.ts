@@ -313,6 +313,11 @@ export function checkCheckpoint(dir: string): ModelConfig {
   return openCheckpoint(dir).config;
 }
 
+/** Whether the checkpoint has the XLM / DICT-MLM language-embedding table (headers only). */
+export function hasLanguageTable(dir: string): boolean {
+  return openCheckpoint(dir).entries.some((e) => e.c === LANG_TABLE);
+}
+
 /** Reads and validates a checkpoint directory (config.json + safetensors, single or sharded). */
 export function loadCheckpoint(dir: string): Checkpoint {
   const { config, entries } = openCheckpoint(dir);
