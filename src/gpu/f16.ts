@@ -1,6 +1,7 @@
-// IEEE half precision on the host: frozen weights are uploaded as f16 (--f16-frozen) and the kernel tests
-// build their references from the same rounded values. JavaScript has no Float16Array everywhere we run
-// (Node 20, Deno), so the conversion is done by hand, rounding to nearest even as GPUs do.
+// IEEE half precision on the host: frozen weights are uploaded as f16 (--f16-frozen), the kernel tests
+// build their references from the same rounded values, and safetensors F16 tensors are read and written
+// with it (src/io). JavaScript has no Float16Array everywhere we run (Node 20, Deno), so the conversion is
+// done by hand, rounding to nearest even as GPUs do.
 import { GpuError } from "./device.ts";
 
 const f32 = new Float32Array(1);
@@ -13,7 +14,7 @@ export function f16Bits(x: number): number {
   const sign = (b >>> 16) & 0x8000;
   const exp = (b >>> 23) & 0xff;
   let mant = b & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf, NaN
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 | (mant >>> 13) : 0); // Inf, NaN (quiet, payload kept)
   const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
