@@ -99,3 +99,16 @@ describe.each(["node", "deno"] as Runtime[])("xlt realign --f16-frozen (%s)", (r
     expect(ok.code).toBe(0);
   });
 });
+
+describe("xlt profile --f16-frozen (node)", () => {
+  it("the weights it reports shrink by the estimate's saving", async () => {
+    const weights = async (extra: string[]) => {
+      const r = await xlt("node", ["profile", "--model", MODEL, "--freeze", "lower", "--steps", "1", "--no-peak", "--batch-size", "2", "--max-length", "8", ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return Number(/^weights +([\d.]+) KiB/m.exec(r.stdout)?.[1]) * 1024;
+    };
+    const trainable = realignTrainable("lower", 4, 3);
+    const saving = estimateRealign(cfg, 2, 8, trainable, 3, false).weights - estimateRealign(cfg, 2, 8, trainable, 3, true).weights;
+    expect((await weights([])) - (await weights(["--f16-frozen"]))).toBe(saving);
+  });
+});
