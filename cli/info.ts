@@ -38,7 +38,7 @@ export const infoCommand: Command = {
     const half = Math.floor(cfg.layers / 2);
     const choices: [string, boolean][] = [["none", false], ["lower", false], ["lower", true], ["upper", false], [`0-${half - 1},embeddings`, false], [`0-${half - 1},embeddings`, true]];
     console.log("");
-    console.log(`realignment memory by --freeze (batch ${b} × ${t} tokens × 2 sides; --f16-frozen is an estimate: xlt stores frozen weights in f32 today):`);
+    console.log(`realignment memory by --freeze (batch ${b} × ${t} tokens × 2 sides; --f16-frozen: frozen weight matrices and tables in f16, adapters with shader-f16):`);
     for (const [s, h] of choices) {
       const m = realign(s, h);
       const fits = [16, 24, 40, 80].find((gb) => m.total <= gb * 1e9);

@@ -30,6 +30,7 @@ export const profileCommand: Command = {
     overwrite: { type: "boolean", help: "replace existing output files" },
     profile: { type: "string", meta: "FILE", help: "write a Chrome trace (chrome://tracing, ui.perfetto.dev) of the profiled steps" },
     "no-peak": { type: "boolean", help: "skip the peak probe (no FLOP utilisation)" },
+    "f16-frozen": { type: "boolean", help: "frozen weight matrices and tables in f16, as xlt realign --f16-frozen (adapters with shader-f16)" },
   },
   async run(v) {
     checkOutputs({ files: { profile: v.profile }, inputs: { model: v.model }, overwrite: v.overwrite });
@@ -43,6 +44,7 @@ export const profileCommand: Command = {
       projection: v.projection === "none" ? null : parseNumber("projection", v.projection, { type: "int", min: 1 }),
       steps: v.steps,
       peak: !v["no-peak"],
+      f16Frozen: !!v["f16-frozen"],
     });
     console.log(formatStepProfile(p, { top: v.top }));
     if (v.profile) {

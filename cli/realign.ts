@@ -41,6 +41,7 @@ export const realignCommand: Command = {
     "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
     quiet: { type: "boolean", help: "no progress bar" },
     profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
+    "f16-frozen": { type: "boolean", help: "store frozen weight matrices and embedding tables in f16 on the GPU (adapters with shader-f16; xlt doctor); the checkpoint stays f32" },
   },
   async run(v) {
     checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
@@ -92,6 +93,7 @@ export const realignCommand: Command = {
       initHead: v["init-head"],
       quiet: !!v.quiet,
       profile: v.profile,
+      f16Frozen: !!v["f16-frozen"],
       meta: { builtin, aligner: v.aligner ?? null }, // --aligner as given (null: links from --dictionary/--alignments)
     });
     const first = result.losses[0];

@@ -97,6 +97,17 @@ export interface EncoderOptions {
   dropout?: number;
   /** dropout on attention probabilities (model's own by default; follows `dropout` when that is 0) */
   attnDropout?: number;
+  /**
+   * groups ("embeddings", "layer.i") whose weight matrices and embedding tables (the 2-D parameters) are
+   * stored in f16 on the GPU, halving the memory of frozen groups (--f16-frozen; the device needs
+   * shader-f16). Biases and LayerNorm stay f32. These groups can never be trained (setTrainable refuses).
+   */
+  f16Groups?: Iterable<string>;
+}
+
+/** Whether a parameter of an f16 group is stored in f16: the 2-D ones (Linear weights, embedding tables). */
+export function storedInF16(shape: number[]): boolean {
+  return shape.length === 2;
 }
 
 export class Encoder {
@@ -110,7 +121,11 @@ export class Encoder {
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
     this.dropout = opts.dropout ?? cfg.dropout;
     this.attnDropoutP = opts.attnDropout ?? (opts.dropout === 0 ? 0 : cfg.attnDropout);
-    for (const [name, t] of weights) this.params.set(name, Tensor.from(gpu, t.data, t.shape, "f32", name));
+    const f16 = new Set(opts.f16Groups ?? []);
+    for (const [name, t] of weights) {
+      const dtype = f16.has(groupOf(name)) && storedInF16(t.shape) ? "f16" : "f32";
+      this.params.set(name, Tensor.from(gpu, t.data, t.shape, dtype, name));
+    }
   }
 
   p(name: string): Tensor {
@@ -124,6 +139,9 @@ export class Encoder {
     this.trainable.clear();
     for (const g of groups) this.trainable.add(g);
     for (const [name, t] of this.params) {
+      if (this.trainable.has(groupOf(name)) && t.dtype !== "f32") {
+        throw new Error(`parameter ${name} is stored in ${t.dtype} (a frozen group under --f16-frozen) and cannot be trained`);
+      }
       if (this.trainable.has(groupOf(name))) {
         if (!this.grads.has(name)) this.grads.set(name, Tensor.zeros(this.gpu, t.shape, "f32", `grad.${name}`));
       } else if (this.grads.has(name)) {
@@ -342,7 +360,11 @@ export class Encoder {
   /** Copies every parameter back to the CPU (for saving). */
   async readParams(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
-    for (const [n, t] of this.params) out.set(n, await t.read());
+    for (const [n, t] of this.params) {
+      // an f16 copy is rounded: saving it would change a weight nobody trained
+      if (t.dtype !== "f32") throw new Error(`parameter ${n} is stored in ${t.dtype}; save it from the checkpoint it was loaded from`);
+      out.set(n, await t.read());
+    }
     return out;
   }
 }

@@ -6,9 +6,11 @@
 //#kernel forward
 // out[i, h] = table[ids[i], h]  (or += with acc = 1). Ids outside [0, V) read nothing: the chunk flagged
 // `first` writes 0 for them (leaves out unchanged when accumulating), so a bad id can never read out of bounds.
+// The table's elements are WT (lib/weight_*.wgsl): f16 for a frozen table stored in f16, converted on load.
+//#include {{WEIGHT}}
 struct Params { n: u32, H: u32, row0: u32, rows: u32, V: u32, acc: u32, first: u32, stride: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> table: array<f32>;
+@group(0) @binding(1) var<storage, read> table: array<WT>;
 @group(0) @binding(2) var<storage, read> ids: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -23,7 +25,7 @@ struct Params { n: u32, H: u32, row0: u32, rows: u32, V: u32, acc: u32, first: u
     }
     let uid = u32(id);
     if (uid < P.row0 || uid >= P.row0 + P.rows) { continue; }
-    let v = table[(uid - P.row0) * P.H + h];
+    let v = f32(table[(uid - P.row0) * P.H + h]);
     if (P.acc == 1u) { out[i] = out[i] + v; } else { out[i] = v; }
   }
 }

@@ -12,6 +12,10 @@
 //   nn4, tn with VEC = 4 ("n4", N % 4 == 0): B and C as array<vec4<f32>> along n (readB4/store4); each
 //   thread owns 4 consecutive columns and stores them itself (STORE_ACC = false)
 // Their scalar readA/readB/store exist only so the shared (staged, here dead) code compiles.
+// WEIGHT picks the weight element type WT (lib/weight_f32 or lib/weight_f16) of nt's W and nn's B (the
+// Linear weight in dX = dY·W): frozen weights stored in f16 are read as f16 and converted on load. The f16
+// variants are scalar (VEC = 1); tn never reads a weight.
+//#include {{WEIGHT}}
 //#include gelu
 //#include matmul_tile
 //#common
@@ -22,25 +26,27 @@ struct Params { M: u32, N: u32, K: u32, acc: u32, }
 // Y[M,N] = X[M,K]·W[N,K]ᵀ, then the epilogue (bias, GELU). VEC = 4: X and W as vec4 along k.
 //#include {{EPILOGUE}}
 alias XV = {{XV}}; // f32 or vec4<f32>
+alias WV = {{WV}}; // XV, or WT (f16) for f16 weights
 const VEC = {{VEC}}u;
 @group(0) @binding(1) var<storage, read> x: array<XV>;
-@group(0) @binding(2) var<storage, read> w: array<XV>;
+@group(0) @binding(2) var<storage, read> w: array<WV>;
 const A_KMAJOR = true;
 const B_KMAJOR = true;
 fn readA4(z: u32, m: u32, k4: u32) -> XV { return x[m * (P.K / VEC) + k4]; }
-fn readB4(z: u32, k4: u32, n: u32) -> XV { return w[n * (P.K / VEC) + k4]; }
+fn readB4(z: u32, k4: u32, n: u32) -> WV { return w[n * (P.K / VEC) + k4]; }
 fn readA(z: u32, m: u32, k: u32) -> f32 { let i = m * P.K + k; let v = x[i / VEC]; return {{LANE}}; }
-fn readB(z: u32, k: u32, n: u32) -> f32 { let i = n * P.K + k; let v = w[i / VEC]; return {{LANE}}; }
+fn readB(z: u32, k: u32, n: u32) -> f32 { let i = n * P.K + k; let v = w[i / VEC]; return f32({{LANE}}); }
 
 //#kernel nn
 // C[M,N] = A[M,K]·B[K,N] (dX = dY·W), then the epilogue (× GELU' of the pre-activation for the FFN).
+// B is the weight: WT elements, f16 for frozen weights stored in f16.
 //#include {{EPILOGUE}}
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<WT>;
 const A_KMAJOR = true;
 const B_KMAJOR = false;
 fn readA(z: u32, m: u32, k: u32) -> f32 { return a[m * P.K + k]; }
-fn readB(z: u32, k: u32, n: u32) -> f32 { return b[k * P.N + n]; }
+fn readB(z: u32, k: u32, n: u32) -> f32 { return f32(b[k * P.N + n]); }
 
 //#kernel tn
 // C[M,N] (+)= A[K,M]ᵀ·B[K,N] (dW = dYᵀ·X); P.acc ≠ 0 adds into C (gradient accumulation).

@@ -54,10 +54,22 @@ export function groupParams(c: ModelConfig, group: string): number {
   return 4 * (H * H + H) + 2 * (H * F) + F + H + 4 * H;
 }
 
+/**
+ * Parameters of a group stored in f16 when it is frozen under --f16-frozen: its 2-D ones (Linear weight
+ * matrices, embedding tables; models/encoder.ts storedInF16). Biases and LayerNorm stay f32.
+ */
+export function groupMatrixParams(c: ModelConfig, group: string): number {
+  const H = c.hidden, F = c.ffn;
+  if (group === "embeddings") return (c.vocab + c.maxPositions + c.typeVocab) * H;
+  return 4 * H * H + 2 * H * F;
+}
+
 export interface RealignEstimate extends MemoryEstimate {
   trainable: number;
   frozen: number;
-  /** bytes per frozen parameter: 4 (f32) or 2 (f16) */
+  /** of the frozen parameters, those stored in f16 (--f16-frozen: weight matrices and tables; else 0) */
+  frozenF16: number;
+  /** bytes per frozen weight matrix/table parameter: 4 (f32) or 2 (f16) */
   frozenBytes: 2 | 4;
   /** the projection head H→H→128 (always trained) */
   head: number;
@@ -65,7 +77,8 @@ export interface RealignEstimate extends MemoryEstimate {
 
 /**
  * Bytes to realign with only `trainable` groups trained (realignTrainable's answer for a --freeze spec):
- * frozen groups carry no gradient and no Adam state, and with `f16Frozen` their weights take 2 bytes. The
+ * frozen groups carry no gradient and no Adam state, and with `f16Frozen` their weight matrices and
+ * embedding tables take 2 bytes (biases and LayerNorm 4), as xlt realign --f16-frozen stores them. The
  * blocks the loss reads (`lossLayer`, hidden_states[N-1] by default) keep their activations for backward
  * from the lowest trainable group up; the blocks above the loss layer are loaded but never run.
  */
@@ -75,18 +88,27 @@ export function estimateRealign(c: ModelConfig, batch: number, seq: number, trai
   const train = trainable.reduce((s, g) => s + groupParams(c, g), 0) + head;
   const frozen = all + head - train;
   const frozenBytes = f16Frozen ? 2 : 4;
-  const weights = (train * 4) + frozen * frozenBytes;
+  const frozenGroups = allGroupNames(c.layers).filter((g) => !trainable.includes(g));
+  const frozenF16 = f16Frozen ? frozenGroups.reduce((s, g) => s + groupMatrixParams(c, g), 0) : 0;
+  const weights = train * 4 + (frozen - frozenF16) * 4 + frozenF16 * 2;
   const grads = train * 4, adam = train * 8;
   const lowest = trainable.includes("embeddings") ? 0 : Math.min(lossLayer, ...trainable.map((g) => Number(g.slice(6))));
   const full = estimateMemory(c, batch, seq, 2);
   // per-block activations from estimateMemory, for the blocks backward goes through (≥ 1 block of workspace)
   const perLayer = (full.activations - batch * seq * 2 * 3 * c.hidden * 4) / c.layers;
   const activations = Math.max(lossLayer - lowest, 1) * perLayer + batch * seq * 2 * 3 * c.hidden * 4;
-  return { params: all + head, weights, grads, adam, activations, total: weights + grads + adam + activations, trainable: train, frozen, frozenBytes, head };
+  return { params: all + head, weights, grads, adam, activations, total: weights + grads + adam + activations, trainable: train, frozen, frozenF16, frozenBytes, head };
+}
+
+function allGroupNames(layers: number): string[] {
+  return ["embeddings", ...Array.from({ length: layers }, (_, i) => `layer.${i}`)];
 }
 
 export function formatRealign(m: RealignEstimate, label: string): string {
-  const w = m.frozen ? `${fmtBytes(m.trainable * 4)} f32 trainable + ${fmtBytes(m.frozen * m.frozenBytes)} ${m.frozenBytes === 2 ? "f16" : "f32"} frozen` : `${fmtBytes(m.weights)} f32`;
+  const frozen = m.frozenF16
+    ? `${fmtBytes(m.frozenF16 * 2)} f16 frozen (+ ${fmtBytes((m.frozen - m.frozenF16) * 4)} f32 frozen biases/LayerNorm)`
+    : `${fmtBytes(m.frozen * 4)} f32 frozen`;
+  const w = m.frozen ? `${fmtBytes(m.trainable * 4)} f32 trainable + ${frozen}` : `${fmtBytes(m.weights)} f32`;
   return [
     `realign ${label}: ${(m.trainable / 1e6).toFixed(1)} M trainable, ${(m.frozen / 1e6).toFixed(1)} M frozen (head included)`,
     `  weights ${w}; gradients ${fmtBytes(m.grads)}; Adam ${fmtBytes(m.adam)}; activations ${fmtBytes(m.activations)}`,

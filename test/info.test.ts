@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign, groupParams, paramCount } from "../src/memory.ts";
+import { estimateRealign, groupMatrixParams, groupParams, paramCount } from "../src/memory.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import { type Runtime, xlt } from "./lib/cli.ts";
 
@@ -22,14 +22,18 @@ describe("realignment memory estimate by --freeze", () => {
   it("xlm-roberta-large has 560 M parameters", () => {
     expect(paramCount(cfg) / 1e6).toBeCloseTo(558.8, 1);
   });
-  it("frozen blocks carry no gradient and no Adam state; --f16-frozen halves only their weights", () => {
+  it("frozen blocks carry no gradient and no Adam state; --f16-frozen halves only their weight matrices", () => {
     const block = groupParams(cfg, "layer.0");
     const none = est("none"), lower = est("lower"), lowerF16 = est("lower", true);
     // none still freezes block 23: the loss reads hidden_states[23], so it gets no gradient
     expect(none.frozen).toBe(block);
     expect(lower.frozen).toBe(13 * block);
     expect(none.total - lower.total).toBe(12 * block * (4 + 8));
-    expect(lower.weights - lowerF16.weights).toBe(13 * block * 2);
+    // biases and LayerNorm stay f32 (as xlt realign --f16-frozen stores them): 2 bytes saved per matrix element
+    expect(groupMatrixParams(cfg, "layer.0")).toBe(4 * 1024 * 1024 + 2 * 1024 * 4096);
+    expect(lowerF16.frozenF16).toBe(13 * groupMatrixParams(cfg, "layer.0"));
+    expect(lower.weights - lowerF16.weights).toBe(13 * groupMatrixParams(cfg, "layer.0") * 2);
+    expect(est("0-11,embeddings", true).frozenF16).toBe(13 * groupMatrixParams(cfg, "layer.0") + (250002 + 514 + 1) * 1024);
     expect(lowerF16.grads).toBe(lower.grads);
     expect(lowerF16.adam).toBe(lower.adam);
     // the embeddings stay trainable with --freeze lower, so backward still runs through every block
@@ -52,7 +56,7 @@ describe.each(["node", "deno"] as Runtime[])("xlt info --freeze (%s)", (runtime)
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^parameters +558\.8 M$/m);
     expect(r.stdout).toMatch(/^realign --freeze lower --f16-frozen: 396\.3 M trainable, 163\.8 M frozen/m);
-    expect(r.stdout).toMatch(/f16 frozen; gradients/);
+    expect(r.stdout).toMatch(/f16 frozen \(\+ [\d.]+ [KMG]iB f32 frozen biases\/LayerNorm\); gradients/);
     expect(r.stdout).toMatch(/^ {2}--freeze 0-11,embeddings --f16-frozen +~ *\d+\.\d\d GiB {2}fits a \d+ GB GPU$/m);
   });
   it("a bad --freeze is a one-line error", async () => {

@@ -126,6 +126,15 @@ const WANTED_LIMITS = [
   "maxBindGroups",
 ] as const;
 
+/**
+ * Optional features not to request, from XLT_WITHOUT_FEATURES (comma-separated, e.g. `shader-f16`): runs
+ * xlt as on an adapter that lacks them (tests of the fallbacks and of the errors that name a feature).
+ */
+function withheldFeatures(): Set<string> {
+  const v = (globalThis as any).process?.env?.XLT_WITHOUT_FEATURES;
+  return new Set(String(v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+}
+
 async function createGpu(): Promise<Gpu> {
   let gpu: GPU | null;
   try {
@@ -145,8 +154,9 @@ async function createGpu(): Promise<Gpu> {
     if (typeof v === "number") requiredLimits[k] = v;
   }
   const features: GPUFeatureName[] = [];
+  const withheld = withheldFeatures();
   for (const f of ["timestamp-query", "shader-f16", "subgroups"] as GPUFeatureName[]) {
-    if (adapter.features.has(f)) features.push(f);
+    if (adapter.features.has(f) && !withheld.has(f)) features.push(f);
   }
   const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits });
   const info: any = (adapter as any).info ?? {};

@@ -2,8 +2,10 @@
 // and destroying GPU buffers every step is slow and fragments memory.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
 import { flush, hasPending, onFlush, pendingErrors, recordClear } from "./recorder.ts";
+import { f16Value, toF16 } from "./f16.ts";
 
-export type DType = "f32" | "i32" | "u32";
+/** f16 holds frozen weights only (--f16-frozen, adapters with shader-f16); kernels read it as f32 */
+export type DType = "f32" | "i32" | "u32" | "f16";
 
 const USAGE = 0x80 /*STORAGE*/ | 0x04 /*COPY_SRC*/ | 0x08; /*COPY_DST*/
 
@@ -83,8 +85,9 @@ export class Tensor {
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+  /** bytes the data takes on the GPU (f16: 2 per element, rounded up to whole 4-byte words) */
   get bytes(): number {
-    return this.size * 4;
+    return this.dtype === "f16" ? Math.ceil(this.size / 2) * 4 : this.size * 4;
   }
 
   /** An uninitialised tensor (contents are whatever the pooled buffer held). */
@@ -93,7 +96,8 @@ export class Tensor {
       if (!Number.isInteger(d) || d < 0) throw new GpuError(`tensor '${label}': bad shape [${shape}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
-    return new Tensor(g, acquire(g, Math.max(4, n * 4), label), shape.slice(), dtype, label);
+    const bytes = dtype === "f16" ? Math.ceil(n / 2) * 4 : n * 4;
+    return new Tensor(g, acquire(g, Math.max(4, bytes), label), shape.slice(), dtype, label);
   }
 
   /** A tensor filled with zeros (recorded as a clear, ordered with the other GPU work). */
@@ -119,8 +123,9 @@ export class Tensor {
     this.assertLive();
     let view: ArrayBufferView;
     const raw = data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint32Array ||
-      data instanceof Uint8Array;
-    if (raw) view = data as ArrayBufferView;
+      data instanceof Uint8Array || data instanceof Uint16Array;
+    if (raw && !(this.dtype === "f16" && data instanceof Float32Array)) view = data as ArrayBufferView;
+    else if (this.dtype === "f16") view = toF16(data as ArrayLike<number>, this.label); // f16 bit patterns
     else {
       const src = data as ArrayLike<number>;
       if (src.length > this.size) throw new GpuError(`tensor '${this.label}': ${src.length} values do not fit shape [${this.shape}]`);
@@ -130,7 +135,7 @@ export class Tensor {
       throw new GpuError(`tensor '${this.label}': write of ${view.byteLength} bytes does not fit shape [${this.shape}]`);
     }
     if (!fresh) flush(this.gpu);
-    // writeBuffer needs a multiple of 4 bytes; all our dtypes are 4 bytes wide
+    // writeBuffer needs a multiple of 4 bytes: 4-byte dtypes, and f16 data padded to an even count
     this.gpu.queue.writeBuffer(this.buffer, byteOffset, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
   }
 
@@ -142,6 +147,7 @@ export class Tensor {
   /** Copies the tensor to the CPU. Submits all recorded work first. */
   async read(): Promise<Float32Array> {
     const raw = await readBuffer(this.gpu, this.buffer, 0, this.bytes);
+    if (this.dtype === "f16") return Float32Array.from(new Uint16Array(raw, 0, this.size), f16Value);
     return new Float32Array(raw);
   }
   async readInt(): Promise<Int32Array> {

@@ -14,6 +14,7 @@ import { basename, join } from "node:path";
 import { writeDirAtomicSync } from "./atomic.ts";
 import { writeSafetensorsEntries } from "./safetensors_write.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
+import { f16Bits } from "../gpu/f16.ts";
 
 // The architecture description belongs to the models (models/config.ts); checkpoints parse it from
 // config.json and re-export it for their callers.
@@ -347,31 +348,8 @@ export function sequenceLength(cfg: ModelConfig, requested: number | undefined, 
 const F32_SCRATCH = new Float32Array(1);
 const U32_SCRATCH = new Uint32Array(F32_SCRATCH.buffer);
 
-/** f32 -> IEEE half, round to nearest even (NaN stays NaN, overflow -> ±Inf). */
-export function floatToHalf(v: number): number {
-  F32_SCRATCH[0] = v;
-  const x = U32_SCRATCH[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 | (mant >>> 13) : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign; // below half the smallest subnormal: rounds to zero
-    const m = mant | 0x800000; // implicit leading 1
-    const shift = 14 - e;
-    let h = m >>> shift;
-    const rem = m & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++; // may carry into the exponent: correct (up to Inf)
-  return sign | h;
-}
+/** f32 -> IEEE half, round to nearest even (NaN stays NaN, overflow -> ±Inf): src/gpu/f16.ts's, shared with --f16-frozen. */
+export const floatToHalf = f16Bits;
 
 /** f32 -> bfloat16, round to nearest even. */
 export function floatToBf16(v: number): number {

@@ -1,6 +1,7 @@
 // safetensors: an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw little-endian tensor bytes. F32, F16 and BF16 are widened to f32 on load.
 import { closeSync, openSync, readSync, fstatSync } from "node:fs";
+import { f16Value } from "../gpu/f16.ts";
 
 export interface TensorInfo {
   dtype: string;
@@ -83,14 +84,7 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
   }
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
+const halfToFloat = f16Value; // src/gpu/f16.ts, shared with --f16-frozen
 
 /** Converts raw bytes of a tensor to f32 (or i32 for integer tensors). */
 export function decode(info: TensorInfo, bytes: Uint8Array): Float32Array | Int32Array {

@@ -27,12 +27,22 @@ export interface RowChunk {
   size: number;
 }
 
-/** Splits V rows of H floats into chunks whose byte offsets are aligned and whose sizes fit one binding. */
-export function rowChunks(g: Gpu, V: number, H: number): RowChunk[] {
-  const chunks = tableChunks(g, V, [H], { limit: chunkOverride ?? undefined, op: "embedding" });
+/**
+ * Splits V rows of H elements (4 bytes each, or 2 for an f16 table) into chunks whose byte offsets are
+ * aligned and whose sizes fit one binding.
+ */
+export function rowChunks(g: Gpu, V: number, H: number, elementBytes: 2 | 4 = 4): RowChunk[] {
+  // tableChunks counts 4-byte words per row: an f16 row of even H is H/2 of them
+  const words = (H * elementBytes) / 4;
+  if (!Number.isInteger(words)) throw new GpuError(`embedding: an f16 table needs an even width, not ${H}`);
+  const chunks = tableChunks(g, V, [words], { limit: chunkOverride ?? undefined, op: "embedding" });
   // an empty table still gets one (empty) chunk, so out-of-range ids are zeroed
-  return chunks.map((c) => ({ ...c, offset: c.row0 * H * 4, size: Math.max(4, c.rows * H * 4) }));
+  return chunks.map((c) => ({ ...c, offset: c.row0 * words * 4, size: Math.max(4, c.rows * words * 4) }));
 }
+
+// the forward kernel's defines, one object each (the kernel cache keys on the object)
+const TABLE_F32 = { WEIGHT: "weight_f32" };
+const TABLE_F16 = { WEIGHT: "weight_f16" };
 
 function checkIds(op: string, ids: Int32Array, V: number) {
   for (let i = 0; i < ids.length; i++) {
@@ -72,16 +82,19 @@ export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: 
   const o = out ?? Tensor.empty(g, [N, H], "f32", "embedding.out");
   expectShape(op, "out", o, [N, H]);
   checkBindable(g, op, "out", o);
-  const k = kernel(g, "embedding", "forward");
+  // a frozen table stored in f16 (--f16-frozen) is read by the f16 variant
+  const f16 = table.dtype === "f16";
+  if (f16 && !g.caps.f16) throw new GpuError(`${op}: table '${table.label}' is f16 but the device has no shader-f16`);
+  const k = kernel(g, "embedding", "forward", f16 ? TABLE_F16 : TABLE_F32);
   const { groups, stride } = strideGrid(g, N * H);
-  rowChunks(g, V, H).forEach((c, i) => {
+  rowChunks(g, V, H, f16 ? 2 : 4).forEach((c, i) => {
     dispatch(
       g,
       k,
       [{ buffer: table.buffer, offset: c.offset, size: c.size }, elements(idsT, 0, N), whole(o)],
       { n: N, H, row0: c.row0, rows: c.rows, V, acc: accumulate ? 1 : 0, first: i === 0 ? 1 : 0, stride },
       [groups],
-      { flops: accumulate ? N * H : 0, bytes: N * H * (accumulate ? 12 : 8) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}` },
+      { flops: accumulate ? N * H : 0, bytes: N * H * ((accumulate ? 8 : 4) + (f16 ? 2 : 4)) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}${f16 ? " (f16)" : ""}` },
     );
   });
   if (temp) idsT.release(); // safe: the pool hands it out again only to work recorded after this dispatch

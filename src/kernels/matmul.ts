@@ -6,6 +6,8 @@
 //   matmulNN        dX = dY·W             input gradient
 //   matmulTN        dW (+)= dYᵀ·X         weight gradient, accumulated across micro-batches
 //   biasGrad        db (+)= Σ_rows dY     bias gradient
+// The weight (linear's W, matmulNN's b) may be an f16 tensor (a frozen weight under --f16-frozen): the
+// kernels then read it as f16 and convert on load, accumulating in f32 (the WEIGHT define).
 // Leading dimensions of activations are flattened into rows. Tensors bigger than the adapter's binding
 // limit (128 MiB on lavapipe: a 16k-token batch of 3072-wide activations is 200 MB) are processed in
 // row chunks bound as byte sub-ranges; for dW the chunks split the reduction and accumulate.
@@ -79,8 +81,11 @@ export function setMatmulVec4(mode: MatmulVec4): void {
 // variant: the tile library's (tileDefines) plus the family's element types and epilogue.
 const definesCache = new Map<string, Record<string, string | number>>();
 
-function defines(t: MatmulTile, vec: Vec, epilogue: Epilogue) {
-  const key = `${t.BM},${t.BN},${t.BK},${t.RM},${t.RN},${!!t.direct},${vec},${epilogue}`;
+/** Element type of the Linear weight a product reads (nt's W, nn's B): f16 for frozen weights (--f16-frozen). */
+export type WeightDtype = "f32" | "f16";
+
+function defines(t: MatmulTile, vec: Vec, epilogue: Epilogue, weight: WeightDtype) {
+  const key = `${t.BM},${t.BN},${t.BK},${t.RM},${t.RN},${!!t.direct},${vec},${epilogue},${weight}`;
   let d = definesCache.get(key);
   if (!d) {
     d = {
@@ -90,10 +95,19 @@ function defines(t: MatmulTile, vec: Vec, epilogue: Epilogue) {
       // readA/readB take lane i % 4 of a vec4 element
       XV: vec === "k4" ? "vec4<f32>" : "f32", BV: vec === "n4" ? "vec4<f32>" : "f32",
       VEC: vec ? 4 : 1, LANE: vec ? "v[i % 4u]" : "v",
+      // the weight's element type WT (shaders/lib/weight_*.wgsl); nt binds W as WV (vec4<f32> for "k4")
+      WEIGHT: `weight_${weight}`, WV: vec === "k4" ? "vec4<f32>" : "WT",
     };
     definesCache.set(key, d);
   }
   return d;
+}
+
+/** The weight operand's element type: f32, or f16 (a frozen weight; the device must have shader-f16). */
+function weightDtype(op: string, w: Tensor): WeightDtype {
+  if (w.dtype === "f32") return "f32";
+  if (w.dtype === "f16" && w.gpu.caps.f16) return "f16";
+  throw new GpuError(`${op}: weight '${w.label}' is ${w.dtype}${w.dtype === "f16" ? " but the device has no shader-f16" : ""}; expected f32 or f16`);
 }
 
 /** rows × (elements per row), flattening leading dims; the last dim must equal `cols` */
@@ -126,10 +140,11 @@ const PRODUCTS = {
 } as const satisfies Record<string, { section: string; epilogue: Epilogue }>;
 type Product = keyof typeof PRODUCTS;
 
-function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string) {
+function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype = "f32") {
   const t = matmulTile(g, N);
   let vec: Vec = "";
-  if (t.direct && vec4Mode !== "off") {
+  // the vec4 variants bind the weight as vec4<f32>: f16 weights take the scalar kernels
+  if (t.direct && vec4Mode !== "off" && weight === "f32") {
     if (name.startsWith("nt") && K % 4 === 0) vec = "k4";
     else if (vec4Mode === "all" && (name === "nn" || name === "tn") && N % 4 === 0 && t.RN === 4) vec = "n4";
   }
@@ -137,13 +152,13 @@ function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: n
   // profiles and traces name each product and vector variant as before: matmul.nt4_bias, matmul.nn4, ...
   // (tn keeps its name in both variants: the profiler counts weight-gradient products by it)
   const label = vec && name !== "tn" ? name.replace(/^(nt|nn)/, "$14") : name;
-  dispatch(g, kernel(g, "matmul", vec === "n4" && name === "nn" ? "nn4" : section, defines(t, vec, epilogue)), bufs,
+  dispatch(g, kernel(g, "matmul", vec === "n4" && name === "nn" ? "nn4" : section, defines(t, vec, epilogue, weight)), bufs,
     { M, N, K, acc: acc ? 1 : 0 }, [Math.ceil(N / t.BN), Math.ceil(M / t.BM)], {
       name: `matmul.${label}`,
       // the GELU epilogues: ~25 flops per output (erf polynomial, exp) and a second output or input
       flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
-      bytes: 4 * (M * K + N * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)),
-      detail: vec ? `${detail} (${vec})` : detail,
+      bytes: 4 * (M * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)) + (weight === "f16" ? 2 : 4) * N * K,
+      detail: `${detail}${vec ? ` (${vec})` : ""}${weight === "f16" ? " (f16 weight)" : ""}`,
     });
 }
 
@@ -159,7 +174,7 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   expectShape("linear", "out", y, shape);
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
-    gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`);
+    gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`, weightDtype("linear", w));
   }
   return y;
 }
@@ -179,7 +194,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
   const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
     gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
-      `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`);
+      `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`, weightDtype("linearGelu", w));
   }
   return { pre, out };
 }
@@ -194,10 +209,11 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): T
   const c = out ?? Tensor.empty(g, shape, "f32", "matmulNN.out");
   expectShape("matmulNN", "out", c, shape);
   if (geluOf) expectShape("matmulNN", "geluOf", geluOf, shape);
+  const wdt = weightDtype("matmulNN", b); // b is the Linear weight in dX = dY·W
   for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     if (geluOf) {
-      gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`);
-    } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`);
+      gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`, wdt);
+    } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`, wdt);
   }
   return c;
 }

@@ -5,6 +5,7 @@
 //   upper  blocks N/2..N-1
 //   explicit list: "0-2,embeddings", "1,3", "embeddings"
 import { XltError } from "../errors.ts";
+import type { Gpu } from "../gpu/device.ts";
 
 export function frozenGroups(spec: string, layers: number): Set<string> {
   const half = Math.floor(layers / 2);
@@ -51,4 +52,13 @@ export function allGroups(layers: number): string[] {
 export function realignTrainable(spec: string, layers: number, layer: number): string[] {
   const frozen = frozenGroups(spec, layers);
   return allGroups(layers).filter((gr) => !frozen.has(gr) && !(gr.startsWith("layer.") && Number(gr.slice(6)) >= layer));
+}
+
+/** --f16-frozen needs the adapter's shader-f16 feature: a one-line error saying so and what to do instead. */
+export function checkF16(g: Gpu): void {
+  if (g.caps.f16) return;
+  throw new XltError(
+    `--f16-frozen: the adapter (${g.caps.adapterName}) does not offer the WebGPU feature 'shader-f16' (\`xlt doctor\` lists its features); ` +
+      "run without --f16-frozen (frozen weights then stay f32), or on an adapter/runtime that has shader-f16",
+  );
 }

@@ -17,7 +17,7 @@ import { Encoder } from "../../models/encoder.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { buildSide, type SideBatch } from "../data/side_batch.ts";
 import { Adam } from "./adam.ts";
-import { realignTrainable } from "./freeze.ts";
+import { allGroups, checkF16, realignTrainable } from "./freeze.ts";
 import { estimateMemory } from "../memory.ts";
 import { median, type ProfileEvent, type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
@@ -39,6 +39,8 @@ export interface ProfileStepOptions {
   /** measure the device peak for MFU (default true); or pass a known one */
   peak?: boolean | Peak;
   gpu?: Gpu;
+  /** frozen groups' weight matrices and tables in f16 (xlt realign --f16-frozen; needs shader-f16) */
+  f16Frozen?: boolean;
 }
 
 /** GPU time and work of all dispatches with one context (or one display group of contexts). */
@@ -182,6 +184,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     if (!Number.isInteger(v) || v < 1) throw new XltError(`--${k} must be a positive integer, got ${v}`);
   }
   const g = o.gpu ?? (await getGpu());
+  if (o.f16Frozen) checkF16(g);
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
   if (T > cfg.maxPositions - cfg.positionOffset) {
@@ -191,7 +194,8 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   const layer = o.layer ?? N - 1;
   if (!Number.isInteger(layer) || layer < 1 || layer > N) throw new XltError(`layer ${layer}: the loss needs a hidden state in 1-${N}`);
   const trainable = realignTrainable(freeze, N, layer);
-  const encoder = new Encoder(g, cfg, ckpt.tensors);
+  const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
+  const encoder = new Encoder(g, cfg, ckpt.tensors, { f16Groups });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
   const P = o.projection === undefined ? 128 : o.projection;
@@ -224,7 +228,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     await runStep(0); // warm-up, not profiled
     await sync(g);
     const peak = o.peak === false ? null : typeof o.peak === "object" ? o.peak : await measurePeak(g);
-    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}`, emptyPassCalibration: false });
+    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}${o.f16Frozen ? " f16-frozen" : ""}`, emptyPassCalibration: false });
     // Each profiled step is followed by the same step as a probe of the timer's cost (dispatches paired in
     // shared passes), and then unprofiled (one pass, as in training), timed by a timestamp before and after
     // it: the step's real GPU time, the reference for the per-kernel totals. Interleaving them makes all

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
-import { Tensor } from "../gpu/tensor.ts";
+import { memoryStats, Tensor } from "../gpu/tensor.ts";
 import { checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
@@ -18,7 +18,7 @@ import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./r
 import { Adam, checkMaxGradNorm } from "./adam.ts";
 import { healthFlag } from "../kernels/optim.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
-import { frozenGroups, realignTrainable } from "./freeze.ts";
+import { allGroups, checkF16, frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
 import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "./truncation.ts";
@@ -57,6 +57,8 @@ export interface RealignOptions {
   onStep?: (step: number, loss: number) => void;
   /** profile the training steps: print the per-kernel table to stderr and write a Chrome trace to this file */
   profile?: string;
+  /** store the frozen groups' weight matrices and embedding tables in f16 on the GPU (needs shader-f16) */
+  f16Frozen?: boolean;
 }
 
 export interface RealignResult {
@@ -85,6 +87,7 @@ const CKPT = "checkpoint";
 export async function realign(o: RealignOptions): Promise<RealignResult> {
   checkMaxGradNorm(o.maxGradNorm);
   const g = await getGpu();
+  if (o.f16Frozen) checkF16(g);
   const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
   const tok = loadTokenizer(o.model);
@@ -111,10 +114,14 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     "--layer": layer,
     "--dropout": o.dropout ?? cfg.dropout,
     "--max-grad-norm": o.maxGradNorm ?? null,
+    "--f16-frozen": o.f16Frozen || null, // unset as in checkpoints from before the option
     "the training data": dataFingerprint(o.examples),
   };
   if (o.resume) checkResume(ckptDir, settings, o.steps);
-  const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
+  // the frozen groups (everything realignTrainable leaves out) are never updated: with --f16-frozen their
+  // weights live on the GPU in f16 only, and the saved checkpoint copies them from the input untouched
+  const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
+  const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout, f16Groups });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
   let head: HeadWeights | null = null;
@@ -294,12 +301,15 @@ async function saveOutputs(o: RealignOptions, g: Gpu, enc: Encoder, head: HeadWe
       lr,
       seed: o.seed,
       dropout: o.dropout ?? enc.cfg.dropout,
+      f16_frozen: !!o.f16Frozen,
       final_loss: r.finalLoss,
       first_loss: r.losses[0],
       seconds: +r.seconds.toFixed(3),
       pairs_per_second: +r.pairsPerSecond.toFixed(2),
       truncation: r.truncation,
       device: { runtime: g.caps.runtime, adapter: g.caps.adapterName },
+      // the most GPU memory xlt's tensors held at once (pool buckets, so a little over the tensors' sizes)
+      gpu_peak_bytes: memoryStats().peakBytes,
       ...o.meta,
     };
     writeFileAtomic(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");

@@ -44,18 +44,25 @@ export const cases: Cases = {
     throw new Error("an //#include inside //#common was accepted");
   },
   "matmul products: one nt section with epilogue and vec4 defines (bindings by epilogue)": () => {
-    const nt = (epilogue: string, vec: "" | "k4", tile = CPU_TILE) =>
+    const nt = (epilogue: string, vec: "" | "k4", tile = CPU_TILE, weight = "f32") =>
       shaderSource("matmul", "nt", {
         ...tileDefines(tile, vec), EPILOGUE: epilogue, XV: vec ? "vec4<f32>" : "f32", BV: "f32", VEC: vec ? 4 : 1, LANE: vec ? "v[i % 4u]" : "v",
+        WEIGHT: `weight_${weight}`, WV: vec ? "vec4<f32>" : "WT",
       });
     expect("nt", names(nt("matmul_epilogue", "")), ["P", "x", "w", "y"]);
     expect("nt + bias", names(nt("matmul_epilogue_bias", "")), ["P", "x", "w", "bias", "y"]);
     expect("nt + bias + gelu, k4", names(nt("matmul_epilogue_bias_gelu", "k4")), ["P", "x", "w", "bias", "y", "act"]);
     if (!/alias XV = vec4<f32>;/.test(nt("matmul_epilogue_bias", "k4").code)) throw new Error("k4 does not bind X and W as vec4");
+    // f16 weights (--f16-frozen): the module starts with `enable f16;` and binds W as f16, converted on load
+    const f16 = nt("matmul_epilogue_bias", "", CPU_TILE, "f16").code;
+    if (!f16.startsWith("enable f16;") || !/alias WT = f16;/.test(f16) || !/var<storage, read> w: array<WV>/.test(f16) || !/alias WV = WT;/.test(f16)) {
+      throw new Error("the f16-weight variant does not enable f16 first and bind W as f16");
+    }
+    if (/enable f16/.test(nt("matmul_epilogue_bias", "").code)) throw new Error("the f32 variant enables f16");
     // the staged (GPU) tile compiles the same section with no generated body
     if (nt("matmul_epilogue", "", GPU_TILE).code.includes("readA(z, r0, k)")) throw new Error("staged tile has a direct body");
     for (const fam of ["matmul", "attention"]) {
-      const src = shaderSource(fam, fam === "matmul" ? "tn" : "scores", { ...tileDefines(CPU_TILE), BV: "f32", VEC: 1, LANE: "v" });
+      const src = shaderSource(fam, fam === "matmul" ? "tn" : "scores", { ...tileDefines(CPU_TILE), BV: "f32", VEC: 1, LANE: "v", WEIGHT: "weight_f32" });
       if (src.includes[src.includes.length - 1].lib !== "matmul_tile") throw new Error(`${fam} does not use lib/matmul_tile.wgsl`);
       if ((src.code.match(/fn main\(/g) ?? []).length !== 1) throw new Error(`${fam}: expected one main`);
     }
