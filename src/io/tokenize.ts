@@ -430,14 +430,16 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     } else {
       throw new TokenizerError(`unsupported model type '${m.type}' (supported: WordPiece, Unigram, BPE)`);
     }
+    // added tokens get ids here, not inside the model: the model never produces one from a word's pieces
+    const lookup = new Map(vocab);
     for (const [t, id] of added) {
-      if (!vocab.has(t)) vocab.set(t, id);
+      if (!lookup.has(t)) lookup.set(t, id);
       if (tokens[id] === undefined) tokens[id] = t;
     }
-    const tokenToId = (t: string) => vocab.get(t);
+    const tokenToId = (t: string) => lookup.get(t);
     const sp = specials(json.post_processor, tokenToId);
-    const padId = json.padding?.pad_id ?? vocab.get("[PAD]") ?? vocab.get("<pad>") ?? 0;
-    const metaspaceId = pre.meta !== null ? (vocab.get(pre.meta) ?? -1) : -1;
+    const padId = json.padding?.pad_id ?? lookup.get("[PAD]") ?? lookup.get("<pad>") ?? 0;
+    const metaspaceId = pre.meta !== null ? (lookup.get(pre.meta) ?? -1) : -1;
     return {
       model,
       vocabSize: tokens.length,
