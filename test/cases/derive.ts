@@ -1,7 +1,8 @@
 // Synthetic languages (xlt derive, align-mlm-spec.md §3): the inversion rules of the authors' scripts, the
 // BIO repair, CoNLL-U validity after reversal, and Trans: derived text tokenizes (in xlt and in
 // @huggingface/tokenizers) to exactly the original ids + V, the shared specials excepted; extendForTrans
-// and writeTransModel double the tables. Real data (EWT, WikiANN, XNLI, the mBERT vocabulary) when
+// and writeTransModel double the tables; byte-level BPE (twins as added tokens) on real sentences, whole lines and
+// a RoBERTa-layout checkpoint. Real data (EWT, WikiANN, XNLI, the mBERT vocabulary) when
 // ../shared/data is present. Tolerance: exact (ids, strings), except the N(0, 0.02²) init's std (±15%).
 import { Tokenizer } from "@huggingface/tokenizers";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
