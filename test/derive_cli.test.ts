@@ -186,6 +186,31 @@ describe("xlt derive with a byte-level BPE tokenizer (xlt vocab --kind bpe)", ()
   }, 300_000);
 });
 
+describe("xlt derive --model on a RoBERTa checkpoint with a byte-level BPE tokenizer", () => {
+  it("pre-train mlm → derive trans --model → the 2V model pre-trains align-mlm on the derived corpus and fine-tunes on derived POS", async () => {
+    const dir = tmp();
+    const files = samples(dir);
+    const X = (args: string[]) => xlt("node", args);
+    const ok = (r: { code: number | null; stderr: string }) => {
+      expect(r.stderr.split("\n").filter((l) => /error|at .*\.js:\d+/i.test(l))).toEqual([]);
+      expect(r.code).toBe(0);
+    };
+    const corpus = join(dir, "s.txt");
+    ok(await X(["vocab", "--kind", "bpe", "--corpus", corpus, "--vocab-size", "300", "--min-frequency", "1", "--out", join(dir, "bpe")]));
+    const small = ["--steps", "1", "--batch-size", "2", "--max-length", "8", "--quiet"];
+    ok(await X(["pretrain", "--objective", "mlm", "--tokenizer", join(dir, "bpe"), "--size", "tiny", "--arch", "roberta", "--train", corpus, ...small, "--out", join(dir, "m")]));
+    const deriv = join(dir, "deriv");
+    ok(await X(["derive", "--transform", "trans", "--model", join(dir, "m"), "--input", corpus, "--input", files[0], "--out", deriv]));
+    const V = loadTokenizer(join(dir, "bpe")).vocabSize;
+    expect(JSON.parse(readFileSync(join(deriv, "config.json"), "utf8")).vocab_size).toBe(2 * V);
+    const all = loadAll(join(deriv, "model.safetensors"));
+    expect(all.get("roberta.embeddings.word_embeddings.weight")!.shape[0]).toBe(2 * V);
+    expect(all.get("lm_head.bias")!.shape).toEqual([2 * V]);
+    ok(await X(["pretrain", "--objective", "align-mlm", "--model", deriv, "--train", corpus, "--derived", join(deriv, "s.txt"), ...small, "--out", join(dir, "p")]));
+    ok(await X(["finetune", "--task", "pos", "--model", deriv, "--train", join(deriv, "s.conllu"), "--epochs", "1", "--batch-size", "2", "--out", join(dir, "ft"), "--quiet"]));
+  }, 300_000);
+});
+
 describe("xlt derive rejects bad input with one line and writes nothing", () => {
   const bad = async (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
     const dir = tmp();
