@@ -18,7 +18,11 @@ export interface AddedToken {
 }
 
 /** a piece of a text: an added token's id, or text for the pre-tokenizer (`start`: its offset in the text it was cut from) */
-export type Segment = { id: number; text: string; start: number } | { id: null; text: string; start: number };
+export interface Segment {
+  id: number | null;
+  text: string;
+  start: number;
+}
 
 // Rust regex's Unicode \w and \s, which HF's single_word and strip rules use
 const WORD = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;

@@ -4,7 +4,8 @@
 // XLM-R, byte-level BPE for RoBERTa/GPT-2 and `xlt vocab`) rather than through @huggingface/tokenizers, because we need the word -> subword mapping, which
 // that package's encode() does not expose; the tests check equality with the package word by word.
 //
-// Added tokens are cut out of the text first (src/io/added_tokens.ts). Supported tokenizer.json parts: normalizers BertNormalizer, Sequence, NFC/NFD/NFKC/NFKD, Lowercase,
+// Added tokens are cut out of the text first, as HF does (src/io/added_tokens.ts).
+// Supported tokenizer.json parts: normalizers BertNormalizer, Sequence, NFC/NFD/NFKC/NFKD, Lowercase,
 // StripAccents, Replace, Prepend, Strip, Precompiled (approximated by NFKC: the sentencepiece charsmap is
 // NFKC-like); pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Metaspace, ByteLevel, Sequence;
 // models WordPiece, Unigram, BPE (no dropout, byte fallback or subword prefix/suffix); post-processors TemplateProcessing, BertProcessing, RobertaProcessing, Sequence.
