@@ -95,6 +95,8 @@ export const deriveCommand: Command = {
     if (tok && modelVocab !== null && modelVocab !== tok.vocabSize) {
       throw new TokenizerError(`${v.model}: config vocab_size ${modelVocab} differs from the tokenizer's ${tok.vocabSize} tokens; Trans needs them equal`);
     }
+    // a tokenizer Trans cannot double is an error before anything is derived or written
+    const doubled = tok ? doubleTokenizerJson(tokJson, tok.vocabSize) : null;
     const opts = { inv: transform !== "trans", trans: tok ? (w: string) => transliterateWord(tok, w) : null };
     // read and derive every input before writing anything
     const results: { path: string; format: DeriveFormat; derived: Derived }[] = [];
@@ -114,7 +116,7 @@ export const deriveCommand: Command = {
         }
       }
       if (v.model) writeTransModel(v.model, tmp, { init: v.init, seed });
-      else if (tok) writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubleTokenizerJson(tokJson, tok.vocabSize)));
+      else if (doubled) writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubled));
       const manifest = {
         transform,
         inputs: results.map((r) => ({ file: r.path, format: r.format, units: r.derived.units, droppedConlluLines: r.derived.dropped })),

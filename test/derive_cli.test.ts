@@ -6,9 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { xlt } from "./lib/cli.ts";
+import { ROOT, runProgram, xlt } from "./lib/cli.ts";
 import { loadAll } from "../src/io/safetensors.ts";
 import { writeF32 } from "../src/io/safetensors_write.ts";
+import { encodeWords, loadTokenizer, type WordTokenizer } from "../src/io/tokenize.ts";
+import { tokenizeLine } from "../src/pretrain/data.ts";
+import { encodePair, readTokenTask, readXnli } from "../src/tasks/data.ts";
 import { SHARED_DATA, TINY_BERT } from "./lib/fixtures.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-derive-cli-"));
@@ -112,6 +115,102 @@ describe("xlt derive end to end", () => {
   });
 });
 
+/** ids of every unit of a derived file, as xlt's readers tokenize it (CoNLL-U/IOB2 words, XNLI pairs, text lines) */
+function unitIds(path: string, tok: WordTokenizer): number[][] {
+  if (path.endsWith(".conllu")) return readTokenTask("pos", path).examples.map((e) => encodeWords(tok, e.words, 100_000).ids);
+  if (path.endsWith(".iob2")) return readTokenTask("ner", path).examples.map((e) => encodeWords(tok, e.words, 100_000).ids);
+  if (path.endsWith(".tsv")) return readXnli(path).map((e) => encodePair(e.premise, e.hypothesis, tok, 100_000).ids);
+  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => tokenizeLine(tok, l));
+}
+
+describe("xlt derive with a byte-level BPE tokenizer (xlt vocab --kind bpe)", () => {
+  it("trans and trans+inv: every derived file reads as the original's ids + V (Node = Deno); HF tokenizers gives xlt's ids", async () => {
+    const dir = tmp();
+    const files = samples(dir);
+    const ewtDev = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-dev.conllu");
+    if (existsSync(ewtDev)) {
+      // 200 real sentences as a text corpus: non-ASCII words, long words in many pieces, each line's first word
+      writeFileSync(join(dir, "ewt200.txt"), readTokenTask("pos", ewtDev, { limit: 200 }).examples.map((e) => e.words.join(" ")).join("\n") + "\n");
+      files.push(join(dir, "ewt200.txt"));
+    }
+    const ewtTrain = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
+    const corpus = join(dir, "corpus.txt");
+    const sentences = existsSync(ewtTrain) ? readTokenTask("pos", ewtTrain, { limit: 2000 }).examples.map((e) => e.words.join(" ")) : [];
+    writeFileSync(corpus, [...sentences, ...readFileSync(join(dir, "s.txt"), "utf8").split("\n")].join("\n") + "\n");
+    const bpe = join(dir, "bpe");
+    expect((await xlt("node", ["vocab", "--kind", "bpe", "--corpus", corpus, "--vocab-size", "1200", "--out", bpe])).code).toBe(0);
+    const tok = loadTokenizer(bpe);
+    const V = tok.vocabSize;
+    const shift = (ids: number[]) => ids.map((i) => (i <= 2 ? i : i + V));
+    const inputs = files.flatMap((f) => ["--input", f]);
+    const derive = async (runtime: "node" | "deno", transform: string, out: string) => {
+      const r = await xlt(runtime, ["derive", "--transform", transform, ...(transform === "inv" ? [] : ["--tokenizer", bpe]), ...inputs, "--out", join(dir, out)]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    };
+    await derive("node", "trans", "t");
+    await derive("deno", "trans", "t-deno");
+    await derive("node", "inv", "i");
+    await derive("node", "trans+inv", "ti");
+    expect(readFileSync(join(dir, "t-deno", "tokenizer.json"), "utf8")).toBe(readFileSync(join(dir, "t", "tokenizer.json"), "utf8"));
+    const dbl = loadTokenizer(join(dir, "t"));
+    expect(dbl.vocabSize).toBe(2 * V);
+    const cases: { tokenizer: string; ids: number[]; words?: string[]; text?: string }[] = [];
+    for (const f of files) {
+      const name = f.slice(dir.length + 1);
+      expect(readFileSync(join(dir, "t-deno", name), "utf8"), name).toBe(readFileSync(join(dir, "t", name), "utf8"));
+      const orig = unitIds(f, tok);
+      expect(orig.length, name).toBeGreaterThan(0);
+      expect(unitIds(join(dir, "t", name), dbl), `trans ${name}`).toEqual(orig.map(shift));
+      expect(unitIds(join(dir, "ti", name), dbl), `trans+inv ${name}`).toEqual(unitIds(join(dir, "i", name), tok).map(shift));
+      if (name.endsWith(".conllu")) {
+        const words = (p: string) => readTokenTask("pos", p).examples.map((e) => e.words);
+        const [a, b] = [words(f), words(join(dir, "t", name))];
+        a.forEach((w, k) => cases.push({ tokenizer: bpe, words: w, ids: orig[k] }, { tokenizer: join(dir, "t"), words: b[k], ids: shift(orig[k]) }));
+      }
+      if (name.endsWith(".txt")) {
+        const lines = (p: string) => readFileSync(p, "utf8").split("\n").filter((l) => l.trim());
+        const [a, b] = [lines(f), lines(join(dir, "t", name))];
+        b.forEach((text, k) => cases.push({ tokenizer: bpe, text: a[k], ids: orig[k] }, { tokenizer: join(dir, "t"), text, ids: shift(orig[k]) }));
+      }
+    }
+    // HF's Python tokenizers, where installed (PYTHONPATH), reads the same tokenizer.json files to the same ids
+    const casesFile = join(dir, "cases.json");
+    writeFileSync(casesFile, JSON.stringify(cases));
+    const py = existsSync("/usr/bin/python3") ? await runProgram("/usr/bin/python3", [join(ROOT, "scripts/check_hf_ids.py"), casesFile]) : { code: 2, stdout: "", stderr: "no /usr/bin/python3" };
+    if (py.code === 2) console.warn(`skipped the HF tokenizers check: ${py.stderr.trim()}`);
+    else {
+      expect(py.stdout + py.stderr).toMatch(/check_hf_ids\.py: (\d+) of \1 cases give xlt's ids/);
+      expect(py.code).toBe(0);
+    }
+  }, 300_000);
+});
+
+describe("xlt derive --model on a RoBERTa checkpoint with a byte-level BPE tokenizer", () => {
+  it("pre-train mlm → derive trans --model → the 2V model pre-trains align-mlm on the derived corpus and fine-tunes on derived POS", async () => {
+    const dir = tmp();
+    const files = samples(dir);
+    const X = (args: string[]) => xlt("node", args);
+    const ok = (r: { code: number | null; stderr: string }) => {
+      expect(r.stderr.split("\n").filter((l) => /error|at .*\.js:\d+/i.test(l))).toEqual([]);
+      expect(r.code).toBe(0);
+    };
+    const corpus = join(dir, "s.txt");
+    ok(await X(["vocab", "--kind", "bpe", "--corpus", corpus, "--vocab-size", "300", "--min-frequency", "1", "--out", join(dir, "bpe")]));
+    const small = ["--steps", "1", "--batch-size", "2", "--max-length", "8", "--quiet"];
+    ok(await X(["pretrain", "--objective", "mlm", "--tokenizer", join(dir, "bpe"), "--size", "tiny", "--arch", "roberta", "--train", corpus, ...small, "--out", join(dir, "m")]));
+    const deriv = join(dir, "deriv");
+    ok(await X(["derive", "--transform", "trans", "--model", join(dir, "m"), "--input", corpus, "--input", files[0], "--out", deriv]));
+    const V = loadTokenizer(join(dir, "bpe")).vocabSize;
+    expect(JSON.parse(readFileSync(join(deriv, "config.json"), "utf8")).vocab_size).toBe(2 * V);
+    const all = loadAll(join(deriv, "model.safetensors"));
+    expect(all.get("roberta.embeddings.word_embeddings.weight")!.shape[0]).toBe(2 * V);
+    expect(all.get("lm_head.bias")!.shape).toEqual([2 * V]);
+    ok(await X(["pretrain", "--objective", "align-mlm", "--model", deriv, "--train", corpus, "--derived", join(deriv, "s.txt"), ...small, "--out", join(dir, "p")]));
+    ok(await X(["finetune", "--task", "pos", "--model", deriv, "--train", join(deriv, "s.conllu"), "--epochs", "1", "--batch-size", "2", "--out", join(dir, "ft"), "--quiet"]));
+  }, 300_000);
+});
+
 describe("xlt derive rejects bad input with one line and writes nothing", () => {
   const bad = async (args: string[], re: RegExp, runtime: "node" | "deno" = "node") => {
     const dir = tmp();
@@ -136,6 +235,20 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
   it("undetectable format", () => bad(["derive", "--transform", "inv", "--input", "DIR/data.dat"], /cannot tell the format.*--format/));
   it("wrong format for the file", () => bad(["derive", "--transform", "inv", "--input", "DIR/s.tsv", "--format", "conllu"], /s\.tsv:1: CoNLL-U token line must have 10/));
   it("trans without a tokenizer", () => bad(["derive", "--transform", "trans", "--input", "DIR/s.tsv"], /needs --tokenizer DIR or --model DIR/));
+  it("trans with a BPE tokenizer whose added token lies outside its vocabulary (Node and Deno)", async () => {
+    const dir = tmp();
+    samples(dir);
+    const added = { id: 3, content: "<extra>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+    mkdirSync(join(dir, "tok"));
+    writeFileSync(join(dir, "tok", "tokenizer.json"), JSON.stringify({ added_tokens: [added], pre_tokenizer: { type: "ByteLevel" }, model: { type: "BPE", vocab: { a: 0, b: 1, c: 2 }, merges: [] } }));
+    for (const runtime of ["node", "deno"] as const) {
+      const out = join(dir, `out-${runtime}`);
+      const r = await xlt(runtime, ["derive", "--transform", "trans", "--tokenizer", join(dir, "tok"), "--input", join(dir, "s.tsv"), "--out", out]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim()).toMatch(/^xlt derive: .*BPE vocabulary has 3 tokens but the tokenizer 4 ids; Trans needs every added token inside the vocabulary$/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
   it("an existing output directory is kept", async () => {
     const dir = tmp();
     samples(dir);

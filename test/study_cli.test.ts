@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { xlt } from "./lib/cli.ts";
 import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
+import { loadTokenizer } from "../src/io/tokenize.ts";
+import { tokenizeLine } from "../src/pretrain/data.ts";
 
 const EWT = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
 const dir = mkdtempSync(join(tmpdir(), "xlt-study-"));
@@ -138,4 +140,39 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/2 cells, 2 already done/);
   }, 300_000);
+});
+
+// The paper's tokenizer is byte-level BPE: one trained by `xlt vocab --kind bpe` on the corpus, a RoBERTa model
+describe.skipIf(skip)("xlt run --study align-mlm with a byte-level BPE tokenizer", () => {
+  const d = skip ? { corpus: "", train: "", test: "" } : data();
+  const bpe = join(dir, "bpe");
+  const args = (o: string, transforms: string) => [
+    "run", "--study", "align-mlm", "--objectives", "align-mlm", "--transforms", transforms, "--seeds", "7",
+    "--corpus", d.corpus, "--tokenizer", bpe, "--train", d.train, "--test", d.test,
+    "--size", "tiny", "--arch", "roberta", "--pretrain-steps", "2", "--pretrain-batch-size", "4", "--max-length", "16",
+    "--epochs", "1", "--batch-size", "8", "--finetune-lr", "1e-3", "--out", o,
+  ];
+
+  it("runs trans and trans+inv cells end to end (Node; Deno: trans); the derived corpus reads as the original's ids + V", async () => {
+    expect((await xlt("node", ["vocab", "--kind", "bpe", "--corpus", d.corpus, "--vocab-size", "400", "--out", bpe])).code).toBe(0);
+    const out = join(dir, "study-bpe");
+    const r = await xlt("node", args(out, "trans,trans+inv"));
+    expect(r.stderr + r.stdout).not.toMatch(/at .*\.js:\d+/);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(res.cells.map((c: any) => `${c.objective}/${c.transform}`).sort()).toEqual(["align-mlm/trans", "align-mlm/trans+inv"]);
+    for (const c of res.cells) for (const k of ["bs", "bz", "alignment"]) expect(c[k]).toBeGreaterThanOrEqual(0);
+    const tok = loadTokenizer(bpe);
+    const dbl = loadTokenizer(join(out, "derived", "trans"));
+    expect(dbl.vocabSize).toBe(2 * tok.vocabSize);
+    const lines = (p: string) => readFileSync(p, "utf8").split("\n").filter((l) => l.trim());
+    const orig = lines(join(out, "derived", "trans", "corpus.orig.txt"));
+    const derived = lines(join(out, "derived", "trans", "corpus.txt"));
+    expect(derived.length).toBe(orig.length);
+    derived.forEach((l, k) => expect(tokenizeLine(dbl, l), `line ${k}`).toEqual(tokenizeLine(tok, orig[k]).map((i) => (i <= 2 ? i : i + tok.vocabSize))));
+    const deno = await xlt("deno", args(join(dir, "study-bpe-deno"), "trans"));
+    expect(deno.stderr + deno.stdout).not.toMatch(/at .*\.ts:\d+/);
+    expect(deno.code).toBe(0);
+    expect(existsSync(join(dir, "study-bpe-deno", "results.json"))).toBe(true);
+  }, 600_000);
 });

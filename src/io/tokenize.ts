@@ -4,12 +4,14 @@
 // XLM-R, byte-level BPE for RoBERTa/GPT-2 and `xlt vocab`) rather than through @huggingface/tokenizers, because we need the word -> subword mapping, which
 // that package's encode() does not expose; the tests check equality with the package word by word.
 //
+// Added tokens are cut out of the text first, as HF does (src/io/added_tokens.ts).
 // Supported tokenizer.json parts: normalizers BertNormalizer, Sequence, NFC/NFD/NFKC/NFKD, Lowercase,
 // StripAccents, Replace, Prepend, Strip, Precompiled (approximated by NFKC: the sentencepiece charsmap is
 // NFKC-like); pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Metaspace, ByteLevel, Sequence;
 // models WordPiece, Unigram, BPE (no dropout, byte fallback or subword prefix/suffix); post-processors TemplateProcessing, BertProcessing, RobertaProcessing, Sequence.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type AddedToken, addedTokenSplitter } from "./added_tokens.ts";
 import { byteLevelSplit } from "./bytelevel.ts";
 
 export class TokenizerError extends Error {}
@@ -125,7 +127,8 @@ export function buildNormalizer(n: any): Fn {
 }
 
 // ------------------------------------------------------------------------------------------ pre-tokenizers
-type Pre = (s: string) => string[];
+/** `atStart`: the text begins its sequence (false for text after an added token; Metaspace "first" cares) */
+type Pre = (s: string, atStart?: boolean) => string[];
 
 export function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
   if (!p) return { fn: (s) => (s ? [s] : []), meta: null };
@@ -160,10 +163,10 @@ export function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
       const split = p.split ?? true;
       return {
         meta: rep,
-        fn: (s) => {
+        fn: (s, atStart = true) => {
           // every pre-split word is its own sequence, so "first" also prepends to each word
           let t = s.split(" ").join(rep);
-          if (scheme !== "never" && !t.startsWith(rep)) t = rep + t;
+          if ((scheme === "always" || (scheme !== "never" && atStart)) && !t.startsWith(rep)) t = rep + t;
           if (!split) return t ? [t] : [];
           const out: string[] = [];
           let cur = "";
@@ -186,7 +189,7 @@ export function buildPreTokenizer(p: any): { fn: Pre; meta: string | null } {
       const parts = (p.pretokenizers as any[]).map(buildPreTokenizer);
       return {
         meta: parts.find((x) => x.meta)?.meta ?? null,
-        fn: (s) => parts.reduce<string[]>((acc, q) => acc.flatMap(q.fn), [s]),
+        fn: (s, atStart = true) => parts.reduce<string[]>((acc, q) => acc.flatMap((x, k) => q.fn(x, atStart && k === 0)), [s]),
       };
     }
     default:
@@ -397,6 +400,7 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
       if (a.special) specialIds.add(a.id);
     }
     const normalize = buildNormalizer(json.normalizer);
+    const splitAdded = addedTokenSplitter((json.added_tokens ?? []) as AddedToken[], normalize);
     const pre = buildPreTokenizer(json.pre_tokenizer);
     let vocab: Map<string, number>;
     let tokens: string[];
@@ -427,14 +431,16 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     } else {
       throw new TokenizerError(`unsupported model type '${m.type}' (supported: WordPiece, Unigram, BPE)`);
     }
+    // added tokens get ids here, not inside the model: the model never produces one from a word's pieces
+    const lookup = new Map(vocab);
     for (const [t, id] of added) {
-      if (!vocab.has(t)) vocab.set(t, id);
+      if (!lookup.has(t)) lookup.set(t, id);
       if (tokens[id] === undefined) tokens[id] = t;
     }
-    const tokenToId = (t: string) => vocab.get(t);
+    const tokenToId = (t: string) => lookup.get(t);
     const sp = specials(json.post_processor, tokenToId);
-    const padId = json.padding?.pad_id ?? vocab.get("[PAD]") ?? vocab.get("<pad>") ?? 0;
-    const metaspaceId = pre.meta !== null ? (vocab.get(pre.meta) ?? -1) : -1;
+    const padId = json.padding?.pad_id ?? lookup.get("[PAD]") ?? lookup.get("<pad>") ?? 0;
+    const metaspaceId = pre.meta !== null ? (lookup.get(pre.meta) ?? -1) : -1;
     return {
       model,
       vocabSize: tokens.length,
@@ -444,7 +450,8 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
       metaspaceId,
       tokenToId,
       idToToken: (id) => tokens[id],
-      encodeWord: (word) => pre.fn(normalize(word)).flatMap(encodePiece),
+      // added tokens are cut out first, as HF does; the rest is pre-tokenized and encoded piece by piece
+      encodeWord: (word) => splitAdded(word).flatMap((s) => (s.id !== null ? [s.id] : pre.fn(s.text, s.start === 0).flatMap(encodePiece))),
     };
   } catch (e) {
     if (e instanceof TokenizerError) throw new TokenizerError(`${where}: ${e.message}`);

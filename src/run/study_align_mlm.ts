@@ -195,6 +195,7 @@ export async function deriveData(plan: StudyPlan, transform: Transform): Promise
   if (existsSync(join(dir, "derive.json"))) return d;
   const tokJson = JSON.parse(readText(join(plan.tokenizer, "tokenizer.json"), "--tokenizer"));
   const tok = buildTokenizer(tokJson, "tokenizer.json");
+  const doubled = doubleTokenizerJson(tokJson, tok.vocabSize);
   const opts = { inv: transform !== "trans", trans: (w: string) => transliterateWord(tok, w) };
   const corpus = readText(plan.corpus, "--corpus");
   const text = deriveFile("text", plan.corpus, corpus, opts);
@@ -212,7 +213,7 @@ export async function deriveData(plan: StudyPlan, transform: Transform): Promise
     writeFileSync(join(tmp, "corpus.orig.txt"), text.original ?? corpus);
     writeFileSync(join(tmp, "train.task"), train);
     writeFileSync(join(tmp, "test.task"), test);
-    writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubleTokenizerJson(tokJson, tok.vocabSize)));
+    writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubled));
     writeFileSync(join(tmp, "derive.json"), JSON.stringify({ transform, corpus: resolve(plan.corpus), train: resolve(plan.train), test: resolve(plan.test), vocab: tok.vocabSize }, null, 2) + "\n");
   });
   return d;

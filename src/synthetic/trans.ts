@@ -9,6 +9,21 @@
 // twin(i) to i+V. Yi syllables are letters without case, accents, compatibility decomposition or CJK
 // splitting, so BERT/XLM-R normalizers and pre-tokenizers leave them alone and every piece is looked up
 // whole: the derived text tokenizes to exactly the original ids + V, in HF's tokenizers and in xlt's.
+//
+// Byte-level BPE (RoBERTa, GPT-2, `xlt vocab --type bpe`) cannot hold twins in its model: the ByteLevel
+// pre-tokenizer turns a Yi syllable into 3 byte characters ("Ġ" first when a space leads), and BPE only
+// reaches a vocabulary entry through merges. Merges for twins would need every partial string (a syllable's
+// first bytes, a whole syllable, a twin without "Ġ") as vocabulary entries too, ids beyond 2V that the model
+// has no rows for; and the original merges (e.g. "Ġ"+"ê") would fire first on the same bytes unless the
+// new ones outranked them, which would change how original text splits. So the twins are *added tokens*
+// instead, id i+V each: HF (and xlt, src/io/added_tokens.ts) cuts added tokens out of the text before
+// normalizer, pre-tokenizer and model run, so they are exact whatever the merges, and original text, which
+// has no Yi syllables, tokenizes exactly as before. `lstrip` lets a twin swallow the space before it, so
+// "twin(a) twin(b)" is the two ids and nothing else (the space alone would be a "Ġ" token), and
+// add_prefix_space never applies to a twin (it only touches the text between added tokens). `normalized`
+// false: matched on the raw text, whatever the normalizer; `special` false: decoding keeps them. HF gives
+// added tokens that are not in the model vocabulary the ids after it, in the order listed, so the twins
+// must follow a vocabulary of exactly ids 0..V−1 holding every earlier added token, and come in id order.
 import type { Checkpoint, LoadedTensor } from "../io/checkpoint.ts";
 import { TokenizerError, type WordTokenizer } from "../io/tokenize.ts";
 import { gaussian } from "../rng.ts";
@@ -46,7 +61,7 @@ export function transliterateWord(tok: WordTokenizer, word: string): string {
  * The tokenizer.json of both languages: the original vocabulary at 0..V−1, unchanged (original text
  * tokenizes exactly as before), and twin(i) at i+V. WordPiece: twins are whole-word vocabulary entries.
  * Unigram (Metaspace prepends "▁"): entries "▁"+twin with score 0, above every real piece, so the Viterbi
- * path is the single twin piece.
+ * path is the single twin piece. BPE: added tokens twin(i) → i+V (header).
  */
 export function doubleTokenizerJson(json: any, vocabSize: number): any {
   const out = structuredClone(json);
@@ -70,8 +85,30 @@ export function doubleTokenizerJson(json: any, vocabSize: number): any {
       if (have.has(t)) throw new TokenizerError(`the vocabulary already holds '${t}', the spelling of derived id ${i + vocabSize}`);
       list.push([t, 0]);
     }
+  } else if (m?.type === "BPE") {
+    out.added_tokens = [...(out.added_tokens ?? []), ...bpeTwins(m, out.added_tokens ?? [], vocabSize)];
   } else {
-    throw new TokenizerError(`Trans supports WordPiece and Unigram tokenizers, not '${m?.type}'`);
+    throw new TokenizerError(`Trans supports WordPiece, Unigram and BPE tokenizers, not '${m?.type}'`);
+  }
+  return out;
+}
+
+/** the twins of a BPE tokenizer as added tokens V..2V−1 (see the header: why, and why the ids hold in HF) */
+function bpeTwins(m: any, added: any[], vocabSize: number): any[] {
+  const vocab = m.vocab as Record<string, number>;
+  const n = Object.keys(vocab).length;
+  if (n !== vocabSize) throw new TokenizerError(`tokenizer.json's BPE vocabulary has ${n} tokens but the tokenizer ${vocabSize} ids; Trans needs every added token inside the vocabulary`);
+  const ids = new Set(Object.values(vocab));
+  if (ids.size !== n || [...ids].some((id) => !(Number.isInteger(id) && id >= 0 && id < n))) throw new TokenizerError(`tokenizer.json's BPE vocabulary does not hold exactly the ids 0..${n - 1}`);
+  for (const a of added) {
+    if (vocab[a.content] !== a.id) throw new TokenizerError(`added token '${a.content}' (id ${a.id}) is not the vocabulary's entry; Trans needs every added token inside the vocabulary`);
+  }
+  const taken = new Set(added.map((a) => a.content));
+  const out: any[] = [];
+  for (let i = 0; i < vocabSize; i++) {
+    const t = twinPiece(i);
+    if (t in vocab || taken.has(t)) throw new TokenizerError(`the vocabulary already holds '${t}', the spelling of derived id ${i + vocabSize}`);
+    out.push({ id: i + vocabSize, content: t, single_word: false, lstrip: true, rstrip: false, normalized: false, special: false });
   }
   return out;
 }

@@ -1,15 +1,19 @@
 // Synthetic languages (xlt derive, align-mlm-spec.md §3): the inversion rules of the authors' scripts, the
 // BIO repair, CoNLL-U validity after reversal, and Trans: derived text tokenizes (in xlt and in
 // @huggingface/tokenizers) to exactly the original ids + V, the shared specials excepted; extendForTrans
-// and writeTransModel double the tables. Real data (EWT, WikiANN, XNLI, the mBERT vocabulary) when
+// and writeTransModel double the tables; byte-level BPE (twins as added tokens) on real sentences, whole lines and
+// a RoBERTa-layout checkpoint. Real data (EWT, WikiANN, XNLI, the mBERT vocabulary) when
 // ../shared/data is present. Tolerance: exact (ids, strings), except the N(0, 0.02²) init's std (±15%).
 import { Tokenizer } from "@huggingface/tokenizers";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { loadAll } from "../../src/io/safetensors.ts";
-import { buildTokenizer, wordPieceTokenizerJson } from "../../src/io/tokenize.ts";
+import { writeF32 } from "../../src/io/safetensors_write.ts";
+import { buildTokenizer, loadTokenizer, wordPieceTokenizerJson } from "../../src/io/tokenize.ts";
+import { tokenizeLine } from "../../src/pretrain/data.ts";
+import { trainVocab } from "../../src/vocab/train.ts";
 import { deriveFile, detectDeriveFormat, parseTransform } from "../../src/synthetic/derive.ts";
 import { writeTransModel } from "../../src/synthetic/extend_model.ts";
 import { inversionOrder, invertTextLine, invertXnliSentence, reverseBioTags } from "../../src/synthetic/invert.ts";
@@ -307,5 +311,187 @@ cases["derive: one-line errors for an unknown transform, bad columns, an empty c
   delete clash.model.vocab[five];
   clash.model.vocab["\ua000\ua001"] = 5;
   throwsLike("twin already in the vocabulary", () => doubleTokenizerJson(clash, Object.keys(clash.model.vocab).length), /already holds 'ꀀꀁ'/);
-  throwsLike("bpe", () => doubleTokenizerJson({ model: { type: "BPE", vocab: {} } }, 0), /WordPiece and Unigram/);
+  throwsLike("word-level", () => doubleTokenizerJson({ model: { type: "WordLevel", vocab: {} } }, 0), /WordPiece, Unigram and BPE tokenizers, not .WordLevel./);
+};
+
+// ------------------------------------------------------------------------------------------ Trans, byte-level BPE
+const EWT_TRAIN = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
+const FALLBACK_TEXT = "The cat sat on the mat . A naïve cat 's café , don't you think ?\nNo , the dog sat on the cat 's mat !\n";
+
+/** sentences (as word lists) of EWT dev, or a hand-written pair without ../shared/data */
+function ewtSentences(n: number): string[][] {
+  if (!existsSync(EWT_DEV)) return FALLBACK_TEXT.trim().split("\n").map((l) => l.split(" "));
+  return readTokenTask("pos", EWT_DEV, { limit: n }).examples.map((e) => e.words);
+}
+
+let bpeCache: any = null;
+/** a byte-level BPE tokenizer.json as `xlt vocab --type bpe` writes it (RoBERTa's layout), learned on EWT train */
+function bpeJson(): any {
+  if (!bpeCache) {
+    const text = existsSync(EWT_TRAIN) ? readTokenTask("pos", EWT_TRAIN, { limit: 3000 }).examples.map((e) => e.words.join(" ")).join("\n") + "\n" : FALLBACK_TEXT;
+    bpeCache = trainVocab([text], { kind: "bpe", vocabSize: existsSync(EWT_TRAIN) ? 3000 : 300, minFrequency: 2 }).tokenizerJson;
+  }
+  return structuredClone(bpeCache);
+}
+
+// words a small English BPE splits into many pieces, non-ASCII words (2-, 3- and 4-byte UTF-8), punctuation
+const BPE_HARD = ["Xylophonists", "antidisestablishmentarianism", "naïve", "Ελληνικά", "東京", "😀", "☃", "café", "don't", "U.S.", "12:30", "hello,world", "ꀀ"];
+
+cases["trans, byte-level BPE: EWT words and hard words tokenize to ids + V (xlt and HF), originals unchanged"] = async () => {
+  const words = [...new Set(ewtSentences(80).flat())];
+  const json = bpeJson();
+  const tok = buildTokenizer(json);
+  const many = BPE_HARD.filter((w) => tok.encodeWord(w).length >= 6);
+  if (!many.length) throw new Error("expected some words to split into 6 or more pieces");
+  checkTrans("bpe", json, [...words, ...BPE_HARD, ...SAMPLE]);
+  eq("shared bpe", [...sharedIds(tok)].sort(), [0, 1, 2]);
+  // the twins are added tokens V..2V−1, in id order, after the original specials (HF assigns them so)
+  const added = doubleTokenizerJson(json, tok.vocabSize).added_tokens;
+  eq("added ids", added.slice(json.added_tokens.length).every((a: any, i: number) => a.id === tok.vocabSize + i && a.content === twinPiece(i) && a.lstrip && !a.special), true);
+};
+
+cases["trans, byte-level BPE: whole derived lines read as the original's ids + V — first word, no prefix space, multi-piece words"] = async () => {
+  for (const prefix of [true, false]) {
+    const json = bpeJson();
+    json.pre_tokenizer.add_prefix_space = prefix;
+    json.decoder.add_prefix_space = prefix;
+    const tok = buildTokenizer(json);
+    const V = tok.vocabSize;
+    const dbl = buildTokenizer(doubleTokenizerJson(json, V));
+    const hf = new Tokenizer(doubleTokenizerJson(json, V), {});
+    const hfOrig = new Tokenizer(json, {});
+    const shift = (ids: number[]) => ids.map((i) => (i <= 2 ? i : i + V));
+    for (const words of [...ewtSentences(30), ["naïve", "Xylophonists", "said", "'", "hello", "'", "."]]) {
+      const line = words.join(" ");
+      const derived = words.map((w) => transliterateWord(tok, w)).join(" ");
+      // xlt reads corpus lines word by word (pretrain's tokenizeLine), so every word is encoded alone
+      eq(`xlt line (prefix ${prefix}) '${line}'`, tokenizeLine(dbl, derived), shift(tokenizeLine(tok, line)));
+      // HF reads a derived line whole: the spaces between twins vanish into lstrip, none becomes a "Ġ"
+      eq(`HF derived line (prefix ${prefix}) '${line}'`, hf.encode(derived).ids, shift(tokenizeLine(tok, line)));
+      // with the prefix space every word is Ġ-led, so the whole original line splits as its words do (first word too)
+      if (prefix) eq(`HF original line '${line}'`, hfOrig.encode(line).ids, tokenizeLine(tok, line));
+    }
+    if (!prefix) {
+      // no prefix space: a word alone has no "Ġ", and its twin is of the "Ġ"-less pieces
+      const p = tok.encodeWord("cat");
+      eq("no Ġ", tok.idToToken(p[0])!.startsWith("Ġ"), false);
+      eq("no Ġ twin", dbl.encodeWord(transliterateWord(tok, "cat")), p.map((i) => i + V));
+    }
+  }
+};
+
+cases["trans, byte-level BPE: the written tokenizer.json reloads through loadTokenizer with identical ids"] = async () => {
+  const json = bpeJson();
+  const tok = buildTokenizer(json);
+  const V = tok.vocabSize;
+  const dir = mkdtempSync(join(tmpdir(), "xlt-derive-"));
+  try {
+    writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(doubleTokenizerJson(json, V)));
+    const re = loadTokenizer(dir);
+    const mem = buildTokenizer(doubleTokenizerJson(json, V));
+    eq("size", re.vocabSize, 2 * V);
+    eq("specials", [re.prefix, re.suffix, re.padId], [[0], [2], 1]);
+    const words = [...ewtSentences(20).flat(), ...BPE_HARD];
+    for (const w of words) {
+      const d = transliterateWord(tok, w);
+      eq(`reloaded '${w}'`, re.encodeWord(d), mem.encodeWord(d));
+      eq(`reloaded original '${w}'`, re.encodeWord(w), tok.encodeWord(w));
+    }
+    eq("twin token", [re.tokenToId(twinPiece(7)), re.idToToken(V + 7)], [V + 7, twinPiece(7)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+cases["trans, byte-level BPE: CoNLL-U and trans+inv text derive to ids + V"] = async () => {
+  const json = bpeJson();
+  const tok = buildTokenizer(json);
+  const V = tok.vocabSize;
+  const dbl = buildTokenizer(doubleTokenizerJson(json, V));
+  const shift = (ids: number[]) => ids.map((i) => (i <= 2 ? i : i + V));
+  const src = existsSync(EWT_DEV) ? firstBlocks(EWT_DEV, 30) : "# text = a b\n1\ta\ta\tDET\t_\t_\t2\tdet\t_\t_\n2\tcafé\tb\tNOUN\t_\t_\t0\troot\t_\t_\n\n";
+  const trans = (w: string) => transliterateWord(tok, w);
+  const d = deriveFile("conllu", "x.conllu", src, { inv: false, trans });
+  const dir = mkdtempSync(join(tmpdir(), "xlt-derive-"));
+  try {
+    writeFileSync(join(dir, "a.conllu"), src);
+    writeFileSync(join(dir, "b.conllu"), d.text);
+    const a = readTokenTask("pos", join(dir, "a.conllu")).examples;
+    const b = readTokenTask("pos", join(dir, "b.conllu")).examples;
+    a.forEach((ex, k) => {
+      const ca = alignLabels(ex.words, ex.labels, tok, 10_000)[0];
+      const cb = alignLabels(b[k].words, b[k].labels, dbl, 10_000)[0];
+      eq(`ids ${k}`, cb.ids, shift(ca.ids));
+      eq(`aligned labels ${k}`, cb.labels, ca.labels);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const text = ewtSentences(20).map((w) => w.join(" ")).join("\n") + "\n";
+  const both = deriveFile("text", "c.txt", text, { inv: true, trans });
+  const orig = both.original!.trim().split("\n");
+  const der = both.text.trim().split("\n");
+  eq("lines", der.length, orig.length);
+  orig.forEach((l, k) => {
+    const inverted = invertTextLine(l).inverted.join(" ");
+    eq(`trans+inv line ${k}`, tokenizeLine(dbl, der[k]), shift(tokenizeLine(tok, inverted)));
+  });
+};
+
+cases["trans, byte-level BPE: writeTransModel doubles a RoBERTa-layout checkpoint (tied decoder, lm_head biases)"] = async () => {
+  const json = bpeJson();
+  const V = buildTokenizer(json).vocabSize;
+  const H = 4;
+  const dir = mkdtempSync(join(tmpdir(), "xlt-derive-"));
+  try {
+    const src = join(dir, "src");
+    const out = join(dir, "out");
+    mkdirSync(src);
+    mkdirSync(out);
+    const table = Float32Array.from({ length: V * H }, (_, k) => (k % 97) / 97);
+    const tensors = new Map<string, { shape: number[]; data: Float32Array }>([
+      ["roberta.embeddings.word_embeddings.weight", { shape: [V, H], data: table }],
+      ["lm_head.decoder.weight", { shape: [V, H], data: table.slice() }],
+      ["lm_head.bias", { shape: [V], data: new Float32Array(V).fill(0.5) }],
+      ["lm_head.decoder.bias", { shape: [V], data: new Float32Array(V).fill(0.5) }],
+      ["roberta.embeddings.position_embeddings.weight", { shape: [10, H], data: new Float32Array(10 * H).fill(0.25) }],
+    ]);
+    writeF32(join(src, "model.safetensors"), tensors);
+    writeFileSync(join(src, "config.json"), JSON.stringify({ model_type: "roberta", architectures: ["RobertaForMaskedLM"], vocab_size: V, hidden_size: H, initializer_range: 0.02, pad_token_id: 1 }));
+    writeFileSync(join(src, "tokenizer.json"), JSON.stringify(json));
+    writeTransModel(src, out, { seed: 3 });
+    const all = loadAll(join(out, "model.safetensors"));
+    const word = all.get("roberta.embeddings.word_embeddings.weight")!;
+    eq("word shape", word.shape, [2 * V, H]);
+    eq("original rows", Array.from(word.data.subarray(0, V * H)), Array.from(table));
+    eq("tied decoder gets the same new rows", Array.from(all.get("lm_head.decoder.weight")!.data), Array.from(word.data));
+    for (const b of ["lm_head.bias", "lm_head.decoder.bias"]) eq(`${b}`, Array.from(all.get(b)!.data), [...new Array(V).fill(0.5), ...new Array(V).fill(0)]);
+    eq("positions untouched", all.get("roberta.embeddings.position_embeddings.weight")!.shape, [10, H]);
+    eq("config", JSON.parse(readFileSync(join(out, "config.json"), "utf8")).vocab_size, 2 * V);
+    const re = loadTokenizer(out);
+    eq("tokenizer", re.vocabSize, 2 * V);
+    eq("derived word", re.encodeWord(transliterateWord(buildTokenizer(json), "Xylophonists")), buildTokenizer(json).encodeWord("Xylophonists").map((i) => i + V));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+cases["trans, byte-level BPE: tokenizers Trans cannot double are one-line errors"] = async () => {
+  const json = bpeJson();
+  const V = buildTokenizer(json).vocabSize;
+  const outside = bpeJson();
+  outside.added_tokens.push({ id: V, content: "<extra>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  throwsLike("added token outside the vocabulary", () => doubleTokenizerJson(outside, V + 1), /BPE vocabulary has \d+ tokens but the tokenizer \d+ ids; Trans needs every added token inside the vocabulary/);
+  const moved = bpeJson();
+  moved.added_tokens[4].id = 17;
+  throwsLike("added token with another id", () => doubleTokenizerJson(moved, V), /added token '<mask>' \(id 17\) is not the vocabulary's entry/);
+  const gap = bpeJson();
+  const last = Object.keys(gap.model.vocab).find((t) => gap.model.vocab[t] === V - 1)!;
+  gap.model.vocab[last] = V + 5;
+  throwsLike("ids with a gap", () => doubleTokenizerJson(gap, V), /does not hold exactly the ids 0\.\.\d+/);
+  const clash = bpeJson();
+  const tok5 = Object.keys(clash.model.vocab).find((t) => clash.model.vocab[t] === V - 1)!;
+  delete clash.model.vocab[tok5];
+  clash.model.vocab["\ua000\ua003"] = V - 1;
+  throwsLike("twin already in the vocabulary", () => doubleTokenizerJson(clash, V), /already holds 'ꀀꀃ', the spelling of derived id/);
 };

@@ -670,3 +670,25 @@ cases["atomic: a directory swap killed at any point is finished by the next read
     rmSync(p, { recursive: true, force: true });
   }
 };
+
+cases["tokenize: added tokens are cut out first, as HF's AddedVocabulary does (lstrip, rstrip, single_word, normalized, leftmost-longest)"] = async () => {
+  const json = JSON.parse(readFileSync(join(dirOf("bert"), "tokenizer.json"), "utf8"));
+  json.normalizer.lowercase = true;
+  const t = (id: number, content: string, o: { sw?: boolean; l?: boolean; r?: boolean; n?: boolean } = {}) =>
+    ({ id, content, single_word: !!o.sw, lstrip: !!o.l, rstrip: !!o.r, normalized: !!o.n, special: false });
+  json.added_tokens.push(t(244, "<ab>", { l: true }), t(245, "xyz", { sw: true }), t(246, "Dog", { n: true }), t(247, "<r>", { r: true }), t(248, "<a"));
+  const tok = buildTokenizer(json);
+  // ids from HF tokenizers 0.23.2 (Python): Tokenizer.from_str(json).encode(text, add_special_tokens=False).ids
+  const want: [string, number[]][] = [
+    ["a <ab>b", [27, 244, 28]], // lstrip swallows the space before it
+    ["xyzab", [219, 103, 79, 80]], // single_word: not inside a word
+    ["a xyz b", [27, 245, 28]],
+    ["DOG dog", [246, 246]], // normalized: matched after lowercasing
+    ["<r>  c", [247, 29]], // rstrip swallows the spaces after it
+    ["<a<ab>", [248, 244]], // leftmost first, then longest
+    ["[CLS]x", [2, 49]], // the specials are added tokens too
+    ["a\u00a0 <ab>", [27, 244]], // lstrip takes any Unicode white space
+    ["ab<ab><ab> <ab>", [27, 80, 244, 244, 244]],
+  ];
+  for (const [text, ids] of want) eq(`'${text}'`, tok.encodeWord(text), ids);
+};
