@@ -61,35 +61,141 @@ export interface RealignEstimate extends MemoryEstimate {
   frozenBytes: 2 | 4;
   /** the projection head H→H→128 (always trained) */
   head: number;
+  /**
+   * the rest of the training state (src/gpu/workspace.ts): activation gradients, the blocks below the lowest
+   * trainable one, the head and loss, ids, masks and kernel scratch
+   */
+  workspace: number;
+}
+
+/** What realignStateBytes needs beyond the model: the batch and the run's settings (defaults: the CLI's). */
+export interface RealignShape {
+  batch: number;
+  /** padded tokens per sentence (the longest batch's) */
+  seq: number;
+  /** first-subword words per side (default: every token) */
+  words?: number;
+  /** aligned word pairs (default: every word) */
+  links?: number;
+  /** projection width, null without a head (default 128) */
+  projection?: number | null;
+  /** hidden and attention dropout (default: the model's) */
+  dropout?: number;
+  attnDropout?: number;
+}
+
+/**
+ * Bytes of the realignment training state, frame by frame, as src/gpu/workspace.ts allocates it for one
+ * shape: a frame holds, for each tensor label, its k-th buffer as large as the largest k-th tensor of that
+ * label any of its uses asks for, so this lists the tensors each use allocates (models/encoder.ts,
+ * src/train/realign.ts and the kernels they call), by label where uses differ, and takes the same maxima. `kept` is the part that grows
+ * with the blocks backward goes through (their saved activations) plus the embeddings' hidden-size
+ * tensors; the rest is workspace.
+ */
+export function realignStateBytes(c: ModelConfig, trainable: string[], lossLayer: number, sh: RealignShape): { kept: number; workspace: number; frames: Record<string, number> } {
+  const H = c.hidden, F = c.ffn, B = sh.batch, T = sh.seq, BT = B * T;
+  const p = sh.dropout ?? c.dropout, pa = sh.attnDropout ?? (sh.dropout === 0 ? 0 : c.attnDropout);
+  const probs = B * c.heads * T * T;
+  const W = sh.words ?? BT, Q = 2 * (sh.links ?? W), M = 2 * W;
+  const P = sh.projection === undefined ? 128 : sh.projection;
+  const E = P ?? H;
+  const train = new Set(trainable);
+  const embTrained = train.has("embeddings");
+  const blocks = Array.from({ length: lossLayer }, (_, i) => i);
+  const lowest = embTrained ? 0 : Math.min(lossLayer, ...blocks.filter((i) => train.has(`layer.${i}`)));
+  const nChunks = Math.max(1, Math.min(1024, Math.ceil(BT / 32)));
+  const part = 2 * nChunks * H;
+  // one block's forward (layerForward): its output, q, k, v, attention, o, both LayerNorms (statistics and
+  // the residual sum; the second writes the output), the FFN
+  const blockForward = [BT * H, BT * H, BT * H, BT * H, probs, BT * H, ...(pa > 0 ? [probs] : []), BT * H,
+    BT * H, BT, BT, BT * H, BT * F, BT * F, BT * H, BT, BT, BT * H];
+  type Labeled = [string, number][];
+  const lnBackward = (drop: boolean, grads: boolean): Labeled => [["ln.dx", BT * H], ...(drop ? [["ln.da", BT * H]] as Labeled : []),
+    ["ln.mres", BT], ...(drop ? [] : [["ln.unused", 1]] as Labeled), ...(grads ? [["ln.partials", part]] as Labeled : [])];
+  // one block's backward (layerBackward): a frozen block computes no weight-gradient partial sums, the
+  // lowest one no input gradient
+  const blockBackward = (i: number): Labeled => {
+    const g = train.has(`layer.${i}`), needInput = i > lowest || embTrained;
+    return [...lnBackward(p > 0, g), ["linear.dx", BT * F], ["linear.dx", BT * H], ...lnBackward(p > 0 && c.arch !== "distilbert", g),
+      ["linear.dx", BT * H], ["attention.dv", BT * H], ...(pa > 0 ? [["attention.dropped", probs]] as Labeled : []), ["attention.ds", probs],
+      ["attention.dq", BT * H], ["attention.dk", BT * H], ...(needInput ? [["linear.dx", BT * H], ["linear.dx", BT * H], ["linear.dx", BT * H]] as Labeled : [])];
+  };
+  const maxSlots = (uses: Labeled[]) => {
+    const slots = new Map<string, number>();
+    for (const u of uses) {
+      const seen = new Map<string, number>();
+      for (const [label, n] of u) {
+        const k = seen.get(label) ?? 0;
+        seen.set(label, k + 1);
+        slots.set(`${label}#${k}`, Math.max(slots.get(`${label}#${k}`) ?? 0, n));
+      }
+    }
+    return [...slots.values()];
+  };
+  const bytes = (slots: number[]) => slots.reduce((a, n) => a + Math.max(4, n * 4), 0);
+  const frames: Record<string, number> = {};
+  // each side's forward: the embeddings (mask, their output unless dropout writes a copy, ids, positions,
+  // token types, the sum, the LayerNorm's statistics and two 1-element dummies, the dropped copy)
+  const typeIds = c.typeVocab > 0 ? [BT] : [];
+  const embSmall = bytes([BT, BT, BT, ...typeIds, BT, BT, 1, 1]);
+  const embHidden = bytes([BT * H, BT * H, ...(p > 0 ? [BT * H] : [])]);
+  const keptBlocks = Math.max(0, lossLayer - lowest);
+  const below = Math.min(lowest, lossLayer);
+  const belowFrames = Math.min(below, 2) * bytes(blockForward);
+  for (const side of ["left", "right"]) {
+    frames[`forward.${side}`] = embSmall + embHidden + keptBlocks * bytes(blockForward);
+    if (below) frames[`forward.${side}.below`] = belowFrames;
+  }
+  // the head and the loss (src/train/realign.ts headStep), from the gathered words to dHidden of each side
+  const head = P === null ? [] : [M * H, M * H, M * E];
+  const headBack = P === null ? [] : [M * H, M * H, M * H];
+  const csr = 2 * W + 1 + W;
+  frames["realign.head"] = bytes([M * H, W, W * H, W, W * H, ...head, Q, Q, M * E, M, Q * M, 1, Q * E, Q,
+    M * E, Q * M, Q * E, ...headBack, BT * H, BT * H, W * H, W * H, csr, csr]);
+  // backward: the gradient handed in, then two frames used by alternate blocks, then the embeddings'
+  const back = blocks.filter((i) => i >= lowest);
+  if (back.length && (embTrained || back.some((i) => train.has(`layer.${i}`)))) {
+    frames["backward.input"] = bytes([BT * H]);
+    for (const parity of [0, 1]) {
+      const uses = back.filter((i) => i % 2 === parity).map(blockBackward);
+      if (uses.length) frames[`backward.${parity}`] = bytes(maxSlots(uses));
+    }
+    if (embTrained) {
+      const ids = (u: number) => 2 * u + 1 + BT;
+      const tables = [ids(Math.min(BT, c.vocab)), ids(Math.min(T + 1, c.maxPositions)), ...(c.typeVocab > 0 ? [ids(Math.min(B, c.typeVocab))] : [])];
+      frames["backward.embeddings"] = bytes([...(p > 0 ? [BT * H] : []), ...lnBackward(false, true).map(([, n]) => n), ...tables]);
+    }
+  }
+  const total = Object.values(frames).reduce((a, n) => a + n, 0);
+  const kept = 2 * (embHidden + keptBlocks * bytes(blockForward));
+  return { kept, workspace: total - kept, frames };
 }
 
 /**
  * Bytes to realign with only `trainable` groups trained (realignTrainable's answer for a --freeze spec):
- * frozen groups carry no gradient and no Adam state, and with `f16Frozen` their weights take 2 bytes. The
- * blocks the loss reads (`lossLayer`, hidden_states[N-1] by default) keep their activations for backward
- * from the lowest trainable group up; the blocks above the loss layer are loaded but never run.
+ * frozen groups carry no gradient and no Adam state, and with `f16Frozen` their weights take 2 bytes.
+ * Activations and workspace are the training state realignStateBytes describes for `batch` pairs of `seq`
+ * tokens (the blocks above the loss layer are loaded but never run).
  */
-export function estimateRealign(c: ModelConfig, batch: number, seq: number, trainable: string[], lossLayer: number, f16Frozen = false): RealignEstimate {
+export function estimateRealign(c: ModelConfig, batch: number, seq: number, trainable: string[], lossLayer: number, f16Frozen = false, shape: Partial<RealignShape> = {}): RealignEstimate {
   const all = paramCount(c);
-  const head = c.hidden * c.hidden + c.hidden * 128;
+  const P = shape.projection === undefined ? 128 : shape.projection;
+  const head = P === null ? 0 : c.hidden * c.hidden + c.hidden * P;
   const train = trainable.reduce((s, g) => s + groupParams(c, g), 0) + head;
   const frozen = all + head - train;
   const frozenBytes = f16Frozen ? 2 : 4;
   const weights = (train * 4) + frozen * frozenBytes;
   const grads = train * 4, adam = train * 8;
-  const lowest = trainable.includes("embeddings") ? 0 : Math.min(lossLayer, ...trainable.map((g) => Number(g.slice(6))));
-  const full = estimateMemory(c, batch, seq, 2);
-  // per-block activations from estimateMemory, for the blocks backward goes through (≥ 1 block of workspace)
-  const perLayer = (full.activations - batch * seq * 2 * 3 * c.hidden * 4) / c.layers;
-  const activations = Math.max(lossLayer - lowest, 1) * perLayer + batch * seq * 2 * 3 * c.hidden * 4;
-  return { params: all + head, weights, grads, adam, activations, total: weights + grads + adam + activations, trainable: train, frozen, frozenBytes, head };
+  const state = realignStateBytes(c, trainable, lossLayer, { ...shape, batch, seq });
+  const activations = state.kept, workspace = state.workspace;
+  return { params: all + head, weights, grads, adam, activations, workspace, total: weights + grads + adam + activations + workspace, trainable: train, frozen, frozenBytes, head };
 }
 
 export function formatRealign(m: RealignEstimate, label: string): string {
   const w = m.frozen ? `${fmtBytes(m.trainable * 4)} f32 trainable + ${fmtBytes(m.frozen * m.frozenBytes)} ${m.frozenBytes === 2 ? "f16" : "f32"} frozen` : `${fmtBytes(m.weights)} f32`;
   return [
     `realign ${label}: ${(m.trainable / 1e6).toFixed(1)} M trainable, ${(m.frozen / 1e6).toFixed(1)} M frozen (head included)`,
-    `  weights ${w}; gradients ${fmtBytes(m.grads)}; Adam ${fmtBytes(m.adam)}; activations ${fmtBytes(m.activations)}`,
+    `  weights ${w}; gradients ${fmtBytes(m.grads)}; Adam ${fmtBytes(m.adam)}; activations ${fmtBytes(m.activations)}; workspace ${fmtBytes(m.workspace)}`,
     `  total   ~${fmtBytes(m.total)}`,
   ].join("\n");
 }

@@ -1,5 +1,7 @@
 // GPU tensors: a storage buffer plus a shape. Buffers come from a size-bucketed pool, because creating
-// and destroying GPU buffers every step is slow and fragments memory.
+// and destroying GPU buffers every step is slow and fragments memory; training steps instead take exact-size
+// buffers from their model's training state (src/gpu/workspace.ts), which Tensor.empty uses while a frame
+// of it is active (allocatingFrom), and which nothing releases by hand.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
 import { flush, hasPending, onFlush, pendingErrors, recordClear } from "./recorder.ts";
 
@@ -16,11 +18,93 @@ function toPool(b: GPUBuffer): void {
   if (!list) pool.set(b.size, (list = []));
   list.push(b);
 }
+/**
+ * Where Tensor.empty takes its buffer while set (a training state's frame): `pending` says the buffer may be
+ * used by recorded, not yet submitted work (a frame reused within one submit), so an upload must flush first.
+ */
+export interface BufferSource {
+  take(g: Gpu, bytes: number, label: string): { buffer: GPUBuffer; pending: boolean };
+}
+let source: BufferSource | null = null;
+
+/** Runs fn with every Tensor.empty/zeros/from (kernel scratch included) taking its buffer from `s`. */
+export function allocatingFrom<T>(s: BufferSource | null, fn: () => T): T {
+  const prev = source;
+  source = s;
+  try {
+    return fn();
+  } finally {
+    source = prev;
+  }
+}
+
+// Pool scratch of the innermost withScratch outside a training state, returned to the pool when it ends;
+// with `everything`, every pool tensor made inside it (kernel outputs too) is scratch of that call.
+let scratchScope: Tensor[] | null = null;
+let everythingScope: Tensor[] | null = null;
+
+/**
+ * Runs fn, in which Tensor.scratch allocates a kernel's temporaries: from the active training state (kept
+ * there, reused next step), or else from the pool, returned when fn ends (later users of a returned buffer
+ * are recorded after fn's dispatches, so they cannot overtake them).
+ */
+export function withScratch<T>(fn: () => T, everything = false): T {
+  if (source) return fn();
+  const prev = scratchScope, prevAll = everythingScope;
+  const mine: Tensor[] = (scratchScope = []);
+  if (everything) everythingScope = mine;
+  try {
+    return fn();
+  } finally {
+    scratchScope = prev;
+    everythingScope = prevAll;
+    for (const t of mine) t.free();
+  }
+}
+
+/** Exact-size buffers of a training state, counted in memoryStats like pooled ones. */
+export function createExactBuffer(g: Gpu, bytes: number, label: string): GPUBuffer {
+  checkAlive(g);
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  if (size > g.caps.maxBuffer) {
+    throw new GpuError(
+      `tensor '${label}' needs ${fmtBytes(bytes)}, over this adapter's maximum buffer size of ${fmtBytes(g.caps.maxBuffer)}; ` +
+        "use a smaller batch, sequence length or model",
+    );
+  }
+  liveBytes += size;
+  peakBytes = Math.max(peakBytes, liveBytes);
+  return g.device.createBuffer({ size, usage: USAGE, label });
+}
+
+/** Destroys a buffer of createExactBuffer (call it only once no recorded work can use it). */
+export function destroyExactBuffer(b: GPUBuffer): void {
+  liveBytes -= b.size;
+  b.destroy();
+}
+
+const retiring = new WeakMap<Gpu, GPUBuffer[]>();
+
+/** Destroys a buffer of createExactBuffer now, or after the next submit while recorded work may use it. */
+export function retireExactBuffer(g: Gpu, b: GPUBuffer): void {
+  if (!hasPending(g)) return destroyExactBuffer(b);
+  let list = retiring.get(g);
+  if (!list) {
+    const l: GPUBuffer[] = [];
+    retiring.set(g, (list = l));
+    onFlush(g, () => {
+      for (const x of l.splice(0)) destroyExactBuffer(x);
+    });
+  }
+  list.push(b);
+}
+
 let liveBytes = 0;
 let peakBytes = 0;
 let nextId = 1;
 
-function bucket(bytes: number): number {
+/** The size of the pooled buffer a tensor of `bytes` gets (memory estimates count it). */
+export function bucket(bytes: number): number {
   // round up to a multiple of 256 below 64 KiB, else to 1/8 of the next power of two: little waste, good reuse
   if (bytes <= 65536) return Math.max(256, Math.ceil(bytes / 256) * 256);
   const p = 2 ** Math.ceil(Math.log2(bytes));
@@ -72,6 +156,10 @@ export function trimPool(): void {
 export class Tensor {
   readonly id = nextId++;
   private released = false;
+  /** the buffer belongs to a training state (src/gpu/workspace.ts): release() leaves it there */
+  owned = false;
+  /** the buffer may be used by recorded, unsubmitted work (a reused training-state buffer) */
+  private pending = false;
   constructor(
     readonly gpu: Gpu,
     readonly buffer: GPUBuffer,
@@ -93,7 +181,25 @@ export class Tensor {
       if (!Number.isInteger(d) || d < 0) throw new GpuError(`tensor '${label}': bad shape [${shape}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
-    return new Tensor(g, acquire(g, Math.max(4, n * 4), label), shape.slice(), dtype, label);
+    if (source) {
+      const { buffer, pending } = source.take(g, Math.max(4, n * 4), label);
+      const t = new Tensor(g, buffer, shape.slice(), dtype, label);
+      t.owned = true;
+      t.pending = pending;
+      return t;
+    }
+    const t = new Tensor(g, acquire(g, Math.max(4, n * 4), label), shape.slice(), dtype, label);
+    everythingScope?.push(t);
+    return t;
+  }
+
+  /** A kernel's temporary, inside withScratch: the training state's, or pool scratch returned when it ends. */
+  static scratch(g: Gpu, shape: number[], dtype: DType = "f32", label = "scratch", data?: ArrayLike<number>): Tensor {
+    const t = data ? Tensor.from(g, data, shape, dtype, label) : Tensor.empty(g, shape, dtype, label);
+    if (t.owned) return t;
+    if (!scratchScope) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    scratchScope.push(t);
+    return t;
   }
 
   /** A tensor filled with zeros (recorded as a clear, ordered with the other GPU work). */
@@ -107,7 +213,7 @@ export class Tensor {
     const t = Tensor.empty(g, shape, dtype, label);
     // A fresh tensor's buffer is not used by any unsubmitted work (released buffers wait in quarantine
     // until the next submit), so the upload needs no flush: it stays ordered before the work that uses it.
-    t.write(data, 0, true);
+    t.write(data, 0, !t.pending);
     return t;
   }
 
@@ -154,12 +260,22 @@ export class Tensor {
     if (n !== this.size) throw new GpuError(`cannot view [${this.shape}] as [${shape}]`);
     const v = new Tensor(this.gpu, this.buffer, shape, this.dtype, this.label);
     (v as any).isView = true;
+    v.owned = this.owned;
     return v;
   }
 
-  /** Returns the buffer to the pool. The tensor must not be used afterwards. */
+  /**
+   * Returns the buffer to the pool. The tensor must not be used afterwards. A training state's tensor stays
+   * where it is (its state reuses it next step).
+   */
   release(): void {
-    if (this.released || (this as any).isView) return;
+    if (this.owned) return;
+    this.free();
+  }
+
+  /** release() for pool tensors (withScratch's end). */
+  free(): void {
+    if (this.released || (this as any).isView || this.owned) return;
     this.released = true;
     liveBytes -= this.buffer.size;
     // Recorded-but-unsubmitted work may still use the buffer: reuse it only after the next submit, so a

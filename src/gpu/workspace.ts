@@ -1,0 +1,124 @@
+// A model's training state, allocated once per shape as llm.c allocates its activation and gradient structs
+// once per (B, T): every activation the forward keeps, every activation gradient and every kernel temporary
+// of a training step lives in an exact-size buffer owned by the state, reused every step, and nothing on the
+// step path frees anything by hand.
+//
+// The state is a set of named frames. Code runs inside a frame (frame.run: Tensor.empty, zeros, from and a
+// kernel's Tensor.scratch then take the frame's buffers, src/gpu/tensor.ts), and a frame hands out its
+// buffers by the tensor's label in the order they are asked for: the k-th "layernorm.dx" a step asks of a
+// frame is the frame's k-th "layernorm.dx" buffer, the same one every step (by label, so a use that skips a
+// tensor, a frozen block's weight-gradient scratch, does not shift the others into buffers sized for
+// something else). Each run() starts again at the first buffers, so what a frame held from its previous
+// run is overwritten; frames are chosen so that nothing still needed is (the encoder's backward alternates
+// two frames between blocks, llm.c's reuse of activation gradients across layers; each side of a
+// realignment pair has its own forward frame).
+//
+// Batches are padded to their longest sentence, so T varies: a buffer is allocated for the largest tensor it
+// has held, and a smaller one uses its prefix (kernels take their sizes from their params and bind the
+// tensor's own bytes or read no further, as they already do with the pool's rounded-up buffers). A longer
+// batch grows the buffers it needs once; the replaced ones are destroyed after the next submit, when no
+// recorded work can use them any more.
+//
+// src/memory.ts's estimates describe the same frames, so `xlt info` reports what a step allocates.
+import type { Gpu } from "./device.ts";
+import { onFlush } from "./recorder.ts";
+import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffer, retireExactBuffer } from "./tensor.ts";
+
+// Submits seen per device: a buffer handed out again before the next submit may still be used by recorded work.
+const submits = new WeakMap<Gpu, { n: number }>();
+
+function submitsOf(g: Gpu): { n: number } {
+  let s = submits.get(g);
+  if (!s) {
+    const st = { n: 0 };
+    submits.set(g, (s = st));
+    onFlush(g, () => void st.n++);
+  }
+  return s;
+}
+
+interface Slot {
+  buffer: GPUBuffer;
+  /** the submit count when it was last handed out */
+  handedAt: number;
+}
+
+export class Frame implements BufferSource {
+  private slots = new Map<string, Slot[]>();
+  private next = new Map<string, number>();
+  private gpu: Gpu | null = null;
+
+  constructor(readonly name: string) {}
+
+  take(g: Gpu, bytes: number, label: string): { buffer: GPUBuffer; pending: boolean } {
+    this.gpu = g;
+    const s = submitsOf(g);
+    let list = this.slots.get(label);
+    if (!list) this.slots.set(label, (list = []));
+    const k = this.next.get(label) ?? 0;
+    this.next.set(label, k + 1);
+    let slot: Slot | undefined = list[k];
+    if (slot && slot.buffer.size < bytes) {
+      // a longer batch: the smaller buffer goes now, or after the next submit if recorded work uses it
+      if (slot.handedAt < s.n) destroyExactBuffer(slot.buffer);
+      else retireExactBuffer(g, slot.buffer);
+      slot = undefined;
+    }
+    if (!slot) {
+      slot = { buffer: createExactBuffer(g, bytes, `${this.name}: ${label}`), handedAt: -1 };
+      list[k] = slot;
+    }
+    const pending = slot.handedAt === s.n;
+    slot.handedAt = s.n;
+    return { buffer: slot.buffer, pending };
+  }
+
+  /** Runs fn allocating from this frame, from its first buffer on. */
+  run<T>(fn: () => T): T {
+    this.next.clear();
+    return allocatingFrom(this, fn);
+  }
+
+  /** Runs fn allocating from this frame after what it has handed out since its last run() began. */
+  resume<T>(fn: () => T): T {
+    return allocatingFrom(this, fn);
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const list of this.slots.values()) for (const s of list) n += s.buffer.size;
+    return n;
+  }
+
+  destroy(): void {
+    for (const list of this.slots.values()) for (const s of list) retireExactBuffer(this.gpu!, s.buffer);
+    this.slots.clear();
+    this.next.clear();
+  }
+}
+
+export class Workspace {
+  private frames = new Map<string, Frame>();
+
+  frame(name: string): Frame {
+    let f = this.frames.get(name);
+    if (!f) this.frames.set(name, (f = new Frame(name)));
+    return f;
+  }
+
+  /** Bytes held, in all and per frame. */
+  get bytes(): number {
+    let n = 0;
+    for (const f of this.frames.values()) n += f.bytes;
+    return n;
+  }
+  bytesByFrame(): Record<string, number> {
+    return Object.fromEntries([...this.frames].map(([n, f]) => [n, f.bytes]));
+  }
+
+  /** Frees every buffer (after the next submit when recorded work may still use them). */
+  destroy(): void {
+    for (const f of this.frames.values()) f.destroy();
+    this.frames.clear();
+  }
+}
