@@ -24,6 +24,8 @@ function toPool(b: GPUBuffer): void {
  */
 export interface BufferSource {
   take(g: Gpu, bytes: number, label: string): { buffer: GPUBuffer; pending: boolean };
+  /** a source of its own, for what one iteration of a loop makes (eachScratch) */
+  child(name: string): { run<T>(fn: () => T): T };
 }
 let source: BufferSource | null = null;
 
@@ -60,6 +62,16 @@ export function withScratch<T>(fn: () => T, everything = false): T {
     everythingScope = prevAll;
     for (const t of mine) t.free();
   }
+}
+
+/**
+ * Runs one iteration of a loop whose tensors die with the iteration (a vocabulary chunk's copies): in a
+ * training state, in a child frame `name` that every iteration reuses; else with everything it makes from
+ * the pool returned when it ends. What must outlive the loop is allocated before it.
+ */
+export function eachScratch<T>(name: string, fn: () => T): T {
+  if (source) return source.child(name).run(fn);
+  return withScratch(fn, true);
 }
 
 /** Exact-size buffers of a training state, counted in memoryStats like pooled ones. */

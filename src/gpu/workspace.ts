@@ -47,6 +47,7 @@ export class Frame implements BufferSource {
   private slots = new Map<string, Slot[]>();
   private next = new Map<string, number>();
   private gpu: Gpu | null = null;
+  private children = new Map<string, Frame>();
 
   constructor(readonly name: string) {}
 
@@ -73,6 +74,13 @@ export class Frame implements BufferSource {
     return { buffer: slot.buffer, pending };
   }
 
+  /** A frame of its own for one iteration of a loop inside this frame's work (eachScratch, src/gpu/tensor.ts). */
+  child(name: string): Frame {
+    let c = this.children.get(name);
+    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`)));
+    return c;
+  }
+
   /** Runs fn allocating from this frame, from its first buffer on. */
   run<T>(fn: () => T): T {
     this.next.clear();
@@ -87,6 +95,7 @@ export class Frame implements BufferSource {
   get bytes(): number {
     let n = 0;
     for (const list of this.slots.values()) for (const s of list) n += s.buffer.size;
+    for (const c of this.children.values()) n += c.bytes;
     return n;
   }
 
@@ -94,6 +103,7 @@ export class Frame implements BufferSource {
     for (const list of this.slots.values()) for (const s of list) retireExactBuffer(this.gpu!, s.buffer);
     this.slots.clear();
     this.next.clear();
+    for (const c of this.children.values()) c.destroy();
   }
 }
 
