@@ -20,7 +20,9 @@ function examples(): PairExample[] {
 }
 
 export const cases: Cases = {};
-for (const freeze of ["none", "lower"]) {
+// none and lower back-propagate through every block; 0-1,embeddings runs blocks 0-1 in the frames of
+// blocks that keep nothing
+for (const freeze of ["none", "lower", "0-1,embeddings"]) {
   cases[`realign --freeze ${freeze}: peak GPU memory within 10% of the estimate`] = async () => {
     const dir = mkdtempSync(join(tmpdir(), "xlt-mem-"));
     try {
