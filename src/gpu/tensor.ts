@@ -74,6 +74,17 @@ export function eachScratch<T>(name: string, fn: () => T): T {
   return withScratch(fn, true);
 }
 
+/** Runs fn allocating from the pool, outside any training state or scratch scope: for long-lived tensors. */
+export function persistent<T>(fn: () => T): T {
+  const prevAll = everythingScope;
+  everythingScope = null;
+  try {
+    return allocatingFrom(null, fn);
+  } finally {
+    everythingScope = prevAll;
+  }
+}
+
 /** Exact-size buffers of a training state, counted in memoryStats like pooled ones. */
 export function createExactBuffer(g: Gpu, bytes: number, label: string): GPUBuffer {
   checkAlive(g);
