@@ -3,7 +3,7 @@
 // buffers from their model's training state (src/gpu/workspace.ts), which Tensor.empty uses while a frame
 // of it is active (allocatingFrom), and which nothing releases by hand.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
-import { flush, hasPending, onFlush, pendingErrors, recordClear } from "./recorder.ts";
+import { flush, hasPending, onFlush, pendingErrors, recordClear, recordCopy } from "./recorder.ts";
 
 export type DType = "f32" | "i32" | "u32";
 
@@ -18,12 +18,9 @@ function toPool(b: GPUBuffer): void {
   if (!list) pool.set(b.size, (list = []));
   list.push(b);
 }
-/**
- * Where Tensor.empty takes its buffer while set (a training state's frame): `pending` says the buffer may be
- * used by recorded, not yet submitted work (a frame reused within one submit), so an upload must flush first.
- */
+/** Where Tensor.empty takes its buffer while set: a training state's frame (src/gpu/workspace.ts). */
 export interface BufferSource {
-  take(g: Gpu, bytes: number, label: string): { buffer: GPUBuffer; pending: boolean };
+  take(g: Gpu, bytes: number, label: string): GPUBuffer;
   /** a source of its own, for what one iteration of a loop makes (eachScratch) */
   child(name: string): { run<T>(fn: () => T): T };
 }
@@ -126,8 +123,7 @@ let liveBytes = 0;
 let peakBytes = 0;
 let nextId = 1;
 
-/** The size of the pooled buffer a tensor of `bytes` gets (memory estimates count it). */
-export function bucket(bytes: number): number {
+function bucket(bytes: number): number {
   // round up to a multiple of 256 below 64 KiB, else to 1/8 of the next power of two: little waste, good reuse
   if (bytes <= 65536) return Math.max(256, Math.ceil(bytes / 256) * 256);
   const p = 2 ** Math.ceil(Math.log2(bytes));
@@ -181,8 +177,6 @@ export class Tensor {
   private released = false;
   /** the buffer belongs to a training state (src/gpu/workspace.ts): release() leaves it there */
   owned = false;
-  /** the buffer may be used by recorded, unsubmitted work (a reused training-state buffer) */
-  private pending = false;
   constructor(
     readonly gpu: Gpu,
     readonly buffer: GPUBuffer,
@@ -205,10 +199,8 @@ export class Tensor {
     }
     const n = shape.reduce((a, b) => a * b, 1);
     if (source) {
-      const { buffer, pending } = source.take(g, Math.max(4, n * 4), label);
-      const t = new Tensor(g, buffer, shape.slice(), dtype, label);
+      const t = new Tensor(g, source.take(g, Math.max(4, n * 4), label), shape.slice(), dtype, label);
       t.owned = true;
-      t.pending = pending;
       return t;
     }
     const t = new Tensor(g, acquire(g, Math.max(4, n * 4), label), shape.slice(), dtype, label);
@@ -234,9 +226,18 @@ export class Tensor {
 
   static from(g: Gpu, data: ArrayLike<number>, shape: number[], dtype: DType = "f32", label = "tensor"): Tensor {
     const t = Tensor.empty(g, shape, dtype, label);
-    // A fresh tensor's buffer is not used by any unsubmitted work (released buffers wait in quarantine
-    // until the next submit), so the upload needs no flush: it stays ordered before the work that uses it.
-    t.write(data, 0, !t.pending);
+    // A fresh pooled buffer is not used by any unsubmitted work (released buffers wait in quarantine until
+    // the next submit), so the upload needs no flush: it stays ordered before the work that uses it. A
+    // training state's buffer may be (recorded work of this step can still read what it held), so its data
+    // goes to a fresh pooled buffer and a recorded copy puts it in place, ordered with that work.
+    if (!t.owned) {
+      t.write(data, 0, true);
+      return t;
+    }
+    const upload = new Tensor(g, acquire(g, Math.max(4, t.bytes), label), t.shape, dtype, label);
+    upload.write(data, 0, true);
+    if (t.bytes > 0) recordCopy(g, upload.buffer, 0, t.buffer, 0, t.bytes);
+    upload.free();
     return t;
   }
 

@@ -16,62 +16,39 @@
 // Batches are padded to their longest sentence, so T varies: a buffer is allocated for the largest tensor it
 // has held, and a smaller one uses its prefix (kernels take their sizes from their params and bind the
 // tensor's own bytes or read no further, as they already do with the pool's rounded-up buffers). A longer
-// batch grows the buffers it needs once; the replaced ones are destroyed after the next submit, when no
-// recorded work can use them any more.
+// batch grows the buffers it needs once: the work recorded so far is submitted, the smaller buffer destroyed,
+// then the larger one made (so the state is never held twice). Uploads into a state's buffer go through a
+// recorded copy (Tensor.from), ordered after the recorded work that still reads what the buffer held.
 //
 // src/memory.ts's estimates describe the same frames, so `xlt info` reports what a step allocates.
 import type { Gpu } from "./device.ts";
-import { onFlush } from "./recorder.ts";
+import { flush } from "./recorder.ts";
 import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffer, retireExactBuffer } from "./tensor.ts";
 
-// Submits seen per device: a buffer handed out again before the next submit may still be used by recorded work.
-const submits = new WeakMap<Gpu, { n: number }>();
-
-function submitsOf(g: Gpu): { n: number } {
-  let s = submits.get(g);
-  if (!s) {
-    const st = { n: 0 };
-    submits.set(g, (s = st));
-    onFlush(g, () => void st.n++);
-  }
-  return s;
-}
-
-interface Slot {
-  buffer: GPUBuffer;
-  /** the submit count when it was last handed out */
-  handedAt: number;
-}
-
 export class Frame implements BufferSource {
-  private slots = new Map<string, Slot[]>();
+  private slots = new Map<string, GPUBuffer[]>();
   private next = new Map<string, number>();
   private gpu: Gpu | null = null;
   private children = new Map<string, Frame>();
 
   constructor(readonly name: string) {}
 
-  take(g: Gpu, bytes: number, label: string): { buffer: GPUBuffer; pending: boolean } {
+  take(g: Gpu, bytes: number, label: string): GPUBuffer {
     this.gpu = g;
-    const s = submitsOf(g);
     let list = this.slots.get(label);
     if (!list) this.slots.set(label, (list = []));
     const k = this.next.get(label) ?? 0;
     this.next.set(label, k + 1);
-    let slot: Slot | undefined = list[k];
-    if (slot && slot.buffer.size < bytes) {
-      // a longer batch: the smaller buffer goes now, or after the next submit if recorded work uses it
-      if (slot.handedAt < s.n) destroyExactBuffer(slot.buffer);
-      else retireExactBuffer(g, slot.buffer);
-      slot = undefined;
+    let buffer: GPUBuffer | undefined = list[k];
+    if (buffer && buffer.size < bytes) {
+      // a longer batch: recorded work may still use the smaller buffer, so it is submitted first, and the
+      // buffer goes before the larger one exists (the old and the new state are never held together)
+      flush(g);
+      destroyExactBuffer(buffer);
+      buffer = undefined;
     }
-    if (!slot) {
-      slot = { buffer: createExactBuffer(g, bytes, `${this.name}: ${label}`), handedAt: -1 };
-      list[k] = slot;
-    }
-    const pending = slot.handedAt === s.n;
-    slot.handedAt = s.n;
-    return { buffer: slot.buffer, pending };
+    if (!buffer) list[k] = buffer = createExactBuffer(g, bytes, `${this.name}: ${label}`);
+    return buffer;
   }
 
   /** A frame of its own for one iteration of a loop inside this frame's work (eachScratch, src/gpu/tensor.ts). */
@@ -94,13 +71,13 @@ export class Frame implements BufferSource {
 
   get bytes(): number {
     let n = 0;
-    for (const list of this.slots.values()) for (const s of list) n += s.buffer.size;
+    for (const list of this.slots.values()) for (const b of list) n += b.size;
     for (const c of this.children.values()) n += c.bytes;
     return n;
   }
 
   destroy(): void {
-    for (const list of this.slots.values()) for (const s of list) retireExactBuffer(this.gpu!, s.buffer);
+    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.gpu!, b);
     this.slots.clear();
     this.next.clear();
     for (const c of this.children.values()) c.destroy();
