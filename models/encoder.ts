@@ -226,7 +226,9 @@ export class Encoder {
       // r1 = dropout(o) + x, then LayerNorm: one fused kernel (the residual form of layernormForward).
       // HF BERT/XLM-R drop the attention output before the residual; DistilBERT does not (it only drops
       // attention probabilities and the FFN output)
-      const o = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
+      // o and f2 die in the fused LayerNorms (the backward needs only their sums r1, r2): scratch, one pair
+      // of buffers for all blocks
+      const o = linear(ctx, P("attn.o.weight"), P("attn.o.bias"), Tensor.scratch(this.gpu, [B * T, H], "f32", "attn.o"));
       const ln1 = layernormForward(o, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps, {
         residual: x,
         dropout: this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i),
@@ -235,7 +237,7 @@ export class Encoder {
       const h1 = ln1.y;
       const { pre: f1, out: gl } = linearGelu(h1, P("ffn.in.weight"), P("ffn.in.bias")); // GELU in the matmul's epilogue
       // r2 = dropout(f2) + h1, then LayerNorm; no dropout after the block's LayerNorm (as HF)
-      const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"));
+      const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"), Tensor.scratch(this.gpu, [B * T, H], "f32", "ffn.out"));
       const ln2 = layernormForward(f2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps, { residual: h1, dropout: this.dropSpec(st, 2 + 4 * i), out: y });
       if (st.training && keep) st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2: ln2.r!, mean2: ln2.mean, rstd2: ln2.rstd };
     }, true);

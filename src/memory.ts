@@ -87,10 +87,11 @@ export interface RealignShape {
 /**
  * Bytes of the realignment training state, frame by frame, as src/gpu/workspace.ts allocates it for one
  * shape: a frame holds, for each tensor label, its k-th buffer as large as the largest k-th tensor of that
- * label any of its uses asks for, so this lists the tensors each use allocates (models/encoder.ts,
- * src/train/realign.ts and the kernels they call), by label where uses differ, and takes the same maxima. `kept` is the part that grows
- * with the blocks backward goes through (their saved activations) plus the embeddings' hidden-size
- * tensors; the rest is workspace.
+ * label any of its runs asks for, and each withScratch depth has a child frame of the same kind, started
+ * again by every withScratch of that depth. This lists what each use allocates (models/encoder.ts,
+ * src/train/realign.ts and the kernels they call), by label where uses differ, and takes the same maxima.
+ * `kept` is the part that grows with the blocks backward goes through (their saved activations) plus the
+ * embeddings' hidden-size tensors; the rest is workspace.
  */
 export function realignStateBytes(c: ModelConfig, trainable: string[], lossLayer: number, sh: RealignShape): { kept: number; workspace: number; frames: Record<string, number> } {
   const H = c.hidden, F = c.ffn, B = sh.batch, T = sh.seq, BT = B * T;
@@ -105,22 +106,10 @@ export function realignStateBytes(c: ModelConfig, trainable: string[], lossLayer
   const lowest = embTrained ? 0 : Math.min(lossLayer, ...blocks.filter((i) => train.has(`layer.${i}`)));
   const nChunks = Math.max(1, Math.min(1024, Math.ceil(BT / 32)));
   const part = 2 * nChunks * H;
-  // one block's forward (layerForward): its output, q, k, v, attention, o, both LayerNorms (statistics and
-  // the residual sum; the second writes the output), the FFN
-  const blockForward = [BT * H, BT * H, BT * H, BT * H, probs, BT * H, ...(pa > 0 ? [probs] : []), BT * H,
-    BT * H, BT, BT, BT * H, BT * F, BT * F, BT * H, BT, BT, BT * H];
+  const bytes = (sizes: number[]) => sizes.reduce((a, n) => a + Math.max(4, n * 4), 0);
   type Labeled = [string, number][];
-  const lnBackward = (drop: boolean, grads: boolean): Labeled => [["ln.dx", BT * H], ...(drop ? [["ln.da", BT * H]] as Labeled : []),
-    ["ln.mres", BT], ...(drop ? [] : [["ln.unused", 1]] as Labeled), ...(grads ? [["ln.partials", part]] as Labeled : [])];
-  // one block's backward (layerBackward): a frozen block computes no weight-gradient partial sums, the
-  // lowest one no input gradient
-  const blockBackward = (i: number): Labeled => {
-    const g = train.has(`layer.${i}`), needInput = i > lowest || embTrained;
-    return [...lnBackward(p > 0, g), ["linear.dx", BT * F], ["linear.dx", BT * H], ...lnBackward(p > 0 && c.arch !== "distilbert", g),
-      ["linear.dx", BT * H], ["attention.dv", BT * H], ...(pa > 0 ? [["attention.dropped", probs]] as Labeled : []), ["attention.ds", probs],
-      ["attention.dq", BT * H], ["attention.dk", BT * H], ...(needInput ? [["linear.dx", BT * H], ["linear.dx", BT * H], ["linear.dx", BT * H]] as Labeled : [])];
-  };
-  const maxSlots = (uses: Labeled[]) => {
+  // what a frame holds for several uses: per label, its k-th buffer is the largest k-th tensor of that label
+  const maxOver = (uses: Labeled[]) => {
     const slots = new Map<string, number>();
     for (const u of uses) {
       const seen = new Map<string, number>();
@@ -130,44 +119,54 @@ export function realignStateBytes(c: ModelConfig, trainable: string[], lossLayer
         slots.set(`${label}#${k}`, Math.max(slots.get(`${label}#${k}`) ?? 0, n));
       }
     }
-    return [...slots.values()];
+    return bytes([...slots.values()]);
   };
-  const bytes = (slots: number[]) => slots.reduce((a, n) => a + Math.max(4, n * 4), 0);
   const frames: Record<string, number> = {};
-  // each side's forward: the embeddings (mask, their output unless dropout writes a copy, ids, positions,
-  // token types, the sum, the LayerNorm's statistics and two 1-element dummies, the dropped copy)
-  const typeIds = c.typeVocab > 0 ? [BT] : [];
-  const embSmall = bytes([BT, BT, BT, ...typeIds, BT, BT, 1, 1]);
+  // one block's forward (layerForward) keeps its output, q, k, v, the attention probabilities and output,
+  // both LayerNorms' statistics and residual sums, the first one's output and the FFN's two; its scratch
+  // (depth 1: the attention and FFN projections the fused LayerNorms consume; depth 2: the dropped
+  // attention probabilities) is one set per frame
+  const blockKept = bytes([BT * H, BT * H, BT * H, BT * H, probs, BT * H, BT * H, BT, BT, BT * H, BT * F, BT * F, BT, BT, BT * H]);
+  const blockScratch = bytes([BT * H, BT * H, ...(pa > 0 ? [probs] : [])]);
+  // the embeddings: mask, their output unless dropout writes a copy, ids, positions, token types, the sum,
+  // the LayerNorm's statistics, the dropped copy; two 1-element dummies as the LayerNorm's scratch
+  const embSmall = bytes([BT, BT, BT, ...(c.typeVocab > 0 ? [BT] : []), BT, BT]) + bytes([1, 1]);
   const embHidden = bytes([BT * H, BT * H, ...(p > 0 ? [BT * H] : [])]);
   const keptBlocks = Math.max(0, lossLayer - lowest);
   const below = Math.min(lowest, lossLayer);
-  const belowFrames = Math.min(below, 2) * bytes(blockForward);
   for (const side of ["left", "right"]) {
-    frames[`forward.${side}`] = embSmall + embHidden + keptBlocks * bytes(blockForward);
-    if (below) frames[`forward.${side}.below`] = belowFrames;
+    frames[`forward.${side}`] = embSmall + embHidden + keptBlocks * blockKept + (keptBlocks ? blockScratch : 0);
+    // blocks below the lowest trainable one: two frames, each one block and its scratch
+    if (below) frames[`forward.${side}.below`] = Math.min(below, 2) * (blockKept + blockScratch);
   }
-  // the head and the loss (src/train/realign.ts headStep), from the gathered words to dHidden of each side
-  const head = P === null ? [] : [M * H, M * H, M * E];
-  const headBack = P === null ? [] : [M * H, M * H, M * H];
+  // the head and the loss (src/train/realign.ts headStep), from the gathered words to dHidden of each side;
+  // scratch: the word rows' ids, the loss's per-query terms and gradient matrices, the scatter's buckets
   const csr = 2 * W + 1 + W;
-  frames["realign.head"] = bytes([M * H, W, W * H, W, W * H, ...head, Q, Q, M * E, M, Q * M, 1, Q * E, Q,
-    M * E, Q * M, Q * E, ...headBack, BT * H, BT * H, W * H, W * H, csr, csr]);
-  // backward: the gradient handed in, then two frames used by alternate blocks, then the embeddings'
+  frames["realign.head"] = bytes([M * H, W * H, W * H, ...(P === null ? [] : [M * H, M * H, M * E]), Q, Q, M * E, M, Q * M, 1, Q * E,
+    M * E, ...(P === null ? [] : [M * H, M * H, M * H]), BT * H, BT * H, W * H, W * H]) + bytes([W, Q, Q * M, Q * E, csr]);
+  // backward: the gradient handed in, two frames used by alternate blocks (a frozen block computes no
+  // weight-gradient partial sums, the lowest one no input gradient), then the embeddings'
+  const lnDropped = p > 0, attnLnDropped = p > 0 && c.arch !== "distilbert";
+  const blockBackward = (i: number): Labeled => [["ln.dx", BT * H], ...(lnDropped ? [["ln.da", BT * H]] as Labeled : []), ["linear.dx", BT * F],
+    ["linear.dx", BT * H], ["ln.dx", BT * H], ...(attnLnDropped ? [["ln.da", BT * H]] as Labeled : []), ["linear.dx", BT * H], ["attention.dv", BT * H],
+    ["attention.dq", BT * H], ["attention.dk", BT * H], ...(i > lowest || embTrained ? [["linear.dx", BT * H], ["linear.dx", BT * H], ["linear.dx", BT * H]] as Labeled : [])];
+  const blockBackwardScratch = (i: number): Labeled => [["ln.mres", BT], ...(lnDropped && attnLnDropped ? [] : [["ln.unused", 1]] as Labeled),
+    ...(train.has(`layer.${i}`) ? [["ln.partials", part]] as Labeled : []), ...(pa > 0 ? [["attention.dropped", probs]] as Labeled : []), ["attention.ds", probs]];
   const back = blocks.filter((i) => i >= lowest);
   if (back.length && (embTrained || back.some((i) => train.has(`layer.${i}`)))) {
     frames["backward.input"] = bytes([BT * H]);
     for (const parity of [0, 1]) {
-      const uses = back.filter((i) => i % 2 === parity).map(blockBackward);
-      if (uses.length) frames[`backward.${parity}`] = bytes(maxSlots(uses));
+      const mine = back.filter((i) => i % 2 === parity);
+      if (mine.length) frames[`backward.${parity}`] = maxOver(mine.map(blockBackward)) + maxOver(mine.map(blockBackwardScratch));
     }
     if (embTrained) {
       const ids = (u: number) => 2 * u + 1 + BT;
       const tables = [ids(Math.min(BT, c.vocab)), ids(Math.min(T + 1, c.maxPositions)), ...(c.typeVocab > 0 ? [ids(Math.min(B, c.typeVocab))] : [])];
-      frames["backward.embeddings"] = bytes([...(p > 0 ? [BT * H] : []), ...lnBackward(false, true).map(([, n]) => n), ...tables]);
+      frames["backward.embeddings"] = bytes([...(p > 0 ? [BT * H] : []), BT * H]) + bytes([BT, 1, part, Math.max(...tables)]);
     }
   }
   const total = Object.values(frames).reduce((a, n) => a + n, 0);
-  const kept = 2 * (embHidden + keptBlocks * bytes(blockForward));
+  const kept = 2 * (embHidden + keptBlocks * blockKept);
   return { kept, workspace: total - kept, frames };
 }
 

@@ -21,19 +21,27 @@ function toPool(b: GPUBuffer): void {
 /** Where Tensor.empty takes its buffer while set: a training state's frame (src/gpu/workspace.ts). */
 export interface BufferSource {
   take(g: Gpu, bytes: number, label: string): GPUBuffer;
-  /** a source of its own, for what one iteration of a loop makes (eachScratch) */
-  child(name: string): { run<T>(fn: () => T): T };
+  /** a source of its own: for what one iteration of a loop makes (eachScratch) or a scope's scratch */
+  child(name: string): BufferSource & { run<T>(fn: () => T): T; rewind(): void };
 }
 let source: BufferSource | null = null;
+// inside a training state: where Tensor.scratch takes its buffers (a child of the frame per withScratch
+// depth, started again at each withScratch of that depth), and that depth
+let scratchSource: BufferSource | null = null;
+let scratchDepth = 0;
 
-/** Runs fn with every Tensor.empty/zeros/from (kernel scratch included) taking its buffer from `s`. */
+/** Runs fn with every Tensor.empty/zeros/from taking its buffer from `s` (scratch: from its children). */
 export function allocatingFrom<T>(s: BufferSource | null, fn: () => T): T {
-  const prev = source;
+  const prev = source, prevScratch = scratchSource, prevDepth = scratchDepth;
   source = s;
+  scratchSource = null;
+  scratchDepth = 0;
   try {
     return fn();
   } finally {
     source = prev;
+    scratchSource = prevScratch;
+    scratchDepth = prevDepth;
   }
 }
 
@@ -43,12 +51,26 @@ let scratchScope: Tensor[] | null = null;
 let everythingScope: Tensor[] | null = null;
 
 /**
- * Runs fn, in which Tensor.scratch allocates a kernel's temporaries: from the active training state (kept
- * there, reused next step), or else from the pool, returned when fn ends (later users of a returned buffer
- * are recorded after fn's dispatches, so they cannot overtake them).
+ * Runs fn, in which Tensor.scratch allocates temporaries that die with fn: in a training state, from the
+ * frame's scratch child for this nesting depth, which the next withScratch of the same depth reuses (so a
+ * kernel's temporaries, or a block's, take one set of buffers however often it runs); else from the pool,
+ * returned when fn ends (later users of a returned buffer are recorded after fn's dispatches, so they
+ * cannot overtake them).
  */
 export function withScratch<T>(fn: () => T, everything = false): T {
-  if (source) return fn();
+  if (source) {
+    const prev = scratchSource, depth = scratchDepth + 1;
+    const child = source.child(`scratch.${depth}`);
+    child.rewind();
+    scratchSource = child;
+    scratchDepth = depth;
+    try {
+      return fn();
+    } finally {
+      scratchSource = prev;
+      scratchDepth = depth - 1;
+    }
+  }
   const prev = scratchScope, prevAll = everythingScope;
   const mine: Tensor[] = (scratchScope = []);
   if (everything) everythingScope = mine;
@@ -210,11 +232,16 @@ export class Tensor {
 
   /** A kernel's temporary, inside withScratch: the training state's, or pool scratch returned when it ends. */
   static scratch(g: Gpu, shape: number[], dtype: DType = "f32", label = "scratch", data?: ArrayLike<number>): Tensor {
-    const t = data ? Tensor.from(g, data, shape, dtype, label) : Tensor.empty(g, shape, dtype, label);
+    if (source && !scratchSource) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    const t = scratchSource ? allocatingFrom(scratchSource, () => Tensor.scratchIn(g, shape, dtype, label, data)) : Tensor.scratchIn(g, shape, dtype, label, data);
     if (t.owned) return t;
     if (!scratchScope) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
     scratchScope.push(t);
     return t;
+  }
+
+  private static scratchIn(g: Gpu, shape: number[], dtype: DType, label: string, data?: ArrayLike<number>): Tensor {
+    return data ? Tensor.from(g, data, shape, dtype, label) : Tensor.empty(g, shape, dtype, label);
   }
 
   /** A tensor filled with zeros (recorded as a clear, ordered with the other GPU work). */

@@ -58,9 +58,14 @@ export class Frame implements BufferSource {
     return c;
   }
 
+  /** Starts handing out this frame's buffers from the first again. */
+  rewind(): void {
+    this.next.clear();
+  }
+
   /** Runs fn allocating from this frame, from its first buffer on. */
   run<T>(fn: () => T): T {
-    this.next.clear();
+    this.rewind();
     return allocatingFrom(this, fn);
   }
 
