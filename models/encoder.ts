@@ -181,8 +181,8 @@ export class Encoder {
       dropoutSeed,
       training,
     };
-    // dropout of the embeddings' output is fused into a copy kernel only while training, so the LayerNorm
-    // writes its own tensor there and the dropped one is hidden[0]
+    // hidden[0] outlives the embeddings' scratch: the LayerNorm writes it, or (training with dropout) the
+    // LayerNorm writes a tensor of its own (the backward's input) and the dropped copy is hidden[0]
     const dropEmb = training && this.dropout > 0;
     const out = dropEmb ? null : Tensor.empty(g, [BT, H], "f32", "hidden.0");
     withScratch(() => {

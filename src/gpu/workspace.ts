@@ -11,7 +11,9 @@
 // something else). Each run() starts again at the first buffers, so what a frame held from its previous
 // run is overwritten; frames are chosen so that nothing still needed is (the encoder's backward alternates
 // two frames between blocks, llm.c's reuse of activation gradients across layers; each side of a
-// realignment pair has its own forward frame).
+// realignment pair has its own forward frame). Temporaries that die inside a scope (withScratch: a kernel's,
+// or a block's projections its fused LayerNorms consume) take buffers from a child frame per nesting depth,
+// started again by every scope of that depth, so all blocks share one set.
 //
 // Batches are padded to their longest sentence, so T varies: a buffer is allocated for the largest tensor it
 // has held, and a smaller one uses its prefix (kernels take their sizes from their params and bind the
