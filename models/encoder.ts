@@ -10,7 +10,8 @@
 // last block is never run during realignment. backward() takes gradients w.r.t. any hidden states and
 // walks down only as far as the lowest trainable parameter ("backward stops as early as it can").
 import type { Gpu } from "../src/gpu/device.ts";
-import { Tensor } from "../src/gpu/tensor.ts";
+import { Tensor, withScratch } from "../src/gpu/tensor.ts";
+import { Workspace } from "../src/gpu/workspace.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "./config.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
@@ -86,7 +87,8 @@ interface LayerSaved {
 export interface ForwardState {
   batch: Batch;
   hidden: Tensor[]; // hidden[l], l = 0..upTo
-  emb: { sum: Tensor; mean: Tensor; rstd: Tensor; idsT: Tensor; posT: Tensor; typeT: Tensor | null; maskT: Tensor; langT?: Tensor | null };
+  /** the attention mask, and what the embeddings' backward needs (training only) */
+  emb: { maskT: Tensor; saved: { sum: Tensor; mean: Tensor; rstd: Tensor; typeT: Tensor | null; langT: Tensor | null } | null };
   layers: LayerSaved[];
   dropoutSeed: number;
   training: boolean;
@@ -113,6 +115,12 @@ export function storedInF16(shape: number[]): boolean {
 export class Encoder {
   readonly params = new Map<string, Tensor>();
   readonly grads = new Map<string, Tensor>();
+  /**
+   * The training state (src/gpu/workspace.ts): a training forward keeps its activations in the frame the
+   * caller names ("forward" by default; realignment's two sides use one each), the backward alternates the
+   * frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs here too.
+   */
+  readonly state = new Workspace();
   /** groups ("embeddings", "layer.i") whose parameters get gradients */
   readonly trainable = new Set<string>();
   dropout: number;
@@ -172,111 +180,131 @@ export class Encoder {
     return st.training && this.dropout > 0 ? { p: this.dropout, seed: st.dropoutSeed, stream: site } : undefined;
   }
 
-  private drop(x: Tensor, st: ForwardState, site: number): Tensor {
-    if (!st.training || this.dropout <= 0) return x;
-    const y = dropoutForward(x, this.dropout, st.dropoutSeed, site);
-    x.release();
-    return y;
+  /**
+   * Runs the embeddings and blocks 0..upTo-1 and returns hidden states 0..upTo. With `training`, every
+   * tensor lives in the training state's frame `frame` (overwritten by the next training forward in that
+   * frame), activations are kept for backward() and dropout is applied with `dropoutSeed` (a hidden state
+   * below the lowest trainable block is the input of the block above it, then overwritten). Without, the
+   * hidden states and the mask come from the pool (release(st) returns them) and the rest is scratch.
+   */
+  forward(batch: Batch, upTo = this.cfg.layers, training = false, dropoutSeed = 0, frame = "forward"): ForwardState {
+    if (training) return this.state.frame(frame).run(() => this.forwardIn(batch, upTo, true, dropoutSeed, frame));
+    return this.forwardIn(batch, upTo, false, dropoutSeed, frame);
   }
 
-  /**
-   * Runs the embeddings and blocks 0..upTo-1 and returns hidden states 0..upTo. With `training`,
-   * activations are kept for backward() and dropout is applied with `dropoutSeed`.
-   */
-  forward(batch: Batch, upTo = this.cfg.layers, training = false, dropoutSeed = 0): ForwardState {
+  private forwardIn(batch: Batch, upTo: number, training: boolean, dropoutSeed: number, frame: string): ForwardState {
     const g = this.gpu;
     const { B, T } = batch;
     const H = this.cfg.hidden;
     const BT = B * T;
-    const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
-    const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
-    const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
-    const maskT = Tensor.from(g, batch.mask, [B, T], "f32", "mask");
-    setProfileContext(g, "embeddings forward");
-    const sum = embeddingForward(this.p("embeddings.word"), idsT);
-    embeddingForward(this.p("embeddings.position"), posT, sum, true);
-    if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
-    const langT = batch.langIds && this.params.has("embeddings.lang") ? Tensor.from(g, batch.langIds, [BT], "i32", "lang_ids") : null;
-    if (langT) embeddingForward(this.p("embeddings.lang"), langT, sum, true);
-    const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps);
     const st: ForwardState = {
       batch,
       hidden: [],
-      emb: { sum, mean: ln.mean, rstd: ln.rstd, idsT, posT, typeT, maskT, langT },
+      emb: { maskT: Tensor.from(g, batch.mask, [B, T], "f32", "mask"), saved: null },
       layers: [],
       dropoutSeed,
       training,
     };
-    st.hidden.push(this.drop(ln.y, st, 0));
-    for (let i = 0; i < upTo; i++) st.hidden.push(this.layerForward(i, st.hidden[i], st));
+    // hidden[0] outlives the embeddings' scratch: the LayerNorm writes it, or (training with dropout) the
+    // LayerNorm writes a tensor of its own (the backward's input) and the dropped copy is hidden[0]
+    const dropEmb = training && this.dropout > 0;
+    const out = dropEmb ? null : Tensor.empty(g, [BT, H], "f32", "hidden.0");
+    withScratch(() => {
+      setProfileContext(g, "embeddings forward");
+      const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
+      const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
+      const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
+      const sum = embeddingForward(this.p("embeddings.word"), idsT);
+      embeddingForward(this.p("embeddings.position"), posT, sum, true);
+      if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
+      const langT = batch.langIds && this.params.has("embeddings.lang") ? Tensor.from(g, batch.langIds, [BT], "i32", "lang_ids") : null;
+      if (langT) embeddingForward(this.p("embeddings.lang"), langT, sum, true);
+      const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps, { out: out ?? undefined });
+      if (training) st.emb.saved = { sum, mean: ln.mean, rstd: ln.rstd, typeT, langT };
+      st.hidden.push(dropEmb ? dropoutForward(ln.y, this.dropout, dropoutSeed, 0) : ln.y);
+    }, true);
+    // blocks below the lowest trainable one keep nothing for a backward that never reaches them: while
+    // training they run in two frames of their own, each reused two blocks later
+    const lowest = this.lowestTrainable() ?? upTo;
+    for (let i = 0; i < upTo; i++) {
+      const x = st.hidden[i];
+      const keep = i >= lowest;
+      st.hidden.push(training && !keep ? this.state.frame(`${frame}.below.${i % 2}`).run(() => this.layerForward(i, x, st, false)) : this.layerForward(i, x, st, true));
+    }
     return st;
   }
 
-  private layerForward(i: number, x: Tensor, st: ForwardState): Tensor {
+  private layerForward(i: number, x: Tensor, st: ForwardState, keep: boolean): Tensor {
     const { B, T } = st.batch;
     const { hidden: H, heads } = this.cfg;
     const D = H / heads;
     const P = (n: string) => this.p(`layer.${i}.${n}`);
     setProfileContext(this.gpu, `layer.${i} forward`);
-    const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
-    const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
-    const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
-    const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D, this.attnDropout(st, i));
-    // r1 = dropout(o) + x, then LayerNorm: one fused kernel (the residual form of layernormForward).
-    // HF BERT/XLM-R drop the attention output before the residual; DistilBERT does not (it only drops
-    // attention probabilities and the FFN output)
-    const o = linear(ctx, P("attn.o.weight"), P("attn.o.bias"));
-    const ln1 = layernormForward(o, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps, {
-      residual: x,
-      dropout: this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i),
-    });
-    o.release();
-    const r1 = ln1.r!;
-    const h1 = ln1.y;
-    const { pre: f1, out: gl } = linearGelu(h1, P("ffn.in.weight"), P("ffn.in.bias")); // GELU in the matmul's epilogue
-    // r2 = dropout(f2) + h1, then LayerNorm
-    const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"));
-    const ln2 = layernormForward(f2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps, { residual: h1, dropout: this.dropSpec(st, 2 + 4 * i) });
-    f2.release();
-    const r2 = ln2.r!;
-    const y = ln2.y; // no dropout after the block's LayerNorm (as HF)
-    if (st.training) {
-      st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2, mean2: ln2.mean, rstd2: ln2.rstd };
-    } else {
-      for (const t of [q, k, v, probs, ctx, r1, ln1.mean, ln1.rstd, h1, f1, gl, r2, ln2.mean, ln2.rstd]) t.release();
-    }
+    // the block's output outlives the block's scratch (inference) or is the next block's saved input
+    const y = Tensor.empty(this.gpu, [B * T, H], "f32", "block.out");
+    withScratch(() => {
+      const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
+      const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
+      const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
+      const { out: ctx, probs } = attentionForward(q, k, v, st.emb.maskT, B, T, heads, D, this.attnDropout(st, i));
+      // r1 = dropout(o) + x, then LayerNorm: one fused kernel (the residual form of layernormForward).
+      // HF BERT/XLM-R drop the attention output before the residual; DistilBERT does not (it only drops
+      // attention probabilities and the FFN output)
+      // o and f2 die in the fused LayerNorms (the backward needs only their sums r1, r2): scratch, one pair
+      // of buffers for all blocks
+      const o = linear(ctx, P("attn.o.weight"), P("attn.o.bias"), Tensor.scratch(this.gpu, [B * T, H], "f32", "attn.o"));
+      const ln1 = layernormForward(o, P("attn_ln.weight"), P("attn_ln.bias"), this.cfg.lnEps, {
+        residual: x,
+        dropout: this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i),
+      });
+      const r1 = ln1.r!;
+      const h1 = ln1.y;
+      const { pre: f1, out: gl } = linearGelu(h1, P("ffn.in.weight"), P("ffn.in.bias")); // GELU in the matmul's epilogue
+      // r2 = dropout(f2) + h1, then LayerNorm; no dropout after the block's LayerNorm (as HF)
+      const f2 = linear(gl, P("ffn.out.weight"), P("ffn.out.bias"), Tensor.scratch(this.gpu, [B * T, H], "f32", "ffn.out"));
+      const ln2 = layernormForward(f2, P("ffn_ln.weight"), P("ffn_ln.bias"), this.cfg.lnEps, { residual: h1, dropout: this.dropSpec(st, 2 + 4 * i), out: y });
+      if (st.training && keep) st.layers[i] = { x, q, k, v, probs, ctx, r1, mean1: ln1.mean, rstd1: ln1.rstd, h1, f1, g: gl, r2: ln2.r!, mean2: ln2.mean, rstd2: ln2.rstd };
+    }, true);
     return y;
   }
 
   /**
    * Backpropagates gradients given w.r.t. hidden states (map: layer index -> dHidden [B*T,H]) into the
    * trainable parameters' gradient buffers (+=). Frozen blocks compute no weight gradients but still pass
-   * the gradient down while a trainable group lies below them.
+   * the gradient down while a trainable group lies below them. Every activation gradient lives in the
+   * training state: block i's in frame "backward.(i mod 2)", so block i reads block i+1's dx from the other
+   * frame while writing its own, and a frame is reused two blocks later, when nothing in it is needed.
    */
   backward(st: ForwardState, dHidden: Map<number, Tensor>): void {
+    if (!st.training) throw new Error("backward needs a forward with training=true");
     const lowest = this.lowestTrainable();
     if (lowest === null) return;
     const top = Math.max(...dHidden.keys());
+    const input = this.state.frame("backward.input");
     let d: Tensor | null = null;
+    let first = true;
     for (let l = top; l >= 0; l--) {
       setProfileContext(this.gpu, l > 0 ? `layer.${l - 1} backward` : "embeddings backward");
       const extra = dHidden.get(l);
       if (extra) {
         if (d) accumulate(d, extra);
-        else d = copyOf(extra); // own copy: the caller keeps its tensor
+        else {
+          const copy = () => copyOf(extra); // own copy: the caller keeps its tensor
+          d = first ? input.run(copy) : input.resume(copy);
+          first = false;
+        }
       }
       if (l === 0) break;
       const i = l - 1; // block producing hidden[l]
       if (i < lowest) break; // nothing trainable at or below this block
       if (!d) continue;
       const needInput = i > lowest || this.trainable.has("embeddings");
-      const dx = this.layerBackward(i, d, st, needInput);
-      d.release();
-      d = dx;
+      const dy: Tensor = d;
+      d = this.state.frame(`backward.${i % 2}`).run(() => this.layerBackward(i, dy, st, needInput));
       if (!d) break;
     }
-    if (d && this.trainable.has("embeddings")) this.embeddingsBackward(st, d);
-    d?.release();
+    const dEmb = d;
+    if (dEmb && this.trainable.has("embeddings")) this.state.frame("backward.embeddings").run(() => this.embeddingsBackward(st, dEmb));
   }
 
   private layerBackward(i: number, dy: Tensor, st: ForwardState, needInput: boolean): Tensor | null {
@@ -293,68 +321,52 @@ export class Encoder {
       { dgamma: G("ffn_ln.weight"), dbeta: G("ffn_ln.bias"), accumulate: true }, this.dropSpec(st, 2 + 4 * i));
     // through ffn.out and the GELU before it (its backward fused into the matmul's epilogue)
     const df1 = linearBackward(s.g, P("ffn.out.weight"), df2, { dw: G("ffn.out.weight"), db: G("ffn.out.bias"), accumulate: true, geluOf: s.f1 })!;
-    if (df2 !== dr2) df2.release();
     const dh1 = linearBackward(s.h1, P("ffn.in.weight"), df1, { dw: G("ffn.in.weight"), db: G("ffn.in.bias"), accumulate: true })!;
-    df1.release();
     accumulate(dh1, dr2);
-    dr2.release();
     // attention half: r1 = drop(o) + x
     const { dr: dr1, da: dO } = residualLayernormBackward(dh1, s.r1, s.mean1, s.rstd1, P("attn_ln.weight"),
       { dgamma: G("attn_ln.weight"), dbeta: G("attn_ln.bias"), accumulate: true },
       this.cfg.arch === "distilbert" ? undefined : this.dropSpec(st, 1 + 4 * i));
-    dh1.release();
     const dctx = linearBackward(s.ctx, P("attn.o.weight"), dO, { dw: G("attn.o.weight"), db: G("attn.o.bias"), accumulate: true })!;
-    if (dO !== dr1) dO.release();
     const { dq, dk, dv } = attentionBackward(dctx, s.q, s.k, s.v, s.probs, B, T, heads, D, this.attnDropout(st, i));
-    dctx.release();
     let dx: Tensor | null = null;
     for (const [name, dt] of [["q", dq], ["k", dk], ["v", dv]] as const) {
       const r = linearBackward(s.x, P(`attn.${name}.weight`), dt, { dx: needInput, dw: G(`attn.${name}.weight`), db: G(`attn.${name}.bias`), accumulate: true });
-      dt.release();
       if (r) {
-        if (dx) {
-          accumulate(dx, r);
-          r.release();
-        } else dx = r;
+        if (dx) accumulate(dx, r);
+        else dx = r;
       }
     }
-    if (!needInput) {
-      dr1.release();
-      return null;
-    }
+    if (!needInput) return null;
     accumulate(dx!, dr1);
-    dr1.release();
     return dx;
   }
 
   private embeddingsBackward(st: ForwardState, d: Tensor): void {
-    const e = st.emb;
+    const e = st.emb.saved!;
     setProfileContext(this.gpu, "embeddings backward");
-    let dd = d;
-    if (st.training && this.dropout > 0) dd = dropoutBackward(d, this.dropout, st.dropoutSeed, 0);
+    const dd = this.dropout > 0 ? dropoutBackward(d, this.dropout, st.dropoutSeed, 0) : d;
     const G = (n: string) => this.grads.get(n);
     const dsum = layernormBackward(dd, e.sum, e.mean, e.rstd, this.p("embeddings.ln.weight"), { dgamma: G("embeddings.ln.weight"), dbeta: G("embeddings.ln.bias"), accumulate: true });
-    if (dd !== d) dd.release();
     embeddingBackward(dsum, st.batch.ids, G("embeddings.word")!);
     embeddingBackward(dsum, st.batch.positions, G("embeddings.position")!);
     if (e.typeT) embeddingBackward(dsum, st.batch.typeIds, G("embeddings.token_type")!);
     if (e.langT) embeddingBackward(dsum, st.batch.langIds!, G("embeddings.lang")!);
-    dsum.release();
   }
 
-  /** Releases every tensor a forward pass kept. */
+  /**
+   * Returns an inference forward's hidden states and mask to the pool (a training forward's tensors belong
+   * to the training state, which keeps them for the next step).
+   */
   release(st: ForwardState): void {
-    const e = st.emb;
-    for (const t of [e.sum, e.mean, e.rstd, e.idsT, e.posT, e.maskT]) t.release();
-    e.typeT?.release();
-    e.langT?.release();
-    for (const s of st.layers) if (s) for (const t of Object.values(s)) (t as Tensor).release();
-    // hidden[l] for l>=1 is the next block's saved input `x` (already released above) when training
-    st.hidden.forEach((h, l) => {
-      if (!(st.training && st.layers[l])) h.release();
-    });
-    st.layers = [];
+    if (st.training) return;
+    for (const t of [...st.hidden, st.emb.maskT]) t.release();
     st.hidden = [];
+  }
+
+  /** Frees the training state (after training, once no recorded work can use it). */
+  releaseState(): void {
+    this.state.destroy();
   }
 
   /** Copies every parameter back to the CPU (for saving). */
@@ -370,7 +382,7 @@ export class Encoder {
 }
 
 function copyOf(t: Tensor): Tensor {
-  const c = Tensor.empty(t.gpu, t.shape, t.dtype, `${t.label}.copy`);
+  const c = Tensor.empty(t.gpu, t.shape, t.dtype, "backward.input");
   recordCopy(t.gpu, t.buffer, 0, c.buffer, 0, t.bytes);
   return c;
 }

@@ -177,8 +177,8 @@ export class ClassificationHead {
     keep("x0", x0);
     if (this.arch === "bert") {
       const pre = linear(x0, this.p("bert.pooler.dense.weight"), this.p("bert.pooler.dense.bias"));
+      keep("pre", pre);
       const pooled = activationForward("tanh", pre);
-      pre.release();
       keep("a", pooled);
       const d = this.drop(pooled, st, 1);
       if (d !== pooled) keep("d", d);
@@ -187,16 +187,16 @@ export class ClassificationHead {
       const d0 = this.drop(x0, st, 1);
       if (d0 !== x0) keep("d0", d0);
       const pre = linear(d0, this.p("classifier.dense.weight"), this.p("classifier.dense.bias"));
+      keep("pre", pre);
       const a = activationForward("tanh", pre);
-      pre.release();
       keep("a", a);
       const d = this.drop(a, st, 2);
       if (d !== a) keep("d", d);
       st.logits = linear(d, this.p("classifier.out_proj.weight"), this.p("classifier.out_proj.bias"));
     } else {
       const pre = linear(x0, this.p("pre_classifier.weight"), this.p("pre_classifier.bias"));
+      keep("pre", pre);
       const a = activationForward("relu", pre);
-      pre.release();
       keep("a", a);
       const d = this.drop(a, st, 1);
       if (d !== a) keep("d", d);
@@ -208,6 +208,7 @@ export class ClassificationHead {
   /**
    * Given dLogits, accumulates (+=) the head's parameter gradients (when enableGrads() was called) and
    * returns dHidden [B·T, H] for Encoder.backward (zero outside the gathered rows for sequence heads).
+   * Training runs it in a frame of the encoder's training state, which owns every tensor it makes.
    */
   backward(st: HeadState, hidden: Tensor, dLogits: Tensor): Tensor {
     const H = this.hidden;
@@ -217,45 +218,32 @@ export class ClassificationHead {
       const x = hidden.view([st.B * st.T, H]);
       const d = st.saved.get("d") ?? x;
       const dd = lin(d, this.kind === "span" ? "qa_outputs" : "classifier", dLogits);
-      const dx = this.dropBack(dd, st, 0);
-      if (dx !== dd) dd.release();
-      return dx;
+      return this.dropBack(dd, st, 0);
     }
     const a = st.saved.get("a")!;
     const d = st.saved.get("d") ?? a;
     const x0 = st.saved.get("x0")!;
     let dx0: Tensor;
     if (this.arch === "xlmr") {
-      const dd = lin(d, "classifier.out_proj", dLogits);
-      const da = this.dropBack(dd, st, 2);
-      if (da !== dd) dd.release();
+      const da = this.dropBack(lin(d, "classifier.out_proj", dLogits), st, 2);
       const dpre = activationBackward("tanh", a, da);
-      da.release();
-      const d0 = st.saved.get("d0") ?? x0;
-      const dd0 = lin(d0, "classifier.dense", dpre);
-      dpre.release();
-      dx0 = this.dropBack(dd0, st, 1);
-      if (dx0 !== dd0) dd0.release();
+      dx0 = this.dropBack(lin(st.saved.get("d0") ?? x0, "classifier.dense", dpre), st, 1);
     } else {
-      const dd = lin(d, "classifier", dLogits);
-      const da = this.dropBack(dd, st, 1);
-      if (da !== dd) dd.release();
+      const da = this.dropBack(lin(d, "classifier", dLogits), st, 1);
       const dpre = activationBackward(this.arch === "bert" ? "tanh" : "relu", a, da);
-      da.release();
       dx0 = lin(x0, this.arch === "bert" ? "bert.pooler.dense" : "pre_classifier", dpre);
-      dpre.release();
     }
     // scatter the [CLS] rows back into a zero [B·T, H] gradient
     const dh = Tensor.zeros(this.gpu, [st.B * st.T, H], "f32", "head.dhidden");
     embeddingBackward(dx0, st.rows!, dh);
-    dx0.release();
     return dh;
   }
 
   /**
    * The loss of a batch and dLogits for backward(), the loss scaled by `weight` (gradient accumulation).
    * `labels`: per position (token), per sequence (sequence), or B starts then B ends (span). Returns the
-   * loss tensors ([1] each) with their weights in the batch's loss, and dLogits.
+   * loss tensors ([1] each) with their weights in the batch's loss, and dLogits. Training runs it in a frame
+   * of the encoder's training state, as backward().
    */
   loss(st: HeadState, labels: Int32Array, weight: number): { losses: { t: Tensor; w: number }[]; dLogits: Tensor } {
     const g = this.gpu;
@@ -263,9 +251,6 @@ export class ClassificationHead {
       const lab = Tensor.from(g, labels, [labels.length], "i32", "labels");
       const ce = crossEntropyForward(st.logits, lab);
       const dLogits = crossEntropyBackward(st.logits, lab, ce.lse, ce.count, weight);
-      lab.release();
-      ce.lse.release();
-      ce.count.release();
       return { losses: [{ t: ce.loss, w: weight }], dLogits };
     }
     // start (column 0) and end (column 1) logits of each sequence as [B, T] rows, gathered from [B·T·2, 1]
@@ -280,7 +265,6 @@ export class ClassificationHead {
       const ce = crossEntropyForward(x, lab);
       const dx = crossEntropyBackward(x, lab, ce.lse, ce.count, weight / 2);
       embeddingBackward(dx.view([B * T, 1]), rows, dFlat);
-      for (const t of [x, lab, ce.lse, ce.count, dx]) t.release();
       losses.push({ t: ce.loss, w: weight / 2 });
     }
     return { losses, dLogits: dFlat.view([B * T, 2]) };

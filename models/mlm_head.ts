@@ -112,21 +112,18 @@ export class MlmHead {
 
   /**
    * Given dlogits, adds the head's gradients (enableGrads()), the decoder's share of the tied table's
-   * gradient into `dtable`, and returns dHidden [B·T, H] (zero outside the labelled rows).
+   * gradient into `dtable`, and returns dHidden [B·T, H] (zero outside the labelled rows). Pre-training runs
+   * it in a frame of the encoder's training state, which owns every tensor it makes.
    */
   backward(st: MlmState, table: Tensor, dtable: Tensor, dlogits: Tensor, BT: number): Tensor {
     const n = this.names;
     const G = (k: string) => this.grads.get(k);
     const dy = tiedDecoderBackward(st.ln.y, table, dlogits, dtable, G(n.bias)!);
     const dact = layernormBackward(dy, st.act, st.ln.mean, st.ln.rstd, this.p(`${n.ln}.weight`), { dgamma: G(`${n.ln}.weight`), dbeta: G(`${n.ln}.bias`), accumulate: true });
-    dy.release();
     const dpre = activationBackward("gelu", st.pre, dact);
-    dact.release();
     const dx0 = linearBackward(st.x0, this.p(`${n.dense}.weight`), dpre, { dw: G(`${n.dense}.weight`), db: G(`${n.dense}.bias`), accumulate: true })!;
-    dpre.release();
     const dh = Tensor.zeros(this.gpu, [BT, this.cfg.hidden], "f32", "mlm.dhidden");
     embeddingBackward(dx0, st.rows, dh);
-    dx0.release();
     return dh;
   }
 

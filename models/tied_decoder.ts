@@ -10,7 +10,7 @@
 import type { Gpu } from "../src/gpu/device.ts";
 import { type Binding, dispatch, kernel, recordCopy } from "../src/gpu/recorder.ts";
 import { rowChunks } from "../src/gpu/ranges.ts";
-import { Tensor } from "../src/gpu/tensor.ts";
+import { eachScratch, Tensor } from "../src/gpu/tensor.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
 import { biasGrad, linear, matmulNN, matmulTN } from "../src/kernels/matmul.ts";
 import { strideGrid } from "../src/kernels/grid.ts";
@@ -54,11 +54,11 @@ export function tiedDecoderForward(y: Tensor, table: Tensor, bias: Tensor): Tens
   if (chunks.length === 1) return linear(y, table, bias);
   const logits = Tensor.empty(y.gpu, [M, R], "f32", "mlm.logits");
   for (const [r0, n] of chunks) {
-    const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
-    const b = rowsCopy(bias, r0, n, 1, "mlm.bias_chunk");
-    const part = linear(y, w, b);
-    block("put", logits, part, M, R, r0, n);
-    for (const t of [w, b, part]) t.release();
+    eachScratch("mlm.chunk", () => {
+      const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
+      const b = rowsCopy(bias, r0, n, 1, "mlm.bias_chunk");
+      block("put", logits, linear(y, w, b), M, R, r0, n);
+    });
   }
   return logits;
 }
@@ -73,23 +73,21 @@ export function tiedDecoderBackward(y: Tensor, table: Tensor, dlogits: Tensor, d
     biasGrad(dlogits, dbias, true);
     return matmulNN(dlogits, table, Tensor.empty(y.gpu, [M, H], "f32", "mlm.dy"));
   }
-  let dy: Tensor | null = null;
-  for (const [r0, n] of chunks) {
-    const part = Tensor.empty(y.gpu, [M, n], "f32", "mlm.dlogits_chunk");
-    block("get", dlogits, part, M, R, r0, n);
-    const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
-    const d = matmulNN(part, w);
-    if (dy) {
-      accumulate(dy, d);
-      d.release();
-    } else dy = d;
-    const dw = rowsCopy(dtable, r0, n, H, "mlm.dtable_chunk");
-    matmulTN(part, y, dw, true);
-    recordCopy(y.gpu, dw.buffer, 0, dtable.buffer, r0 * H * 4, n * H * 4);
-    const db = rowsCopy(dbias, r0, n, 1, "mlm.dbias_chunk");
-    biasGrad(part, db, true);
-    recordCopy(y.gpu, db.buffer, 0, dbias.buffer, r0 * 4, n * 4);
-    for (const t of [part, w, dw, db]) t.release();
-  }
-  return dy!;
+  const dy = Tensor.empty(y.gpu, [M, H], "f32", "mlm.dy");
+  chunks.forEach(([r0, n], i) => {
+    eachScratch("mlm.chunk", () => {
+      const part = Tensor.empty(y.gpu, [M, n], "f32", "mlm.dlogits_chunk");
+      block("get", dlogits, part, M, R, r0, n);
+      const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
+      if (i === 0) matmulNN(part, w, dy);
+      else accumulate(dy, matmulNN(part, w));
+      const dw = rowsCopy(dtable, r0, n, H, "mlm.dtable_chunk");
+      matmulTN(part, y, dw, true);
+      recordCopy(y.gpu, dw.buffer, 0, dtable.buffer, r0 * H * 4, n * H * 4);
+      const db = rowsCopy(dbias, r0, n, 1, "mlm.dbias_chunk");
+      biasGrad(part, db, true);
+      recordCopy(y.gpu, db.buffer, 0, dbias.buffer, r0 * 4, n * 4);
+    });
+  });
+  return dy;
 }

@@ -1,7 +1,9 @@
 // GPU tensors: a storage buffer plus a shape. Buffers come from a size-bucketed pool, because creating
-// and destroying GPU buffers every step is slow and fragments memory.
+// and destroying GPU buffers every step is slow and fragments memory; training steps instead take exact-size
+// buffers from their model's training state (src/gpu/workspace.ts), which Tensor.empty uses while a frame
+// of it is active (allocatingFrom), and which nothing releases by hand.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
-import { flush, hasPending, onFlush, pendingErrors, recordClear } from "./recorder.ts";
+import { flush, hasPending, onFlush, pendingErrors, recordClear, recordCopy } from "./recorder.ts";
 import { f16Value, toF16 } from "./f16.ts";
 
 /** f16 holds frozen weights only (--f16-frozen, adapters with shader-f16); kernels read it as f32 */
@@ -18,6 +20,129 @@ function toPool(b: GPUBuffer): void {
   if (!list) pool.set(b.size, (list = []));
   list.push(b);
 }
+/** Where Tensor.empty takes its buffer while set: a training state's frame (src/gpu/workspace.ts). */
+export interface BufferSource {
+  take(g: Gpu, bytes: number, label: string): GPUBuffer;
+  /** a source of its own: for what one iteration of a loop makes (eachScratch) or a scope's scratch */
+  child(name: string): BufferSource & { run<T>(fn: () => T): T; rewind(): void };
+}
+let source: BufferSource | null = null;
+// inside a training state: where Tensor.scratch takes its buffers (a child of the frame per withScratch
+// depth, started again at each withScratch of that depth), and that depth
+let scratchSource: BufferSource | null = null;
+let scratchDepth = 0;
+
+/** Runs fn with every Tensor.empty/zeros/from taking its buffer from `s` (scratch: from its children). */
+export function allocatingFrom<T>(s: BufferSource | null, fn: () => T): T {
+  const prev = source, prevScratch = scratchSource, prevDepth = scratchDepth;
+  source = s;
+  scratchSource = null;
+  scratchDepth = 0;
+  try {
+    return fn();
+  } finally {
+    source = prev;
+    scratchSource = prevScratch;
+    scratchDepth = prevDepth;
+  }
+}
+
+// Pool scratch of the innermost withScratch outside a training state, returned to the pool when it ends;
+// with `everything`, every pool tensor made inside it (kernel outputs too) is scratch of that call.
+let scratchScope: Tensor[] | null = null;
+let everythingScope: Tensor[] | null = null;
+
+/**
+ * Runs fn, in which Tensor.scratch allocates temporaries that die with fn: in a training state, from the
+ * frame's scratch child for this nesting depth, which the next withScratch of the same depth reuses (so a
+ * kernel's temporaries, or a block's, take one set of buffers however often it runs); else from the pool,
+ * returned when fn ends (later users of a returned buffer are recorded after fn's dispatches, so they
+ * cannot overtake them).
+ */
+export function withScratch<T>(fn: () => T, everything = false): T {
+  if (source) {
+    const prev = scratchSource, depth = scratchDepth + 1;
+    const child = source.child(`scratch.${depth}`);
+    child.rewind();
+    scratchSource = child;
+    scratchDepth = depth;
+    try {
+      return fn();
+    } finally {
+      scratchSource = prev;
+      scratchDepth = depth - 1;
+    }
+  }
+  const prev = scratchScope, prevAll = everythingScope;
+  const mine: Tensor[] = (scratchScope = []);
+  if (everything) everythingScope = mine;
+  try {
+    return fn();
+  } finally {
+    scratchScope = prev;
+    everythingScope = prevAll;
+    for (const t of mine) t.free();
+  }
+}
+
+/**
+ * Runs one iteration of a loop whose tensors die with the iteration (a vocabulary chunk's copies): in a
+ * training state, in a child frame `name` that every iteration reuses; else with everything it makes from
+ * the pool returned when it ends. What must outlive the loop is allocated before it.
+ */
+export function eachScratch<T>(name: string, fn: () => T): T {
+  if (source) return source.child(name).run(fn);
+  return withScratch(fn, true);
+}
+
+/** Runs fn allocating from the pool, outside any training state or scratch scope: for long-lived tensors. */
+export function persistent<T>(fn: () => T): T {
+  const prevAll = everythingScope;
+  everythingScope = null;
+  try {
+    return allocatingFrom(null, fn);
+  } finally {
+    everythingScope = prevAll;
+  }
+}
+
+/** Exact-size buffers of a training state, counted in memoryStats like pooled ones. */
+export function createExactBuffer(g: Gpu, bytes: number, label: string): GPUBuffer {
+  checkAlive(g);
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  if (size > g.caps.maxBuffer) {
+    throw new GpuError(
+      `tensor '${label}' needs ${fmtBytes(bytes)}, over this adapter's maximum buffer size of ${fmtBytes(g.caps.maxBuffer)}; ` +
+        "use a smaller batch, sequence length or model",
+    );
+  }
+  liveBytes += size;
+  peakBytes = Math.max(peakBytes, liveBytes);
+  return g.device.createBuffer({ size, usage: USAGE, label });
+}
+
+/** Destroys a buffer of createExactBuffer (call it only once no recorded work can use it). */
+export function destroyExactBuffer(b: GPUBuffer): void {
+  liveBytes -= b.size;
+  b.destroy();
+}
+
+const retiring = new WeakMap<Gpu, GPUBuffer[]>();
+
+/** Destroys a buffer of createExactBuffer now, or after the next submit while recorded work may use it. */
+export function retireExactBuffer(g: Gpu, b: GPUBuffer): void {
+  if (!hasPending(g)) return destroyExactBuffer(b);
+  let list = retiring.get(g);
+  if (!list) {
+    const l: GPUBuffer[] = [];
+    retiring.set(g, (list = l));
+    onFlush(g, () => {
+      for (const x of l.splice(0)) destroyExactBuffer(x);
+    });
+  }
+  list.push(b);
+}
+
 let liveBytes = 0;
 let peakBytes = 0;
 let nextId = 1;
@@ -74,6 +199,8 @@ export function trimPool(): void {
 export class Tensor {
   readonly id = nextId++;
   private released = false;
+  /** the buffer belongs to a training state (src/gpu/workspace.ts): release() leaves it there */
+  owned = false;
   constructor(
     readonly gpu: Gpu,
     readonly buffer: GPUBuffer,
@@ -96,8 +223,29 @@ export class Tensor {
       if (!Number.isInteger(d) || d < 0) throw new GpuError(`tensor '${label}': bad shape [${shape}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
-    const bytes = dtype === "f16" ? Math.ceil(n / 2) * 4 : n * 4;
-    return new Tensor(g, acquire(g, Math.max(4, bytes), label), shape.slice(), dtype, label);
+    const bytes = Math.max(4, dtype === "f16" ? Math.ceil(n / 2) * 4 : n * 4);
+    if (source) {
+      const t = new Tensor(g, source.take(g, bytes, label), shape.slice(), dtype, label);
+      t.owned = true;
+      return t;
+    }
+    const t = new Tensor(g, acquire(g, bytes, label), shape.slice(), dtype, label);
+    everythingScope?.push(t);
+    return t;
+  }
+
+  /** A kernel's temporary, inside withScratch: the training state's, or pool scratch returned when it ends. */
+  static scratch(g: Gpu, shape: number[], dtype: DType = "f32", label = "scratch", data?: ArrayLike<number>): Tensor {
+    if (source && !scratchSource) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    const t = scratchSource ? allocatingFrom(scratchSource, () => Tensor.scratchIn(g, shape, dtype, label, data)) : Tensor.scratchIn(g, shape, dtype, label, data);
+    if (t.owned) return t;
+    if (!scratchScope) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    scratchScope.push(t);
+    return t;
+  }
+
+  private static scratchIn(g: Gpu, shape: number[], dtype: DType, label: string, data?: ArrayLike<number>): Tensor {
+    return data ? Tensor.from(g, data, shape, dtype, label) : Tensor.empty(g, shape, dtype, label);
   }
 
   /** A tensor filled with zeros (recorded as a clear, ordered with the other GPU work). */
@@ -109,9 +257,18 @@ export class Tensor {
 
   static from(g: Gpu, data: ArrayLike<number>, shape: number[], dtype: DType = "f32", label = "tensor"): Tensor {
     const t = Tensor.empty(g, shape, dtype, label);
-    // A fresh tensor's buffer is not used by any unsubmitted work (released buffers wait in quarantine
-    // until the next submit), so the upload needs no flush: it stays ordered before the work that uses it.
-    t.write(data, 0, true);
+    // A fresh pooled buffer is not used by any unsubmitted work (released buffers wait in quarantine until
+    // the next submit), so the upload needs no flush: it stays ordered before the work that uses it. A
+    // training state's buffer may be (recorded work of this step can still read what it held), so its data
+    // goes to a fresh pooled buffer and a recorded copy puts it in place, ordered with that work.
+    if (!t.owned) {
+      t.write(data, 0, true);
+      return t;
+    }
+    const upload = new Tensor(g, acquire(g, Math.max(4, t.bytes), label), t.shape, dtype, label);
+    upload.write(data, 0, true);
+    if (t.bytes > 0) recordCopy(g, upload.buffer, 0, t.buffer, 0, t.bytes);
+    upload.free();
     return t;
   }
 
@@ -160,12 +317,22 @@ export class Tensor {
     if (n !== this.size) throw new GpuError(`cannot view [${this.shape}] as [${shape}]`);
     const v = new Tensor(this.gpu, this.buffer, shape, this.dtype, this.label);
     (v as any).isView = true;
+    v.owned = this.owned;
     return v;
   }
 
-  /** Returns the buffer to the pool. The tensor must not be used afterwards. */
+  /**
+   * Returns the buffer to the pool. The tensor must not be used afterwards. A training state's tensor stays
+   * where it is (its state reuses it next step).
+   */
   release(): void {
-    if (this.released || (this as any).isView) return;
+    if (this.owned) return;
+    this.free();
+  }
+
+  /** release() for pool tensors (withScratch's end). */
+  free(): void {
+    if (this.released || (this as any).isView || this.owned) return;
     this.released = true;
     liveBytes -= this.buffer.size;
     // Recorded-but-unsubmitted work may still use the buffer: reuse it only after the next submit, so a

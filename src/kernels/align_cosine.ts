@@ -5,7 +5,7 @@
 // file only sees [n, H] row blocks.
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { embeddingBackward, embeddingForward } from "./embedding.ts";
 import { strideGrid } from "./grid.ts";
 
@@ -44,29 +44,33 @@ export function alignCosineForward(table: Tensor, dict: Int32Array, V: number, l
   const { lo, hi } = alignPairIds(dict, V);
   const a = embeddingForward(table, lo);
   const b = embeddingForward(table, hi);
-  const cosv = Tensor.empty(g, [Math.max(1, n)], "f32", "align.cos");
   const out = Tensor.empty(g, [2], "f32", "align.loss");
   const { groups, stride } = strideGrid(g, n, WG);
   const params = { n, H, stride, scale: n ? -lambda / n : 0, eps: COSINE_EPS };
-  if (n > 0) {
-    dispatch(g, kernel(g, "align_cosine", "forward_rows", DEFINES), [a, b, cosv].map(bind), params, [groups],
-      { flops: 6 * n * H, bytes: 8 * n * H, detail: `n=${n} H=${H}` });
-  }
-  dispatch(g, kernel(g, "align_cosine", "forward_reduce", DEFINES), [cosv, out].map(bind), params, [1],
-    { flops: n, bytes: 4 * n, detail: `n=${n}` });
-  cosv.release();
+  withScratch(() => {
+    const cosv = Tensor.scratch(g, [Math.max(1, n)], "f32", "align.cos");
+    if (n > 0) {
+      dispatch(g, kernel(g, "align_cosine", "forward_rows", DEFINES), [a, b, cosv].map(bind), params, [groups],
+        { flops: 6 * n * H, bytes: 8 * n * H, detail: `n=${n} H=${H}` });
+    }
+    dispatch(g, kernel(g, "align_cosine", "forward_reduce", DEFINES), [cosv, out].map(bind), params, [1],
+      { flops: n, bytes: 4 * n, detail: `n=${n}` });
+  });
   return { out, a, b, pairs: dict };
 }
 
-/** Adds the term's gradient (times dloss) into the [≥2V, H] table gradient; releases the saved rows. */
+/**
+ * Adds the term's gradient (times dloss) into the [≥2V, H] table gradient. Pre-training runs forward and
+ * backward in a frame of the encoder's training state, which owns the saved rows.
+ */
 export function alignCosineBackward(st: AlignState, grad: Tensor, V: number, lambda: number, dloss = 1): void {
   const g = grad.gpu;
   const n = st.pairs.length;
   const H = grad.shape[1];
   expectShape("align_cosine_backward", "a", st.a, [n, H]);
-  if (n > 0) {
-    const da = Tensor.empty(g, [n, H], "f32", "align.da");
-    const db = Tensor.empty(g, [n, H], "f32", "align.db");
+  if (n > 0) withScratch(() => {
+    const da = Tensor.scratch(g, [n, H], "f32", "align.da");
+    const db = Tensor.scratch(g, [n, H], "f32", "align.db");
     const { groups, stride } = strideGrid(g, n, WG);
     dispatch(g, kernel(g, "align_cosine", "backward", DEFINES), [st.a, st.b, da, db].map(bind),
       { n, H, stride, scale: (-lambda / n) * dloss, eps: COSINE_EPS }, [groups],
@@ -74,13 +78,5 @@ export function alignCosineBackward(st: AlignState, grad: Tensor, V: number, lam
     const { lo, hi } = alignPairIds(st.pairs, V);
     embeddingBackward(da, lo, grad);
     embeddingBackward(db, hi, grad);
-    da.release();
-    db.release();
-  }
-  releaseAlign(st);
-}
-
-export function releaseAlign(st: AlignState): void {
-  st.a.release();
-  st.b.release();
+  });
 }

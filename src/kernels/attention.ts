@@ -8,7 +8,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
 import { cpuVariants, rowLaunch } from "./grid.ts";
 import { type MatmulTile, tileDefines } from "./matmul_tile.ts";
@@ -73,8 +73,10 @@ export interface AttentionDropout {
   stream: number;
 }
 
+/** The dropped probabilities, a scratch tensor (inside withScratch). */
 function dropped(probs: Tensor, d?: AttentionDropout): Tensor {
-  return d && d.p > 0 ? dropoutForward(probs, d.p, d.seed, d.stream) : probs;
+  if (!d || d.p <= 0) return probs;
+  return dropoutForward(probs, d.p, d.seed, d.stream, Tensor.scratch(probs.gpu, probs.shape, "f32", "attention.probs_dropped"));
 }
 
 /**
@@ -110,9 +112,7 @@ export function attentionForward(
   const out = Tensor.empty(g, shape, "f32", "attention.out");
   // attention-probability dropout (HF applies it to the softmax output); the undropped probs are saved and
   // the mask is recomputed in the backward from the same counter-based RNG
-  const pd = dropped(probs, dropout);
-  product("pv", [pd, v, out], dims, 1, "attention.pv");
-  if (pd !== probs) pd.release();
+  withScratch(() => product("pv", [dropped(probs, dropout), v, out], dims, 1, "attention.pv"));
   return { out, probs };
 }
 
@@ -148,17 +148,16 @@ export function attentionBackward(
   const scale = 1 / Math.sqrt(D);
   const dims = { B, T, H, D };
   const dv = Tensor.empty(g, shape, "f32", "attention.dv");
-  const pd = dropped(probs, dropout);
-  product("pv_t", [pd, dout, dv], dims, 1, "attention.dv");
-  if (pd !== probs) pd.release();
-  const ds = Tensor.empty(g, [B, H, T, T], "f32", "attention.ds");
-  product("dprobs", [dout, v, ds], dims, 1, "attention.dprobs");
-  if (dropout && dropout.p > 0) dropoutBackward(ds, dropout.p, dropout.seed, dropout.stream, ds);
-  rowKernel("softmax_backward", [probs, ds], B * H * T, T, detail);
-  const dq = Tensor.empty(g, shape, "f32", "attention.dq");
-  product("pv", [ds, k, dq], dims, scale, "attention.dq");
-  const dk = Tensor.empty(g, shape, "f32", "attention.dk");
-  product("pv_t", [ds, q, dk], dims, scale, "attention.dk");
-  ds.release(); // safe: any reuse of the pooled buffer is recorded (or flushed) after these dispatches
-  return { dq, dk, dv };
+  return withScratch(() => {
+    product("pv_t", [dropped(probs, dropout), dout, dv], dims, 1, "attention.dv");
+    const ds = Tensor.scratch(g, [B, H, T, T], "f32", "attention.ds");
+    product("dprobs", [dout, v, ds], dims, 1, "attention.dprobs");
+    if (dropout && dropout.p > 0) dropoutBackward(ds, dropout.p, dropout.seed, dropout.stream, ds);
+    rowKernel("softmax_backward", [probs, ds], B * H * T, T, detail);
+    const dq = Tensor.empty(g, shape, "f32", "attention.dq");
+    product("pv", [ds, k, dq], dims, scale, "attention.dq");
+    const dk = Tensor.empty(g, shape, "f32", "attention.dk");
+    product("pv_t", [ds, q, dk], dims, scale, "attention.dk");
+    return { dq, dk, dv };
+  });
 }

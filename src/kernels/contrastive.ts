@@ -14,14 +14,17 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { rowLaunch } from "./grid.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { embeddingForward } from "./embedding.ts";
 import { linear, matmulNN, matmulTN } from "./matmul.ts";
 
 const WG = 64; // at most this many invocations per row (src/kernels/grid.ts rowLayout)
 const LOSS_DEFINES = { WG, LANES: WG, ROW_REDUCE: "rows_shared" }; // `loss`: one workgroup, a single row
 
-/** What the backward needs from the forward; call release() once the backward has been recorded. */
+/**
+ * What the backward needs from the forward. Inside a training state it belongs to the state; otherwise call
+ * release() once the backward has been recorded.
+ */
 export interface ContrastiveSaved {
   /** row-normalised c, [M,E] */
   cn: Tensor;
@@ -61,7 +64,6 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   const cn = Tensor.empty(g, [M, E], "f32", "contrastive.cn");
   const invNorm = Tensor.empty(g, [M], "f32", "contrastive.invNorm");
   const probs = Tensor.empty(g, [Q, M], "f32", "contrastive.probs");
-  const rowloss = Tensor.empty(g, [Q], "f32", "contrastive.rowloss");
   const loss = Tensor.empty(g, [1], "f32", "contrastive.loss");
 
   let L = rowLaunch(g, M, E, WG);
@@ -72,12 +74,14 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   const qn = embeddingForward(cn, query);
   linear(qn, cn, undefined, probs);
   L = rowLaunch(g, Q, M, WG);
-  dispatch(g, kernel(g, "contrastive", "scores", L.defines),
-    [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
-    { Q, M, inv_tau: 1 / tau, gx: L.gx }, L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
-  dispatch(g, kernel(g, "contrastive", "loss", LOSS_DEFINES), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
-    { Q, scale: 1 / Q }, [1], { flops: Q, bytes: 4 * Q, detail });
-  rowloss.release(); // any reuse of the pooled buffer is recorded after these dispatches
+  withScratch(() => {
+    const rowloss = Tensor.scratch(g, [Q], "f32", "contrastive.rowloss");
+    dispatch(g, kernel(g, "contrastive", "scores", L.defines),
+      [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
+      { Q, M, inv_tau: 1 / tau, gx: L.gx }, L.grid, { flops: 5 * Q * M, bytes: 12 * Q * M, detail });
+    dispatch(g, kernel(g, "contrastive", "loss", LOSS_DEFINES), [{ buffer: rowloss.buffer }, { buffer: loss.buffer }],
+      { Q, scale: 1 / Q }, [1], { flops: Q, bytes: 4 * Q, detail });
+  });
 
   const saved: ContrastiveSaved = {
     cn,
@@ -107,19 +111,19 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   const g = c.gpu;
   const detail = `M=${M} E=${E} Q=${Q}`;
   // G = dloss·(P − onehot(target))/(Q·τ); then dU = Gᵀ·Qn (candidate role) + scatter of G·Cn (query role)
-  const G = Tensor.empty(g, [Q, M], "f32", "contrastive.G");
-  let L = rowLaunch(g, Q, M, WG);
-  dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
-    { Q, M, coef: dloss / (Q * tau), gx: L.gx }, L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
-  matmulTN(G, saved.qn, dc, false);
-  const dq = matmulNN(G, saved.cn);
-  L = rowLaunch(g, Q, E, WG);
-  dispatch(g, kernel(g, "contrastive", "scatter_rows", L.defines), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
-    { Q, E, gx: L.gx }, L.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
-  G.release();
-  dq.release();
-  L = rowLaunch(g, M, E, WG);
+  withScratch(() => {
+    const G = Tensor.scratch(g, [Q, M], "f32", "contrastive.G");
+    const L = rowLaunch(g, Q, M, WG);
+    dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],
+      { Q, M, coef: dloss / (Q * tau), gx: L.gx }, L.grid, { flops: 2 * Q * M, bytes: 8 * Q * M, detail });
+    matmulTN(G, saved.qn, dc, false);
+    const dq = matmulNN(G, saved.cn, Tensor.scratch(g, [Q, E], "f32", "contrastive.dq"));
+    const LE = rowLaunch(g, Q, E, WG);
+    dispatch(g, kernel(g, "contrastive", "scatter_rows", LE.defines), [{ buffer: query.buffer }, { buffer: dq.buffer }, { buffer: dc.buffer }],
+      { Q, E, gx: LE.gx }, LE.grid, { flops: Q * E, bytes: 12 * Q * E, detail });
+  });
+  const L = rowLaunch(g, M, E, WG);
   dispatch(g, kernel(g, "contrastive", "norm_backward", L.defines),
     [{ buffer: saved.cn.buffer }, { buffer: saved.invNorm.buffer }, { buffer: dc.buffer }],
     { rows: M, E, gx: L.gx }, L.grid, { flops: 5 * M * E, bytes: 12 * M * E, detail });

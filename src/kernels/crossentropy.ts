@@ -6,7 +6,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { elements, rowChunks as chunksOf, whole } from "../gpu/ranges.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { rowLaunch, strideGrid } from "./grid.ts";
 
 const WG = 256; // the elementwise backward's workgroup, and at most this many invocations per row
@@ -52,21 +52,22 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
   const loss = Tensor.empty(g, [1], "f32", "ce.loss");
   const lse = Tensor.empty(g, [R], "f32", "ce.lse");
   const count = Tensor.empty(g, [1], "f32", "ce.count");
-  const rowloss = Tensor.empty(g, [R], "f32", "ce.rowloss");
-  for (const [r0, n] of R > 0 ? rowChunks(op, g, R, V) : []) {
-    const { defines, grid } = rowLaunch(g, n, V, WG);
-    dispatch(g, kernel(g, "crossentropy", "forward_rows", defines),
-      [sub(logits, r0 * V, n * V), sub(labels, r0, n), sub(lse, r0, n), sub(rowloss, r0, n)],
-      { rows: n, V, gridX: grid[0] }, grid, {
-        flops: 5 * n * V,
-        bytes: 4 * (n * V + 3 * n),
-        detail: `R=${n} V=${V}${n < R ? ` rows ${r0}+` : ""}`,
-      });
-  }
-  // runs even for R = 0 so loss and count are defined (0)
-  dispatch(g, kernel(g, "crossentropy", "forward_reduce", REDUCE_DEFINES), [rowloss, labels, loss, count].map(bind),
-    { rows: R, V }, [1], { flops: 2 * R, bytes: 8 * R + 8, detail: `R=${R}` });
-  rowloss.release(); // safe: later users of the buffer are recorded after this dispatch
+  withScratch(() => {
+    const rowloss = Tensor.scratch(g, [R], "f32", "ce.rowloss");
+    for (const [r0, n] of R > 0 ? rowChunks(op, g, R, V) : []) {
+      const { defines, grid } = rowLaunch(g, n, V, WG);
+      dispatch(g, kernel(g, "crossentropy", "forward_rows", defines),
+        [sub(logits, r0 * V, n * V), sub(labels, r0, n), sub(lse, r0, n), sub(rowloss, r0, n)],
+        { rows: n, V, gridX: grid[0] }, grid, {
+          flops: 5 * n * V,
+          bytes: 4 * (n * V + 3 * n),
+          detail: `R=${n} V=${V}${n < R ? ` rows ${r0}+` : ""}`,
+        });
+    }
+    // runs even for R = 0 so loss and count are defined (0)
+    dispatch(g, kernel(g, "crossentropy", "forward_reduce", REDUCE_DEFINES), [rowloss, labels, loss, count].map(bind),
+      { rows: R, V }, [1], { flops: 2 * R, bytes: 8 * R + 8, detail: `R=${R}` });
+  });
   return { loss, lse, count };
 }
 

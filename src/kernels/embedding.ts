@@ -9,7 +9,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { elements, rowChunks as tableChunks, whole } from "../gpu/ranges.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
 let chunkOverride: number | null = null;
@@ -63,16 +63,18 @@ function checkBindable(g: Gpu, op: string, what: string, t: Tensor) {
  * the CPU and uploaded. Ids outside [0, V) give zero rows (no out-of-bounds reads).
  */
 export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: Tensor, accumulate = false): Tensor {
+  return withScratch(() => embeddingForwardIn(table, ids, out, accumulate));
+}
+
+function embeddingForwardIn(table: Tensor, ids: Tensor | Int32Array, out: Tensor | undefined, accumulate: boolean): Tensor {
   const g = table.gpu;
   const op = "embedding_forward";
   if (table.shape.length !== 2) throw new GpuError(`${op}: table has shape [${table.shape}] but [V, H] was expected`);
   const [V, H] = table.shape;
   let idsT: Tensor;
-  let temp = false;
   if (ids instanceof Int32Array) {
     checkIds(op, ids, V);
-    idsT = Tensor.from(g, ids, [ids.length], "i32", "embedding.ids");
-    temp = true;
+    idsT = Tensor.scratch(g, [ids.length], "i32", "embedding.ids", ids);
   } else {
     if (ids.shape.length !== 1) throw new GpuError(`${op}: ids has shape [${ids.shape}] but [N] was expected`);
     idsT = ids;
@@ -97,7 +99,6 @@ export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: 
       { flops: accumulate ? N * H : 0, bytes: N * H * ((accumulate ? 8 : 4) + (f16 ? 2 : 4)) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}${f16 ? " (f16)" : ""}` },
     );
   });
-  if (temp) idsT.release(); // safe: the pool hands it out again only to work recorded after this dispatch
   return o;
 }
 
@@ -137,6 +138,10 @@ export function embeddingBackwardTouched(ids: Int32Array): Int32Array {
  * `ids` are the forward's ids, on the CPU; every id must lie in [0, V).
  */
 export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): void {
+  withScratch(() => embeddingBackwardIn(dOut, ids, grad));
+}
+
+function embeddingBackwardIn(dOut: Tensor, ids: Int32Array, grad: Tensor): void {
   const g = dOut.gpu;
   const op = "embedding_backward";
   if (grad.shape.length !== 2) throw new GpuError(`${op}: grad has shape [${grad.shape}] but [V, H] was expected`);
@@ -152,7 +157,7 @@ export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): 
   csrData.set(new Uint32Array(b.uniqueIds.buffer, b.uniqueIds.byteOffset, U), 0);
   csrData.set(b.rowStart, U);
   csrData.set(b.positions, 2 * U + 1);
-  const csr = Tensor.from(g, csrData, [csrData.length], "u32", "embedding.csr");
+  const csr = Tensor.scratch(g, [csrData.length], "u32", "embedding.csr", csrData);
   const k = kernel(g, "embedding", "backward");
   let u = 0;
   for (const c of rowChunks(g, V, H)) {
@@ -171,5 +176,4 @@ export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): 
       { flops: rowsIn * H + count * H, bytes: (rowsIn + 2 * count) * H * 4, detail: `V=${V} H=${H} N=${N} unique=${count} rows ${c.row0}+${c.rows}` },
     );
   }
-  csr.release();
 }

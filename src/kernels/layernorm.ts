@@ -3,7 +3,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { rowLaunch } from "./grid.ts";
 import { checkDropoutProbability, dropoutParams } from "./dropout.ts";
 
@@ -49,7 +49,17 @@ export function layernormForward(
   gamma: Tensor,
   beta: Tensor,
   eps: number,
-  opts: { residual?: Tensor; dropout?: DropoutSpec } = {},
+  opts: { residual?: Tensor; dropout?: DropoutSpec; out?: Tensor } = {},
+): { y: Tensor; mean: Tensor; rstd: Tensor; r?: Tensor } {
+  return withScratch(() => forward(x, gamma, beta, eps, opts));
+}
+
+function forward(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+  opts: { residual?: Tensor; dropout?: DropoutSpec; out?: Tensor },
 ): { y: Tensor; mean: Tensor; rstd: Tensor; r?: Tensor } {
   const g = x.gpu;
   const op = opts.residual ? "layernorm_residual_forward" : "layernorm_forward";
@@ -60,7 +70,8 @@ export function layernormForward(
   if (opts.residual) expectShape(op, "residual", opts.residual, x.shape);
   else if (opts.dropout) throw new GpuError(`${op}: dropout is fused only in the residual form (give opts.residual)`);
   if (opts.dropout) checkDropoutProbability(op, opts.dropout.p);
-  const y = Tensor.empty(g, x.shape, "f32", "layernorm.y");
+  if (opts.out) expectShape(op, "out", opts.out, x.shape);
+  const y = opts.out ?? Tensor.empty(g, x.shape, "f32", "layernorm.y");
   const mean = Tensor.empty(g, [R], "f32", "layernorm.mean");
   const rstd = Tensor.empty(g, [R], "f32", "layernorm.rstd");
   const r = opts.residual ? Tensor.empty(g, x.shape, "f32", "layernorm.r") : undefined;
@@ -68,7 +79,7 @@ export function layernormForward(
   if (R === 0) return out;
   // without the residual form, b and r are unused: two 1-element dummies (one buffer bound both read-only
   // and writable in a dispatch is a validation error)
-  const dummies = r ? [] : [Tensor.empty(g, [1], "f32", "layernorm.unused"), Tensor.empty(g, [1], "f32", "layernorm.unused")];
+  const dummies = r ? [] : [Tensor.scratch(g, [1], "f32", "layernorm.unused"), Tensor.scratch(g, [1], "f32", "layernorm.unused")];
   const { defines, gx, grid } = rowLaunch(g, R, C);
   const res = opts.residual ? 1 : 0;
   dispatch(g, kernel(g, "layernorm", "forward", defines), [x, opts.residual ?? dummies[0], gamma, beta, y, mean, rstd, r ?? dummies[1]].map(bind),
@@ -78,7 +89,6 @@ export function layernormForward(
       bytes: 4 * ((4 + 2 * res) * R * C + 2 * C + 2 * R),
       detail: `R=${R} C=${C}${res ? (opts.dropout && opts.dropout.p > 0 ? ` +residual, dropout ${opts.dropout.p}` : " +residual") : ""}`,
     });
-  for (const t of dummies) t.release();
   return out;
 }
 
@@ -94,7 +104,7 @@ export function layernormBackward(
   gamma: Tensor,
   grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
 ): Tensor {
-  return backward(dy, x, mean, rstd, gamma, grads, undefined).dx;
+  return withScratch(() => backward(dy, x, mean, rstd, gamma, grads, undefined).dx);
 }
 
 /**
@@ -111,7 +121,7 @@ export function residualLayernormBackward(
   grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
   dropout?: DropoutSpec,
 ): { dr: Tensor; da: Tensor } {
-  const { dx, da } = backward(dy, r, mean, rstd, gamma, grads, dropout);
+  const { dx, da } = withScratch(() => backward(dy, r, mean, rstd, gamma, grads, dropout));
   return { dr: dx, da: da ?? dx };
 }
 
@@ -144,25 +154,21 @@ function backward(
   }
   const { defines, gx, grid } = rowLaunch(g, R, C);
   // per-row residual of the stored f32 mean (see backward_dx in the shader): keeps xhat accurate at offsets ~1e3
-  const mres = Tensor.empty(g, [R], "f32", "layernorm.mres");
-  const dummy = da ? null : Tensor.empty(g, [1], "f32", "layernorm.unused");
+  const mres = Tensor.scratch(g, [R], "f32", "layernorm.mres");
+  const dummy = da ? null : Tensor.scratch(g, [1], "f32", "layernorm.unused");
   dispatch(g, kernel(g, "layernorm", "backward_dx", defines), [dy, x, mean, rstd, gamma, dx, mres, da ?? dummy!].map(bind),
     { rows: R, C, gridX: gx, ...dropParams(dropout) }, grid, {
       flops: (12 + (drop ? 1 : 0)) * R * C,
       bytes: 4 * ((3 + (drop ? 1 : 0)) * R * C + C + 2 * R),
       detail: `R=${R} C=${C}${drop ? ` +dropout ${dropout!.p}` : ""}`,
     });
-  dummy?.release();
   const outs = [grads.dgamma, grads.dbeta];
-  if (!outs.some((t) => t)) {
-    mres.release();
-    return { dx, da };
-  }
+  if (!outs.some((t) => t)) return { dx, da };
   // Stage 1: partial sums over chunks of ≥32 rows (enough parallelism: ⌈C/64⌉ × nChunks workgroups),
   // at most 1024 chunks so stage 2 stays short and the scratch small.
   const nChunks = Math.max(1, Math.min(1024, Math.ceil(R / 32), g.caps.maxWorkgroupsPerDim));
   const rowsPerChunk = Math.ceil(R / nChunks);
-  const part = Tensor.empty(g, [2, nChunks, C], "f32", "layernorm.partials");
+  const part = Tensor.scratch(g, [2, nChunks, C], "f32", "layernorm.partials");
   dispatch(g, kernel(g, "layernorm", "backward_params_partial", COLUMN_DEFINES), [dy, x, mean, rstd, mres, part].map(bind),
     { rows: R, C, rowsPerChunk, nChunks }, [Math.ceil(C / 64), nChunks], {
       flops: 5 * R * C,
@@ -179,8 +185,5 @@ function backward(
         detail: `C=${C} chunks=${nChunks}${grads.accumulate ? " +=" : ""}`,
       });
   });
-  // Safe to return to the pool now: later users of the buffer are recorded after these dispatches.
-  part.release();
-  mres.release();
   return { dx, da };
 }

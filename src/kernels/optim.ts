@@ -13,7 +13,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { elementChunks as chunksOf, elements } from "../gpu/ranges.ts";
-import { expectShape, Tensor } from "../gpu/tensor.ts";
+import { expectShape, persistent, Tensor, withScratch } from "../gpu/tensor.ts";
 import { strideGrid } from "./grid.ts";
 
 let chunkOverride: number | null = null;
@@ -30,10 +30,12 @@ export function elementChunks(g: Gpu, n: number): [number, number][] {
 
 const range = elements;
 
+// Per-device constants live as long as the device: never in a training state's frame (src/gpu/workspace.ts),
+// which the next step overwrites and the end of a run frees, even when first asked for inside one.
 const ones = new WeakMap<Gpu, Tensor>();
 function one(g: Gpu): Tensor {
   let t = ones.get(g);
-  if (!t) ones.set(g, (t = Tensor.from(g, [1], [1], "f32", "optim.one")));
+  if (!t) ones.set(g, (t = persistent(() => Tensor.from(g, [1], [1], "f32", "optim.one"))));
   return t;
 }
 
@@ -65,7 +67,7 @@ function flagOrDiscard(g: Gpu, flag: Tensor | undefined, op: string): Tensor {
     return flag;
   }
   let t = discardedFlags.get(g);
-  if (!t) discardedFlags.set(g, (t = healthFlag(g, "optim.health.discarded")));
+  if (!t) discardedFlags.set(g, (t = persistent(() => healthFlag(g, "optim.health.discarded"))));
   return t;
 }
 
@@ -143,23 +145,24 @@ function reduceSquares(tensors: Tensor[], root: boolean, label: string): Tensor 
     out.zero();
     return out;
   }
-  const partials = Tensor.empty(g, [total], "f32", `${label}.partials`);
-  const kp = kernel(g, "optim", "sumsq_partial");
-  let at = 0;
-  for (const p of pieces) {
-    dispatch(g, kp, [range(p.t, p.off, p.cnt), range(partials, 0, total)], { n: p.cnt, groups: p.groups, outOff: at }, [p.groups], {
-      flops: 2 * p.cnt,
-      bytes: 4 * p.cnt,
-      detail: `n=${p.cnt}`,
+  withScratch(() => {
+    const partials = Tensor.scratch(g, [total], "f32", `${label}.partials`);
+    const kp = kernel(g, "optim", "sumsq_partial");
+    let at = 0;
+    for (const p of pieces) {
+      dispatch(g, kp, [range(p.t, p.off, p.cnt), range(partials, 0, total)], { n: p.cnt, groups: p.groups, outOff: at }, [p.groups], {
+        flops: 2 * p.cnt,
+        bytes: 4 * p.cnt,
+        detail: `n=${p.cnt}`,
+      });
+      at += p.groups;
+    }
+    dispatch(g, kernel(g, "optim", "sumsq_final"), [range(partials, 0, total), range(out, 0, 1)], { n: total, root: root ? 1 : 0 }, [1], {
+      flops: total,
+      bytes: 4 * total,
+      detail: `partials=${total}`,
     });
-    at += p.groups;
-  }
-  dispatch(g, kernel(g, "optim", "sumsq_final"), [range(partials, 0, total), range(out, 0, 1)], { n: total, root: root ? 1 : 0 }, [1], {
-    flops: total,
-    bytes: 4 * total,
-    detail: `partials=${total}`,
   });
-  partials.release(); // safe: later users of the pooled buffer are recorded after this dispatch
   return out;
 }
 

@@ -13,7 +13,7 @@
 import { Tensor } from "../gpu/tensor.ts";
 import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
 import { alignCosineBackward, alignCosineForward } from "../kernels/align_cosine.ts";
-import { setProfileContext } from "../gpu/recorder.ts";
+import { recordCopy, setProfileContext } from "../gpu/recorder.ts";
 import type { Batch, Encoder } from "../../models/encoder.ts";
 import type { MlmHead } from "../../models/mlm_head.ts";
 
@@ -47,7 +47,10 @@ export function labelledRows(labels: Int32Array): { rows: Int32Array; targets: I
 
 /**
  * Records forward + backward of one effective batch, gradients ADDED to the encoder's and the head's
- * buffers (the caller zeroes them). The encoder's word-embedding group must be trainable.
+ * buffers (the caller zeroes them). The encoder's word-embedding group must be trainable. Everything lives
+ * in the encoder's training state: its own frames, the head and loss in "pretrain.head" (reused by each
+ * micro-batch), a copy of each micro-batch's loss in "pretrain.losses" and the alignment term in
+ * "pretrain.align" (reused next step, after the step's read has copied the losses).
  */
 export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainBatch[], training: boolean, dropoutSeed: (i: number) => number, align?: AlignTerm): StepLosses {
   const g = enc.gpu;
@@ -64,33 +67,35 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
     const seed = dropoutSeed(i);
     const st = enc.forward(m.batch, L, training, seed);
     const hidden = st.hidden[L];
-    setProfileContext(g, "mlm head forward");
-    const hs = head.forward(hidden, rows, table);
-    const lab = Tensor.from(g, targets, [targets.length], "i32", "mlm.labels");
-    setProfileContext(g, "loss");
-    const ce = crossEntropyForward(hs.logits, lab);
     const w = rows.length / N;
-    const dl = crossEntropyBackward(hs.logits, lab, ce.lse, ce.count, w);
-    setProfileContext(g, "mlm head backward");
-    const dh = head.backward(hs, table, dtable, dl, m.batch.B * m.batch.T);
-    setProfileContext(g, undefined);
-    dl.release();
+    const { loss, dh } = enc.state.frame("pretrain.head").run(() => {
+      setProfileContext(g, "mlm head forward");
+      const hs = head.forward(hidden, rows, table);
+      const lab = Tensor.from(g, targets, [targets.length], "i32", "mlm.labels");
+      setProfileContext(g, "loss");
+      const ce = crossEntropyForward(hs.logits, lab);
+      const dl = crossEntropyBackward(hs.logits, lab, ce.lse, ce.count, w);
+      setProfileContext(g, "mlm head backward");
+      const dh = head.backward(hs, table, dtable, dl, m.batch.B * m.batch.T);
+      setProfileContext(g, undefined);
+      return { loss: ce.loss, dh };
+    });
     enc.backward(st, new Map([[L, dh]]));
-    dh.release();
-    head.release(hs);
-    enc.release(st);
-    lab.release();
-    ce.lse.release();
-    ce.count.release();
-    mlm.push({ t: ce.loss, w });
+    const kept = enc.state.frame("pretrain.losses");
+    const copy = () => Tensor.empty(g, [1], "f32", "pretrain.loss");
+    const c = mlm.length ? kept.resume(copy) : kept.run(copy);
+    recordCopy(g, loss.buffer, 0, c.buffer, 0, 4);
+    mlm.push({ t: c, w });
   });
   let alignOut: Tensor | null = null;
   if (align) {
-    setProfileContext(g, "alignment term");
-    const st = alignCosineForward(table, align.dict, align.V, align.lambda);
-    alignCosineBackward(st, dtable, align.V, align.lambda);
-    alignOut = st.out;
-    setProfileContext(g, undefined);
+    alignOut = enc.state.frame("pretrain.align").run(() => {
+      setProfileContext(g, "alignment term");
+      const st = alignCosineForward(table, align.dict, align.V, align.lambda);
+      alignCosineBackward(st, dtable, align.V, align.lambda);
+      setProfileContext(g, undefined);
+      return st.out;
+    });
   }
   return { mlm, align: alignOut, labelled: N };
 }
@@ -99,12 +104,10 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
 export async function readPretrainLosses(l: StepLosses): Promise<{ mlm: number; align: number; cos: number; total: number }> {
   const vals = await Promise.all(l.mlm.map(({ t }) => t.read()));
   const mlm = vals.reduce((a, v, i) => a + v[0] * l.mlm[i].w, 0);
-  for (const { t } of l.mlm) t.release();
   let align = 0;
   let cos = NaN;
   if (l.align) {
     const a = await l.align.read();
-    l.align.release();
     align = a[0];
     cos = a[1];
   }

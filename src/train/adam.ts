@@ -13,6 +13,7 @@
 import { GpuError } from "../gpu/device.ts";
 import { XltError } from "../errors.ts";
 import { Tensor } from "../gpu/tensor.ts";
+import { Frame } from "../gpu/workspace.ts";
 import { adamUpdate, adamwUpdate, clipScale, sumOfSquares } from "../kernels/optim.ts";
 
 export interface ParamRef {
@@ -66,6 +67,8 @@ export class Adam {
   readonly opts: Required<Omit<AdamOpts, "maxGradNorm" | "health">> & { maxGradNorm?: number; health?: Tensor };
   stepCount = 0;
   private slots = new Map<string, Slot>();
+  /** the clipping norm's two scalars, allocated at the first clipped step and reused (src/gpu/workspace.ts) */
+  private workspace = new Frame("adam");
 
   constructor(groups: ParamGroup[], opts: AdamOpts) {
     this.groups = groups.map((gr) => ({ ...gr, params: gr.params.slice() }));
@@ -130,12 +133,10 @@ export class Adam {
     this.stepCount++;
     const params = this.enabledParams();
     if (!params.length) return;
-    let scaleT: Tensor | undefined;
-    if (this.opts.maxGradNorm !== undefined) {
-      const sq = sumOfSquares(params.map((p) => p.grad));
-      scaleT = clipScale(sq, this.opts.maxGradNorm, undefined, this.opts.health);
-      sq.release();
-    }
+    const maxNorm = this.opts.maxGradNorm;
+    const scaleT = maxNorm === undefined
+      ? undefined
+      : this.workspace.run(() => clipScale(sumOfSquares(params.map((p) => p.grad)), maxNorm, undefined, this.opts.health));
     const o = this.opts;
     const decayOf = new Map(this.groups.flatMap((gr) => gr.params.map((p) => [p.name, gr.weightDecay ?? o.weightDecay] as const)));
     for (const p of params) {
@@ -153,7 +154,6 @@ export class Adam {
         flag: o.health,
       });
     }
-    scaleT?.release();
   }
 
   /** Zeroes the gradients of the enabled groups. */
@@ -189,12 +189,13 @@ export class Adam {
     this.stepCount = st.step;
   }
 
-  /** Frees the moment buffers. */
+  /** Frees the moment buffers and the workspace. */
   release(): void {
     for (const s of this.slots.values()) {
       s.m.release();
       s.v.release();
     }
     this.slots.clear();
+    this.workspace.destroy();
   }
 }

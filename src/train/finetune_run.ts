@@ -17,7 +17,7 @@ import * as nodeFs from "node:fs";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
-import { sync } from "../gpu/recorder.ts";
+import { recordCopy, sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { checkpointFiles, loadCheckpoint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../io/task_checkpoint.ts";
@@ -60,20 +60,15 @@ export async function accumulateGradients(enc: Encoder, head: ClassificationHead
  * afterwards is not waited for; resolves to the weighted mean loss.
  */
 export function readLoss(losses: { t: Tensor; w: number }[]): Promise<number> {
-  const reads = losses.map(({ t }) => t.read());
-  return Promise.all(reads).then(
-    (vs) => {
-      for (const { t } of losses) t.release();
-      return vs.reduce((a, v, i) => a + v[0] * losses[i].w, 0);
-    },
-    (e) => {
-      for (const { t } of losses) t.release();
-      throw e;
-    },
-  );
+  return Promise.all(losses.map(({ t }) => t.read())).then((vs) => vs.reduce((a, v, i) => a + v[0] * losses[i].w, 0));
 }
 
-/** accumulateGradients without the wait: records the work, returns each micro-batch's loss tensor and weight. */
+/**
+ * accumulateGradients without the wait: records the work, returns each micro-batch's loss tensor and weight.
+ * Everything lives in the encoder's training state: the encoder's frames, the head and loss in frame
+ * "finetune.head" (reused by each micro-batch), and a copy of each micro-batch's loss in "finetune.losses",
+ * which the next step's first micro-batch reuses (after the step's read has copied them).
+ */
 export function recordGradients(enc: Encoder, head: ClassificationHead, micro: MicroBatch[], training: boolean, dropoutSeed: (i: number) => number): { t: Tensor; w: number }[] {
   const g = enc.gpu;
   const L = enc.cfg.layers;
@@ -84,20 +79,25 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     const seed = dropoutSeed(i);
     const st = enc.forward(m.batch, L, training, seed);
     const hidden = st.hidden[L];
-    setProfileContext(g, "head forward");
-    const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
-    setProfileContext(g, "loss");
     const w = m.n / N;
-    const { losses: ls, dLogits: dl } = head.loss(hs, m.labels, w);
-    setProfileContext(g, "head backward");
-    const dh = head.backward(hs, hidden, dl);
-    setProfileContext(g, undefined);
-    dl.release();
+    const { ls, dh } = enc.state.frame("finetune.head").run(() => {
+      setProfileContext(g, "head forward");
+      const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
+      setProfileContext(g, "loss");
+      const { losses: ls, dLogits: dl } = head.loss(hs, m.labels, w);
+      setProfileContext(g, "head backward");
+      const dh = head.backward(hs, hidden, dl);
+      setProfileContext(g, undefined);
+      return { ls, dh };
+    });
     enc.backward(st, new Map([[L, dh]]));
-    dh.release();
-    head.release(hs);
-    enc.release(st);
-    losses.push(...ls);
+    const kept = enc.state.frame("finetune.losses");
+    for (const { t, w: lw } of ls) {
+      const copy = () => Tensor.empty(g, [1], "f32", "finetune.loss");
+      const c = losses.length ? kept.resume(copy) : kept.run(copy);
+      recordCopy(g, t.buffer, 0, c.buffer, 0, 4);
+      losses.push({ t: c, w: lw });
+    }
   });
   return losses;
 }
@@ -324,6 +324,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   joint?.release();
   health.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+  enc.releaseState();
   head.dispose();
   return result;
 }

@@ -4,6 +4,7 @@ import { XltError } from "../errors.ts";
 import { existsSync } from "node:fs";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
+import { Frame } from "../gpu/workspace.ts";
 import { healthProblems } from "../kernels/optim.ts";
 
 /** What one read per training step brings back: its loss and the optimizer's health flag (HEALTH_* bits). */
@@ -14,28 +15,28 @@ export interface StepStatus {
   values?: number[];
 }
 
+// One status buffer per run (its health flag), reused every step: read() copies it out when it is called,
+// before the next step's copies into it are recorded.
+const statusFrames = new WeakMap<Tensor, Frame>();
+
 /**
  * Submits everything recorded so far and reads a step's loss and the optimizer's `health` flag in ONE read:
  * the losses (micro-batch losses with their weights; the loss is their weighted sum) and the flag are copied
- * side by side into a small buffer on the GPU. Releases the loss tensors.
+ * side by side into a small buffer on the GPU. The loss tensors belong to the training state.
  */
 export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tensor): Promise<StepStatus> {
   const g = health.gpu;
   const n = losses.length;
-  const status = Tensor.empty(g, [n + 1], "f32", "step.status");
+  let frame = statusFrames.get(health);
+  if (!frame) statusFrames.set(health, (frame = new Frame("step.status")));
+  const status = frame.run(() => Tensor.empty(g, [n + 1], "f32", "step.status"));
   losses.forEach(({ t }, i) => recordCopy(g, t.buffer, 0, status.buffer, 4 * i, 4));
   recordCopy(g, health.buffer, 0, status.buffer, 4 * n, 4);
-  for (const { t } of losses) t.release(); // safe: a reused buffer's next users are recorded after the copies
-  return status.read().then(
-    (v) => {
-      status.release();
-      return { loss: losses.reduce((a, { w }, i) => a + v[i] * w, 0), health: new Uint32Array(v.buffer, v.byteOffset, n + 1)[n], values: Array.from(v.subarray(0, n)) };
-    },
-    (e) => {
-      status.release();
-      throw e;
-    },
-  );
+  return status.read().then((v) => ({
+    loss: losses.reduce((a, { w }, i) => a + v[i] * w, 0),
+    health: new Uint32Array(v.buffer, v.byteOffset, n + 1)[n],
+    values: Array.from(v.subarray(0, n)),
+  }));
 }
 
 /**

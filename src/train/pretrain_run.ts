@@ -234,7 +234,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       const endSubmit = prof.startPhase("submit");
       // one promise per step, so an abandoned step leaves no read unobserved
       const alignT = rec.align;
-      const status = Promise.all([readStepStatus(rec.mlm, health), alignT ? alignT.read().finally(() => alignT.release()) : null])
+      const status = Promise.all([readStepStatus(rec.mlm, health), alignT ? alignT.read() : null])
         .then(([s, a]) => ({ ...s, align: a }));
       endSubmit();
       await inFlight.push({ step, status, lr, tokens: picked.length * T });
@@ -271,6 +271,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   adam.release();
   health.release();
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+  enc.releaseState();
   head.dispose();
   return { steps: o.steps, rows: rows.length, losses, finalLoss, seconds };
 }

@@ -18,7 +18,6 @@ import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./r
 import { buildSide, type SideBatch } from "../data/side_batch.ts";
 import { Adam } from "./adam.ts";
 import { allGroups, checkF16, realignTrainable } from "./freeze.ts";
-import { estimateMemory } from "../memory.ts";
 import { median, type ProfileEvent, type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { formatKernelTable } from "../profile/table.ts";
@@ -92,7 +91,7 @@ export interface MemoryGroups {
   weights: number;
   grads: number;
   optimizer: number;
-  /** activations kept for backward: an ESTIMATE from src/memory.ts (trainable layers only run up to `layer`) */
+  /** the encoder's training state as allocated (src/gpu/workspace.ts): activations, their gradients, workspace */
   activations: number;
   /** peak bytes of all live tensors seen by the buffer pool in this process (bucket-rounded) */
   peakLive: number;
@@ -221,7 +220,6 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     timer?.end(span);
     await loss.read(); // flushes and waits: the step's GPU work is done when this resolves
     timer?.done(span);
-    loss.release();
   };
 
   try {
@@ -288,12 +286,11 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     const headT = head ? [head.w0, head.w2] : [];
     const headG = headGrads ? [headGrads.w0, headGrads.w2] : [];
     const enabled = groups.filter((gr) => gr.enabled).flatMap((gr) => gr.params);
-    const est = estimateMemory({ ...cfg, layers: layer }, B, T, 2);
     const memory: MemoryGroups = {
       weights: sumBytes(encoder.params.values()) + sumBytes(headT),
       grads: sumBytes(encoder.grads.values()) + sumBytes(headG),
       optimizer: 2 * enabled.reduce((a, p) => a + p.param.bytes, 0), // Adam m and v per enabled parameter
-      activations: est.activations,
+      activations: encoder.state.bytes,
       peakLive: memoryStats().peakBytes,
     };
     // throughput of training as it runs (unprofiled): per-dispatch passes slow the profiled steps down
@@ -361,7 +358,7 @@ export function formatStepProfile(p: StepProfile, opts: { top?: number } = {}): 
     ["weights", fmtBytes(m.weights), "tensors held by the encoder (+ head)"],
     ["gradients", fmtBytes(m.grads), `tensors held (trainable: ${p.trainable.join(", ") || "nothing"} + head)`],
     ["optimizer state", fmtBytes(m.optimizer), "Adam m and v of every enabled parameter"],
-    ["activations", fmtBytes(m.activations), `estimate (src/memory.ts) for ${p.batch}×${p.seq} tokens × 2 sides`],
+    ["activations", fmtBytes(m.activations), `training state (activations, their gradients, workspace) for ${p.batch}×${p.seq} tokens × 2 sides`],
     ["peak live tensors", fmtBytes(m.peakLive), "buffer pool high-water mark of this process"],
   ]));
   out.push("");

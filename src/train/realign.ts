@@ -42,34 +42,38 @@ export interface RealignSetup {
  */
 export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true, lossScale = 1): StepResult {
   const enc = s.encoder;
-  const g = enc.gpu;
-  const H = enc.cfg.hidden;
+  // distinct dropout streams for the two sides and each step; each side's activations in its own frame
+  const stL = enc.forward(left, s.layer, training, step * 2 + 1, "forward.left");
+  const stR = enc.forward(right, s.layer, training, step * 2 + 2, "forward.right");
+  const { loss, dL, dR } = enc.state.frame("realign.head").run(() => headStep(s, stL.hidden[s.layer], stR.hidden[s.layer], left, right, links, lossScale));
+  enc.backward(stL, new Map([[s.layer, dL]]));
+  enc.backward(stR, new Map([[s.layer, dR]]));
+  setProfileContext(enc.gpu, undefined);
+  return { loss, pairs: links.length };
+}
+
+/**
+ * The projection head and the loss, forward and backward, from the two sides' hidden states at the loss
+ * layer to their gradients (dL, dR). Its tensors live in the training state's frame "realign.head".
+ */
+function headStep(s: RealignSetup, hL: Tensor, hR: Tensor, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], lossScale: number): { loss: Tensor; dL: Tensor; dR: Tensor } {
+  const g = s.encoder.gpu;
+  const H = s.encoder.cfg.hidden;
   const ML = left.wordRows.length;
   const MR = right.wordRows.length;
   const M = ML + MR;
-  // distinct dropout streams for the two sides and each step
-  const stL = enc.forward(left, s.layer, training, step * 2 + 1);
-  const stR = enc.forward(right, s.layer, training, step * 2 + 2);
-  const hL = stL.hidden[s.layer];
-  const hR = stR.hidden[s.layer];
   // gather first-subword vectors: rows 0..ML-1 from the left side, ML..M-1 from the right
   setProfileContext(g, "head");
-  const rowsL = Tensor.from(g, left.wordRows, [ML], "i32", "wordRows.left");
-  const rowsR = Tensor.from(g, right.wordRows, [MR], "i32", "wordRows.right");
   const words = Tensor.empty(g, [M, H], "f32", "words");
-  const wl = embeddingForward(hL, rowsL);
-  const wr = embeddingForward(hR, rowsR);
+  const wl = embeddingForward(hL, left.wordRows);
+  const wr = embeddingForward(hR, right.wordRows);
   recordCopy(g, wl.buffer, 0, words.buffer, 0, ML * H * 4);
   recordCopy(g, wr.buffer, 0, words.buffer, ML * H * 4, MR * H * 4);
-  wl.release();
-  wr.release();
   // projection head
   let c = words;
-  let z0: Tensor | null = null;
   let a0: Tensor | null = null;
   if (s.head) {
-    z0 = linear(words, s.head.w0);
-    a0 = activationForward("relu", z0);
+    a0 = activationForward("relu", linear(words, s.head.w0));
     c = linear(a0, s.head.w2);
   }
   const query = new Int32Array(2 * links.length);
@@ -91,32 +95,18 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   if (s.head && s.headGrads) {
     const da0 = linearBackward(a0!, s.head.w2, dc, { dw: s.headGrads.w2, accumulate: true })!;
     const dz0 = activationBackward("relu", a0!, da0);
-    da0.release();
     dWords = linearBackward(words, s.head.w0, dz0, { dw: s.headGrads.w0, accumulate: true })!;
-    dz0.release();
-    dc.release();
   }
   // scatter word gradients back into the hidden states they came from
   const dL = Tensor.zeros(g, [left.B * left.T, H], "f32", "dHidden.left");
   const dR = Tensor.zeros(g, [right.B * right.T, H], "f32", "dHidden.right");
-  const dwl = Tensor.empty(g, [ML, H]);
-  const dwr = Tensor.empty(g, [MR, H]);
+  const dwl = Tensor.empty(g, [ML, H], "f32", "dWords.left");
+  const dwr = Tensor.empty(g, [MR, H], "f32", "dWords.right");
   recordCopy(g, dWords.buffer, 0, dwl.buffer, 0, ML * H * 4);
   recordCopy(g, dWords.buffer, ML * H * 4, dwr.buffer, 0, MR * H * 4);
   embeddingBackward(dwl, left.wordRows, dL);
   embeddingBackward(dwr, right.wordRows, dR);
-  enc.backward(stL, new Map([[s.layer, dL]]));
-  enc.backward(stR, new Map([[s.layer, dR]]));
-  for (const t of [rowsL, rowsR, qT, tT, dL, dR, dwl, dwr, dWords]) t.release();
-  if (c !== words) c.release();
-  words.release();
-  z0?.release();
-  a0?.release();
-  fwd.saved.release();
-  enc.release(stL);
-  enc.release(stR);
-  setProfileContext(g, undefined);
-  return { loss: fwd.loss, pairs: links.length };
+  return { loss: fwd.loss, dL, dR };
 }
 
 /**

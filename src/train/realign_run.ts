@@ -4,7 +4,8 @@ import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
-import { memoryStats, Tensor } from "../gpu/tensor.ts";
+import { fmtBytes, memoryStats, resetPeakMemory, Tensor } from "../gpu/tensor.ts";
+import { estimateRealign } from "../memory.ts";
 import { checkpointFiles, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
@@ -75,6 +76,11 @@ export interface RealignResult {
   steady?: SteadyState;
   /** words, links and pairs lost to truncation in the pairs the run used */
   truncation: TruncationRecord;
+  /**
+   * GPU memory: the most held at once by this run (weights, gradients, Adam state and the training state),
+   * the estimate (src/memory.ts estimateRealign) for the largest batch it met, and that batch's shape
+   */
+  memory: { peakBytes: number; estimateBytes: number; batch: number; seq: number; words: number; links: number };
 }
 
 /** Learning rates of the papers: 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R. */
@@ -121,6 +127,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   // the frozen groups (everything realignTrainable leaves out) are never updated: with --f16-frozen their
   // weights live on the GPU in f16 only, and the saved checkpoint copies them from the input untouched
   const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
+  const baseBytes = memoryStats().liveBytes;
+  resetPeakMemory();
   const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout, f16Groups });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;
@@ -152,6 +160,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const t0 = performance.now();
   let pairsSeen = 0;
   const prof = new ProfileSession(g, o.profile, "realign");
+  const largest = { seq: 0, words: 0, links: 0 };
   // Steps are pipelined one deep (src/train/pipeline.ts): the pipeline is drained before every checkpoint
   // and at the end, so the checkpoint and the outputs are never written from a state past a bad loss or a
   // non-finite gradient, weight or gradient norm (the health flag read with each loss).
@@ -178,6 +187,9 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       if (step === start + 2) prof.steadyFrom(step); // after the first step (kernel compilation)
       const before = { ...batcher.counters };
       const batch = prof.phase("batch", () => batcher.next());
+      largest.seq = Math.max(largest.seq, batch.left.T, batch.right.T);
+      largest.words = Math.max(largest.words, batch.left.wordRows.length, batch.right.wordRows.length);
+      largest.links = Math.max(largest.links, batch.links.length);
       const { loss } = prof.phase("record", () => {
         adam.zeroGrad();
         return realignStep({ encoder, layer, head, headGrads, tau }, batch.left, batch.right, batch.links, step, true);
@@ -222,13 +234,23 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     trainable,
     frozen: [...frozen],
     truncation,
+    memory: {
+      peakBytes: memoryStats().peakBytes - baseBytes,
+      estimateBytes: estimateRealign(cfg, o.batchSize, largest.seq, trainable, layer, !!o.f16Frozen, {
+        words: largest.words, links: largest.links, projection: o.projection, dropout: o.dropout,
+      }).total,
+      batch: o.batchSize,
+      ...largest,
+    },
   };
   if (report) result.profile = report;
   if (steady) result.steady = steady;
+  if (!o.quiet) console.error(`GPU memory: peak ${fmtBytes(result.memory.peakBytes)}, estimated ${fmtBytes(result.memory.estimateBytes)} (xlt info) for batch ${o.batchSize} × ${largest.seq} tokens`);
   await saveOutputs({ ...o, maxLength }, g, encoder, head, result, layer, lr);
   if (headGrads) for (const t of Object.values(headGrads)) t.release();
   adam.release();
   health.release();
+  encoder.releaseState();
   return result;
 }
 

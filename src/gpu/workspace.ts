@@ -1,0 +1,118 @@
+// A model's training state, allocated once per shape as llm.c allocates its activation and gradient structs
+// once per (B, T): every activation the forward keeps, every activation gradient and every kernel temporary
+// of a training step lives in an exact-size buffer owned by the state, reused every step, and nothing on the
+// step path frees anything by hand.
+//
+// The state is a set of named frames. Code runs inside a frame (frame.run: Tensor.empty, zeros, from and a
+// kernel's Tensor.scratch then take the frame's buffers, src/gpu/tensor.ts), and a frame hands out its
+// buffers by the tensor's label in the order they are asked for: the k-th "layernorm.dx" a step asks of a
+// frame is the frame's k-th "layernorm.dx" buffer, the same one every step (by label, so a use that skips a
+// tensor, a frozen block's weight-gradient scratch, does not shift the others into buffers sized for
+// something else). Each run() starts again at the first buffers, so what a frame held from its previous
+// run is overwritten; frames are chosen so that nothing still needed is (the encoder's backward alternates
+// two frames between blocks, llm.c's reuse of activation gradients across layers; each side of a
+// realignment pair has its own forward frame). Temporaries that die inside a scope (withScratch: a kernel's,
+// or a block's projections its fused LayerNorms consume) take buffers from a child frame per nesting depth,
+// started again by every scope of that depth, so all blocks share one set.
+//
+// Batches are padded to their longest sentence, so T varies: a buffer is allocated for the largest tensor it
+// has held, and a smaller one uses its prefix (kernels take their sizes from their params and bind the
+// tensor's own bytes or read no further, as they already do with the pool's rounded-up buffers). A longer
+// batch grows the buffers it needs once: the work recorded so far is submitted, the smaller buffer destroyed,
+// then the larger one made (so the state is never held twice). Uploads into a state's buffer go through a
+// recorded copy (Tensor.from), ordered after the recorded work that still reads what the buffer held.
+//
+// src/memory.ts's estimates describe the same frames, so `xlt info` reports what a step allocates.
+import type { Gpu } from "./device.ts";
+import { flush } from "./recorder.ts";
+import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffer, retireExactBuffer } from "./tensor.ts";
+
+export class Frame implements BufferSource {
+  private slots = new Map<string, GPUBuffer[]>();
+  private next = new Map<string, number>();
+  private gpu: Gpu | null = null;
+  private children = new Map<string, Frame>();
+
+  constructor(readonly name: string) {}
+
+  take(g: Gpu, bytes: number, label: string): GPUBuffer {
+    this.gpu = g;
+    let list = this.slots.get(label);
+    if (!list) this.slots.set(label, (list = []));
+    const k = this.next.get(label) ?? 0;
+    this.next.set(label, k + 1);
+    let buffer: GPUBuffer | undefined = list[k];
+    if (buffer && buffer.size < bytes) {
+      // a longer batch: recorded work may still use the smaller buffer, so it is submitted first, and the
+      // buffer goes before the larger one exists (the old and the new state are never held together)
+      flush(g);
+      destroyExactBuffer(buffer);
+      buffer = undefined;
+    }
+    if (!buffer) list[k] = buffer = createExactBuffer(g, bytes, `${this.name}: ${label}`);
+    return buffer;
+  }
+
+  /** A frame of its own for one iteration of a loop inside this frame's work (eachScratch, src/gpu/tensor.ts). */
+  child(name: string): Frame {
+    let c = this.children.get(name);
+    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`)));
+    return c;
+  }
+
+  /** Starts handing out this frame's buffers from the first again. */
+  rewind(): void {
+    this.next.clear();
+  }
+
+  /** Runs fn allocating from this frame, from its first buffer on. */
+  run<T>(fn: () => T): T {
+    this.rewind();
+    return allocatingFrom(this, fn);
+  }
+
+  /** Runs fn allocating from this frame after what it has handed out since its last run() began. */
+  resume<T>(fn: () => T): T {
+    return allocatingFrom(this, fn);
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const list of this.slots.values()) for (const b of list) n += b.size;
+    for (const c of this.children.values()) n += c.bytes;
+    return n;
+  }
+
+  destroy(): void {
+    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.gpu!, b);
+    this.slots.clear();
+    this.next.clear();
+    for (const c of this.children.values()) c.destroy();
+  }
+}
+
+export class Workspace {
+  private frames = new Map<string, Frame>();
+
+  frame(name: string): Frame {
+    let f = this.frames.get(name);
+    if (!f) this.frames.set(name, (f = new Frame(name)));
+    return f;
+  }
+
+  /** Bytes held, in all and per frame. */
+  get bytes(): number {
+    let n = 0;
+    for (const f of this.frames.values()) n += f.bytes;
+    return n;
+  }
+  bytesByFrame(): Record<string, number> {
+    return Object.fromEntries([...this.frames].map(([n, f]) => [n, f.bytes]));
+  }
+
+  /** Frees every buffer (after the next submit when recorded work may still use them). */
+  destroy(): void {
+    for (const f of this.frames.values()) f.destroy();
+    this.frames.clear();
+  }
+}
