@@ -32,7 +32,7 @@ import { SpanTimer } from "../src/profile/span_timer.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { estimateMemory } from "../src/memory.ts";
+import { estimateRealign } from "../src/memory.ts";
 import { bertBaseConfig, randomWeights, type Weights } from "./model_common.ts";
 import { runTorchStep, type TorchResult } from "./torch_peer.ts";
 
@@ -100,7 +100,10 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
   const weights = randomWeights(cfg, 21);
   log(`# random weights built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const out: FullResult[] = [];
-  log(`freeze     first ms   step ms  GPU span ms  idle ms  kernels ms  gaps ms  outside (share)  record ms   peak GPU   torch ms  xlt/torch`);
+  const T = Math.max(batch.left.T, batch.right.T);
+  const estimateOf = (freeze: string) =>
+    estimateRealign(cfg, batch.pairs, T, realignTrainable(freeze, cfg.layers, layer), layer, false, { links: batch.links.length, projection: PROJ, dropout: 0 }).total;
+  log(`freeze     first ms   step ms  GPU span ms  idle ms  kernels ms  gaps ms  outside (share)  record ms   peak GPU   estimate   torch ms  xlt/torch`);
   for (const freeze of o.freezes) {
     const r = await timeFreeze(g, cfg, weights, batch, freeze, o.steps);
     r.torchMs = o.peer ? await torchStep(o.root, cfg, batch, freeze, o.steps, log) : null;
@@ -110,13 +113,12 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
     const pad = (s: string, n: number) => s.padStart(n);
     log(`${freeze.padEnd(8)} ${pad(r.firstMs.toFixed(0), 10)} ${pad(r.stepMs.toFixed(0), 9)} ${pad(r.spanMs.toFixed(0), 12)} ${pad(idle.toFixed(0), 8)} ` +
       `${pad(r.kernelMs.toFixed(0), 11)} ${pad(r.gapMs.toFixed(0), 8)} ${pad(outside.toFixed(0), 8)} (${pad(((100 * outside) / r.stepMs).toFixed(1), 4)}%) ` +
-      `${pad(r.recordMs.toFixed(1), 10)} ${pad(fmtBytes(r.peakBytes), 10)} ` +
+      `${pad(r.recordMs.toFixed(1), 10)} ${pad(fmtBytes(r.peakBytes), 10)} ${pad(fmtBytes(estimateOf(freeze)), 10)} ` +
       `${pad(r.torchMs === null ? "n/a" : r.torchMs.toFixed(0), 10)} ${pad(r.torchMs === null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
   }
-  const est = estimateMemory(cfg, batch.pairs, Math.max(batch.left.T, batch.right.T));
-  log(`# peak GPU: the tensor pool's peak (bucketed sizes) from building the encoder to the end of the profiled step; ` +
-    `\`xlt info\`'s estimate for this shape (src/memory.ts: everything trainable, ${batch.pairs} × ${Math.max(batch.left.T, batch.right.T)} tokens × 2 sides): ` +
-    `${fmtBytes(est.total)} (weights ${fmtBytes(est.weights)}, gradients ${fmtBytes(est.grads)}, Adam ${fmtBytes(est.adam)}, activations ${fmtBytes(est.activations)})`);
+  log(`# peak GPU: the most GPU memory xlt's tensors held (weights, gradients, Adam state and the training state) from building the encoder ` +
+    `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (src/memory.ts estimateRealign, ` +
+    `${batch.pairs} pairs × ${Math.max(batch.left.T, batch.right.T)} tokens, every token a word, ${batch.links.length} links)`);
   log(`# step: wall per step after the first, pipelined as \`xlt realign\` runs; mean of ${o.steps}`);
   log(`# GPU span: a steady step's GPU time, first command to last (unprofiled, two timestamps); idle = step − GPU span (the GPU had no work)`);
   log(`# kernels, gaps: one more step, profiled (a timestamped pass per dispatch, the timer's cost subtracted): the dispatches' summed time, ` +
@@ -186,6 +188,8 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     health.release();
     for (const t of [head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
     for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+    await sync(g);
+    enc.releaseState();
     trimPool(); // the next freeze builds its own encoder: hand this one's buffers back
   }
 }
