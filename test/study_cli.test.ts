@@ -95,16 +95,20 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
 
   it("an XLM cell fine-tunes with language id 2 (original) and 3 (derived), keeps the table, and records the ids", async () => {
     const xo = join(dir, "study-xlm");
-    // XLM packs whole lines (longer ones than a sequence are an error): 5 short plain words of each line
+    // XLM packs whole lines: 5 short plain words of each line, and one line longer than a sequence, which the
+    // study leaves out (as the authors' scripts) in the original corpus and its derived twin, instead of stopping
     const short = join(dir, "corpus-short.txt");
     const words = (l: string) => l.split(" ").filter((w) => /^[A-Za-z]{1,8}$/.test(w)).slice(0, 5).join(" ");
-    writeFileSync(short, readFileSync(d.corpus, "utf8").trim().split("\n").map(words).filter(Boolean).join("\n") + "\n");
+    const long = Array(11).fill("the cat sleeps on the sofa and").join(" "); // no full stop: derive keeps it one sentence
+    writeFileSync(short, [...readFileSync(d.corpus, "utf8").trim().split("\n").map(words).filter(Boolean), long].join("\n") + "\n");
     const xargs = (...extra: string[]) => [...args(xo, "--objectives", "xlm", "--cell", "0", "--max-length", "64", ...extra)].map((a) => (a === d.corpus ? short : a));
     const r = await xlt("node", xargs("--keep-models"));
     expect(r.code, r.stderr).toBe(0);
     const cell = join(xo, "cells", "xlm-trans-s7");
     const res = JSON.parse(readFileSync(join(cell, "result.json"), "utf8"));
     expect(res.settings["--lang-id"]).toBe("original 2, derived 3");
+    expect(res.droppedLines).toBe(2);
+    expect(r.stderr).toMatch(/left out 2 corpus lines \(original \+ derived\) longer than 64 tokens/);
     for (const [m, id] of [["finetuned-orig", 2], ["finetuned-derived", 3]] as const) {
       expect(JSON.parse(readFileSync(join(cell, m, "run.json"), "utf8")).lang_id, m).toBe(id);
       expect(readFileSync(join(cell, m, "model.safetensors")).includes("lang_type_embeddings"), m).toBe(true);

@@ -4,7 +4,8 @@
 //     padding. Every block is monolingual.
 // (b) XLM, DICT-MLM: lines packed greedily, whole sentences only, into T slots padded with <pad>; explicit
 //     positions over the non-pad tokens and a language id per token (2 original, 3 derived, 1 on padding).
-//     A line longer than T cannot be packed: it is an error here (the authors drop it silently).
+//     A line longer than T cannot be packed: an error for `xlt pretrain`; the study drops it, as the authors'
+//     scripts do silently, and counts it (withoutLongLines).
 //     XLM adds TLM rows: ⌊rate·n⌋ aligned pairs sampled per group of 1,000, those with both sides under
 //     T/2 tokens packed consecutively, originals in slots [0, T/2), their derived twins in [T/2, T), positions
 //     restarting in each half.
@@ -61,6 +62,12 @@ export function blocks(lines: number[][], T: number): Row[] {
 
 function tooLong(where: string, i: number, n: number, T: number): never {
   throw new XltError(`${where}: line ${i + 1} has ${n} tokens, more than the ${T} of a sequence (--max-length, capped by the model's positions)`);
+}
+
+/** The lines that fit in a packed row of T slots, and how many longer ones were left out. */
+export function withoutLongLines(lines: number[][], T: number): { lines: number[][]; dropped: number } {
+  const kept = lines.filter((l) => l.length <= T);
+  return { lines: kept, dropped: lines.length - kept.length };
 }
 
 /** Path (b): whole lines packed greedily into rows of T slots; positions continue over the row's tokens. */

@@ -25,6 +25,8 @@ export interface StudyCellResult {
   /** static-embedding alignment of the pre-trained checkpoint (fraction) */
   alignment: number;
   pretrainLoss?: number;
+  /** XLM / DICT-MLM: corpus lines (original and derived) longer than a pre-training sequence, left out of packing */
+  droppedLines?: number;
   seconds: number;
 }
 

@@ -29,7 +29,7 @@ import { setProfileContext } from "../gpu/recorder.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
 import { ProfileSession } from "../profile/session.ts";
 import { twinPiece } from "../synthetic/trans.ts";
-import { blocks, packed, readCorpus, type Row, tlmRows, tokenizeLine } from "../pretrain/data.ts";
+import { blocks, packed, readCorpus, type Row, tlmRows, tokenizeLine, withoutLongLines } from "../pretrain/data.ts";
 import { collate } from "../pretrain/collate.ts";
 import { type AlignTerm, recordPretrainStep } from "../pretrain/step.ts";
 import { hfName, LANG_DERIVED, LANG_ORIGINAL, startModel, writeMaskedLm } from "../pretrain/model.ts";
@@ -60,6 +60,8 @@ export interface PretrainOptions {
   bilingualRate: number;
   lambda: number;
   tlmRate: number;
+  /** XLM / DICT-MLM: leave out lines longer than a sequence (the authors' scripts do) instead of stopping */
+  dropLongLines?: boolean;
   seed: number;
   dropout?: number;
   log?: string;
@@ -79,6 +81,8 @@ export interface PretrainResult {
   losses: number[];
   finalLoss: number;
   seconds: number;
+  /** lines left out for being longer than a packed sequence (dropLongLines), over all files */
+  droppedLines: number;
 }
 
 const CKPT = "checkpoint";
@@ -104,17 +108,25 @@ function maskIdOf(tok: WordTokenizer): number {
   throw new XltError("the tokenizer has no <mask> or [MASK] token");
 }
 
-function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: number): Row[] {
+function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: number): { rows: Row[]; droppedLines: number } {
   const read = (p: string) => readCorpus(p).map((l) => tokenizeLine(tok, l));
   const orig = o.train.map((p) => ({ p, lines: read(p) }));
   const der = o.derived.map((p) => ({ p, lines: read(p) }));
   const rows: Row[] = [];
+  let droppedLines = 0;
+  // TLM pairs below read the full, still line-aligned files; only the monolingual packing leaves lines out
+  const fitting = (lines: number[][]) => {
+    if (!o.dropLongLines) return lines;
+    const r = withoutLongLines(lines, T);
+    droppedLines += r.dropped;
+    return r.lines;
+  };
   if (o.objective === "mlm" || o.objective === "align-mlm") {
     for (const f of [...orig, ...der]) rows.push(...blocks(f.lines, T));
   } else {
     const off = cfg.positionOffset;
-    for (const f of orig) rows.push(...packed(f.lines, T, LANG_ORIGINAL, cfg.padId, off, f.p));
-    for (const f of der) rows.push(...packed(f.lines, T, LANG_DERIVED, cfg.padId, off, f.p));
+    for (const f of orig) rows.push(...packed(fitting(f.lines), T, LANG_ORIGINAL, cfg.padId, off, f.p));
+    for (const f of der) rows.push(...packed(fitting(f.lines), T, LANG_DERIVED, cfg.padId, off, f.p));
     if (o.objective === "xlm") {
       if (orig.length !== 1 || der.length !== 1) throw new XltError("--objective xlm needs one --train file and one --derived file, line-aligned (TLM pairs)");
       if (orig[0].lines.length !== der[0].lines.length) {
@@ -124,7 +136,7 @@ function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: 
     }
   }
   if (!rows.length) throw new XltError(`the corpus gives no sequence of ${T} tokens (too little text for --max-length ${T})`);
-  return rows;
+  return { rows, droppedLines };
 }
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
@@ -146,7 +158,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const shared = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
   const dict = o.objective === "align-mlm" || o.objective === "dict-mlm" ? dictionaryIds(V, o.bilingualRate, o.seed, shared) : null;
   const maskId = maskIdOf(tok);
-  const rows = buildRows(o, tok, cfg, T);
+  const { rows, droppedLines } = buildRows(o, tok, cfg, T);
   const bs = o.batchSize;
   const micro = Math.min(o.microBatch ?? bs, bs);
   const ckptDir = join(o.out, CKPT);
@@ -262,7 +274,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       steps: o.steps, batch_size: bs, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: o.warmup,
       schedule: "linear warm-up, then linear decay to 0", weight_decay: o.weightDecay, max_grad_norm: o.maxGradNorm ?? null,
       bilingual_rate: dict ? o.bilingualRate : null, dictionary_size: dict?.length ?? null, lambda: align ? o.lambda : null,
-      tlm_rate: o.objective === "xlm" ? o.tlmRate : null, seed: o.seed, vocab_per_language: V,
+      tlm_rate: o.objective === "xlm" ? o.tlmRate : null, dropped_long_lines: o.dropLongLines ? droppedLines : null, seed: o.seed, vocab_per_language: V,
       first_loss: losses[0] ?? null, final_loss: finalLoss, seconds: +seconds.toFixed(3),
       device: { runtime: g.caps.runtime, adapter: g.caps.adapterName }, ...o.meta,
     };
@@ -273,7 +285,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
   enc.releaseState();
   head.dispose();
-  return { steps: o.steps, rows: rows.length, losses, finalLoss, seconds };
+  return { steps: o.steps, rows: rows.length, losses, finalLoss, seconds, droppedLines };
 }
 
 /**

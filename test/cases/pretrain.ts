@@ -18,7 +18,7 @@ import { Tensor } from "../../src/gpu/tensor.ts";
 import { Adam } from "../../src/train/adam.ts";
 import { decays, dictionaryIds } from "../../src/train/pretrain_run.ts";
 import { dictMlmMask } from "../../src/pretrain/collate.ts";
-import { blocks, packed, tlmRows } from "../../src/pretrain/data.ts";
+import { blocks, packed, tlmRows, withoutLongLines } from "../../src/pretrain/data.ts";
 import { FIXTURES, fixture, get } from "../lib/fixtures.ts";
 
 const FAM = "pretrain";
@@ -239,6 +239,10 @@ cases["sequences: blocks cut concatenated lines (remainder dropped); packing and
     threw = (e as Error).message;
   }
   if (!threw.includes("corpus.txt: line 1 has 8 tokens")) throw new Error(`a too-long line gave '${threw}'`);
+  // the study leaves such lines out instead (as the authors' scripts), counting them
+  const w = withoutLongLines([[0, 5, 2], [0, 5, 6, 7, 8, 9, 10, 2], [0, 6, 7, 8, 9, 10, 2]], 7);
+  eq("lines that fit", w.lines, [[0, 5, 2], [0, 6, 7, 8, 9, 10, 2]]);
+  eq("lines left out", w.dropped, 1);
   const t = tlmRows([[0, 5, 2], [0, 6, 2]], [[0, 105, 2], [0, 106, 2]], 12, 1, 1, 1, 2);
   eq("TLM ids", t.map((r) => r.ids), [[0, 5, 2, 0, 6, 2, 0, 105, 2, 0, 106, 2]]);
   eq("TLM positions", t[0].positions, [2, 3, 4, 5, 6, 7, 2, 3, 4, 5, 6, 7]);
