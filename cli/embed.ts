@@ -33,7 +33,7 @@ export const embedCommand: Command = {
     const cfg = ck.config;
     const maxLength = sequenceLength(cfg, explicitLength, 128);
     if (v["dry-run"]) {
-      console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength));
+      console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength, 1));
       return 0;
     }
     if (!v.input) throw new XltError("--input FILE is required without --dry-run");

@@ -26,7 +26,7 @@ export const infoCommand: Command = {
     const cfg = hasWeights ? checkCheckpoint(v.model) : parseConfig(readJson(path, "config.json"), path);
     if (!hasWeights) console.log(`${v.model}: config.json only (no weight files), so the weights were not checked`);
     const { "batch-size": b, "max-length": t } = v;
-    console.log(formatMemory(cfg, estimateMemory(cfg, b, t), b, t));
+    console.log(formatMemory(cfg, estimateMemory(cfg, b, t, 1), b, t, 1));
     // realignment reads hidden_states[N-1]: the last block gets no gradient (realignTrainable)
     const lossLayer = cfg.layers - 1;
     const realign = (spec: string, f16: boolean) => estimateRealign(cfg, b, t, realignTrainable(spec, cfg.layers, lossLayer), lossLayer, f16);

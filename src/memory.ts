@@ -36,14 +36,19 @@ export function estimateMemory(c: ModelConfig, batch: number, seq: number, sides
   return { params, weights, grads, adam, activations, total: weights + grads + adam + activations };
 }
 
-export function formatMemory(c: ModelConfig, m: MemoryEstimate, batch: number, seq: number): string {
+/**
+ * The model and what a forward pass needs (`xlt info`, `embed --dry-run`): `m` from estimateMemory with the
+ * sides the command runs (1 to embed). Training needs are estimateRealign's, printed beside it by xlt info.
+ */
+export function formatMemory(c: ModelConfig, m: MemoryEstimate, batch: number, seq: number, sides = 2): string {
+  // one block's activations at a time: the forward frees each block's tensors before the next
+  const io = batch * seq * sides * 3 * c.hidden * 4;
+  const forward = m.weights + (m.activations - io) / c.layers + io;
   return [
     `architecture  ${c.arch}: ${c.layers} layers, hidden ${c.hidden}, ${c.heads} heads, FFN ${c.ffn}, vocab ${c.vocab}`,
     `parameters    ${(m.params / 1e6).toFixed(1)} M`,
     `weights       ${fmtBytes(m.weights)} (f32)`,
-    `training      + gradients ${fmtBytes(m.grads)} + Adam state ${fmtBytes(m.adam)} (all layers trainable; frozen layers need neither)`,
-    `activations   ${fmtBytes(m.activations)} for batch ${batch} × ${seq} tokens × 2 sides`,
-    `total         ~${fmtBytes(m.total)} of GPU memory to realign; ~${fmtBytes(m.weights + m.activations / (2 * c.layers))} to embed`,
+    `forward       ~${fmtBytes(forward)} for batch ${batch} × ${seq} tokens${sides === 2 ? " × 2 sides" : ""} (weights + one block's activations: embed, evaluate)`,
   ].join("\n");
 }
 

@@ -59,6 +59,15 @@ describe.each(["node", "deno"] as Runtime[])("xlt info --freeze (%s)", (runtime)
     expect(r.stdout).toMatch(/f16 frozen \(\+ [\d.]+ [KMG]iB f32 frozen biases\/LayerNorm\); gradients/);
     expect(r.stdout).toMatch(/^ {2}--freeze 0-11,embeddings --f16-frozen +~ *\d+\.\d\d GiB {2}fits a \d+ GB GPU$/m);
   });
+  it("states one realignment total per choice: the --freeze line's total is the table's figure for it", async () => {
+    const r = await xlt(runtime, ["info", "--model", dir]);
+    expect(r.code, r.stderr).toBe(0);
+    // the model block shows what a forward needs, not a second (different) realignment total
+    expect(r.stdout).toMatch(/^forward +~[\d.]+ GiB for batch 16 × 96 tokens \(weights \+ one block's activations/m);
+    expect(r.stdout).not.toMatch(/to realign/);
+    const total = /^ {2}total +~([\d.]+ GiB)$/m.exec(r.stdout)![1];
+    expect(r.stdout).toMatch(new RegExp(`^ {2}--freeze none +~ *${total.replace(".", "\\.")} {2}fits`, "m"));
+  });
   it("a bad --freeze is a one-line error", async () => {
     const r = await xlt(runtime, ["info", "--model", dir, "--freeze", "30"]);
     expect(r.code).toBe(1);

@@ -19,7 +19,8 @@ import { finetune } from "../train/finetune_run.ts";
 import { evaluateModel, type TestSpec } from "../eval/evaluate.ts";
 import { alignmentByLayer } from "../eval/alignment.ts";
 import type { Task } from "../tasks/labels.ts";
-import { estimateMemory, paramCount } from "../memory.ts";
+import { estimateRealign, paramCount } from "../memory.ts";
+import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
 import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
@@ -228,7 +229,8 @@ export function merge(plan: RunPlan): { done: number; files: string[] } {
 /** The plan as text: cells, their state, and GPU time and memory estimates. */
 export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | null): string {
   const cs = cells(plan);
-  const mem = estimateMemory(cfg, 16, 96);
+  // the most any strategy needs: everything trainable up to the loss layer (xlt info --freeze none)
+  const mem = estimateRealign(cfg, 16, 96, realignTrainable("none", cfg.layers, cfg.layers - 1), cfg.layers - 1);
   const nonEmb = paramCount(cfg) - cfg.vocab * cfg.hidden;
   // training FLOPs ≈ 6 · non-embedding params · tokens (forward 2, backward 4)
   const realignFlops = 6 * nonEmb * plan.realignSteps * 16 * 2 * 40; // ~40 tokens per sentence
@@ -240,7 +242,7 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
     `experiment: ${plan.task} from ${plan.source} → ${plan.tests.map((t) => t.lang).join(", ")}; model ${plan.model} (${cfg.arch}, ${(paramCount(cfg) / 1e6).toFixed(0)} M params)`,
     `grid: ${plan.strategies.length} strategies × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
     `per cell: realign ${plan.realignSteps} steps (${Object.keys(plan.realignData).join(", ")}), fine-tune ${plan.epochs ?? "default"} epochs, evaluate ${plan.tests.length} languages, alignment before/after`,
-    `GPU memory: ~${fmtBytes(mem.total)} (realign batch 16 × 96 × 2 sides, everything trainable)`,
+    `GPU memory: ~${fmtBytes(mem.total)} (realign batch 16 × 96 × 2 sides, --freeze none as xlt info estimates it)`,
     `GPU time per cell${gflops ? ` at the measured ${gflops.toFixed(0)} GFLOP/s` : ""}: realign ${time(realignFlops)}, fine-tune ${time(ftFlops)}, evaluate ${time(evalFlops)} (FLOP estimates: 6·params·tokens)`,
     "",
     "cells:",
