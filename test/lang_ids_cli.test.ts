@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliResult, xlt } from "./lib/cli.ts";
-import { TINY_BERT } from "./lib/fixtures.ts";
+import { PARALLEL_TINY, TINY_BERT } from "./lib/fixtures.ts";
 import { loadAll } from "../src/io/safetensors.ts";
 import { tinyXlmWithLanguages } from "./cases/lang_ids.ts";
 
@@ -94,5 +94,16 @@ describe("--lang-id: fine-tuning and evaluating an XLM / DICT-MLM checkpoint", (
     oneLine(await xlt("node", ["run", "--model", model, "--task", "pos", "--train", train, "--test", `en=${train}`, "--strategies", "baseline", "--out", out]),
       /^xlt run: --model .*xlm has language embeddings \(an XLM \/ DICT-MLM checkpoint\): the realignment grid feeds no language ids; .*--lang-id 2\|3/);
     expect(existsSync(out)).toBe(false);
+  }, 120_000);
+
+  it("realignment (xlt realign, finetune --realign-during) feeds no language ids and refuses such a model, writing nothing", async () => {
+    const out = join(dir, "realigned");
+    oneLine(await xlt("node", ["realign", "--model", model, "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--steps", "1", "--quiet", "--out", out]),
+      /^xlt realign: .*xlm has language embeddings \(an XLM \/ DICT-MLM checkpoint\): realignment feeds no language ids to its sentence pairs/);
+    expect(existsSync(out)).toBe(false);
+    const ftOut = join(dir, "pos-during");
+    oneLine(await xlt("node", ft(ftOut, "--lang-id", "2", "--realign-during", "--pairs", PARALLEL_TINY, "--aligner", "fastalign")),
+      /^xlt finetune: --realign-during feeds no language ids to its sentence pairs: fine-tune .*xlm \(an XLM \/ DICT-MLM checkpoint\) without it$/);
+    expect(existsSync(ftOut)).toBe(false);
   }, 120_000);
 });

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { recordCopy, sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { checkpointFiles, loadCheckpoint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../io/task_checkpoint.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
@@ -151,6 +151,9 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const cfg = ckpt.config;
   const raw = JSON.parse(readFileSync(join(o.model, "config.json"), "utf8"));
   const langId = checkLangId(o.model, ckpt.tensors, o.langId);
+  if (o.realignDuring && ckpt.tensors.has(LANG_TABLE)) {
+    throw new XltError(`--realign-during feeds no language ids to its sentence pairs: fine-tune ${o.model} (an XLM / DICT-MLM checkpoint) without it`);
+  }
   const tok = loadTokenizer(o.model);
   const def = TASKS[o.task];
   const kind = def.head;
