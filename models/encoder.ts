@@ -11,7 +11,7 @@
 // walks down only as far as the lowest trainable parameter ("backward stops as early as it can").
 import type { Gpu } from "../src/gpu/device.ts";
 import { Tensor, withScratch } from "../src/gpu/tensor.ts";
-import { Workspace } from "../src/gpu/workspace.ts";
+import { Frame } from "../src/gpu/workspace.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "./config.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
@@ -120,7 +120,7 @@ export class Encoder {
    * caller names ("forward" by default; realignment's two sides use one each), the backward alternates the
    * frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs here too.
    */
-  readonly state = new Workspace();
+  readonly state = new Frame("state");
   /** groups ("embeddings", "layer.i") whose parameters get gradients */
   readonly trainable = new Set<string>();
   dropout: number;
@@ -188,7 +188,7 @@ export class Encoder {
    * hidden states and the mask come from the pool (release(st) returns them) and the rest is scratch.
    */
   forward(batch: Batch, upTo = this.cfg.layers, training = false, dropoutSeed = 0, frame = "forward"): ForwardState {
-    if (training) return this.state.frame(frame).run(() => this.forwardIn(batch, upTo, true, dropoutSeed, frame));
+    if (training) return this.state.child(frame).run(() => this.forwardIn(batch, upTo, true, dropoutSeed, frame));
     return this.forwardIn(batch, upTo, false, dropoutSeed, frame);
   }
 
@@ -229,7 +229,7 @@ export class Encoder {
     for (let i = 0; i < upTo; i++) {
       const x = st.hidden[i];
       const keep = i >= lowest;
-      st.hidden.push(training && !keep ? this.state.frame(`${frame}.below.${i % 2}`).run(() => this.layerForward(i, x, st, false)) : this.layerForward(i, x, st, true));
+      st.hidden.push(training && !keep ? this.state.child(`${frame}.below.${i % 2}`).run(() => this.layerForward(i, x, st, false)) : this.layerForward(i, x, st, true));
     }
     return st;
   }
@@ -280,7 +280,7 @@ export class Encoder {
     const lowest = this.lowestTrainable();
     if (lowest === null) return;
     const top = Math.max(...dHidden.keys());
-    const input = this.state.frame("backward.input");
+    const input = this.state.child("backward.input");
     let d: Tensor | null = null;
     let first = true;
     for (let l = top; l >= 0; l--) {
@@ -300,11 +300,11 @@ export class Encoder {
       if (!d) continue;
       const needInput = i > lowest || this.trainable.has("embeddings");
       const dy: Tensor = d;
-      d = this.state.frame(`backward.${i % 2}`).run(() => this.layerBackward(i, dy, st, needInput));
+      d = this.state.child(`backward.${i % 2}`).run(() => this.layerBackward(i, dy, st, needInput));
       if (!d) break;
     }
     const dEmb = d;
-    if (dEmb && this.trainable.has("embeddings")) this.state.frame("backward.embeddings").run(() => this.embeddingsBackward(st, dEmb));
+    if (dEmb && this.trainable.has("embeddings")) this.state.child("backward.embeddings").run(() => this.embeddingsBackward(st, dEmb));
   }
 
   private layerBackward(i: number, dy: Tensor, st: ForwardState, needInput: boolean): Tensor | null {

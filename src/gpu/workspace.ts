@@ -3,7 +3,7 @@
 // of a training step lives in an exact-size buffer owned by the state, reused every step, and nothing on the
 // step path frees anything by hand.
 //
-// The state is a set of named frames. Code runs inside a frame (frame.run: Tensor.empty, zeros, from and a
+// The state is one root frame (a model's `state`) whose named children are the frames. Code runs inside a frame (frame.run: Tensor.empty, zeros, from and a
 // kernel's Tensor.scratch then take the frame's buffers, src/gpu/tensor.ts), and a frame hands out its
 // buffers by the tensor's label in the order they are asked for: the k-th "layernorm.dx" a step asks of a
 // frame is the frame's k-th "layernorm.dx" buffer, the same one every step (by label, so a use that skips a
@@ -53,7 +53,10 @@ export class Frame implements BufferSource {
     return buffer;
   }
 
-  /** A frame of its own for one iteration of a loop inside this frame's work (eachScratch, src/gpu/tensor.ts). */
+  /**
+   * A frame of its own by name: the root's frames (a step's phases), or one iteration of a loop inside this
+   * frame's work (eachScratch, src/gpu/tensor.ts).
+   */
   child(name: string): Frame {
     let c = this.children.get(name);
     if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`)));
@@ -83,36 +86,11 @@ export class Frame implements BufferSource {
     return n;
   }
 
+  /** Frees every buffer, children's too (after the next submit when recorded work may still use them). */
   destroy(): void {
     for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.gpu!, b);
     this.slots.clear();
     this.next.clear();
     for (const c of this.children.values()) c.destroy();
-  }
-}
-
-export class Workspace {
-  private frames = new Map<string, Frame>();
-
-  frame(name: string): Frame {
-    let f = this.frames.get(name);
-    if (!f) this.frames.set(name, (f = new Frame(name)));
-    return f;
-  }
-
-  /** Bytes held, in all and per frame. */
-  get bytes(): number {
-    let n = 0;
-    for (const f of this.frames.values()) n += f.bytes;
-    return n;
-  }
-  bytesByFrame(): Record<string, number> {
-    return Object.fromEntries([...this.frames].map(([n, f]) => [n, f.bytes]));
-  }
-
-  /** Frees every buffer (after the next submit when recorded work may still use them). */
-  destroy(): void {
-    for (const f of this.frames.values()) f.destroy();
-    this.frames.clear();
   }
 }

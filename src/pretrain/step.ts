@@ -68,7 +68,7 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
     const st = enc.forward(m.batch, L, training, seed);
     const hidden = st.hidden[L];
     const w = rows.length / N;
-    const { loss, dh } = enc.state.frame("pretrain.head").run(() => {
+    const { loss, dh } = enc.state.child("pretrain.head").run(() => {
       setProfileContext(g, "mlm head forward");
       const hs = head.forward(hidden, rows, table);
       const lab = Tensor.from(g, targets, [targets.length], "i32", "mlm.labels");
@@ -81,7 +81,7 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
       return { loss: ce.loss, dh };
     });
     enc.backward(st, new Map([[L, dh]]));
-    const kept = enc.state.frame("pretrain.losses");
+    const kept = enc.state.child("pretrain.losses");
     const copy = () => Tensor.empty(g, [1], "f32", "pretrain.loss");
     const c = mlm.length ? kept.resume(copy) : kept.run(copy);
     recordCopy(g, loss.buffer, 0, c.buffer, 0, 4);
@@ -89,7 +89,7 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
   });
   let alignOut: Tensor | null = null;
   if (align) {
-    alignOut = enc.state.frame("pretrain.align").run(() => {
+    alignOut = enc.state.child("pretrain.align").run(() => {
       setProfileContext(g, "alignment term");
       const st = alignCosineForward(table, align.dict, align.V, align.lambda);
       alignCosineBackward(st, dtable, align.V, align.lambda);

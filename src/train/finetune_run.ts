@@ -80,7 +80,7 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
     const st = enc.forward(m.batch, L, training, seed);
     const hidden = st.hidden[L];
     const w = m.n / N;
-    const { ls, dh } = enc.state.frame("finetune.head").run(() => {
+    const { ls, dh } = enc.state.child("finetune.head").run(() => {
       setProfileContext(g, "head forward");
       const hs = head.forward(hidden, m.batch.B, m.batch.T, training, seed);
       setProfileContext(g, "loss");
@@ -91,7 +91,7 @@ export function recordGradients(enc: Encoder, head: ClassificationHead, micro: M
       return { ls, dh };
     });
     enc.backward(st, new Map([[L, dh]]));
-    const kept = enc.state.frame("finetune.losses");
+    const kept = enc.state.child("finetune.losses");
     for (const { t, w: lw } of ls) {
       const copy = () => Tensor.empty(g, [1], "f32", "finetune.loss");
       const c = losses.length ? kept.resume(copy) : kept.run(copy);

@@ -45,7 +45,7 @@ export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, 
   // distinct dropout streams for the two sides and each step; each side's activations in its own frame
   const stL = enc.forward(left, s.layer, training, step * 2 + 1, "forward.left");
   const stR = enc.forward(right, s.layer, training, step * 2 + 2, "forward.right");
-  const { loss, dL, dR } = enc.state.frame("realign.head").run(() => headStep(s, stL.hidden[s.layer], stR.hidden[s.layer], left, right, links, lossScale));
+  const { loss, dL, dR } = enc.state.child("realign.head").run(() => headStep(s, stL.hidden[s.layer], stR.hidden[s.layer], left, right, links, lossScale));
   enc.backward(stL, new Map([[s.layer, dL]]));
   enc.backward(stR, new Map([[s.layer, dR]]));
   setProfileContext(enc.gpu, undefined);

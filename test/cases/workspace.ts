@@ -2,7 +2,7 @@
 // recorded earlier in the same submit still reads what it held: an upload into it must stay ordered after
 // that work, and a buffer that grows for a longer batch must not be destroyed before that work is submitted.
 import { flush, getGpu, memoryStats, recordCopy, Tensor } from "../../src/index.ts";
-import { Workspace } from "../../src/gpu/workspace.ts";
+import { Frame } from "../../src/gpu/workspace.ts";
 import type { Cases } from "../lib/check.ts";
 
 async function expectValues(what: string, t: Tensor, want: number[]): Promise<void> {
@@ -13,8 +13,8 @@ async function expectValues(what: string, t: Tensor, want: number[]): Promise<vo
 export const cases: Cases = {
   "a frame's buffer is refilled only after the recorded work that reads it, and grows without being held twice": async () => {
     const g = await getGpu();
-    const ws = new Workspace();
-    const frame = ws.frame("test");
+    const ws = new Frame("state");
+    const frame = ws.child("test");
     const copied = Tensor.zeros(g, [4]);
     const first = frame.run(() => Tensor.from(g, [1, 2, 3, 4], [4], "f32", "input"));
     flush(g); // the upload is submitted; the copy below is recorded in the next submit
