@@ -20,6 +20,7 @@ import type { Gpu } from "../src/gpu/device.ts";
 import { GpuError } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import type { Arch, ModelConfig } from "./config.ts";
+import { HeadTensors } from "./head_tensors.ts";
 import { activationBackward, activationForward } from "../src/kernels/elementwise.ts";
 import { linear, linearBackward } from "../src/kernels/matmul.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
@@ -104,10 +105,7 @@ export interface HeadState {
   rows?: Int32Array;
 }
 
-export class ClassificationHead {
-  readonly params = new Map<string, Tensor>();
-  readonly grads = new Map<string, Tensor>();
-
+export class ClassificationHead extends HeadTensors {
   constructor(
     readonly gpu: Gpu,
     readonly arch: Arch,
@@ -118,6 +116,7 @@ export class ClassificationHead {
     /** dropout probability of the head (0 disables) */
     public dropout: number,
   ) {
+    super();
     for (const [name, shape] of headShapes(arch, kind, hidden, numLabels)) {
       const w = weights.get(name);
       if (!w) throw new GpuError(`head: missing tensor ${name}`);
@@ -276,15 +275,5 @@ export class ClassificationHead {
     st.logits?.release();
   }
 
-  async readParams(): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-    const out = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [n, t] of this.params) out.set(n, { shape: t.shape, data: await t.read() });
-    return out;
-  }
 
-  dispose(): void {
-    for (const t of [...this.params.values(), ...this.grads.values()]) t.release();
-    this.params.clear();
-    this.grads.clear();
-  }
 }

@@ -10,6 +10,7 @@ import type { Gpu } from "../src/gpu/device.ts";
 import { GpuError } from "../src/gpu/device.ts";
 import { Tensor } from "../src/gpu/tensor.ts";
 import type { Arch, ModelConfig } from "./config.ts";
+import { type F32Map, HeadTensors } from "./head_tensors.ts";
 import { activationBackward } from "../src/kernels/elementwise.ts";
 import { linearBackward, linearGelu } from "../src/kernels/matmul.ts";
 import { layernormBackward, layernormForward } from "../src/kernels/layernorm.ts";
@@ -17,7 +18,6 @@ import { embeddingBackward, embeddingForward } from "../src/kernels/embedding.ts
 import { gaussian } from "../src/rng.ts";
 import { tiedDecoderBackward, tiedDecoderForward } from "./tied_decoder.ts";
 
-type F32Map = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** HF names of the head's own tensors: dense, LayerNorm and output bias. */
 export function mlmHeadNames(arch: Arch): { dense: string; ln: string; bias: string } {
@@ -71,12 +71,11 @@ export interface MlmState {
   logits: Tensor;
 }
 
-export class MlmHead {
-  readonly params = new Map<string, Tensor>();
-  readonly grads = new Map<string, Tensor>();
+export class MlmHead extends HeadTensors {
   readonly names: ReturnType<typeof mlmHeadNames>;
 
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, readonly rows: number, weights: F32Map) {
+    super();
     this.names = mlmHeadNames(cfg.arch);
     for (const [name, shape] of mlmHeadShapes(cfg.arch, cfg.hidden, rows)) {
       const w = weights.get(name);
@@ -131,15 +130,5 @@ export class MlmHead {
     for (const t of [st.x0, st.pre, st.act, st.ln.y, st.ln.mean, st.ln.rstd, st.logits]) t.release();
   }
 
-  async readParams(): Promise<F32Map> {
-    const out: F32Map = new Map();
-    for (const [n, t] of this.params) out.set(n, { shape: t.shape, data: await t.read() });
-    return out;
-  }
 
-  dispose(): void {
-    for (const t of [...this.params.values(), ...this.grads.values()]) t.release();
-    this.params.clear();
-    this.grads.clear();
-  }
 }
