@@ -85,26 +85,37 @@ export function trainVocab(texts: string[], o: VocabOptions): TrainedVocab {
   if (o.vocabSize < minVocabSize(o.kind)) {
     throw new XltError(`--vocab-size ${o.vocabSize} is too small: ${o.kind} needs at least ${minVocabSize(o.kind)} (${o.kind === "bpe" ? "5 specials and the 256 byte symbols" : "its 5 specials"})`);
   }
-  if (o.kind === "bpe") {
-    const counts = countWords(texts, (line) => byteLevelSplit(line, true));
-    if (!counts.size) throw new XltError("the corpus has no text to learn from");
-    const r = trainBpe(counts, { vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: BPE_SPECIALS, initialAlphabet: BYTE_TO_CHAR });
-    const json = byteLevelBpeTokenizerJson(r.vocab, r.merges);
-    const config = { tokenizer_class: "RobertaTokenizer", add_prefix_space: true, bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>", sep_token: "</s>", cls_token: "<s>", pad_token: "<pad>", mask_token: "<mask>" };
-    return {
-      tokenizerJson: json,
-      vocabSize: r.vocab.length,
-      merges: r.merges.length,
-      words: counts.size,
-      files: {
-        "tokenizer.json": JSON.stringify(json),
-        "tokenizer_config.json": JSON.stringify(config, null, 2) + "\n",
-        // the slow (GPT-2 style) files, for tools that read those
-        "vocab.json": JSON.stringify(json.model.vocab),
-        "merges.txt": "#version: 0.2\n" + r.merges.map(([a, b]) => `${a} ${b}\n`).join(""),
-      },
-    };
-  }
+  const t = o.kind === "bpe" ? trainByteLevelBpe(texts, o) : trainWordPiece(texts, o);
+  return {
+    tokenizerJson: t.json,
+    vocabSize: t.r.vocab.length,
+    merges: t.r.merges.length,
+    words: t.words,
+    files: { "tokenizer.json": JSON.stringify(t.json), "tokenizer_config.json": JSON.stringify(t.config, null, 2) + "\n", ...t.slowFiles },
+  };
+}
+
+/** One kind's learned merges, its tokenizer.json and tokenizer_config.json, and the "slow" tokenizer files. */
+interface KindResult {
+  r: ReturnType<typeof trainBpe>;
+  json: any;
+  config: Record<string, unknown>;
+  slowFiles: Record<string, string>;
+  words: number;
+}
+
+function trainByteLevelBpe(texts: string[], o: VocabOptions): KindResult {
+  const counts = countWords(texts, (line) => byteLevelSplit(line, true));
+  if (!counts.size) throw new XltError("the corpus has no text to learn from");
+  const r = trainBpe(counts, { vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: BPE_SPECIALS, initialAlphabet: BYTE_TO_CHAR });
+  const json = byteLevelBpeTokenizerJson(r.vocab, r.merges);
+  const config = { tokenizer_class: "RobertaTokenizer", add_prefix_space: true, bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>", sep_token: "</s>", cls_token: "<s>", pad_token: "<pad>", mask_token: "<mask>" };
+  // the slow (GPT-2 style) files, for tools that read those
+  const slowFiles = { "vocab.json": JSON.stringify(json.model.vocab), "merges.txt": "#version: 0.2\n" + r.merges.map(([a, b]) => `${a} ${b}\n`).join("") };
+  return { r, json, config, slowFiles, words: counts.size };
+}
+
+function trainWordPiece(texts: string[], o: VocabOptions): KindResult {
   const template = wordPieceTokenizerJson(WORDPIECE_SPECIALS, !!o.lowercase);
   const normalize = buildNormalizer(template.normalizer);
   const pre = buildPreTokenizer(template.pre_tokenizer).fn;
@@ -113,15 +124,5 @@ export function trainVocab(texts: string[], o: VocabOptions): TrainedVocab {
   const r = trainBpe(counts, { vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: WORDPIECE_SPECIALS, continuingSubwordPrefix: "##" });
   const json = wordPieceTokenizerJson(r.vocab, !!o.lowercase);
   const config = { tokenizer_class: "BertTokenizer", do_lower_case: !!o.lowercase, unk_token: "[UNK]", sep_token: "[SEP]", pad_token: "[PAD]", cls_token: "[CLS]", mask_token: "[MASK]" };
-  return {
-    tokenizerJson: json,
-    vocabSize: r.vocab.length,
-    merges: r.merges.length,
-    words: counts.size,
-    files: {
-      "tokenizer.json": JSON.stringify(json),
-      "tokenizer_config.json": JSON.stringify(config, null, 2) + "\n",
-      "vocab.txt": r.vocab.join("\n") + "\n",
-    },
-  };
+  return { r, json, config, slowFiles: { "vocab.txt": r.vocab.join("\n") + "\n" }, words: counts.size };
 }
