@@ -118,31 +118,27 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   }
   const g = await getGpu();
   const { enc, head, task, cfg } = loadTaskModel(g, o.model, o.task);
-  let langId: number | undefined;
+  // the model's tensors are freed however this ends, a refused --lang-id included
   try {
-    langId = checkLangId(o.model, enc.params, o.langId);
-  } catch (e) {
-    for (const t of enc.params.values()) t.release();
-    head.dispose();
-    throw e;
-  }
-  const tok = loadTokenizer(o.model);
-  const def = TASKS[task];
-  const maxLength = sequenceLength(cfg as ModelConfig, o.maxLength, def.defaults.evalLength);
-  const perLang: Record<string, EvalScore> = {};
-  const prof = new ProfileSession(g, o.profile, `evaluate ${task}`);
-  try {
-    for (const t of o.tests) {
-      const pred = o.predictions ? join(o.predictions, def.predictionsFile(t.lang, t.path)) : undefined;
-      perLang[t.lang] = await prof.phase(`test ${t.lang}`, () => evaluateFile(enc, head, task, t.path, tok, maxLength, pred, langId));
+    const langId = checkLangId(o.model, enc.params, o.langId);
+    const tok = loadTokenizer(o.model);
+    const def = TASKS[task];
+    const maxLength = sequenceLength(cfg as ModelConfig, o.maxLength, def.defaults.evalLength);
+    const perLang: Record<string, EvalScore> = {};
+    const prof = new ProfileSession(g, o.profile, `evaluate ${task}`);
+    try {
+      for (const t of o.tests) {
+        const pred = o.predictions ? join(o.predictions, def.predictionsFile(t.lang, t.path)) : undefined;
+        perLang[t.lang] = await prof.phase(`test ${t.lang}`, () => evaluateFile(enc, head, task, t.path, tok, maxLength, pred, langId));
+      }
+      await prof.finish();
+    } catch (e) {
+      await prof.abort();
+      throw e;
     }
-    await prof.finish();
-  } catch (e) {
-    await prof.abort();
-    throw e;
+    return { task, perLang, langId: langId ?? null };
   } finally {
     for (const t of enc.params.values()) t.release();
     head.dispose();
   }
-  return { task, perLang, langId: langId ?? null };
 }
