@@ -6,7 +6,7 @@ import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, resetPeakMemory, Tensor } from "../gpu/tensor.ts";
 import { estimateRealign } from "../memory.ts";
-import { checkpointFiles, hasLanguageTable, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
@@ -94,11 +94,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   checkMaxGradNorm(o.maxGradNorm);
   const g = await getGpu();
   if (o.f16Frozen) checkF16(g);
+  const ckpt = loadCheckpoint(o.model);
   // the pair batches carry no language ids: such a model would run on inputs it was never trained on
-  if (hasLanguageTable(o.model)) {
+  if (ckpt.tensors.has(LANG_TABLE)) {
     throw new XltError(`${o.model} has language embeddings (an XLM / DICT-MLM checkpoint): realignment feeds no language ids to its sentence pairs, so it cannot realign this model`);
   }
-  const ckpt = loadCheckpoint(o.model);
   const cfg = ckpt.config;
   const tok = loadTokenizer(o.model);
   const N = cfg.layers;
