@@ -21,7 +21,7 @@ import { staticAlignmentQueries } from "../eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
 import { evaluateModel } from "../eval/evaluate.ts";
 import { finetune } from "../train/finetune_run.ts";
-import { type Objective, OBJECTIVES, pretrain } from "../train/pretrain_run.ts";
+import { type Objective, OBJECTIVES, pretrain, usesLang } from "../train/pretrain_run.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
 import { type StudyCellResult, studyFiles } from "./study_report.ts";
@@ -143,7 +143,7 @@ export function studySettings(plan: StudyPlan): Settings {
  * MLM and ALIGN-MLM have no language table and run without.
  */
 export function cellLangIds(objective: Objective): { orig: number; derived: number } | null {
-  return objective === "xlm" || objective === "dict-mlm" ? { orig: LANG_ORIGINAL, derived: LANG_DERIVED } : null;
+  return usesLang(objective) ? { orig: LANG_ORIGINAL, derived: LANG_DERIVED } : null;
 }
 
 const langIdSetting = (objective: Objective) => {
@@ -285,7 +285,7 @@ export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<St
   const result: StudyCellResult & { settings: Settings } = {
     objective: cell.objective, transform: cell.transform, seed: cell.seed, task: plan.task, metric: zs.metric,
     bs, bz, delta: bz - bs, original: orig.value, alignment, pretrainLoss: p.finalLoss,
-    ...(cell.objective === "xlm" || cell.objective === "dict-mlm" ? { droppedLines: p.droppedLines } : {}),
+    ...(usesLang(cell.objective) ? { droppedLines: p.droppedLines } : {}),
     ...(sup.seqevalF1 !== undefined && zs.seqevalF1 !== undefined ? { bsF1: sup.seqevalF1, bzF1: zs.seqevalF1, deltaF1: zs.seqevalF1 - sup.seqevalF1, originalF1: orig.seqevalF1 } : {}),
     seconds: (performance.now() - t0) / 1000, settings: cellSettings(plan, cell.objective),
   };

@@ -87,7 +87,8 @@ export interface PretrainResult {
 
 const CKPT = "checkpoint";
 const needsPairs = (o: Objective) => o !== "mlm";
-const usesLang = (o: Objective) => o === "xlm" || o === "dict-mlm";
+/** XLM and DICT-MLM: language embeddings, and whole lines packed per sequence (the others cut blocks) */
+export const usesLang = (o: Objective) => o === "xlm" || o === "dict-mlm";
 
 /** The ALIGN-MLM / DICT-MLM dictionary: a seeded shuffle of 0..V−1, its first ⌊rate·V⌋ ids minus the shared specials. */
 export function dictionaryIds(V: number, rate: number, seed: number, shared: Set<number>): Int32Array {
@@ -121,7 +122,7 @@ function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: 
     droppedLines += r.dropped;
     return r.lines;
   };
-  if (o.objective === "mlm" || o.objective === "align-mlm") {
+  if (!usesLang(o.objective)) {
     for (const f of [...orig, ...der]) rows.push(...blocks(f.lines, T));
   } else {
     const off = cfg.positionOffset;
