@@ -196,6 +196,11 @@ export function trimPool(): void {
   pool.clear();
 }
 
+/** Bytes `n` elements of `dtype` take in a buffer: 4 each, or 2 for f16 padded to whole 4-byte words. */
+function storageBytes(dtype: DType, n: number): number {
+  return dtype === "f16" ? Math.ceil(n / 2) * 4 : n * 4;
+}
+
 export class Tensor {
   readonly id = nextId++;
   private released = false;
@@ -214,7 +219,7 @@ export class Tensor {
   }
   /** bytes the data takes on the GPU (f16: 2 per element, rounded up to whole 4-byte words) */
   get bytes(): number {
-    return this.dtype === "f16" ? Math.ceil(this.size / 2) * 4 : this.size * 4;
+    return storageBytes(this.dtype, this.size);
   }
 
   /** An uninitialised tensor (contents are whatever the pooled buffer held). */
@@ -223,7 +228,7 @@ export class Tensor {
       if (!Number.isInteger(d) || d < 0) throw new GpuError(`tensor '${label}': bad shape [${shape}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
-    const bytes = Math.max(4, dtype === "f16" ? Math.ceil(n / 2) * 4 : n * 4);
+    const bytes = Math.max(4, storageBytes(dtype, n));
     if (source) {
       const t = new Tensor(g, source.take(g, bytes, label), shape.slice(), dtype, label);
       t.owned = true;
