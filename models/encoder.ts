@@ -369,6 +369,18 @@ export class Encoder {
     this.state.destroy();
   }
 
+  /**
+   * Frees everything the encoder owns: its weights, gradients and training state (buffers that recorded work
+   * may still use are reused or destroyed only after the next submit). The encoder is unusable afterwards.
+   */
+  dispose(): void {
+    for (const t of [...this.params.values(), ...this.grads.values()]) t.release();
+    this.params.clear();
+    this.grads.clear();
+    this.trainable.clear();
+    this.state.destroy();
+  }
+
   /** Copies every parameter back to the CPU (for saving). */
   async readParams(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();

@@ -129,7 +129,7 @@ export async function alignWithEmbeddings(specs: LangSpec[], modelDir: string, o
   try {
     for (let k = 0; k < todo.length; k++) result.set(todo[k].lang, await embeddingLinks(encoder, tok, sentences[k], opts));
   } finally {
-    for (const t of encoder.params.values()) t.release();
+    encoder.dispose();
   }
   return result;
 }
