@@ -4,7 +4,7 @@ import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
-import { finetune } from "../src/train/finetune_run.ts";
+import { finetune } from "../src/train/objectives/finetune.ts";
 import type { Command, Opt } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 

@@ -5,7 +5,7 @@ import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipp
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { XltError } from "../src/errors.ts";
-import { realign } from "../src/train/realign_run.ts";
+import { realign } from "../src/train/objectives/realign.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 
 export const realignCommand: Command = {

@@ -3,7 +3,7 @@
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { XltError } from "../src/errors.ts";
-import { REALIGN_WEIGHT, type RealignDuringOptions } from "../src/train/joint.ts";
+import { REALIGN_WEIGHT, type RealignDuringOptions } from "../src/train/objectives/joint.ts";
 import { type Opt, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 
 const DATA_OPTIONS = ["pairs", "alignments", "dictionary", "aligner", "parallel", "conllu"];

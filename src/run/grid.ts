@@ -14,8 +14,8 @@ import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
 import type { PairExample } from "../data/side_batch.ts";
 import { realignStream } from "../data/pairs.ts";
-import { realign } from "../train/realign_run.ts";
-import { finetune } from "../train/finetune_run.ts";
+import { realign } from "../train/objectives/realign.ts";
+import { finetune } from "../train/objectives/finetune.ts";
 import { evaluateModel, type TestSpec } from "../eval/evaluate.ts";
 import { alignmentByLayer } from "../eval/alignment.ts";
 import type { Task } from "../tasks/labels.ts";
@@ -202,7 +202,7 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
       out[lang] = (last.strongFwd + last.strongBwd) / 2;
     }
   } finally {
-    for (const t of enc.params.values()) t.release();
+    enc.dispose();
   }
   return out;
 }

@@ -20,14 +20,14 @@ import { doubleTokenizerJson, transliterateWord } from "../synthetic/trans.ts";
 import { staticAlignmentQueries } from "../eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
 import { evaluateModel } from "../eval/evaluate.ts";
-import { finetune } from "../train/finetune_run.ts";
-import { type Objective, OBJECTIVES, pretrain, usesLang } from "../train/pretrain_run.ts";
+import { finetune } from "../train/objectives/finetune.ts";
+import { OBJECTIVES, pretrain, type PretrainingObjective, usesLang } from "../train/objectives/pretrain.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
 import { type StudyCellResult, studyFiles } from "./study_report.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
-export const STUDY_OBJECTIVES: Objective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
+export const STUDY_OBJECTIVES: PretrainingObjective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
 export const STUDY_TRANSFORMS: Transform[] = ["trans", "trans+inv"];
 
 export interface StudyPlan {
@@ -38,7 +38,7 @@ export interface StudyPlan {
   task: Task;
   train: string;
   test: string;
-  objectives: Objective[];
+  objectives: PretrainingObjective[];
   transforms: Transform[];
   seeds: number[];
   size: Size;
@@ -60,7 +60,7 @@ export interface StudyPlan {
 
 export interface StudyCell {
   index: number;
-  objective: Objective;
+  objective: PretrainingObjective;
   transform: Transform;
   seed: number;
   dir: string;
@@ -76,10 +76,10 @@ function noRepeats(what: string, xs: Array<string | number>): void {
   }
 }
 
-export function parseObjectives(s: string): Objective[] {
+export function parseObjectives(s: string): PretrainingObjective[] {
   const list = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
   for (const o of list) if (!(OBJECTIVES as readonly string[]).includes(o)) throw new XltError(`--objectives: unknown objective '${o}' (use ${OBJECTIVES.join(", ")})`);
-  return list as Objective[];
+  return list as PretrainingObjective[];
 }
 
 export function parseTransforms(s: string): Transform[] {
@@ -142,17 +142,17 @@ export function studySettings(plan: StudyPlan): Settings {
  * embeddings, and the authors' `_transitive` scripts feed 2 to the original language and 3 to the derived one;
  * MLM and ALIGN-MLM have no language table and run without.
  */
-export function cellLangIds(objective: Objective): { orig: number; derived: number } | null {
+export function cellLangIds(objective: PretrainingObjective): { orig: number; derived: number } | null {
   return usesLang(objective) ? { orig: LANG_ORIGINAL, derived: LANG_DERIVED } : null;
 }
 
-const langIdSetting = (objective: Objective) => {
+const langIdSetting = (objective: PretrainingObjective) => {
   const ids = cellLangIds(objective);
   return ids ? `original ${ids.orig}, derived ${ids.derived}` : null;
 };
 
 /** A cell's settings: the study's, and the language ids its objective fine-tunes and tests with. */
-export function cellSettings(plan: StudyPlan, objective: Objective): Settings {
+export function cellSettings(plan: StudyPlan, objective: PretrainingObjective): Settings {
   return { ...studySettings(plan), "--lang-id": langIdSetting(objective) };
 }
 
