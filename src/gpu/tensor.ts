@@ -11,14 +11,39 @@ export type DType = "f32" | "i32" | "u32" | "f16";
 
 const USAGE = 0x80 /*STORAGE*/ | 0x04 /*COPY_SRC*/ | 0x08; /*COPY_DST*/
 
-const pool = new Map<number, GPUBuffer[]>();
-const quarantine: GPUBuffer[] = [];
-const quarantineHooked = new WeakSet<Gpu>();
+/**
+ * What a device's tensors take: its pool of free buffers by size, buffers released while recorded work may
+ * still use them (pooled after the next submit), and the bytes live and most live at once. The process's
+ * GPU has one; a counting device (src/gpu/counting.ts), whose buffers hold nothing, has its own, so
+ * measuring a step there neither hands its buffers to real tensors nor moves the process's figures.
+ */
+class DeviceMemory {
+  readonly pool = new Map<number, GPUBuffer[]>();
+  readonly quarantine: GPUBuffer[] = [];
+  readonly quarantineHooked = new WeakSet<Gpu>();
+  liveBytes = 0;
+  peakBytes = 0;
 
-function toPool(b: GPUBuffer): void {
-  let list = pool.get(b.size);
-  if (!list) pool.set(b.size, (list = []));
-  list.push(b);
+  toPool(b: GPUBuffer): void {
+    let list = this.pool.get(b.size);
+    if (!list) this.pool.set(b.size, (list = []));
+    list.push(b);
+  }
+
+  add(bytes: number): void {
+    this.liveBytes += bytes;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
+  }
+}
+
+const processMemory = new DeviceMemory();
+const countingMemory = new WeakMap<Gpu, DeviceMemory>();
+
+function memoryOf(g: Gpu): DeviceMemory {
+  if (!g.counting) return processMemory;
+  let m = countingMemory.get(g);
+  if (!m) countingMemory.set(g, (m = new DeviceMemory()));
+  return m;
 }
 /** Where Tensor.empty takes its buffer while set: a training state's frame (src/gpu/workspace.ts). */
 export interface BufferSource {
@@ -116,14 +141,13 @@ export function createExactBuffer(g: Gpu, bytes: number, label: string): GPUBuff
         "use a smaller batch, sequence length or model",
     );
   }
-  liveBytes += size;
-  peakBytes = Math.max(peakBytes, liveBytes);
+  memoryOf(g).add(size);
   return g.device.createBuffer({ size, usage: USAGE, label });
 }
 
 /** Destroys a buffer of createExactBuffer (call it only once no recorded work can use it). */
-export function destroyExactBuffer(b: GPUBuffer): void {
-  liveBytes -= b.size;
+export function destroyExactBuffer(g: Gpu, b: GPUBuffer): void {
+  memoryOf(g).liveBytes -= b.size;
   b.destroy();
 }
 
@@ -131,20 +155,18 @@ const retiring = new WeakMap<Gpu, GPUBuffer[]>();
 
 /** Destroys a buffer of createExactBuffer now, or after the next submit while recorded work may use it. */
 export function retireExactBuffer(g: Gpu, b: GPUBuffer): void {
-  if (!hasPending(g)) return destroyExactBuffer(b);
+  if (!hasPending(g)) return destroyExactBuffer(g, b);
   let list = retiring.get(g);
   if (!list) {
     const l: GPUBuffer[] = [];
     retiring.set(g, (list = l));
     onFlush(g, () => {
-      for (const x of l.splice(0)) destroyExactBuffer(x);
+      for (const x of l.splice(0)) destroyExactBuffer(g, x);
     });
   }
   list.push(b);
 }
 
-let liveBytes = 0;
-let peakBytes = 0;
 let nextId = 1;
 
 function bucket(bytes: number): number {
@@ -164,10 +186,9 @@ function acquire(g: Gpu, bytes: number, label: string): GPUBuffer {
         "use a smaller batch, sequence length or model",
     );
   }
-  const free = pool.get(size);
-  const b = free?.pop();
-  liveBytes += size;
-  peakBytes = Math.max(peakBytes, liveBytes);
+  const mem = memoryOf(g);
+  const b = mem.pool.get(size)?.pop();
+  mem.add(size);
   if (b) return b;
   return g.device.createBuffer({ size, usage: USAGE, label });
 }
@@ -179,21 +200,23 @@ export function fmtBytes(n: number): string {
   return `${n} B`;
 }
 
-export function memoryStats() {
+/** GPU memory of the process's GPU, or of device `g` (a counting device keeps its own). */
+export function memoryStats(g?: Gpu) {
+  const m = g ? memoryOf(g) : processMemory;
   let pooled = 0;
-  for (const [size, list] of pool) pooled += size * list.length;
-  return { liveBytes, peakBytes, pooledBytes: pooled };
+  for (const [size, list] of m.pool) pooled += size * list.length;
+  return { liveBytes: m.liveBytes, peakBytes: m.peakBytes, pooledBytes: pooled };
 }
 
 /** Starts a new peak: from now on memoryStats().peakBytes is the most live at once since this call. */
 export function resetPeakMemory(): void {
-  peakBytes = liveBytes;
+  processMemory.peakBytes = processMemory.liveBytes;
 }
 
-/** Frees every pooled (unused) buffer. */
+/** Frees every pooled (unused) buffer of the process's GPU. */
 export function trimPool(): void {
-  for (const list of pool.values()) for (const b of list) b.destroy();
-  pool.clear();
+  for (const list of processMemory.pool.values()) for (const b of list) b.destroy();
+  processMemory.pool.clear();
 }
 
 /** Bytes `n` elements of `dtype` take in a buffer: 4 each, or 2 for f16 padded to whole 4-byte words. */
@@ -339,18 +362,19 @@ export class Tensor {
   free(): void {
     if (this.released || (this as any).isView || this.owned) return;
     this.released = true;
-    liveBytes -= this.buffer.size;
+    const mem = memoryOf(this.gpu);
+    mem.liveBytes -= this.buffer.size;
     // Recorded-but-unsubmitted work may still use the buffer: reuse it only after the next submit, so a
     // queue.writeBuffer into its next owner cannot overtake that work.
     if (hasPending(this.gpu)) {
-      if (!quarantineHooked.has(this.gpu)) {
-        quarantineHooked.add(this.gpu);
+      if (!mem.quarantineHooked.has(this.gpu)) {
+        mem.quarantineHooked.add(this.gpu);
         onFlush(this.gpu, () => {
-          for (const b of quarantine.splice(0)) toPool(b);
+          for (const b of mem.quarantine.splice(0)) mem.toPool(b);
         });
       }
-      quarantine.push(this.buffer);
-    } else toPool(this.buffer);
+      mem.quarantine.push(this.buffer);
+    } else mem.toPool(this.buffer);
   }
 
   private assertLive() {

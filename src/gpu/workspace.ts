@@ -46,7 +46,7 @@ export class Frame implements BufferSource {
       // a longer batch: recorded work may still use the smaller buffer, so it is submitted first, and the
       // buffer goes before the larger one exists (the old and the new state are never held together)
       flush(g);
-      destroyExactBuffer(buffer);
+      destroyExactBuffer(g, buffer);
       buffer = undefined;
     }
     if (!buffer) list[k] = buffer = createExactBuffer(g, bytes, `${this.name}: ${label}`);
@@ -79,10 +79,17 @@ export class Frame implements BufferSource {
     return allocatingFrom(this, fn);
   }
 
+  /** Bytes of this frame's buffers and its children's. */
   get bytes(): number {
+    let n = this.ownBytes;
+    for (const c of this.children.values()) n += c.bytes;
+    return n;
+  }
+
+  /** Bytes of this frame's own buffers (not its children's: scratch, loop iterations). */
+  get ownBytes(): number {
     let n = 0;
     for (const list of this.slots.values()) for (const b of list) n += b.size;
-    for (const c of this.children.values()) n += c.bytes;
     return n;
   }
 
