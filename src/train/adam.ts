@@ -189,6 +189,13 @@ export class Adam {
     this.stepCount = st.step;
   }
 
+  /** Bytes of the moments it holds (m and v of every parameter enabled so far) and of its workspace. */
+  get bytes(): { moments: number; workspace: number } {
+    let moments = 0;
+    for (const s of this.slots.values()) moments += s.m.bytes + s.v.bytes;
+    return { moments, workspace: this.workspace.bytes };
+  }
+
   /** Frees the moment buffers and the workspace. */
   release(): void {
     for (const s of this.slots.values()) {
