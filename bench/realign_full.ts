@@ -30,7 +30,7 @@ import { SpanTimer } from "../src/profile/span_timer.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign } from "../src/memory.ts";
+import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { bertBaseConfig, randomWeights, type Weights } from "./model_common.ts";
 import { runTorchStep, type TorchResult } from "./torch_peer.ts";
 
@@ -115,7 +115,7 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
       `${pad(r.torchMs === null ? "n/a" : r.torchMs.toFixed(0), 10)} ${pad(r.torchMs === null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
   }
   log(`# peak GPU: the most GPU memory xlt's tensors held (weights, gradients, Adam state and the training state) from building the encoder ` +
-    `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (src/memory.ts estimateRealign, ` +
+    `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (estimateRealign, measured on a counting device, ` +
     `${batch.pairs} pairs × ${Math.max(batch.left.T, batch.right.T)} tokens, every token a word, ${batch.links.length} links)`);
   log(`# step: wall per step after the first, pipelined as \`xlt realign\` runs; mean of ${o.steps}`);
   log(`# GPU span: a steady step's GPU time, first command to last (unprofiled, two timestamps); idle = step − GPU span (the GPU had no work)`);

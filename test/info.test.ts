@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign, groupMatrixParams, groupParams, paramCount } from "../src/memory.ts";
+import { groupMatrixParams, groupParams, paramCount } from "../src/memory.ts";
+import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import { type Runtime, xlt } from "./lib/cli.ts";
 

@@ -19,7 +19,11 @@ import { finetune } from "../train/objectives/finetune.ts";
 import { evaluateModel, type TestSpec } from "../eval/evaluate.ts";
 import { alignmentByLayer } from "../eval/alignment.ts";
 import type { Task } from "../tasks/labels.ts";
-import { estimateRealign, paramCount } from "../memory.ts";
+import { paramCount } from "../memory.ts";
+import { estimateRealign } from "../train/objectives/realign.ts";
+import { estimateFinetune } from "../train/objectives/finetune.ts";
+import { TASKS } from "../tasks/table.ts";
+import { capLength } from "../tasks/batch.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
@@ -231,6 +235,8 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
   const cs = cells(plan);
   // the most any strategy needs: everything trainable up to the loss layer (xlt info --freeze none)
   const mem = estimateRealign(cfg, 16, 96, realignTrainable("none", cfg.layers, cfg.layers - 1), cfg.layers - 1);
+  const ftLength = capLength(cfg, TASKS[plan.task].defaults.trainLength);
+  const ft = estimateFinetune(cfg, JSON.parse(readFileSync(join(plan.model, "config.json"), "utf8")), plan.task, plan.batchSize, ftLength);
   const nonEmb = paramCount(cfg) - cfg.vocab * cfg.hidden;
   // training FLOPs ≈ 6 · non-embedding params · tokens (forward 2, backward 4)
   const realignFlops = 6 * nonEmb * plan.realignSteps * 16 * 2 * 40; // ~40 tokens per sentence
@@ -242,7 +248,7 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
     `experiment: ${plan.task} from ${plan.source} → ${plan.tests.map((t) => t.lang).join(", ")}; model ${plan.model} (${cfg.arch}, ${(paramCount(cfg) / 1e6).toFixed(0)} M params)`,
     `grid: ${plan.strategies.length} strategies × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
     `per cell: realign ${plan.realignSteps} steps (${Object.keys(plan.realignData).join(", ")}), fine-tune ${plan.epochs ?? "default"} epochs, evaluate ${plan.tests.length} languages, alignment before/after`,
-    `GPU memory: ~${fmtBytes(mem.total)} (realign batch 16 × 96 × 2 sides, --freeze none as xlt info estimates it)`,
+    `GPU memory: realign ~${fmtBytes(mem.total)} (batch 16 × 96 × 2 sides, --freeze none), fine-tune ~${fmtBytes(ft.total)} (batch ${plan.batchSize} × ${ftLength}), as xlt info estimates them`,
     `GPU time per cell${gflops ? ` at the measured ${gflops.toFixed(0)} GFLOP/s` : ""}: realign ${time(realignFlops)}, fine-tune ${time(ftFlops)}, evaluate ${time(evalFlops)} (FLOP estimates: 6·params·tokens)`,
     "",
     "cells:",

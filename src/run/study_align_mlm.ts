@@ -12,7 +12,11 @@ import { join, resolve } from "node:path";
 import { XltError } from "../errors.ts";
 import { getGpu } from "../gpu/device.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
-import { loadCheckpoint } from "../io/checkpoint.ts";
+import { loadCheckpoint, parseConfig } from "../io/checkpoint.ts";
+import { fmtBytes } from "../gpu/tensor.ts";
+import { TASKS } from "../tasks/table.ts";
+import { capLength } from "../tasks/batch.ts";
+import { estimateFinetune } from "../train/objectives/finetune.ts";
 import { decode, readHeader, readTensorBytes } from "../io/safetensors.ts";
 import { buildTokenizer } from "../io/tokenize.ts";
 import { deriveFile, detectDeriveFormat, parseTransform, type Transform } from "../synthetic/derive.ts";
@@ -21,7 +25,7 @@ import { staticAlignmentQueries } from "../eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
 import { evaluateModel } from "../eval/evaluate.ts";
 import { finetune } from "../train/objectives/finetune.ts";
-import { OBJECTIVES, pretrain, type PretrainingObjective, usesLang } from "../train/objectives/pretrain.ts";
+import { estimatePretrain, OBJECTIVES, pretrain, type PretrainingObjective, usesLang } from "../train/objectives/pretrain.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
 import { type StudyCellResult, studyFiles } from "./study_report.ts";
@@ -332,6 +336,17 @@ export function paperFlops(): { pretrain: number; finetune: number } {
   return { pretrain: 6 * perToken * PAPER.tokens, finetune: 2 * 6 * PAPER.layers * layer * PAPER.ftTokens };
 }
 
+/** GPU memory of a cell's pre-training (per objective) and fine-tuning here, as xlt info measures them. */
+function cellMemory(plan: StudyPlan): string {
+  const tok = buildTokenizer(JSON.parse(readText(join(plan.tokenizer, "tokenizer.json"), "--tokenizer")), "tokenizer.json");
+  const raw = presetConfig(plan.size, plan.arch, 2 * tok.vocabSize, tok.padId, Math.max(plan.maxLength, 128));
+  const cfg = parseConfig(raw, `--size ${plan.size}`);
+  const pre = plan.objectives.map((o) => `${o} ~${fmtBytes(estimatePretrain(cfg, o, plan.pretrainBatch, plan.maxLength, { paired: true, bilingualRate: plan.bilingualRate, lambda: plan.lambda }).total)}`);
+  const T = capLength(cfg, TASKS[plan.task].defaults.trainLength);
+  const ft = estimateFinetune(cfg, raw, plan.task, plan.batchSize, T).total;
+  return `GPU memory per cell: pre-train ${pre.join(", ")} (batch ${plan.pretrainBatch} × ${plan.maxLength}); fine-tune ~${fmtBytes(ft)} (batch ${plan.batchSize} × ${T}), as xlt info estimates them`;
+}
+
 export function describeStudy(plan: StudyPlan, gflops: number | null): string {
   const cs = studyCells(plan);
   const f = paperFlops();
@@ -342,6 +357,7 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
     `per cell here: pre-train ${plan.size} ${plan.arch} ${plan.pretrainSteps} steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens, static alignment, 2 fine-tunings (${plan.task}), 3 evaluations`,
     `paper scale per cell (8L/512H RoBERTa, 2V = 80k, 500k steps × 128 × 512 tokens): pre-train ${(f.pretrain / 1e18).toFixed(1)} EFLOP (${at(f.pretrain)}); fine-tune ${(f.finetune / 1e15).toFixed(1)} PFLOP (${at(f.finetune)})`,
     `paper scale, whole study: ${at(cs.length * (f.pretrain + f.finetune))}`,
+    cellMemory(plan),
     "",
     "cells:",
     ...cs.map((c) => {

@@ -13,7 +13,8 @@
 // batch, however it is split). For XNLI (one label per example) this is the per-example mean.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Gpu, getGpu } from "../../gpu/device.ts";
+import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
+import { countingGpu } from "../../gpu/counting.ts";
 import { setProfileContext } from "../../gpu/recorder.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
 import { checkpointFiles, type Checkpoint, LANG_TABLE, loadCheckpoint, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
@@ -33,6 +34,8 @@ import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } 
 import { dataFingerprint, type RunSettings } from "../resume.ts";
 import { linearScheduleFactor } from "../schedule.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
+import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
+import type { F32Map } from "../../../models/head_tensors.ts";
 import type { ProfileReport } from "../../profile/profiler.ts";
 import type { SteadyState } from "../../profile/session.ts";
 import { defaultLr } from "./realign.ts";
@@ -110,8 +113,10 @@ export interface FinetuneResult {
 /** A fine-tuning run checked and read, before anything is on the GPU. */
 export interface FinetunePlan {
   o: FinetuneOptions;
-  ckpt: Checkpoint;
+  ckpt: Pick<Checkpoint, "config" | "tensors">;
   raw: Record<string, any>;
+  /** head tensors the model already has and fine-tuning keeps (a pre-trained BERT pooler) */
+  kept: F32Map;
   langId: number | undefined;
   tok: WordTokenizer;
   items: Item[];
@@ -154,7 +159,9 @@ export async function planFinetune(o: FinetuneOptions): Promise<FinetunePlan> {
     "the training data": dataFingerprint(items),
     "--lang-id": langId ?? null,
   };
-  return { o, ckpt, raw, langId, tok, items, maxLength, epochs, micro: Math.min(o.microBatch ?? bs, bs), perEpoch, total, warmup: Math.floor(0.1 * total), lr, settings };
+  const poolers = [...headShapes(cfg.arch, def.head, cfg.hidden, def.labels.length).keys()].filter((n) => n.startsWith("bert.pooler."));
+  const kept = readNamedTensors(o.model, poolers); // a pre-trained pooler is kept
+  return { o, ckpt, raw, kept, langId, tok, items, maxLength, epochs, micro: Math.min(o.microBatch ?? bs, bs), perEpoch, total, warmup: Math.floor(0.1 * total), lr, settings };
 }
 
 type Dev = FinetuneResult["dev"];
@@ -193,9 +200,7 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     this.optimizer = { lr: plan.lr, health: "finetune.health" };
     this.encoder = new Encoder(gpu, cfg, ckpt.tensors, { dropout: o.dropout });
     this.encoder.setTrainable(allGroups(cfg.layers));
-    const names = [...headShapes(cfg.arch, def.head, cfg.hidden, C).keys()];
-    const existing = readNamedTensors(o.model, names.filter((n) => n.startsWith("bert.pooler."))); // a pre-trained pooler is kept
-    this.head = ClassificationHead.forConfig(gpu, cfg, def.head, C, initHeadWeights(cfg.arch, def.head, cfg.hidden, C, o.seed, existing), o.dropout ?? headDropout(plan.raw, cfg.arch, def.head));
+    this.head = ClassificationHead.forConfig(gpu, cfg, def.head, C, initHeadWeights(cfg.arch, def.head, cfg.hidden, C, o.seed, plan.kept), o.dropout ?? headDropout(plan.raw, cfg.arch, def.head));
     this.head.enableGrads();
   }
 
@@ -327,6 +332,28 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     this.encoder.dispose();
     this.head.dispose();
   }
+}
+
+/**
+ * GPU memory to fine-tune model `c` (config.json `raw`) on `task` with batches of `batch` sequences of `seq`
+ * tokens (at most the model's positions), every position labelled: one step measured on a counting device
+ * (src/train/estimate.ts).
+ */
+export function estimateFinetune(c: ModelConfig, raw: Record<string, any>, task: Task, batch: number, seq: number, like?: Caps): TrainingMemory {
+  seq = runnableLength(c, seq);
+  const def = TASKS[task];
+  const o: FinetuneOptions = { task, train: "", model: "", out: "", batchSize: batch, seed: 0, checkpointEvery: 0, resume: false };
+  const plan: FinetunePlan = {
+    o, ckpt: { config: c, tensors: shapesOnly(c) }, raw, kept: new Map(), langId: undefined, tok: null as unknown as WordTokenizer, items: [],
+    maxLength: seq, epochs: 1, micro: batch, perEpoch: 1, total: 1, warmup: 0, lr: 1, settings: {},
+  };
+  const objective = new FinetuneObjective(countingGpu(like), plan);
+  const lo = Math.min(c.vocab - 1, Math.max(5, c.padId + 1));
+  const items = Array.from({ length: batch }, (_, b) => ({
+    ids: Array.from({ length: seq }, (_, t) => lo + ((b * seq + t) % (c.vocab - lo))),
+    labels: def.head === "token" ? Array.from({ length: seq }, (_, t) => t % def.labels.length) : def.head === "span" ? [0, seq - 1] : [b % def.labels.length],
+  }));
+  return measureStep(objective, objective.encoder, [objective.head], { micro: [makeBatch(c, items, def.head)], epoch: 0, examples: batch });
 }
 
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {

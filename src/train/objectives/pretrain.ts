@@ -6,15 +6,17 @@
 // warm-up then linear decay to 0, global-norm clipping, gradient accumulation over micro-batches.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Gpu, getGpu } from "../../gpu/device.ts";
+import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
+import { countingGpu } from "../../gpu/counting.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
-import { checkpointFiles, sequenceLength } from "../../io/checkpoint.ts";
+import { checkpointFiles, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
 import { writeF32 } from "../../io/safetensors_write.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
-import { Encoder } from "../../../models/encoder.ts";
-import { MlmHead } from "../../../models/mlm_head.ts";
+import { type Batch, Encoder, LANG_ORIGINAL, positionIds } from "../../../models/encoder.ts";
+import { initMlmHead, MlmHead } from "../../../models/mlm_head.ts";
+import { IGNORE_INDEX } from "../../kernels/crossentropy.ts";
 import { twinPiece } from "../../synthetic/trans.ts";
 import type { Row } from "../../pretrain/data.ts";
 import { collate } from "../../pretrain/collate.ts";
@@ -28,6 +30,7 @@ import { dataFingerprint, type RunSettings } from "../resume.ts";
 import type { StepStatus } from "../pipeline.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
+import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
 
 export { dictionaryIds, OBJECTIVES, type PretrainingObjective, usesLang };
 
@@ -287,6 +290,38 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
     this.encoder.dispose();
     this.head.dispose();
   }
+}
+
+/**
+ * GPU memory to pre-train model `c` with `objective` on batches of `batch` sequences of `seq` tokens (at
+ * most the model's positions), of
+ * which `masked` (default 15%) are labelled; `paired`: a two-language model (2V rows; the alignment term of
+ * align-mlm reads ⌊bilingualRate·V⌋ dictionary pairs). One step measured on a counting device
+ * (src/train/estimate.ts).
+ */
+export function estimatePretrain(
+  c: ModelConfig, objective: PretrainingObjective, batch: number, seq: number,
+  opts: { masked?: number; paired?: boolean; bilingualRate?: number; lambda?: number } = {}, like?: Caps,
+): TrainingMemory {
+  seq = runnableLength(c, seq);
+  const lang = usesLang(objective);
+  const V = opts.paired ? c.vocab / 2 : c.vocab;
+  const dict = objective === "align-mlm" || objective === "dict-mlm" ? dictionaryIds(Math.floor(V), opts.bilingualRate ?? 0.5, 0, new Set()) : null;
+  const o = { objective, train: [], derived: [], out: "", steps: 1, batchSize: batch, lr: 1, warmup: 0, weightDecay: 0, bilingualRate: opts.bilingualRate ?? 0.5,
+    lambda: opts.lambda ?? 10, tlmRate: 0, seed: 0, checkpointEvery: 0, resume: false } satisfies PretrainOptions;
+  const start: StartModel = { cfg: c, raw: {}, encoder: shapesOnly(c, lang), head: initMlmHead(c.arch, c.hidden, c.vocab, 0), tokenizerDir: "" };
+  const plan: PretrainPlan = {
+    o, start, tok: null as unknown as WordTokenizer, T: seq, V: Math.floor(V), shared: new Set(), dict, maskId: 0, rows: [], droppedLines: 0, micro: batch, settings: {},
+  };
+  const obj = new PretrainObjective(countingGpu(like), plan);
+  const BT = batch * seq;
+  const lo = Math.min(c.vocab - 1, Math.max(5, c.padId + 1));
+  const ids = Int32Array.from({ length: BT }, (_, i) => lo + (i % (c.vocab - lo)));
+  const masked = Math.max(1, Math.round((opts.masked ?? 0.15) * BT));
+  const labels = Int32Array.from({ length: BT }, (_, i) => (i % Math.ceil(BT / masked) === 0 ? ids[i] : IGNORE_INDEX));
+  const b: Batch = { B: batch, T: seq, ids, mask: new Float32Array(BT).fill(1), typeIds: new Int32Array(BT), positions: positionIds(c, ids, batch, seq) };
+  if (lang) b.langIds = new Int32Array(BT).fill(LANG_ORIGINAL);
+  return measureStep(obj, obj.encoder, [obj.head], { micro: [{ batch: b, labels }], sequences: batch });
 }
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {

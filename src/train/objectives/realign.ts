@@ -4,9 +4,9 @@
 // changed; everything else copied byte for byte) and realignment_head.safetensors.
 import { readdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Gpu, getGpu } from "../../gpu/device.ts";
+import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
+import { countingGpu } from "../../gpu/counting.ts";
 import { fmtBytes, memoryStats, resetPeakMemory, type Tensor } from "../../gpu/tensor.ts";
-import { estimateRealign } from "../../memory.ts";
 import { type Checkpoint, checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../../io/checkpoint.ts";
 import { loadTokenizer } from "../../io/tokenize.ts";
 import { loadAll } from "../../io/safetensors.ts";
@@ -16,7 +16,7 @@ import { Encoder, groupOf } from "../../../models/encoder.ts";
 import type { F32Map } from "../../../models/head_tensors.ts";
 import { REALIGNMENT_HEAD_FILE, RealignmentHead } from "../../../models/realignment_head.ts";
 import { type BatcherCounters, PairBatcher } from "../../data/pairs.ts";
-import type { PairExample, SideBatch } from "../../data/side_batch.ts";
+import { buildSide, type PairExample, type SideBatch } from "../../data/side_batch.ts";
 import type { ProfileReport } from "../../profile/profiler.ts";
 import type { SteadyState } from "../../profile/session.ts";
 import { realignStep } from "../realign.ts";
@@ -26,6 +26,7 @@ import { dataFingerprint, type RunSettings } from "../resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "../truncation.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
+import { measureStep, runnableLength, type RealignEstimate, shapesOnly } from "../estimate.ts";
 
 export interface RealignOptions {
   model: string;
@@ -312,6 +313,54 @@ export class RealignObjective implements Objective<RealignBatch> {
   }
 }
 
+/** The batch shape of a realignment estimate beyond pairs × tokens (defaults: every token a word, every word linked, the CLI's head). */
+export interface RealignShape {
+  /** first-subword words per side (default: every token) */
+  words?: number;
+  /** aligned word pairs (default: every word) */
+  links?: number;
+  /** projection width, null without a head (default 128) */
+  projection?: number | null;
+  /** hidden and attention dropout (default: the model's) */
+  dropout?: number;
+}
+
+/**
+ * B pairs of T tokens per side with `words` words per side and `links` links in all (spread over the pairs),
+ * every id distinct: the most any batch of that shape allocates (embeddings' backward sorts by distinct id).
+ */
+export function syntheticPairs(cfg: ModelConfig, B: number, T: number, words: number, links: number) {
+  const lo = Math.min(cfg.vocab - 1, Math.max(5, cfg.padId + 1));
+  const share = (n: number, b: number) => Math.floor((n * (b + 1)) / B) - Math.floor((n * b) / B);
+  const side = () => buildSide(cfg, Array.from({ length: B }, (_, b) => ({
+    ids: Array.from({ length: T }, (_, t) => lo + ((b * T + t) % (cfg.vocab - lo))),
+    firstSubword: Array.from({ length: Math.min(T, share(words, b)) }, (_, w) => w),
+  })));
+  const left = side(), right = side();
+  const pairs: { l: number; r: number }[] = [];
+  for (let b = 0; b < B; b++) {
+    const n = Math.min(share(links, b), left.wordIndex[b].length, right.wordIndex[b].length);
+    for (let k = 0; k < n; k++) pairs.push({ l: left.wordIndex[b][k], r: right.wordIndex[b][k] });
+  }
+  return { left, right, links: pairs, pairs: B };
+}
+
+/**
+ * GPU memory to realign model `c` on `batch` pairs of `seq` tokens with only `trainable` groups trained
+ * (realignTrainable's answer for a --freeze spec), the loss at hidden_states[lossLayer]: one step measured on
+ * a counting device (src/train/estimate.ts), `seq` capped at the model's positions. `like`: the
+ * capabilities of the device it will run on.
+ */
+export function estimateRealign(c: ModelConfig, batch: number, seq: number, trainable: string[], lossLayer: number, f16Frozen = false, shape: RealignShape = {}, like?: Caps): RealignEstimate {
+  seq = runnableLength(c, seq);
+  const projection = shape.projection === undefined ? 128 : shape.projection;
+  const m: RealignModel = { ckpt: { config: c, tensors: shapesOnly(c) }, layer: lossLayer, frozen: new Set(), trainable, lr: 1, projection, tau: 0.1, seed: 0, dropout: shape.dropout, f16Frozen };
+  const words = shape.words ?? batch * seq;
+  const objective = new RealignObjective(countingGpu(like), m, fixedPairs(syntheticPairs(c, batch, seq, words, shape.links ?? words)), 1);
+  const head = [...objective.head?.params.values() ?? []].reduce((a, t) => a + t.size, 0);
+  return { ...measureStep(objective, objective.encoder, objective.head ? [objective.head] : [], objective.nextBatch()), frozenBytes: f16Frozen ? 2 : 4, head };
+}
+
 export async function realign(o: RealignOptions): Promise<RealignResult> {
   checkMaxGradNorm(o.maxGradNorm);
   const g = await getGpu();
@@ -367,7 +416,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
         peakBytes: memoryStats().peakBytes - baseBytes,
         estimateBytes: estimateRealign(cfg, o.batchSize, largest.seq, m.trainable, m.layer, !!o.f16Frozen, {
           words: largest.words, links: largest.links, projection: o.projection, dropout: o.dropout,
-        }).total,
+        }, g.caps).total,
         batch: o.batchSize,
         ...largest,
       },
