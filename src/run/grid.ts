@@ -1,10 +1,8 @@
-// `xlt run`: the whole experiment of the papers as a grid of independent cells.
-// A cell is (strategy, seed): realign (unless baseline) → fine-tune on the source language → evaluate
-// every language zero-shot → measure alignment before and after fine-tuning. Each cell writes
-// OUT/cells/<strategy>-s<seed>/result.json atomically, so a rerun skips finished cells, a cell can run as
-// its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished. result.json
-// records the settings the cell ran with: a finished cell is reused only under the same settings.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// `xlt run`: the whole experiment of the papers as a grid of independent cells (run, resumed, split into
+// jobs and merged by src/run/cells.ts). A cell is (strategy, seed): realign (unless baseline) → fine-tune on
+// the source language → evaluate every language zero-shot → measure alignment before and after
+// fine-tuning. Each cell writes OUT/cells/<strategy>-s<seed>/result.json with the settings it ran with.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
@@ -27,6 +25,7 @@ import { capLength } from "../tasks/batch.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
+import { type Cell as RunnerCell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs as writeCellJobs } from "./cells.ts";
 import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
@@ -54,19 +53,9 @@ export interface RunPlan {
   quiet: boolean;
 }
 
-export interface Cell {
-  index: number;
+export interface Cell extends RunnerCell {
   strategy: string;
   seed: number;
-  dir: string;
-}
-
-function rejectDuplicates(what: string, items: Array<string | number>): void {
-  const seen = new Set<string | number>();
-  for (const x of items) {
-    if (seen.has(x)) throw new XltError(`${what} ${x} is given twice`);
-    seen.add(x);
-  }
 }
 
 export function cells(plan: RunPlan): Cell[] {
@@ -87,9 +76,10 @@ export function cells(plan: RunPlan): Cell[] {
 /** An experiment directory `xlt run` wrote (and so may continue without --overwrite). */
 export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 
-const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
-
-type Settings = Record<string, string | number | null>;
+/** The grid as the cell runner (src/run/cells.ts) runs it. */
+function experiment(plan: RunPlan): Experiment<Cell, CellResult> {
+  return { kind: "grid", job: "xlt-run", out: plan.out, cells: cells(plan), settings: (r) => cellSettings(plan, r.strategy), run: (c) => runCell(plan, c) };
+}
 
 /**
  * What a cell's result depends on besides its strategy and seed, keyed by the option that sets it (paths
@@ -114,28 +104,10 @@ export function cellSettings(plan: RunPlan, strategy: string): Settings {
   return s;
 }
 
-/** A finished cell may be reused or merged only if it ran with this plan's settings. */
-function checkSettings(plan: RunPlan, dir: string, result: CellResult & { settings?: Settings }): void {
-  const fix = `use a new --out, or delete ${dir} to run the cell again`;
-  if (!result.settings) throw new XltError(`${dir}/result.json records no settings (an older xlt wrote it): ${fix}`);
-  const want = cellSettings(plan, result.strategy);
-  const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
-  for (const [k, v] of Object.entries(want)) {
-    const had = result.settings[k] ?? null;
-    if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
-  }
-}
-
-function readResult(plan: RunPlan, dir: string): CellResult {
-  const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-  checkSettings(plan, dir, result);
-  return result;
-}
-
 /** Runs one cell (skipped when its result exists, under the same settings). */
 export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
   const resultPath = join(cell.dir, "result.json");
-  if (existsSync(resultPath)) return readResult(plan, cell.dir);
+  if (existsSync(resultPath)) return readResult(experiment(plan), cell.dir);
   mkdirSync(cell.dir, { recursive: true });
   const t0 = performance.now();
   const freeze = STRATEGIES[cell.strategy] ?? null; // realignment before fine-tuning
@@ -213,11 +185,7 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
 
 /** Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two charts. */
 export function merge(plan: RunPlan): { done: number; files: string[] } {
-  const dir = join(plan.out, "cells");
-  const results: CellResult[] = existsSync(dir)
-    ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d)))
-    : [];
-  if (!results.length) throw new XltError(`no finished cells in ${dir}: run the grid first`);
+  const results = finishedResults(experiment(plan));
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
   const s = summarize(results, plan.source);
   const task = results[0].task;
@@ -259,33 +227,9 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
 
 /** One line per cell for a cluster scheduler, plus a Slurm job-array script. */
 export function writeJobs(plan: RunPlan, argv: string[], path: string): string {
-  const cs = cells(plan);
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
-  const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
-  writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
-  writeFileAtomic(slurm, [
-    "#!/bin/bash",
-    `#SBATCH --array=0-${cs.length - 1}`,
-    "#SBATCH --gpus=1",
-    "#SBATCH --job-name=xlt-run",
-    "# each array task runs one cell; afterwards: npx xlt run ... --merge",
-    cmd("$SLURM_ARRAY_TASK_ID"),
-    "",
-  ].join("\n"));
-  return slurm;
+  return writeCellJobs(experiment(plan), argv, path);
 }
 
-export async function runGrid(plan: RunPlan, only?: number): Promise<CellResult[]> {
-  const cs = cells(plan);
-  if (only !== undefined) {
-    if (!cs[only]) throw new XltError(`--cell ${only}: the grid has cells 0-${cs.length - 1}`);
-    return [await runCell(plan, cs[only])];
-  }
-  // before any GPU work: a finished cell with other settings stops the grid now, not hours later
-  for (const c of cs) if (isDone(c)) readResult(plan, c.dir);
-  const out: CellResult[] = [];
-  for (const c of cs) out.push(await runCell(plan, c));
-  return out;
+export function runGrid(plan: RunPlan, only?: number): Promise<CellResult[]> {
+  return runCells(experiment(plan), only);
 }
