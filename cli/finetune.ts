@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
 import { finetune } from "../src/train/objectives/finetune.ts";
+import { mlmFinetune } from "../src/train/objectives/mlm_finetune.ts";
 import type { Command, Opt } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
@@ -15,6 +16,8 @@ export function parseTask(v: unknown): Task {
 
 /** `--task` meta and help, and the per-task default of an option, from the task table. */
 export const TASK_META = TASK_NAMES.join("|");
+/** Besides the table's tasks, finetune trains the masked-LM objective on plain text (src/train/objectives/mlm_finetune.ts). */
+const MLM = "mlm";
 export const perTask = (f: (d: (typeof TASKS)[Task]) => string | number): string => TASK_NAMES.map((t) => `${f(TASKS[t])} for ${t}`).join(", ");
 
 /** `--lang-id` of finetune and evaluate (src/tasks/lang_ids.ts says why it is required for XLM / DICT-MLM models). */
@@ -30,6 +33,8 @@ export const finetuneCommand: Command = {
     "With --micro-batch < --batch-size, gradients are accumulated so that the step uses the gradient of the",
     "mean loss over all labels of the effective batch. Tasks:",
     ...TASK_NAMES.map((t) => `  ${t}: ${TASKS[t].summary}`),
+    `  ${MLM}: masked-LM fine-tuning on plain text (one sentence per line; 15% masked, the model's MLM head or a new one),`,
+    "       writing a *ForMaskedLM checkpoint that the tasks above fine-tune further (default 1 epoch, 128 tokens)",
     "--realign-during adds 0.1 × the realignment loss of one batch of parallel data (the `xlt realign` data",
     "options) to every optimizer step; --freeze keeps the realignment loss out of the frozen groups.",
     "XLM / DICT-MLM checkpoints (language embeddings, xlt pretrain --objective xlm|dict-mlm) need --lang-id: 2 to",
@@ -37,7 +42,7 @@ export const finetuneCommand: Command = {
     "language table is trained and saved with the encoder.",
   ].join("\n"),
   options: {
-    task: { type: "string", required: true, meta: TASK_META, help: "task (see above)" },
+    task: { type: "string", required: true, meta: `${TASK_META}|${MLM}`, help: "task (see above)" },
     train: { type: "string", required: true, meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory, e.g. an xlt realign output (default: the built-in model in builtin/model)" },
@@ -63,6 +68,7 @@ export const finetuneCommand: Command = {
     // the built-in default, as realign and run: the small BERT xlt pre-trained and ships (builtin/)
     if (v.model === undefined) v.model = shippedBuiltin().model;
     checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev, ...realignDuringInputs(v) }, overwrite: v.overwrite, resume: v.resume });
+    if (v.task === MLM) return finetuneMlm(v);
     const task = parseTask(v.task);
     const realignDuring = await realignDuringFromOptions(v, v.model, v.seed, !!v.quiet);
     const r = await finetune({
@@ -95,3 +101,17 @@ export const finetuneCommand: Command = {
     return 0;
   },
 };
+
+/** `--task mlm`: the options fine-tuning on a task's labels has and masked-LM training has not are refused. */
+async function finetuneMlm(v: Record<string, any>): Promise<number> {
+  const unused = ["dev", "lang-id", "realign-during"].find((k) => v[k] !== undefined && v[k] !== false);
+  if (unused) throw new XltError(`--${unused} does not apply to --task ${MLM} (masked-LM fine-tuning on plain text)`);
+  await realignDuringFromOptions(v, v.model, v.seed, true); // refuses realignment options without --realign-during
+  const r = await mlmFinetune({
+    train: v.train, model: v.model, out: v.out, epochs: v.epochs, lr: v.lr, batchSize: v["batch-size"], microBatch: v["micro-batch"],
+    maxLength: v["max-length"], seed: v.seed, limit: v.limit, dropout: v.dropout, log: v.log, checkpointEvery: v["checkpoint-every"],
+    resume: !!v.resume, quiet: !!v.quiet, profile: v.profile,
+  });
+  console.log(`fine-tuned ${MLM}: ${r.lines} lines, ${r.epochs} epochs, ${r.steps} steps; loss ${r.losses[0]?.toFixed(4)} → ${r.finalLoss.toFixed(4)}; wrote ${join(v.out)}/`);
+  return 0;
+}
