@@ -105,6 +105,8 @@ export interface EncoderOptions {
    * shader-f16). Biases and LayerNorm stay f32. These groups can never be trained (setTrainable refuses).
    */
   f16Groups?: Iterable<string>;
+  /** the training state to allocate from (a training run's, src/gpu/workspace.ts TrainingState); default: one of its own */
+  state?: Frame;
 }
 
 /** Whether a parameter of an f16 group is stored in f16: the 2-D ones (Linear weights, embedding tables). */
@@ -116,11 +118,14 @@ export class Encoder {
   readonly params = new Map<string, Tensor>();
   readonly grads = new Map<string, Tensor>();
   /**
-   * The training state (src/gpu/workspace.ts): a training forward keeps its activations in the frame the
-   * caller names ("forward" by default; realignment's two sides use one each), the backward alternates the
-   * frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs here too.
+   * The training state (src/gpu/workspace.ts), the training loop's: a training forward keeps its activations
+   * in the frame the caller names ("forward" by default; realignment's two sides use one each), the backward
+   * alternates the frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs
+   * here too.
    */
-  readonly state = new Frame("state");
+  readonly state: Frame;
+  /** whether the state is the encoder's own (dispose frees it) or its trainer's */
+  private readonly ownsState: boolean;
   /** groups ("embeddings", "layer.i") whose parameters get gradients */
   readonly trainable = new Set<string>();
   /** the frames training forwards have run in */
@@ -129,6 +134,8 @@ export class Encoder {
   attnDropoutP: number;
 
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
+    this.state = opts.state ?? new Frame("state");
+    this.ownsState = !opts.state;
     this.dropout = opts.dropout ?? cfg.dropout;
     this.attnDropoutP = opts.attnDropout ?? (opts.dropout === 0 ? 0 : cfg.attnDropout);
     const f16 = new Set(opts.f16Groups ?? []);
@@ -407,15 +414,16 @@ export class Encoder {
   }
 
   /**
-   * Frees everything the encoder owns: its weights, gradients and training state (buffers that recorded work
-   * may still use are reused or destroyed only after the next submit). The encoder is unusable afterwards.
+   * Frees everything the encoder owns: its weights, gradients and its own training state (a trainer's is
+   * the trainer's to free). Buffers that recorded work may still use are reused or destroyed only after the
+   * next submit. The encoder is unusable afterwards.
    */
   dispose(): void {
     for (const t of [...this.params.values(), ...this.grads.values()]) t.release();
     this.params.clear();
     this.grads.clear();
     this.trainable.clear();
-    this.state.destroy();
+    if (this.ownsState) this.state.destroy();
   }
 
   /** Copies every parameter back to the CPU (for saving). */

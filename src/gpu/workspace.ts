@@ -101,3 +101,14 @@ export class Frame implements BufferSource {
     for (const c of this.children.values()) c.destroy();
   }
 }
+
+/**
+ * A training run's state: the root frame whose named children hold its step's tensors. The training loop
+ * makes it and passes it to what allocates from it (the encoder's forward and backward, the objective's
+ * heads and losses, the step's read), and destroys it at the end.
+ */
+export class TrainingState extends Frame {
+  constructor() {
+    super("state");
+  }
+}

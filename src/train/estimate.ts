@@ -7,8 +7,8 @@
 import type { Tensor } from "../gpu/tensor.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { expectedShapes, type ModelConfig } from "../io/checkpoint.ts";
-import { type Encoder, LANG_ROWS } from "../../models/encoder.ts";
-import type { HeadTensors } from "../../models/head_tensors.ts";
+import { LANG_ROWS } from "../../models/encoder.ts";
+import type { TrainingState } from "../gpu/workspace.ts";
 import type { MemoryEstimate } from "../memory.ts";
 import type { Objective } from "./objective.ts";
 import { Trainer } from "./trainer.ts";
@@ -37,14 +37,16 @@ export function shapesOnly(cfg: ModelConfig, languages = false): Map<string, { s
 }
 
 /**
- * Records one step of `objective` (built on a counting device) on `batch` and sums what it holds: the
- * encoder's and heads' weights and gradients, the optimizer's moments, the training state. Frees it all.
+ * Records one step of an objective built on a counting device (`build`) on its batch `batchOf` and sums what
+ * it holds: the encoder's and heads' weights and gradients, the optimizer's moments, the training state.
+ * Frees it all.
  */
-export function measureStep<B>(objective: Objective<B>, encoder: Encoder, heads: HeadTensors[], batch: B): TrainingMemory {
-  if (!objective.gpu.counting) throw new Error("measureStep needs an objective built on a counting device");
-  const trainer = new Trainer(objective);
+export function measureStep<B>(build: (state: TrainingState) => Objective<B>, batchOf: (o: Objective<B>) => B): TrainingMemory {
+  const trainer = new Trainer(build);
   try {
-    trainer.recordGradients(batch, 1);
+    const { encoder, heads } = trainer.objective;
+    if (!trainer.objective.gpu.counting) throw new Error("measureStep needs an objective built on a counting device");
+    trainer.recordGradients(batchOf(trainer.objective), 1);
     trainer.update(1);
     const owners = [encoder, ...heads];
     const params = owners.flatMap((o) => [...o.params].map(([n, t]) => ({ t, trained: o.grads.has(n) })));
@@ -55,7 +57,7 @@ export function measureStep<B>(objective: Objective<B>, encoder: Encoder, heads:
     const grads = bytes(owners.flatMap((o) => [...o.grads.values()]));
     const adam = trainer.adam.bytes;
     const activations = encoder.activationBytes;
-    const workspace = encoder.state.bytes - activations + adam.workspace + trainer.health.bytes;
+    const workspace = trainer.state.bytes - activations + adam.workspace + trainer.health.bytes;
     return {
       params: size(params), trainable, frozen: size(params) - trainable, frozenF16: size(params.filter((p) => p.t.dtype === "f16")),
       weights, grads, adam: adam.moments, activations, workspace, total: weights + grads + adam.moments + activations + workspace,

@@ -4,6 +4,8 @@
 // loop owns the rest: the optimizer, resume, pipelining, the health flag, --profile phases, checkpoints,
 // --log, run.json and teardown. The objectives are in src/train/objectives/.
 import type { Gpu } from "../gpu/device.ts";
+import type { Encoder } from "../../models/encoder.ts";
+import type { HeadTensors } from "../../models/head_tensors.ts";
 import type { Tensor } from "../gpu/tensor.ts";
 import type { Loss } from "../../models/micro_batches.ts";
 import type { ProfileSession } from "../profile/session.ts";
@@ -61,6 +63,9 @@ export interface EpochContext {
 
 export interface Objective<B> {
   readonly gpu: Gpu;
+  /** the encoder it trains (built on the training state the loop passed it) and its heads */
+  readonly encoder: Encoder;
+  readonly heads: HeadTensors[];
   /** the --profile session's label ("realign", "finetune pos", …) */
   readonly label: string;
   /** optimizer steps of the whole run */
@@ -112,6 +117,6 @@ export interface Objective<B> {
 
   /** the run's outputs (reads the trained weights off the GPU) */
   outputs(r: RunSummary): Promise<Outputs>;
-  /** frees the model, its heads and the training state */
+  /** frees the model and its heads (the training state is the loop's) */
   dispose(): void;
 }

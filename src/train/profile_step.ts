@@ -192,10 +192,9 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   const projection = o.projection === undefined ? 128 : o.projection;
   const m = realignModel(ckpt, { freeze, layer: o.layer, projection, tau: 0.1, seed, lr: 1e-5, f16Frozen: o.f16Frozen });
   const data = syntheticBatch(cfg, B, T, o.links ?? Math.ceil(T / 2), seed);
-  const objective = new RealignObjective(g, m, fixedPairs({ ...data, pairs: B }), Infinity);
-  const trainer = new Trainer(objective);
-  const { encoder, head } = objective;
-  const batch = objective.nextBatch();
+  const trainer = new Trainer((state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: B }), Infinity));
+  const { encoder, head } = trainer.objective as RealignObjective;
+  const batch = trainer.objective.nextBatch(1);
 
   const runStep = async (step: number, timer?: SpanTimer, span = 0) => {
     timer?.begin(span);
@@ -272,7 +271,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       weights: sumBytes(encoder.params.values()) + sumBytes(head?.params.values() ?? []),
       grads: sumBytes(encoder.grads.values()) + sumBytes(head?.grads.values() ?? []),
       optimizer: 2 * enabled.reduce((a, p) => a + p.param.bytes, 0), // Adam m and v per enabled parameter
-      activations: encoder.state.bytes,
+      activations: trainer.state.bytes,
       peakLive: memoryStats().peakBytes,
     };
     // throughput of training as it runs (unprofiled): per-dispatch passes slow the profiled steps down

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import type { Tensor } from "../gpu/tensor.ts";
+import { TrainingState } from "../gpu/workspace.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { healthFlag } from "../kernels/optim.ts";
@@ -71,10 +72,15 @@ export function checkResumable<B>(out: string, o: Pick<Objective<B>, "settings" 
 }
 
 export class Trainer<B> {
+  /** the run's training state, which the objective's encoder and heads allocate from */
+  readonly state = new TrainingState();
+  readonly objective: Objective<B>;
   readonly adam: Adam;
   readonly health: Tensor;
 
-  constructor(readonly objective: Objective<B>) {
+  /** `build` makes the objective on the trainer's training state. */
+  constructor(build: (state: TrainingState) => Objective<B>) {
+    const objective = (this.objective = build(this.state));
     const o = objective.optimizer;
     this.health = healthFlag(objective.gpu, o.health);
     this.adam = new Adam(objective.paramGroups(), { lr: o.lr, decoupled: o.decoupled, maxGradNorm: o.maxGradNorm, health: this.health });
@@ -180,5 +186,6 @@ export class Trainer<B> {
     this.adam.release();
     this.health.release();
     this.objective.dispose();
+    this.state.destroy();
   }
 }

@@ -35,7 +35,8 @@ import { dataFingerprint, type RunSettings } from "../resume.ts";
 import { linearScheduleFactor } from "../schedule.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
-import type { F32Map } from "../../../models/head_tensors.ts";
+import type { F32Map, HeadTensors } from "../../../models/head_tensors.ts";
+import type { TrainingState } from "../../gpu/workspace.ts";
 import type { ProfileReport } from "../../profile/profiler.ts";
 import type { SteadyState } from "../../profile/session.ts";
 import { defaultLr } from "./realign.ts";
@@ -187,7 +188,7 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
   readonly seed: number;
   private order: number[] = [];
 
-  constructor(readonly gpu: Gpu, readonly plan: FinetunePlan) {
+  constructor(readonly gpu: Gpu, state: TrainingState, readonly plan: FinetunePlan) {
     const { o, ckpt } = plan;
     const cfg = ckpt.config;
     const def = TASKS[o.task];
@@ -198,10 +199,14 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     this.steps = plan.total;
     this.settings = plan.settings;
     this.optimizer = { lr: plan.lr, health: "finetune.health" };
-    this.encoder = new Encoder(gpu, cfg, ckpt.tensors, { dropout: o.dropout });
+    this.encoder = new Encoder(gpu, cfg, ckpt.tensors, { dropout: o.dropout, state });
     this.encoder.setTrainable(allGroups(cfg.layers));
     this.head = ClassificationHead.forConfig(gpu, cfg, def.head, C, initHeadWeights(cfg.arch, def.head, cfg.hidden, C, o.seed, plan.kept), o.dropout ?? headDropout(plan.raw, cfg.arch, def.head));
     this.head.enableGrads();
+  }
+
+  get heads(): HeadTensors[] {
+    return [this.head];
   }
 
   paramGroups() {
@@ -347,13 +352,13 @@ export function estimateFinetune(c: ModelConfig, raw: Record<string, any>, task:
     o, ckpt: { config: c, tensors: shapesOnly(c) }, raw, kept: new Map(), langId: undefined, tok: null as unknown as WordTokenizer, items: [],
     maxLength: seq, epochs: 1, micro: batch, perEpoch: 1, total: 1, warmup: 0, lr: 1, settings: {},
   };
-  const objective = new FinetuneObjective(countingGpu(like), plan);
+  const g = countingGpu(like);
   const lo = Math.min(c.vocab - 1, Math.max(5, c.padId + 1));
   const items = Array.from({ length: batch }, (_, b) => ({
     ids: Array.from({ length: seq }, (_, t) => lo + ((b * seq + t) % (c.vocab - lo))),
     labels: def.head === "token" ? Array.from({ length: seq }, (_, t) => t % def.labels.length) : def.head === "span" ? [0, seq - 1] : [b % def.labels.length],
   }));
-  return measureStep(objective, objective.encoder, [objective.head], { micro: [makeBatch(c, items, def.head)], epoch: 0, examples: batch });
+  return measureStep((state) => new FinetuneObjective(g, state, plan), () => ({ micro: [makeBatch(c, items, def.head)], epoch: 0, examples: batch }));
 }
 
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
@@ -361,13 +366,15 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const plan = await planFinetune(o);
   const settings = o.realignDuring ? { ...plan.settings, ...jointSettings(o.realignDuring, plan.ckpt.config) } : plan.settings;
   if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps: plan.total }); // before any GPU work
-  const task = new FinetuneObjective(g, plan);
-  const objective = o.realignDuring ? new JointObjective(task, o.realignDuring, settings) : task;
-  const trainer = new Trainer<FinetuneBatch>(objective);
+  let task: FinetuneObjective | undefined;
+  const trainer = new Trainer<FinetuneBatch>((state) => {
+    task = new FinetuneObjective(g, state, plan);
+    return o.realignDuring ? new JointObjective(task, o.realignDuring, settings) : task;
+  });
   try {
     const r = await trainer.run(o);
     await trainer.save(o.out, r);
-    const result: FinetuneResult = { steps: r.steps, epochs: plan.epochs, examples: plan.items.length, losses: r.losses, finalLoss: r.finalLoss, seconds: r.seconds, dev: task.dev };
+    const result: FinetuneResult = { steps: r.steps, epochs: plan.epochs, examples: plan.items.length, losses: r.losses, finalLoss: r.finalLoss, seconds: r.seconds, dev: task!.dev };
     if (r.profile) result.profile = r.profile;
     if (r.steady) result.steady = r.steady;
     return result;

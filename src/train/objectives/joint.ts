@@ -29,6 +29,7 @@ import { frozenGroups } from "../freeze.ts";
 import { dataFingerprint, type RunSettings } from "../resume.ts";
 import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import type { Encoder } from "../../../models/encoder.ts";
+import type { HeadTensors } from "../../../models/head_tensors.ts";
 import type { WordTokenizer } from "../../io/tokenize.ts";
 
 /**
@@ -149,6 +150,14 @@ export class JointObjective<B> implements Objective<B> {
       this.head.enableGrads();
     }
     this.batcher = new PairBatcher(o.examples, task.tokenizer, cfg, { batchSize: o.batchSize, maxLength: this.maxLength, seed });
+  }
+
+  get encoder(): Encoder {
+    return this.task.encoder;
+  }
+
+  get heads(): HeadTensors[] {
+    return [...this.task.heads, ...(this.head ? [this.head] : [])];
   }
 
   /** The task's one group, with the realignment head's parameters after the task's. */

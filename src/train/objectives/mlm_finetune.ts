@@ -15,6 +15,8 @@ import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
 import { Encoder, positionIds } from "../../../models/encoder.ts";
 import { MlmHead } from "../../../models/mlm_head.ts";
+import type { HeadTensors } from "../../../models/head_tensors.ts";
+import type { TrainingState } from "../../gpu/workspace.ts";
 import { readCorpus, type Row, tokenizeLine } from "../../pretrain/data.ts";
 import { collate } from "../../pretrain/collate.ts";
 import { type PretrainBatch, recordPretrainStep } from "../../pretrain/step.ts";
@@ -83,7 +85,7 @@ export class MlmFinetuneObjective implements Objective<LineBatch> {
   private readonly maskId: number;
   private order: number[] = [];
 
-  constructor(readonly gpu: Gpu, readonly o: MlmFinetuneOptions, readonly model: StartModel, tok: WordTokenizer, readonly lines: number[][], readonly epochs: number, readonly lr0: number, readonly settings: RunSettings) {
+  constructor(readonly gpu: Gpu, state: TrainingState, readonly o: MlmFinetuneOptions, readonly model: StartModel, tok: WordTokenizer, readonly lines: number[][], readonly epochs: number, readonly lr0: number, readonly settings: RunSettings) {
     const cfg = model.cfg;
     this.perEpoch = Math.ceil(lines.length / o.batchSize);
     this.steps = this.perEpoch * epochs;
@@ -91,10 +93,14 @@ export class MlmFinetuneObjective implements Objective<LineBatch> {
     this.optimizer = { lr: lr0, health: "finetune.health" };
     this.special = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
     this.maskId = maskIdOf(tok);
-    this.encoder = new Encoder(gpu, cfg, model.encoder, { dropout: o.dropout });
+    this.encoder = new Encoder(gpu, cfg, model.encoder, { dropout: o.dropout, state });
     this.encoder.setTrainable(allGroups(cfg.layers));
     this.head = new MlmHead(gpu, cfg, cfg.vocab, model.head);
     this.head.enableGrads();
+  }
+
+  get heads(): HeadTensors[] {
+    return [this.head];
   }
 
   paramGroups(): ParamGroup[] {
@@ -196,7 +202,8 @@ export async function mlmFinetune(o: MlmFinetuneOptions): Promise<MlmFinetuneRes
   };
   const steps = Math.ceil(lines.length / o.batchSize) * epochs;
   if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps });
-  const trainer = new Trainer(new MlmFinetuneObjective(await getGpu(), o, model, tok, lines, epochs, lr, settings));
+  const g = await getGpu();
+  const trainer = new Trainer((state) => new MlmFinetuneObjective(g, state, o, model, tok, lines, epochs, lr, settings));
   try {
     const r = await trainer.run(o);
     await trainer.save(o.out, r);

@@ -16,6 +16,8 @@ import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
 import { type Batch, Encoder, LANG_ORIGINAL, positionIds } from "../../../models/encoder.ts";
 import { initMlmHead, MlmHead } from "../../../models/mlm_head.ts";
+import type { HeadTensors } from "../../../models/head_tensors.ts";
+import type { TrainingState } from "../../gpu/workspace.ts";
 import { IGNORE_INDEX } from "../../kernels/crossentropy.ts";
 import { twinPiece } from "../../synthetic/trans.ts";
 import type { Row } from "../../pretrain/data.ts";
@@ -155,19 +157,23 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
   private readonly perEpoch: number;
   private order: number[] = [];
 
-  constructor(readonly gpu: Gpu, readonly plan: PretrainPlan) {
+  constructor(readonly gpu: Gpu, state: TrainingState, readonly plan: PretrainPlan) {
     const { o, start } = plan;
     const cfg = start.cfg;
     this.label = `pretrain ${o.objective}`;
     this.steps = o.steps;
     this.settings = plan.settings;
     this.optimizer = { lr: o.lr, decoupled: true, maxGradNorm: o.maxGradNorm, health: "pretrain.health" };
-    this.encoder = new Encoder(gpu, cfg, start.encoder, { dropout: o.dropout });
+    this.encoder = new Encoder(gpu, cfg, start.encoder, { dropout: o.dropout, state });
     this.encoder.setTrainable(allGroups(cfg.layers));
     this.head = new MlmHead(gpu, cfg, cfg.vocab, start.head);
     this.head.enableGrads();
     if (o.objective === "align-mlm") this.align = { dict: plan.dict!, V: plan.V, lambda: o.lambda };
     this.perEpoch = Math.max(1, Math.floor(plan.rows.length / o.batchSize));
+  }
+
+  get heads(): HeadTensors[] {
+    return [this.head];
   }
 
   /** AdamW's two groups: weight decay on every tensor but biases and LayerNorm weights. */
@@ -313,7 +319,7 @@ export function estimatePretrain(
   const plan: PretrainPlan = {
     o, start, tok: null as unknown as WordTokenizer, T: seq, V: Math.floor(V), shared: new Set(), dict, maskId: 0, rows: [], droppedLines: 0, micro: batch, settings: {},
   };
-  const obj = new PretrainObjective(countingGpu(like), plan);
+  const g = countingGpu(like);
   const BT = batch * seq;
   const lo = Math.min(c.vocab - 1, Math.max(5, c.padId + 1));
   const ids = Int32Array.from({ length: BT }, (_, i) => lo + (i % (c.vocab - lo)));
@@ -321,14 +327,14 @@ export function estimatePretrain(
   const labels = Int32Array.from({ length: BT }, (_, i) => (i % Math.ceil(BT / masked) === 0 ? ids[i] : IGNORE_INDEX));
   const b: Batch = { B: batch, T: seq, ids, mask: new Float32Array(BT).fill(1), typeIds: new Int32Array(BT), positions: positionIds(c, ids, batch, seq) };
   if (lang) b.langIds = new Int32Array(BT).fill(LANG_ORIGINAL);
-  return measureStep(obj, obj.encoder, [obj.head], { micro: [{ batch: b, labels }], sequences: batch });
+  return measureStep((state) => new PretrainObjective(g, state, plan), () => ({ micro: [{ batch: b, labels }], sequences: batch }));
 }
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const plan = planPretrain(o);
   if (o.resume) checkResumable(o.out, { settings: plan.settings, stepsGiven: true, steps: o.steps });
   const g = await getGpu();
-  const trainer = new Trainer(new PretrainObjective(g, plan));
+  const trainer = new Trainer((state) => new PretrainObjective(g, state, plan));
   try {
     const r = await trainer.run(o);
     await trainer.save(o.out, r);

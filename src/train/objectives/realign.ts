@@ -13,7 +13,8 @@ import { loadAll } from "../../io/safetensors.ts";
 import { writeF32 } from "../../io/safetensors_write.ts";
 import { XltError } from "../../errors.ts";
 import { Encoder, groupOf } from "../../../models/encoder.ts";
-import type { F32Map } from "../../../models/head_tensors.ts";
+import type { F32Map, HeadTensors } from "../../../models/head_tensors.ts";
+import type { TrainingState } from "../../gpu/workspace.ts";
 import { REALIGNMENT_HEAD_FILE, RealignmentHead } from "../../../models/realignment_head.ts";
 import { type BatcherCounters, PairBatcher } from "../../data/pairs.ts";
 import { buildSide, type PairExample, type SideBatch } from "../../data/side_batch.ts";
@@ -165,19 +166,23 @@ export class RealignObjective implements Objective<RealignBatch> {
    * `saving`: what run.json records of the command and where the checkpoint came from (absent where the
    * objective only runs steps, as xlt profile)
    */
-  constructor(readonly gpu: Gpu, readonly m: RealignModel, readonly batches: PairSource, readonly steps: number, readonly settings: RunSettings = {}, readonly saving?: RealignSaving) {
+  constructor(readonly gpu: Gpu, state: TrainingState, readonly m: RealignModel, readonly batches: PairSource, readonly steps: number, readonly settings: RunSettings = {}, readonly saving?: RealignSaving) {
     const cfg = m.ckpt.config;
     this.optimizer = { lr: m.lr, maxGradNorm: m.maxGradNorm, health: "realign.health" };
     // the frozen groups (everything realignTrainable leaves out) are never updated: with --f16-frozen their
     // weights live on the GPU in f16 only, and the saved checkpoint copies them from the input untouched
     const f16Groups = m.f16Frozen ? allGroups(cfg.layers).filter((gr) => !m.trainable.includes(gr)) : [];
-    this.encoder = new Encoder(gpu, cfg, m.ckpt.tensors, { dropout: m.dropout, f16Groups });
+    this.encoder = new Encoder(gpu, cfg, m.ckpt.tensors, { dropout: m.dropout, f16Groups, state });
     this.encoder.setTrainable(m.trainable);
     if (m.projection !== null) {
       this.head = new RealignmentHead(gpu, cfg.hidden, m.projection, m.seed);
       if (m.initHead) this.head.load(m.initHead.tensors, m.initHead.path);
       this.head.enableGrads();
     }
+  }
+
+  get heads(): HeadTensors[] {
+    return this.head ? [this.head] : [];
   }
 
   /**
@@ -356,9 +361,11 @@ export function estimateRealign(c: ModelConfig, batch: number, seq: number, trai
   const projection = shape.projection === undefined ? 128 : shape.projection;
   const m: RealignModel = { ckpt: { config: c, tensors: shapesOnly(c) }, layer: lossLayer, frozen: new Set(), trainable, lr: 1, projection, tau: 0.1, seed: 0, dropout: shape.dropout, f16Frozen };
   const words = shape.words ?? batch * seq;
-  const objective = new RealignObjective(countingGpu(like), m, fixedPairs(syntheticPairs(c, batch, seq, words, shape.links ?? words)), 1);
-  const head = [...objective.head?.params.values() ?? []].reduce((a, t) => a + t.size, 0);
-  return { ...measureStep(objective, objective.encoder, objective.head ? [objective.head] : [], objective.nextBatch()), frozenBytes: f16Frozen ? 2 : 4, head };
+  const g = countingGpu(like);
+  const mem = measureStep((state) => new RealignObjective(g, state, m, fixedPairs(syntheticPairs(c, batch, seq, words, shape.links ?? words)), 1), (o) => o.nextBatch(1));
+  // the projection head H→H→P
+  const head = projection === null ? 0 : c.hidden * c.hidden + projection * c.hidden;
+  return { ...mem, frozenBytes: f16Frozen ? 2 : 4, head };
 }
 
 export async function realign(o: RealignOptions): Promise<RealignResult> {
@@ -395,8 +402,8 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
-  const objective = new RealignObjective(g, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta });
-  const trainer = new Trainer(objective);
+  const trainer = new Trainer((state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta }));
+  const objective = trainer.objective as RealignObjective;
   try {
     const r = await trainer.run(o);
     const truncation = truncationRecord(batcher.counters, maxLength);
