@@ -98,15 +98,18 @@ export interface Objective<B> {
   /** the step's --log line */
   logLine(s: SettledStep<B>): Record<string, unknown>;
 
-  /** the JSON side files of a checkpoint, by file name (the losses so far, and what else the objective keeps) */
-  checkpointSide(losses: number[]): Record<string, unknown>;
+  /**
+   * the JSON side files of a checkpoint, by file name (default: progress.json with the losses so far; an
+   * objective that keeps more, or moves its data along as it goes, gives these three)
+   */
+  checkpointSide?(losses: number[]): Record<string, unknown>;
   /**
    * resume: reads its side files back from checkpoint directory `dir`, returning the losses so far, and
    * moves its data to the step after `start` (the batches an uninterrupted run would see)
    */
-  restore(dir: string, start: number): number[];
-  /** resume: whether a --log line of the interrupted run stays (it belongs to a step up to the checkpoint) */
-  keepsLogLine(rec: Record<string, unknown>, start: number): boolean;
+  restore?(dir: string, start: number): number[];
+  /** resume: whether a --log line of the interrupted run stays (default: the lines of steps up to the checkpoint) */
+  keepsLogLine?(rec: Record<string, unknown>, start: number): boolean;
 
   /** whether an epoch ends after step `step` with work of its own (a dev evaluation) */
   epochEnds?(step: number): boolean;

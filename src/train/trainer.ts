@@ -13,6 +13,7 @@
 //    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
 import * as nodeFs from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
@@ -32,6 +33,8 @@ import { checkResume, truncateLog } from "./resume.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 
 export const CHECKPOINT_DIR = "checkpoint";
+/** a checkpoint's side file of the losses so far, unless the objective keeps its own */
+const PROGRESS = "progress.json";
 
 export interface TrainerOptions {
   out: string;
@@ -47,6 +50,8 @@ export interface TrainerOptions {
   dumpGrads?: string;
   /** called after each step's loss is known */
   onStep?: (step: number, loss: number) => void;
+  /** extra fields recorded in run.json */
+  meta?: Record<string, unknown>;
 }
 
 export interface TrainResult extends RunSummary {
@@ -109,9 +114,10 @@ export class Trainer<B> {
     const losses: number[] = [];
     if (o.resume) {
       start = await loadTrainingState(ckptDir, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
-      losses.push(...obj.restore(ckptDir, start));
+      losses.push(...(obj.restore ? obj.restore(ckptDir, start) : JSON.parse(readFileSync(join(ckptDir, PROGRESS), "utf8")).losses));
       // the steps after the checkpoint run again: their lines from the interrupted run go
-      if (o.log) truncateLog(o.log, (rec) => obj.keepsLogLine(rec, start));
+      const keep = obj.keepsLogLine?.bind(obj) ?? ((rec: Record<string, unknown>) => typeof rec.step === "number" && rec.step <= start);
+      if (o.log) truncateLog(o.log, (rec) => keep(rec, start));
       if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
     }
     const progress = new Progress(obj.steps, o.quiet);
@@ -155,7 +161,10 @@ export class Trainer<B> {
           progress.done();
           await obj.endEpoch!(step, { prof, log: o.log });
         }
-        if (atCheckpoint) await saveTrainingState(ckptDir, obj.stateParams(), this.adam, step, obj.checkpointSide(losses), obj.settings);
+        if (atCheckpoint) {
+          const side = obj.checkpointSide ? obj.checkpointSide(losses) : { [PROGRESS]: { losses } };
+          await saveTrainingState(ckptDir, obj.stateParams(), this.adam, step, side, obj.settings);
+        }
       }
     } catch (e) {
       inFlight.abandon();

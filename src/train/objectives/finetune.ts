@@ -33,7 +33,7 @@ import { readLoss, recordMicroBatches } from "../../../models/micro_batches.ts";
 import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { dataFingerprint, type RunSettings } from "../resume.ts";
 import { linearScheduleFactor } from "../schedule.ts";
-import { checkResumable, Trainer } from "../trainer.ts";
+import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
 import type { F32Map, HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
@@ -71,12 +71,12 @@ export async function accumulateGradients(enc: Encoder, head: ClassificationHead
 
 export { readLoss };
 
-export interface FinetuneOptions {
+/** The run's loop options (TrainerOptions; fine-tuning has no --dump-grads) and fine-tuning's own. */
+export interface FinetuneOptions extends Omit<TrainerOptions, "dumpGrads" | "onStep"> {
   task: Task;
   train: string;
   dev?: string;
   model: string;
-  out: string;
   epochs?: number;
   lr?: number;
   batchSize: number;
@@ -85,13 +85,6 @@ export interface FinetuneOptions {
   seed: number;
   limit?: number;
   dropout?: number;
-  log?: string;
-  checkpointEvery: number;
-  resume: boolean;
-  quiet?: boolean;
-  meta?: Record<string, unknown>;
-  /** profile the run: per-kernel table to stderr, Chrome trace to this file */
-  profile?: string;
   /** realignment during fine-tuning (src/train/objectives/joint.ts): each step adds weight × a realignment batch's loss */
   realignDuring?: RealignDuringOptions;
   /** XLM / DICT-MLM: the language id of every real token (src/tasks/lang_ids.ts); required exactly when the model has a language table */

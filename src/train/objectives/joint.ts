@@ -44,6 +44,9 @@ export interface TaskObjective<B> extends Objective<B> {
   readonly seed: number;
   epochEnds(step: number): boolean;
   endEpoch(step: number, ctx: EpochContext): Promise<void>;
+  checkpointSide(losses: number[]): Record<string, unknown>;
+  restore(dir: string, start: number): number[];
+  keepsLogLine(rec: Record<string, unknown>, start: number): boolean;
   /** the outputs, `extra` going into run.json before the caller's meta */
   outputs(r: RunSummary, extra?: Record<string, unknown>): Promise<Outputs>;
 }

@@ -5,8 +5,6 @@
 // MLM head (kept from the checkpoint, or a new one), 15% of the tokens masked as HF's collator does
 // (src/pretrain/masking.ts), each line a sequence padded to its batch's longest. Writes a *ForMaskedLM
 // checkpoint, which `xlt finetune --task pos|ner|xnli|qa --model OUT` takes like any other.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Gpu, getGpu } from "../../gpu/device.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
 import { checkpointFiles, sequenceLength } from "../../io/checkpoint.ts";
@@ -29,31 +27,14 @@ import { dataFingerprint, type RunSettings } from "../resume.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
 import { defaultLr } from "./realign.ts";
+import type { FinetuneOptions } from "./finetune.ts";
 
-export interface MlmFinetuneOptions {
-  /** plain text, one sentence per line */
-  train: string;
-  model: string;
-  out: string;
-  /** default 1 */
-  epochs?: number;
-  /** default: fine-tuning's (2e-5, 7.5e-6 for XLM-R) */
-  lr?: number;
-  batchSize: number;
-  microBatch?: number;
-  /** tokens per line, longer ones cut; default 128, or the model's positions if fewer */
-  maxLength?: number;
-  seed: number;
-  /** only the first N lines */
-  limit?: number;
-  dropout?: number;
-  log?: string;
-  checkpointEvery: number;
-  resume: boolean;
-  quiet?: boolean;
-  profile?: string;
-  meta?: Record<string, unknown>;
-}
+/**
+ * Fine-tuning's options without those of labelled tasks: --train is plain text (one sentence per line),
+ * --epochs defaults to 1, --max-length (tokens per line, longer ones cut) to 128 or the model's positions,
+ * --limit counts lines.
+ */
+export type MlmFinetuneOptions = Omit<FinetuneOptions, "task" | "dev" | "realignDuring" | "langId">;
 
 export interface MlmFinetuneResult {
   steps: number;
@@ -153,18 +134,6 @@ export class MlmFinetuneObjective implements Objective<LineBatch> {
 
   logLine(s: SettledStep<LineBatch>): Record<string, unknown> {
     return { step: s.step, epoch: Math.floor((s.step - 1) / this.perEpoch) + 1, loss: s.loss, lr: s.lr, elapsed: +s.elapsed.toFixed(3), lines: s.batch.lines };
-  }
-
-  checkpointSide(losses: number[]) {
-    return { "progress.json": { losses } };
-  }
-
-  restore(dir: string): number[] {
-    return JSON.parse(readFileSync(join(dir, "progress.json"), "utf8")).losses;
-  }
-
-  keepsLogLine(rec: Record<string, unknown>, start: number): boolean {
-    return typeof rec.step === "number" && rec.step <= start;
   }
 
   async outputs(r: RunSummary): Promise<Outputs> {

@@ -4,8 +4,6 @@
 // embeddings); their rows and dictionary are src/pretrain/rows.ts, the step src/pretrain/step.ts. AdamW
 // (β 0.9/0.999, ε 1e-8, weight decay on every tensor except biases and LayerNorm, as HF run_mlm), linear
 // warm-up then linear decay to 0, global-norm clipping, gradient accumulation over micro-batches.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
@@ -31,12 +29,12 @@ import { linearScheduleFactor } from "../schedule.ts";
 import { dataFingerprint, type RunSettings } from "../resume.ts";
 import type { StepStatus } from "../pipeline.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
-import { checkResumable, Trainer } from "../trainer.ts";
+import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
 
 export { dictionaryIds, OBJECTIVES, type PretrainingObjective, usesLang };
 
-export interface PretrainOptions {
+export interface PretrainOptions extends TrainerOptions {
   objective: PretrainingObjective;
   /** original-language corpora */
   train: string[];
@@ -46,7 +44,6 @@ export interface PretrainOptions {
   config?: Record<string, any>;
   configWhere?: string;
   tokenizer?: string;
-  out: string;
   steps: number;
   batchSize: number;
   microBatch?: number;
@@ -63,15 +60,6 @@ export interface PretrainOptions {
   dropLongLines?: boolean;
   seed: number;
   dropout?: number;
-  log?: string;
-  checkpointEvery: number;
-  resume: boolean;
-  dumpGrads?: string;
-  profile?: string;
-  quiet?: boolean;
-  meta?: Record<string, unknown>;
-  /** called after each step's loss is known */
-  onStep?: (step: number, loss: number) => void;
 }
 
 export interface PretrainResult {
@@ -237,18 +225,6 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
     const a = s.status.extra;
     if (a) Object.assign(rec, { align: a[0], cos: a[1] });
     return rec;
-  }
-
-  checkpointSide(losses: number[]) {
-    return { "progress.json": { losses } };
-  }
-
-  restore(dir: string): number[] {
-    return JSON.parse(readFileSync(join(dir, "progress.json"), "utf8")).losses;
-  }
-
-  keepsLogLine(rec: Record<string, unknown>, start: number): boolean {
-    return typeof rec.step === "number" && rec.step <= start;
   }
 
   /**

@@ -26,13 +26,13 @@ import { allGroups, checkF16, frozenGroups, realignTrainable } from "../freeze.t
 import { dataFingerprint, type RunSettings } from "../resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "../truncation.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
-import { checkResumable, Trainer } from "../trainer.ts";
+import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, type RealignEstimate, shapesOnly } from "../estimate.ts";
 
-export interface RealignOptions {
+/** The run's loop options (TrainerOptions: out, log, checkpoints, resume, --profile, --dump-grads) and realignment's own. */
+export interface RealignOptions extends TrainerOptions {
   model: string;
   examples: PairExample[];
-  out: string;
   freeze: string;
   layer?: number; // hidden_states index; default N-1 (the published setup)
   projection: number | null; // head output width, null = no head
@@ -44,19 +44,9 @@ export interface RealignOptions {
   lr?: number;
   seed: number;
   dropout?: number;
-  log?: string;
-  checkpointEvery: number;
-  resume: boolean;
-  dumpGrads?: string;
   /** start the projection head from these weights (realignment_head.{0,2}.weight) instead of a random init */
   initHead?: string;
   maxGradNorm?: number;
-  quiet?: boolean;
-  /** extra fields recorded in run.json */
-  meta?: Record<string, unknown>;
-  onStep?: (step: number, loss: number) => void;
-  /** profile the training steps: print the per-kernel table to stderr and write a Chrome trace to this file */
-  profile?: string;
   /** store the frozen groups' weight matrices and embedding tables in f16 on the GPU (needs shader-f16) */
   f16Frozen?: boolean;
 }
