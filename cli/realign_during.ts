@@ -1,4 +1,4 @@
-// `xlt finetune --realign-during`: the options of realignment during fine-tuning (src/train/joint.ts) and
+// `xlt finetune --realign-during`: the options of realignment during fine-tuning (src/train/objectives/joint.ts) and
 // the realignment data they name, loaded as `xlt realign` loads it.
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { parseLangSpec, realignStream } from "../src/data/pairs.ts";

@@ -1,4 +1,4 @@
-// Realignment memory by --freeze (src/memory.ts estimateRealign) on xlm-roberta-large's shape, and
+// Realignment memory by --freeze (estimateRealign, src/train/objectives/realign.ts) on xlm-roberta-large's shape, and
 // `xlt info --freeze SPEC --f16-frozen` on Node and Deno (no GPU used).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -22,7 +22,7 @@
 // then the larger one made (so the state is never held twice). Uploads into a state's buffer go through a
 // recorded copy (Tensor.from), ordered after the recorded work that still reads what the buffer held.
 //
-// src/memory.ts's estimates describe the same frames, so `xlt info` reports what a step allocates.
+// src/train/estimate.ts measures a step's frames on a counting device, so `xlt info` reports what a step allocates.
 import type { Gpu } from "./device.ts";
 import { flush } from "./recorder.ts";
 import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffer, retireExactBuffer } from "./tensor.ts";

@@ -33,7 +33,7 @@ export interface RealignSetup {
 /**
  * Forward + backward of the realignment loss for one batch of pairs; gradients are added into the
  * encoder's trainable gradient buffers and into headGrads, scaled by `lossScale` (the weight of the loss in
- * a joint objective, src/train/joint.ts). Returns the unscaled loss (on the GPU).
+ * a joint objective, src/train/objectives/joint.ts). Returns the unscaled loss (on the GPU).
  */
 export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true, lossScale = 1): StepResult {
   const enc = s.encoder;
