@@ -80,7 +80,7 @@ function trainableGroups(cfg: ModelConfig, freeze: string): string[] {
 async function prepareOurs(cfg: ModelConfig, freeze: string, data: Data): Promise<Contender> {
   const g = await getGpu();
   const m = realignModel({ config: cfg, tensors: randomWeights(cfg, 21) }, { freeze, layer: lossLayer(cfg), projection: PROJ, tau: TAU, seed: 5, lr: LR, dropout: 0 });
-  const trainer = new Trainer((state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: data.left.B }), Infinity));
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: data.left.B }), Infinity));
   const batch = trainer.objective.nextBatch(1);
   let step = 0;
   return {

@@ -128,7 +128,7 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
   await sync(g);
   resetPeakMemory();
   const m = realignModel({ config: cfg, tensors: weights }, { freeze, layer: cfg.layers - 1, projection: PROJ, tau: TAU, seed: 5, lr: LR, dropout: 0 });
-  const trainer = new Trainer((state) => new RealignObjective(g, state, m, fixedPairs(batch), Infinity));
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs(batch), Infinity));
   const step1 = trainer.objective.nextBatch(1);
   let step = 0;
   let recordMs = 0;

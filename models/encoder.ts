@@ -134,7 +134,7 @@ export class Encoder {
   attnDropoutP: number;
 
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
-    this.state = opts.state ?? new Frame("state");
+    this.state = opts.state ?? new Frame("state", gpu);
     this.ownsState = !opts.state;
     this.dropout = opts.dropout ?? cfg.dropout;
     this.attnDropoutP = opts.attnDropout ?? (opts.dropout === 0 ? 0 : cfg.attnDropout);
@@ -252,7 +252,7 @@ export class Encoder {
     const g = this.gpu;
     const { batch, training } = st;
     const BT = batch.B * batch.T;
-    withScratch(() => {
+    withScratch(this.gpu, () => {
       setProfileContext(g, "embeddings forward");
       const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
       const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
@@ -276,7 +276,7 @@ export class Encoder {
     setProfileContext(this.gpu, `layer.${i} forward`);
     // the block's output outlives the block's scratch (inference) or is the next block's saved input
     const y = Tensor.empty(this.gpu, [B * T, H], "f32", "block.out");
-    withScratch(() => {
+    withScratch(this.gpu, () => {
       const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
       const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
       const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));

@@ -30,13 +30,14 @@ import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffe
 export class Frame implements BufferSource {
   private slots = new Map<string, GPUBuffer[]>();
   private next = new Map<string, number>();
-  private gpu: Gpu | null = null;
   private children = new Map<string, Frame>();
 
-  constructor(readonly name: string) {}
+  /** `device`: the device whose buffers it holds (a frame made without one holds the process's GPU's) */
+  constructor(readonly name: string, public device: Gpu | null = null) {}
 
   take(g: Gpu, bytes: number, label: string): GPUBuffer {
-    this.gpu = g;
+    if (this.device && this.device !== g) throw new Error(`frame ${this.name} holds another device's buffers`);
+    this.device = g;
     let list = this.slots.get(label);
     if (!list) this.slots.set(label, (list = []));
     const k = this.next.get(label) ?? 0;
@@ -59,7 +60,7 @@ export class Frame implements BufferSource {
    */
   child(name: string): Frame {
     let c = this.children.get(name);
-    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`)));
+    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`, this.device)));
     return c;
   }
 
@@ -95,7 +96,7 @@ export class Frame implements BufferSource {
 
   /** Frees every buffer, children's too (after the next submit when recorded work may still use them). */
   destroy(): void {
-    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.gpu!, b);
+    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.device!, b);
     this.slots.clear();
     this.next.clear();
     for (const c of this.children.values()) c.destroy();
@@ -108,7 +109,7 @@ export class Frame implements BufferSource {
  * heads and losses, the step's read), and destroys it at the end.
  */
 export class TrainingState extends Frame {
-  constructor() {
-    super("state");
+  constructor(device: Gpu) {
+    super("state", device);
   }
 }

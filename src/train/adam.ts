@@ -68,10 +68,11 @@ export class Adam {
   stepCount = 0;
   private slots = new Map<string, Slot>();
   /** the clipping norm's two scalars, allocated at the first clipped step and reused (src/gpu/workspace.ts) */
-  private workspace = new Frame("adam");
+  private workspace: Frame;
 
   constructor(groups: ParamGroup[], opts: AdamOpts) {
     this.groups = groups.map((gr) => ({ ...gr, params: gr.params.slice() }));
+    this.workspace = new Frame("adam", this.groups.flatMap((gr) => gr.params)[0]?.param.gpu ?? null);
     this.opts = {
       lr: opts.lr,
       beta1: opts.beta1 ?? 0.9,

@@ -9,6 +9,7 @@ import { fmtBytes } from "../gpu/tensor.ts";
 import { expectedShapes, type ModelConfig } from "../io/checkpoint.ts";
 import { LANG_ROWS } from "../../models/encoder.ts";
 import type { TrainingState } from "../gpu/workspace.ts";
+import type { Gpu } from "../gpu/device.ts";
 import type { MemoryEstimate } from "../memory.ts";
 import type { Objective } from "./objective.ts";
 import { Trainer } from "./trainer.ts";
@@ -37,15 +38,15 @@ export function shapesOnly(cfg: ModelConfig, languages = false): Map<string, { s
 }
 
 /**
- * Records one step of an objective built on a counting device (`build`) on its batch `batchOf` and sums what
- * it holds: the encoder's and heads' weights and gradients, the optimizer's moments, the training state.
+ * Records one step of an objective built on counting device `g` (`build`) on its batch `batchOf` and sums
+ * what it holds: the encoder's and heads' weights and gradients, the optimizer's moments, the training state.
  * Frees it all.
  */
-export function measureStep<B>(build: (state: TrainingState) => Objective<B>, batchOf: (o: Objective<B>) => B): TrainingMemory {
-  const trainer = new Trainer(build);
+export function measureStep<B>(g: Gpu, build: (state: TrainingState) => Objective<B>, batchOf: (o: Objective<B>) => B): TrainingMemory {
+  if (!g.counting) throw new Error("measureStep needs a counting device");
+  const trainer = new Trainer(g, build);
   try {
     const { encoder, heads } = trainer.objective;
-    if (!trainer.objective.gpu.counting) throw new Error("measureStep needs an objective built on a counting device");
     trainer.recordGradients(batchOf(trainer.objective), 1);
     trainer.update(1);
     const owners = [encoder, ...heads];

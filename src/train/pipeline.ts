@@ -32,7 +32,7 @@ export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tenso
   const n = losses.length;
   const e = extra?.size ?? 0;
   let frame = statusFrames.get(health);
-  if (!frame) statusFrames.set(health, (frame = new Frame("step.status")));
+  if (!frame) statusFrames.set(health, (frame = new Frame("step.status", g)));
   const status = frame.run(() => Tensor.empty(g, [n + 1 + e], "f32", "step.status"));
   losses.forEach(({ t }, i) => recordCopy(g, t.buffer, 0, status.buffer, 4 * i, 4));
   recordCopy(g, health.buffer, 0, status.buffer, 4 * n, 4);

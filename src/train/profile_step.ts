@@ -192,7 +192,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   const projection = o.projection === undefined ? 128 : o.projection;
   const m = realignModel(ckpt, { freeze, layer: o.layer, projection, tau: 0.1, seed, lr: 1e-5, f16Frozen: o.f16Frozen });
   const data = syntheticBatch(cfg, B, T, o.links ?? Math.ceil(T / 2), seed);
-  const trainer = new Trainer((state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: B }), Infinity));
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: B }), Infinity));
   const { encoder, head } = trainer.objective as RealignObjective;
   const batch = trainer.objective.nextBatch(1);
 

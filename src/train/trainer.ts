@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
+import type { Gpu } from "../gpu/device.ts";
 import type { Tensor } from "../gpu/tensor.ts";
 import { TrainingState } from "../gpu/workspace.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
@@ -78,13 +79,14 @@ export function checkResumable<B>(out: string, o: Pick<Objective<B>, "settings" 
 
 export class Trainer<B> {
   /** the run's training state, which the objective's encoder and heads allocate from */
-  readonly state = new TrainingState();
+  readonly state: TrainingState;
   readonly objective: Objective<B>;
   readonly adam: Adam;
   readonly health: Tensor;
 
-  /** `build` makes the objective on the trainer's training state. */
-  constructor(build: (state: TrainingState) => Objective<B>) {
+  /** `build` makes the objective on the trainer's training state, on device `g`. */
+  constructor(g: Gpu, build: (state: TrainingState) => Objective<B>) {
+    this.state = new TrainingState(g);
     const objective = (this.objective = build(this.state));
     const o = objective.optimizer;
     this.health = healthFlag(objective.gpu, o.health);

@@ -351,7 +351,7 @@ export function estimateFinetune(c: ModelConfig, raw: Record<string, any>, task:
     ids: Array.from({ length: seq }, (_, t) => lo + ((b * seq + t) % (c.vocab - lo))),
     labels: def.head === "token" ? Array.from({ length: seq }, (_, t) => t % def.labels.length) : def.head === "span" ? [0, seq - 1] : [b % def.labels.length],
   }));
-  return measureStep((state) => new FinetuneObjective(g, state, plan), () => ({ micro: [makeBatch(c, items, def.head)], epoch: 0, examples: batch }));
+  return measureStep(g, (state) => new FinetuneObjective(g, state, plan), () => ({ micro: [makeBatch(c, items, def.head)], epoch: 0, examples: batch }));
 }
 
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
@@ -360,7 +360,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const settings = o.realignDuring ? { ...plan.settings, ...jointSettings(o.realignDuring, plan.ckpt.config) } : plan.settings;
   if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps: plan.total }); // before any GPU work
   let task: FinetuneObjective | undefined;
-  const trainer = new Trainer<FinetuneBatch>((state) => {
+  const trainer = new Trainer<FinetuneBatch>(g, (state) => {
     task = new FinetuneObjective(g, state, plan);
     return o.realignDuring ? new JointObjective(task, o.realignDuring, settings) : task;
   });

@@ -172,7 +172,7 @@ export async function mlmFinetune(o: MlmFinetuneOptions): Promise<MlmFinetuneRes
   const steps = Math.ceil(lines.length / o.batchSize) * epochs;
   if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps });
   const g = await getGpu();
-  const trainer = new Trainer((state) => new MlmFinetuneObjective(g, state, o, model, tok, lines, epochs, lr, settings));
+  const trainer = new Trainer(g, (state) => new MlmFinetuneObjective(g, state, o, model, tok, lines, epochs, lr, settings));
   try {
     const r = await trainer.run(o);
     await trainer.save(o.out, r);

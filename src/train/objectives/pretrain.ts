@@ -303,14 +303,14 @@ export function estimatePretrain(
   const labels = Int32Array.from({ length: BT }, (_, i) => (i % Math.ceil(BT / masked) === 0 ? ids[i] : IGNORE_INDEX));
   const b: Batch = { B: batch, T: seq, ids, mask: new Float32Array(BT).fill(1), typeIds: new Int32Array(BT), positions: positionIds(c, ids, batch, seq) };
   if (lang) b.langIds = new Int32Array(BT).fill(LANG_ORIGINAL);
-  return measureStep((state) => new PretrainObjective(g, state, plan), () => ({ micro: [{ batch: b, labels }], sequences: batch }));
+  return measureStep(g, (state) => new PretrainObjective(g, state, plan), () => ({ micro: [{ batch: b, labels }], sequences: batch }));
 }
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const plan = planPretrain(o);
   if (o.resume) checkResumable(o.out, { settings: plan.settings, stepsGiven: true, steps: o.steps });
   const g = await getGpu();
-  const trainer = new Trainer((state) => new PretrainObjective(g, state, plan));
+  const trainer = new Trainer(g, (state) => new PretrainObjective(g, state, plan));
   try {
     const r = await trainer.run(o);
     await trainer.save(o.out, r);

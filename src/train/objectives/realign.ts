@@ -352,7 +352,7 @@ export function estimateRealign(c: ModelConfig, batch: number, seq: number, trai
   const m: RealignModel = { ckpt: { config: c, tensors: shapesOnly(c) }, layer: lossLayer, frozen: new Set(), trainable, lr: 1, projection, tau: 0.1, seed: 0, dropout: shape.dropout, f16Frozen };
   const words = shape.words ?? batch * seq;
   const g = countingGpu(like);
-  const mem = measureStep((state) => new RealignObjective(g, state, m, fixedPairs(syntheticPairs(c, batch, seq, words, shape.links ?? words)), 1), (o) => o.nextBatch(1));
+  const mem = measureStep(g, (state) => new RealignObjective(g, state, m, fixedPairs(syntheticPairs(c, batch, seq, words, shape.links ?? words)), 1), (o) => o.nextBatch(1));
   // the projection head H→H→P
   const head = projection === null ? 0 : c.hidden * c.hidden + projection * c.hidden;
   return { ...mem, frozenBytes: f16Frozen ? 2 : 4, head };
@@ -392,7 +392,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
-  const trainer = new Trainer((state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta }));
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta }));
   const objective = trainer.objective as RealignObjective;
   try {
     const r = await trainer.run(o);
