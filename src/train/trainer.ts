@@ -12,8 +12,7 @@
 //  - --profile phases per step ("step N": batch, record, submit, the wait for the GPU), the progress bar,
 //    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
-import * as nodeFs from "node:fs";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
@@ -107,7 +106,10 @@ export class Trainer<B> {
     setProfileContext(g, undefined);
   }
 
-  /** Trains the objective's steps (from the checkpoint's with `resume`) and writes its outputs into `o.out`. */
+  /**
+   * Trains the objective's steps (from the checkpoint's with `resume`), checkpointing into OUT/checkpoint;
+   * save() writes the outputs.
+   */
   async run(o: TrainerOptions): Promise<TrainResult> {
     const obj = this.objective;
     const g = obj.gpu;
@@ -137,7 +139,7 @@ export class Trainer<B> {
       progress.update(f.step, obj.progress(settled));
       o.onStep?.(f.step, loss);
       // one line per step, appended: earlier lines survive if the run dies
-      if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify(obj.logLine(settled)) + "\n");
+      if (o.log) appendFileSync(o.log, JSON.stringify(obj.logLine(settled)) + "\n");
     }, (f) => f.status);
     try {
       for (let step = start + 1; step <= obj.steps; step++) {
@@ -148,7 +150,10 @@ export class Trainer<B> {
         const batch = prof.phase("batch", () => obj.nextBatch(step));
         const rec = prof.phase("record", () => this.recordGradients(batch, step));
         // the gradients before any update: drains the pipeline (reads wait for everything recorded)
-        if (o.dumpGrads && step === start + 1) await obj.dumpGradients!(o.dumpGrads, batch);
+        if (o.dumpGrads && step === start + 1) {
+          if (!obj.dumpGradients) throw new Error(`${obj.label}: this objective does not dump its gradients`);
+          await obj.dumpGradients(o.dumpGrads, batch);
+        }
         prof.phase("record", () => this.update(step));
         const endSubmit = prof.startPhase("submit"); // (not phase(): that would stay open until the loss is read)
         const status = readStepStatus(rec.losses, this.health, rec.extra); // submits the step with a copy of its losses and health

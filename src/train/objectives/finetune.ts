@@ -11,7 +11,7 @@
 // Gradient accumulation: an effective batch of `batchSize` examples is split into micro-batches of
 // `microBatch` (src/train/micro_batches.ts: the gradient of the mean loss over all labels of the effective
 // batch, however it is split). For XNLI (one label per example) this is the per-example mean.
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
@@ -41,13 +41,12 @@ import type { ProfileReport } from "../../profile/profiler.ts";
 import type { SteadyState } from "../../profile/session.ts";
 import { defaultLr } from "./realign.ts";
 import { JointObjective, jointSettings, type RealignDuringOptions, type TaskObjective } from "./joint.ts";
-import * as nodeFs from "node:fs";
 
 export { linearScheduleFactor };
 
 /**
  * accumulateGradients without the wait: records the work, returns each micro-batch's loss tensor and weight
- * (src/train/micro_batches.ts; frames "finetune.head" and "finetune.losses").
+ * (models/micro_batches.ts; frames "finetune.head" and "finetune.losses").
  */
 export function recordGradients(enc: Encoder, head: ClassificationHead, micro: MicroBatch[], training: boolean, dropoutSeed: (i: number) => number): Loss[] {
   const g = enc.gpu;
@@ -281,7 +280,7 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     enc.dropout = o.dropout ?? cfg.dropout;
     this.dev.push({ epoch, metric: r.metric, value: r.value, n: r.n });
     console.error(`epoch ${epoch}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${TASKS[o.task].units})`);
-    if (ctx.log) nodeFs.appendFileSync(ctx.log, JSON.stringify({ epoch, dev: r.metric, value: r.value, n: r.n }) + "\n");
+    if (ctx.log) appendFileSync(ctx.log, JSON.stringify({ epoch, dev: r.metric, value: r.value, n: r.n }) + "\n");
   }
 
   /** The HF task checkpoint; `extra` goes into run.json before the caller's meta (the joint objective's record). */
