@@ -1,5 +1,5 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, ownNames } from "../src/io/outputs.ts";
 import { existsSync } from "node:fs";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { parseLangSpec } from "../src/data/pairs.ts";
@@ -9,7 +9,7 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
-import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
+import { cells, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, slurmScriptPath, writeJobs } from "../src/run/grid.ts";
 import type { Task } from "../src/tasks/table.ts";
 import { parseTask, perTask, TASK_META } from "./finetune.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
@@ -58,7 +58,11 @@ export const runCommand: Command = {
   },
   async run(v) {
     if (v.study !== undefined) return runStudyCommand(v);
-    checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
+    checkOutputs({
+      dirs: { out: v.out }, files: { jobs: v.jobs, "jobs (its Slurm script)": v.jobs && slurmScriptPath(v.jobs) },
+      inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu },
+      writes: { out: ownNames("run's", RUN_OUT_NAMES) }, overwrite: v.overwrite, resume: isExperimentDir(v.out),
+    });
     // the grid feeds no language ids; finetune would stop on such a model only after the realignment
     if (v.model && hasLanguageTable(v.model)) {
       throw new XltError(`--model ${v.model} has language embeddings (an XLM / DICT-MLM checkpoint): the realignment grid feeds no language ids; fine-tune and evaluate it with \`xlt finetune\` / \`xlt evaluate\` --lang-id 2|3, or study it with \`xlt run --study align-mlm\``);

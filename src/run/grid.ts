@@ -83,6 +83,13 @@ export function cells(plan: RunPlan): Cell[] {
 /** An experiment directory `xlt run` wrote (and so may continue without --overwrite). */
 export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 
+/** What the grid writes into its --out: the cells, and merge's tables and charts. */
+export const RUN_RESULT_FILES = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"];
+export const RUN_OUT_NAMES = ["cells", ...RUN_RESULT_FILES];
+
+/** The Slurm array script written beside a --jobs FILE (jobs.txt → jobs.slurm.sh). */
+export const slurmScriptPath = (jobs: string) => jobs.replace(/(\.\w+)?$/, ".slurm.sh");
+
 const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
 
 type Settings = Record<string, string | number | null>;
@@ -217,7 +224,7 @@ export function merge(plan: RunPlan): { done: number; files: string[] } {
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
   const s = summarize(results, plan.source);
   const task = results[0].task;
-  const files = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"].map((f) => join(plan.out, f));
+  const files = RUN_RESULT_FILES.map((f) => join(plan.out, f));
   writeFileAtomic(files[0], toCsv(results));
   writeFileAtomic(files[1], JSON.stringify({ summary: s, cells: results }, null, 2) + "\n");
   writeFileAtomic(files[2], toMarkdown(s, `${task.toUpperCase()} zero-shot transfer from ${plan.source} (${results[0].metric})`));
@@ -258,7 +265,7 @@ export function writeJobs(plan: RunPlan, argv: string[], path: string): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
+  const slurm = slurmScriptPath(path);
   writeFileAtomic(slurm, [
     "#!/bin/bash",
     `#SBATCH --array=0-${cs.length - 1}`,

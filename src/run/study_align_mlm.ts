@@ -24,7 +24,8 @@ import { finetune } from "../train/finetune_run.ts";
 import { type Objective, OBJECTIVES, pretrain, usesLang } from "../train/pretrain_run.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
-import { type StudyCellResult, studyFiles } from "./study_report.ts";
+import { deltaChartName, STUDY_RESULT_FILES, type StudyCellResult, studyFiles } from "./study_report.ts";
+import { slurmScriptPath } from "./grid.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
 export const STUDY_OBJECTIVES: Objective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
@@ -112,6 +113,9 @@ export function studyCells(plan: StudyPlan): StudyCell[] {
 }
 
 export const isStudyDir = (dir: string) => existsSync(join(dir, "cells")) || existsSync(join(dir, "derived"));
+
+/** What the study writes into its --out: cells, derived data, and mergeStudy's tables and charts (any objective). */
+export const STUDY_OUT_NAMES = ["cells", "derived", ...STUDY_RESULT_FILES, ...OBJECTIVES.map(deltaChartName)];
 const isDone = (c: StudyCell) => existsSync(join(c.dir, "result.json"));
 
 /** What a cell's result depends on besides objective, transform and seed (paths absolute). */
@@ -359,7 +363,7 @@ export function writeStudyJobs(plan: StudyPlan, argv: string[], path: string): s
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
+  const slurm = slurmScriptPath(path);
   writeFileAtomic(slurm, ["#!/bin/bash", `#SBATCH --array=0-${cs.length - 1}`, "#SBATCH --gpus=1", "#SBATCH --job-name=xlt-study",
     "# each array task runs one cell; afterwards: npx xlt run ... --merge", cmd("$SLURM_ARRAY_TASK_ID"), ""].join("\n"));
   return slurm;

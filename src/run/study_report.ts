@@ -148,15 +148,19 @@ export function alignmentDeltaSvg(s: StudySummary): string {
 }
 
 /** Every output file of the study by name, from its finished cells. */
+/** studyFiles' tables and chart of every objective, and the name of an objective's Δ chart. */
+export const STUDY_RESULT_FILES = ["results.csv", "results.json", "results.md", "alignment.svg"];
+export const deltaChartName = (objective: string) => `delta-${objective}.svg`;
+
 export function studyFiles(cells: StudyCellResult[], title: string): Record<string, string> {
   const sorted = [...cells].sort((a, b) => a.objective.localeCompare(b.objective) || a.transform.localeCompare(b.transform) || a.seed - b.seed);
   const s = summarizeStudy(sorted);
   const files: Record<string, string> = {
-    "results.csv": studyCsv(sorted),
-    "results.json": JSON.stringify({ summary: s, cells: sorted }, null, 2) + "\n",
-    "results.md": studyMarkdown(s, title),
-    "alignment.svg": alignmentDeltaSvg(s),
+    [STUDY_RESULT_FILES[0]]: studyCsv(sorted),
+    [STUDY_RESULT_FILES[1]]: JSON.stringify({ summary: s, cells: sorted }, null, 2) + "\n",
+    [STUDY_RESULT_FILES[2]]: studyMarkdown(s, title),
+    [STUDY_RESULT_FILES[3]]: alignmentDeltaSvg(s),
   };
-  for (const o of new Set(s.rows.map((r) => r.objective))) files[`delta-${o}.svg`] = deltaSvg(s, o);
+  for (const o of new Set(s.rows.map((r) => r.objective))) files[deltaChartName(o)] = deltaSvg(s, o);
   return files;
 }

@@ -13,13 +13,12 @@
 // its mean cross-entropy scaled by n_i/N, so the summed gradient is exactly the gradient of the mean loss
 // over all N labels of the effective batch (independent of how it is split; the reported loss is that
 // mean too). For XNLI (one label per example) this is the per-example mean.
-import * as nodeFs from "node:fs";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { recordCopy, sync } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, LANG_TABLE, loadCheckpoint, modelFingerprint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../io/task_checkpoint.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
@@ -34,7 +33,7 @@ import { linearScheduleFactor } from "./schedule.ts";
 
 export { linearScheduleFactor };
 import { loadTrainingState, saveTrainingState } from "./state.ts";
-import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
+import { appendLog, checkResume, dataFingerprint, isNumberList, MODEL_KEY, readResumeJson, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
 import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
@@ -179,9 +178,14 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     "--dropout": o.dropout ?? null,
     "the training data": dataFingerprint(items),
     "--lang-id": langId ?? null,
+    // the run started from --model's weights (and its pooler): another model of the same shapes is refused
+    [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
   };
   if (o.realignDuring) Object.assign(settings, jointSettings(o.realignDuring, cfg));
   if (o.resume) checkResume(ckptDir, settings); // before any GPU work
+  const previous = o.resume
+    ? readResumeJson<{ losses: number[]; dev: FinetuneResult["dev"] }>(ckptDir, "progress.json", (v) => isNumberList(v?.losses) && Array.isArray(v?.dev))
+    : null;
 
   const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
@@ -204,9 +208,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   if (o.resume) {
     start = await loadTrainingState(ckptDir, (n) => stateParams(enc, head, joint).get(n), adam, "different --model?");
     joint?.skip(start);
-    const prev = JSON.parse(readFileSync(join(ckptDir, "progress.json"), "utf8"));
-    losses.push(...prev.losses);
-    dev.push(...prev.dev);
+    losses.push(...previous!.losses);
+    dev.push(...previous!.dev);
     // the steps after the checkpoint run again: their lines (and a dev line of an epoch that ended after it) go
     if (o.log) truncateLog(o.log, (rec) => (typeof rec.step === "number" ? rec.step <= start : typeof rec.epoch === "number" && rec.epoch * perEpoch <= start));
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
@@ -227,7 +230,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     seen += f.examples;
     const elapsed = (performance.now() - t0) / 1000;
     progress.update(f.step, `epoch ${f.epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${(seen / elapsed).toFixed(1)} ex/s`);
-    if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples, ...joint?.logFields(status) }) + "\n");
+    if (o.log) appendLog(o.log, { step: f.step, epoch: f.epoch + 1, loss, lr: f.lr, elapsed: +elapsed.toFixed(3), examples: f.examples, ...joint?.logFields(status) });
   }, (f) => f.status);
   try {
     for (let step = start + 1; step <= total; step++) {
@@ -267,7 +270,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         dev.push({ epoch: epoch + 1, metric: r.metric, value: r.value, n: r.n });
         if (!o.quiet) progress.done();
         console.error(`epoch ${epoch + 1}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${def.units})`);
-        if (o.log) nodeFs.appendFileSync(o.log, JSON.stringify({ epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n }) + "\n");
+        if (o.log) appendLog(o.log, { epoch: epoch + 1, dev: r.metric, value: r.value, n: r.n });
       }
       if (atCheckpoint) {
         await saveTrainingState(ckptDir, stateParams(enc, head, joint), adam, step, { "progress.json": { losses, dev } }, settings);

@@ -4,12 +4,11 @@
 // embeddings). AdamW (β 0.9/0.999, ε 1e-8, weight decay on every tensor except biases and LayerNorm, as
 // HF run_mlm), linear warm-up then linear decay to 0, global-norm clipping, gradient accumulation over
 // micro-batches, resumable checkpoints, a progress bar, --profile, --log and --dump-grads.
-import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import type { Tensor } from "../gpu/tensor.ts";
-import { checkpointFiles, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, modelFingerprint, type ModelConfig, sequenceLength } from "../io/checkpoint.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
@@ -21,7 +20,7 @@ import { MlmHead } from "../../models/mlm_head.ts";
 import { linearScheduleFactor } from "./schedule.ts";
 import { Adam, type ParamRef } from "./adam.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
-import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
+import { appendLog, checkResume, dataFingerprint, isNumberList, MODEL_KEY, readResumeJson, type RunSettings, truncateLog } from "./resume.ts";
 import { Progress } from "./progress.ts";
 import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
@@ -168,8 +167,11 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
     "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
+    // a continued --model: the run started from its weights
+    [MODEL_KEY]: o.model && (o.resume || o.checkpointEvery > 0) ? modelFingerprint(o.model) : null,
   };
   if (o.resume) checkResume(ckptDir, settings, o.steps);
+  const previous = o.resume ? readResumeJson<{ losses: number[] }>(ckptDir, "progress.json", (v) => isNumberList(v?.losses)) : null;
 
   const g = await getGpu();
   const enc = new Encoder(g, cfg, start0.encoder, { dropout: o.dropout });
@@ -196,7 +198,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const losses: number[] = [];
   if (o.resume) {
     start = await loadTrainingState(ckptDir, (n) => stateParams().get(n), adam, "different --model, --config or --objective?");
-    losses.push(...JSON.parse(nodeFs.readFileSync(join(ckptDir, "progress.json"), "utf8")).losses);
+    losses.push(...previous!.losses);
     if (o.log) truncateLog(o.log, (rec) => typeof rec.step === "number" && rec.step <= start);
     if (!o.quiet) console.error(`resuming from step ${start} (${ckptDir})`);
   }
@@ -220,7 +222,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     if (o.log) {
       const rec: Record<string, unknown> = { step: f.step, loss, mlm: status.loss, lr: f.lr, elapsed: +elapsed.toFixed(3) };
       if (a) Object.assign(rec, { align: a[0], cos: a[1] });
-      nodeFs.appendFileSync(o.log, JSON.stringify(rec) + "\n");
+      appendLog(o.log, rec);
     }
   }, (f) => f.status);
   let order: number[] = [];

@@ -1,12 +1,12 @@
 // The realignment training run behind `xlt realign`: load, freeze, train with Adam, checkpoint, save.
 import * as nodeFs from "node:fs";
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { getGpu, type Gpu } from "../gpu/device.ts";
 import { sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, resetPeakMemory, Tensor } from "../gpu/tensor.ts";
 import { estimateRealign } from "../memory.ts";
-import { checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
+import { checkpointFiles, LANG_TABLE, loadCheckpoint, modelFingerprint, type ModelConfig, saveCheckpoint, sequenceLength } from "../io/checkpoint.ts";
 import { loadTokenizer } from "../io/tokenize.ts";
 import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
@@ -21,7 +21,7 @@ import { healthFlag } from "../kernels/optim.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { allGroups, checkF16, frozenGroups, realignTrainable } from "./freeze.ts";
 import { Progress } from "./progress.ts";
-import { checkResume, dataFingerprint, type RunSettings, truncateLog } from "./resume.ts";
+import { appendLog, checkResume, dataFingerprint, isNumberList, MODEL_KEY, readResumeJson, type RunSettings, truncateLog } from "./resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "./truncation.ts";
 import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { OneInFlight } from "../gpu/in_flight.ts";
@@ -126,8 +126,11 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     "--max-grad-norm": o.maxGradNorm ?? null,
     "--f16-frozen": o.f16Frozen || null, // unset as in checkpoints from before the option
     "the training data": dataFingerprint(o.examples),
+    // the frozen tensors come from --model, not the checkpoint: another model of the same shapes is refused
+    [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
   };
   if (o.resume) checkResume(ckptDir, settings, o.steps);
+  const previous = o.resume ? readResumeJson<number[]>(ckptDir, "losses.json", isNumberList) : [];
   // the frozen groups (everything realignTrainable leaves out) are never updated: with --f16-frozen their
   // weights live on the GPU in f16 only, and the saved checkpoint copies them from the input untouched
   const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
@@ -151,8 +154,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const losses: number[] = [];
   if (o.resume) {
     start = await loadTrainingState(ckptDir, (n) => stateParams(encoder, head).get(n), adam, "different --model?");
-    const prev = JSON.parse(readFileSync(join(ckptDir, "losses.json"), "utf8"));
-    losses.push(...prev);
+    losses.push(...previous);
     for (let s = 0; s < start; s++) batcher.next(); // same data order as an uninterrupted run
     // the steps after the checkpoint run again: their lines from the interrupted run go
     if (o.log) truncateLog(o.log, (rec) => typeof rec.step === "number" && rec.step <= start);
@@ -267,11 +269,6 @@ async function dumpGradients(path: string, enc: Encoder, headGrads: HeadWeights 
     out.set("realignment_head.2.weight", { shape: headGrads.w2.shape, data: await headGrads.w2.read() });
   }
   writeF32(path, out, { what: "gradients after the first batch, before any update" });
-}
-
-function appendLog(path: string, rec: Record<string, unknown>): void {
-  // one line per step, appended: earlier lines survive if the run dies
-  nodeFs.appendFileSync(path, JSON.stringify(rec) + "\n");
 }
 
 
