@@ -62,7 +62,7 @@ describe("item 1: no output lands inside an input directory, not even with --ove
 });
 
 describe("items 2 and 6: a symbolic link as --out", () => {
-  it("is followed with --overwrite: the link stays, its target keeps the user's files and gets xlt's", async () => {
+  it("is refused with --overwrite before any work: the link, its target and the user's file stay as they were", async () => {
     const d = tmp();
     const { model, realign } = setup(d);
     const before = hashes(model);
@@ -70,11 +70,13 @@ describe("items 2 and 6: a symbolic link as --out", () => {
     mkdirSync(target);
     writeFileSync(join(target, "user.txt"), "mine\n");
     symlinkSync(target, join(d, "outl"));
-    const r = await xlt("node", [...realign, "--steps", "1", "--out", join(d, "outl"), "--overwrite"]);
-    expect(r.code, r.stderr).toBe(0);
+    const log = join(d, "log.jsonl");
+    oneLineError(await xlt("node", [...realign, "--steps", "1", "--out", join(d, "outl"), "--overwrite", "--log", log]),
+      /--out .*outl is a symbolic link to .*tgt; give that directory itself/);
+    expect(existsSync(log), "refused before training").toBe(false);
     expect(lstatSync(join(d, "outl")).isSymbolicLink()).toBe(true);
+    expect(readdirSync(target)).toEqual(["user.txt"]);
     expect(readFileSync(join(target, "user.txt"), "utf8")).toBe("mine\n");
-    expect(readdirSync(target)).toEqual(expect.arrayContaining(["user.txt", "model.safetensors", "run.json"]));
     expect(hashes(model)).toEqual(before);
     expect(leftovers(d)).toEqual([]);
   });

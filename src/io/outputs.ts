@@ -8,8 +8,10 @@
 //   included). Paths are compared after symbolic links are resolved, and the files of an input directory
 //   that are links (a Hugging Face cache snapshot links its files to blobs/) count as inputs where they
 //   point, so no alias reaches an input. --overwrite never lifts this: it replaces what xlt wrote before;
-// - a symbolic link as an output is followed (atomic.ts writes at its target); one that points nowhere is
-//   an error up front, before a run that could only fail at its end;
+// - an output directory given as a symbolic link is refused (give its target): --overwrite there would
+//   mean replacing files behind a name the user may not connect with them. An output file given as a link
+//   is written at its target (atomic.ts), the link kept. A link that points nowhere, as an output or on its
+//   way, is an error up front, before a run that could only fail at its end;
 // - the files a command writes into an output directory (`writes`) may not collide with each other, and no
 //   other output may be one of them (a --log named OUT/run.json would be replaced at the end of the run).
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -184,6 +186,7 @@ export function checkOutputs(c: OutputCheck): void {
     for (const p of list(v)) {
       recoverDir(p); // finish a save a kill interrupted before judging what is there (and before a link to it dangles)
       add(flag, p, "dir");
+      if (isLink(resolve(p))) throw new XltError(`--${flag} ${p} is a symbolic link to ${followLink(resolve(p))}; give that directory itself (xlt does not write an output directory through a link)`);
     }
   }
   for (const [flag, v] of Object.entries(c.files ?? {})) for (const p of list(v)) add(flag, p, "file");
