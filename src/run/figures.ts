@@ -123,17 +123,19 @@ export function alignmentPoints(cells: CellResult[], source: string): AlignmentP
 export function alignmentSpec(cells: CellResult[], s: Summary, ctx: RunContext): TopLevelSpec {
   const pts = alignmentPoints(cells, s.source);
   const rho = s.correlation ? `Spearman ρ = ${s.correlation.rho.toFixed(3)} (n = ${s.correlation.n} strategy × seed × language points)` : "Spearman ρ: needs 3 or more points";
+  // a line through two points says nothing: the fit, as ρ, from 3 points
+  const fit = pts.length >= 3;
   const x = { field: "alignment", type: "quantitative", title: "strong alignment after fine-tuning (%)", scale: { zero: false, nice: true } } as const;
   const y = { field: "transfer", type: "quantitative", title: `relative transfer (${ctx.metric}): (target − ${s.source}) / ${s.source} (%)`, scale: { zero: false, nice: true } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: "Alignment vs cross-lingual transfer", subtitle: [describeRun(cells, s, ctx), `${rho}; dashed: least-squares line`] },
+    title: { text: "Alignment vs cross-lingual transfer", subtitle: [describeRun(cells, s, ctx), `${rho}${fit ? "; dashed: least-squares line" : ""}`] },
     config: CONFIG,
     data: { values: pts as unknown as Record<string, unknown>[] },
     width: 420,
     height: 320,
     layer: [
-      ...(pts.length >= 2 ? [{
+      ...(fit ? [{
         name: "fit",
         transform: [{ regression: "transfer", on: "alignment" }],
         mark: { type: "line", color: "#555", strokeDash: [6, 4], strokeWidth: 1.5 },

@@ -125,17 +125,19 @@ export function studyAlignmentSpec(s: StudySummary, ctx: StudyContext): TopLevel
   const objectives = objectivesOf(s);
   const transforms = [...new Set(s.rows.map((r) => r.transform))];
   const rho = s.correlation ? `Spearman ρ = ${s.correlation.rho.toFixed(3)} (n = ${s.correlation.n} objective × transformation points)` : "Spearman ρ: needs 3 or more points";
+  // a line through two points says nothing: the fit, as ρ, from 3 points
+  const fit = rows.length >= 3;
   const x = { field: "alignment", type: "quantitative", title: "static alignment of the pre-trained embeddings (%)", scale: { domain: [0, 100] } } as const;
   const y = { field: "delta", type: "quantitative", title: `Δ = BZ − BS (${ctx.metric} points)`, scale: { zero: true, nice: true } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: "Embedding alignment vs the zero-shot gap", subtitle: [describeStudy(s, ctx), `${rho}; dashed: least-squares line`, spreadLine(s, "points")] },
+    title: { text: "Embedding alignment vs the zero-shot gap", subtitle: [describeStudy(s, ctx), `${rho}${fit ? "; dashed: least-squares line" : ""}`, spreadLine(s, "points")] },
     config: CONFIG,
     data: { values: rows as unknown as Record<string, unknown>[] },
     width: 420,
     height: 300,
     layer: [
-      ...(rows.length >= 2 ? [{
+      ...(fit ? [{
         name: "fit",
         transform: [{ regression: "delta", on: "alignment" }],
         mark: { type: "line", color: "#555", strokeDash: [6, 4], strokeWidth: 1.5, clip: true },

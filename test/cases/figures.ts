@@ -6,7 +6,7 @@ import { summarize, type CellResult } from "../../src/run/report.ts";
 import { alignmentSpec, deltaRows, deltaSpec, type RunContext } from "../../src/run/figures.ts";
 import { summarizeStudy, type StudyCellResult } from "../../src/run/study_report.ts";
 import { studyAlignmentSpec, studyScoresSpec } from "../../src/run/study_figures.ts";
-import { axes, marks, pixelsPerUnit } from "../lib/svg.ts";
+import { axes, marks, pixelsPerUnit, titles } from "../lib/svg.ts";
 import { axis, draw, legendIs, numericAxis, sameLengths, titleHas, whiskerLengths } from "../lib/chart_checks.ts";
 import type { Cases } from "../lib/check.ts";
 
@@ -97,5 +97,13 @@ export const cases: Cases = {
     const labels = marks(root, "labels").map((t) => t.text).sort();
     if (labels.join("|") !== "align-mlm, trans|align-mlm, trans+inv|mlm, trans|mlm, trans+inv") throw new Error(`labels ${labels}`);
     titleHas(root, `Spearman ρ = ${s.correlation!.rho.toFixed(3)} (n = 4 `);
+  },
+  "two points: no fitted line and no ρ (a line through two points says nothing)": async () => {
+    const s = summarizeStudy(STUDY.filter((c) => c.transform === "trans+inv"));
+    const root = await draw(studyAlignmentSpec(s, { task: "pos", metric: "accuracy", model: "RoBERTa tiny" }));
+    if (marks(root, "points").filter((e) => e.name === "path").length !== 2) throw new Error("2 points");
+    if (marks(root, "fit").length) throw new Error("a fitted line through 2 points");
+    titleHas(root, "Spearman ρ: needs 3 or more points");
+    if (titles(root).some((t) => t.includes("least-squares"))) throw new Error("the subtitle names a line that is not drawn");
   },
 };
