@@ -50,11 +50,13 @@ export function deltaRows(cells: CellResult[], s: Summary): DeltaRow[] {
   return rows;
 }
 
-/** The run's description, the subtitle's first line: task, metric, source, model and seeds. */
+/** The run's description, the subtitle's first line: task and metric, source, model and seeds. */
 export function describeRun(cells: CellResult[], s: Summary, ctx: RunContext): string {
   const seeds = [...new Set(cells.map((c) => c.seed))].sort((a, b) => a - b);
   const per = [...new Set(s.strategies.map((st) => cells.filter((c) => c.strategy === st).length))].sort((a, b) => a - b);
-  return `${ctx.task.toUpperCase()} (${ctx.metric}), zero-shot from ${s.source}; model ${ctx.model}; ${seeds.length === 1 ? "seed" : "seeds"} ${seeds.join(", ")} (${per.join("–")} per strategy)`;
+  // how many seeds each strategy has, when that differs (a grid still running, or a cell that failed)
+  const uneven = per.length > 1 || per[0] !== seeds.length ? ` (${per.join("–")} per strategy)` : "";
+  return `${ctx.task.toUpperCase()} ${ctx.metric}, zero-shot from ${s.source}; model ${ctx.model}; ${seeds.length === 1 ? "seed" : "seeds"} ${seeds.join(", ")}${uneven}`;
 }
 
 /** AlignFreeze's figure: Δ vs the baseline per target language, bars grouped by strategy, ± 1 std whiskers. */

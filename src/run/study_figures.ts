@@ -26,17 +26,19 @@ function objectivesOf(s: StudySummary): string[] {
   return [...PAPER_ORDER.filter((o) => seen.includes(o)), ...seen.filter((o) => !PAPER_ORDER.includes(o))];
 }
 
-function seedsLine(s: StudySummary, per_: string): string {
+/** The seeds, and how many each point has when that differs (a study still running, a cell that failed). */
+function seedsLine(s: StudySummary): string {
   const seeds = [...new Set(s.rows.flatMap((r) => r.seeds))].sort((a, b) => a - b);
   const per = [...new Set(s.rows.map((r) => r.seeds.length))].sort((a, b) => a - b);
-  return `${seeds.length === 1 ? "seed" : "seeds"} ${seeds.join(", ")} (${per.join("–")} per ${per_})`;
+  const uneven = per.length > 1 || per[0] !== seeds.length ? ` (${per.join("–")} per objective × transformation)` : "";
+  return `${seeds.length === 1 ? "seed" : "seeds"} ${seeds.join(", ")}${uneven}`;
 }
 
 const spreadLine = (s: StudySummary, what: string) =>
   s.rows.some((r) => r.seeds.length > 1) ? `${what}: mean over seeds; whiskers: ± 1 sample std over seeds` : `${what}: one seed each (no whiskers: the spread needs 2 or more seeds)`;
 
 export function describeStudy(s: StudySummary, ctx: StudyContext): string {
-  return `${ctx.task.toUpperCase()} (${ctx.metric}) on the derived language; ${ctx.model}; ${seedsLine(s, "objective × transformation")}`;
+  return `${ctx.task.toUpperCase()} ${ctx.metric} on the derived language; ${ctx.model}; ${seedsLine(s)}`;
 }
 
 export interface StudyScoreRow {
@@ -67,12 +69,12 @@ export function studyScoresSpec(s: StudySummary, ctx: StudyContext): TopLevelSpe
   const y = { field: "value", type: "quantitative", title: `${ctx.metric} (%); Δ in points` } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: "Supervised (BS) and zero-shot (BZ) scores on the derived language, by objective", subtitle: [describeStudy(s, ctx), spreadLine(s, "bars")] },
+    title: { text: "Supervised (BS) vs zero-shot (BZ) on the derived language", subtitle: [describeStudy(s, ctx), `Δ = BZ − BS; ${spreadLine(s, "bars")}`] },
     config: CONFIG,
     data: { values: studyScoreRows(s) as unknown as Record<string, unknown>[] },
     facet: { column: { field: "transform", type: "nominal", sort: transforms, title: "derived language (transformation)" } },
     spec: {
-      width: { step: 22 },
+      width: { step: 28 },
       height: 280,
       layer: [
         {
