@@ -58,14 +58,17 @@ export async function svgToPng(svg: string, fonts: FontFiles, scale = 2): Promis
     fitTo: { mode: "zoom", value: scale },
     font: { fontBuffers: fonts.buffers, defaultFontFamily: fonts.family, sansSerifFamily: fonts.family, loadSystemFonts: false },
   });
+  let img;
   try {
-    const img = r.render();
-    try {
-      return img.asPng();
-    } finally {
-      img.free();
-    }
+    img = r.render();
+  } catch (e) {
+    // a panic inside resvg leaves its objects unusable (free() would fail and hide this message)
+    throw new XltError(`PNG: resvg could not draw the chart (${(e as Error).message}); write SVG instead`);
+  }
+  try {
+    return img.asPng();
   } finally {
+    img.free();
     r.free();
   }
 }

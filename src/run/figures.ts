@@ -153,13 +153,14 @@ export function alignmentSpec(cells: CellResult[], s: Summary, ctx: RunContext):
           tooltip: [{ field: "strategy" }, { field: "seed" }, { field: "language" }, { field: "alignment", format: ".1f" }, { field: "transfer", format: "+.1f" }],
         },
       },
-      {
-        // one label per language, above its highest point (each language has a point per strategy and seed)
-        name: "labels",
+      // one label per language, above its highest point (each language has a point per strategy and
+      // seed); a white halo first keeps it readable over the points and the fitted line
+      ...["labelHalo", "labels"].map((name) => ({
+        name,
         transform: [{ aggregate: [{ op: "mean", field: "alignment", as: "alignment" }, { op: "max", field: "transfer", as: "transfer" }], groupby: ["language"] }],
-        mark: { type: "text", dy: -12, fontSize: 12, fontWeight: "bold", color: "#333" },
+        mark: { type: "text", dy: -12, fontSize: 12, fontWeight: "bold", color: "#333", ...(name === "labelHalo" ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}) },
         encoding: { x, y, text: { field: "language" } },
-      },
+      })),
     ],
   } as TopLevelSpec;
 }

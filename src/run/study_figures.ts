@@ -167,12 +167,13 @@ export function studyAlignmentSpec(s: StudySummary, ctx: StudyContext): TopLevel
           tooltip: [{ field: "objective" }, { field: "transform" }, { field: "alignment", format: ".1f" }, { field: "delta", format: "+.1f" }, { field: "n", title: "seeds" }],
         },
       },
-      {
-        // each point named, so the chart reads without matching colours to the legend
-        name: "labels",
-        mark: { type: "text", align: "left", dx: 9, dy: -7, fontSize: 11, color: "#333" },
+      // each point named, so the chart reads without matching colours to the legend; a white halo
+      // first keeps a name readable where it crosses the fitted line or a gridline
+      ...["labelHalo", "labels"].map((name) => ({
+        name,
+        mark: { type: "text", align: "left", dx: 9, dy: -7, fontSize: 11, color: "#333", ...(name === "labelHalo" ? { stroke: "white", strokeWidth: 4, strokeJoin: "round" } : {}) },
         encoding: { x, y, text: { field: transforms.length > 1 ? "label" : "objective" } },
-      },
+      })),
     ],
   } as TopLevelSpec;
 }
