@@ -75,6 +75,8 @@ describe("xlt plot", () => {
     writeFileSync(bad, '{"step":1,"loss":2}\nloss 3\n');
     const notSpec = join(dir, "not.vl.json");
     writeFileSync(notSpec, "[1, 2]");
+    const badExpr = join(dir, "expr.vl.json");
+    writeFileSync(badExpr, JSON.stringify({ mark: "point", data: { values: [{ a: 1 }] }, transform: [{ calculate: "foo(datum.a)", as: "b" }], encoding: { x: { field: "b", type: "quantitative" } } }));
     const cases: [string[], RegExp][] = [
       [["plot"], /^xlt plot: give one of --log FILE \(a training log\) or --spec FILE\.vl\.json \(a chart spec\)$/],
       [["plot", "--log", LOG, "--spec", notSpec], /^xlt plot: give one of --log FILE/],
@@ -84,6 +86,7 @@ describe("xlt plot", () => {
       [["plot", "--log", LOG, "--out", join(dir, "node.svg")], /^xlt plot: --out .*node\.svg exists; pass --overwrite to replace it$/],
       [["plot", "--spec", notSpec, "--out", join(dir, "n.svg")], /^xlt plot: --spec .*not\.vl\.json: not a Vega-Lite spec \(a JSON object\)$/],
       [["plot", "--log", LOG, "--out", join(dir, "f.png"), "--font", join(dir, "none.ttf")], /^xlt plot: --font .*none\.ttf: file not found$/],
+      [["plot", "--spec", badExpr, "--out", join(dir, "e.svg")], /^xlt plot: the chart spec cannot be drawn: Unrecognized function: foo$/],
     ];
     for (const [args, re] of cases) {
       const r = await xlt("node", args);
@@ -91,6 +94,6 @@ describe("xlt plot", () => {
       expect(r.stderr, args.join(" ")).toMatch(re);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
     }
-    for (const f of ["m.svg", "b.svg", "n.svg", "f.png", "b.vl.json"]) expect(existsSync(join(dir, f)), f).toBe(false);
+    for (const f of ["m.svg", "b.svg", "n.svg", "f.png", "e.svg", "b.vl.json"]) expect(existsSync(join(dir, f)), f).toBe(false);
   });
 });

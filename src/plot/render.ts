@@ -33,11 +33,15 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } catch (e) {
     throw new XltError(`the chart spec does not compile: ${(e as Error).message}`);
   }
-  const view = new vega.View(vega.parse(vg), { renderer: "none", logLevel: 0 });
+  let view;
   try {
+    view = new vega.View(vega.parse(vg), { renderer: "none", logLevel: 0 });
     return (await view.toSVG()) + "\n";
+  } catch (e) {
+    // a spec that compiles can still fail to draw (an expression naming a field that is not there)
+    throw new XltError(`the chart spec cannot be drawn: ${(e as Error).message}`);
   } finally {
-    view.finalize();
+    view?.finalize();
   }
 }
 
