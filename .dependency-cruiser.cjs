@@ -58,6 +58,13 @@ module.exports = {
       to: { path: "^src/profile/" },
     },
     {
+      name: "chart-specs-browser-safe",
+      comment: "the chart specs are pure data, drawn by xlt and, unchanged, by a browser page: no Node modules (the rendering, src/plot/render.ts, reads files)",
+      severity: "error",
+      from: { path: "^src/(run/(figures|study_figures|report|study_report)|plot/(theme|loss)|tasks/metrics|eval/metrics)\\.ts$" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
       name: "not-to-unresolvable",
       comment: "an import that resolves to no file",
       severity: "error",
