@@ -54,7 +54,7 @@ export async function runStudyCommand(v: Record<string, any>): Promise<number> {
   };
   studyCells(plan); // validates the matrix before anything else
   if (v.merge) {
-    const m = mergeStudy(plan);
+    const m = await mergeStudy(plan);
     console.log(`merged ${m.done} cells: ${m.files.join(", ")}`);
     return 0;
   }
@@ -69,7 +69,7 @@ export async function runStudyCommand(v: Record<string, any>): Promise<number> {
     return 0;
   }
   await runStudy(plan, v.cell);
-  if (v.cell === undefined) console.log(`study done: ${mergeStudy(plan).files.join(", ")}`);
+  if (v.cell === undefined) console.log(`study done: ${(await mergeStudy(plan)).files.join(", ")}`);
   else console.log(`cell ${v.cell} done; gather finished cells with --merge`);
   return 0;
 }

@@ -5,7 +5,7 @@
 // its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished. result.json
 // records the settings the cell ran with: a finished cell is reused only under the same settings.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
@@ -23,7 +23,10 @@ import { estimateRealign, paramCount } from "../memory.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
-import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
+import { type CellResult, summarize, toCsv, toMarkdown } from "./report.ts";
+import { alignmentSpec, deltaSpec, type RunContext } from "./figures.ts";
+import { chartFiles } from "../plot/files.ts";
+import type { TopLevelSpec } from "vega-lite";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
 export const STRATEGIES: Record<string, string | null> = { baseline: null, full: "none", lower: "lower", upper: "upper" };
@@ -48,6 +51,8 @@ export interface RunPlan {
   out: string;
   keepModels: boolean;
   quiet: boolean;
+  /** how the charts name the model (default: describeModel(model)) */
+  modelName?: string;
 }
 
 export interface Cell {
@@ -84,7 +89,7 @@ export function cells(plan: RunPlan): Cell[] {
 export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 
 /** What the grid writes into its --out: the cells, and merge's tables and charts. */
-export const RUN_RESULT_FILES = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"];
+export const RUN_RESULT_FILES = ["results.csv", "results.json", "results.md", ...["delta", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
 export const RUN_OUT_NAMES = ["cells", ...RUN_RESULT_FILES];
 
 /** The Slurm array script written beside a --jobs FILE (jobs.txt → jobs.slurm.sh). */
@@ -214,8 +219,22 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
   return out;
 }
 
-/** Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two charts. */
-export function merge(plan: RunPlan): { done: number; files: string[] } {
+/** The model as the charts name it: its folder and shape, from config.json (the folder alone if that is unreadable). */
+export function describeModel(dir: string, name = basename(resolve(dir))): string {
+  try {
+    const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    const shape = [c.model_type, c.num_hidden_layers && `${c.num_hidden_layers} layers`, c.hidden_size && `hidden ${c.hidden_size}`].filter(Boolean).join(", ");
+    return shape ? `${name} (${shape})` : name;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two
+ * charts, delta and alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function merge(plan: RunPlan): Promise<{ done: number; files: string[] }> {
   const dir = join(plan.out, "cells");
   const results: CellResult[] = existsSync(dir)
     ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d)))
@@ -223,14 +242,21 @@ export function merge(plan: RunPlan): { done: number; files: string[] } {
   if (!results.length) throw new XltError(`no finished cells in ${dir}: run the grid first`);
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
   const s = summarize(results, plan.source);
-  const task = results[0].task;
-  const files = RUN_RESULT_FILES.map((f) => join(plan.out, f));
-  writeFileAtomic(files[0], toCsv(results));
-  writeFileAtomic(files[1], JSON.stringify({ summary: s, cells: results }, null, 2) + "\n");
-  writeFileAtomic(files[2], toMarkdown(s, `${task.toUpperCase()} zero-shot transfer from ${plan.source} (${results[0].metric})`));
-  writeFileAtomic(files[3], deltaChartSvg(s));
-  writeFileAtomic(files[4], alignmentScatterSvg(results, s));
-  return { done: results.length, files };
+  const ctx: RunContext = { model: plan.modelName ?? describeModel(plan.model), task: results[0].task, metric: results[0].metric };
+  const charts: Record<string, TopLevelSpec> = { alignment: alignmentSpec(results, s, ctx) };
+  // Δ needs baseline cells to pair with
+  if (s.strategies.includes("baseline") && s.strategies.length > 1) charts.delta = deltaSpec(results, s, ctx);
+  const files: Record<string, string> = {
+    "results.csv": toCsv(results),
+    "results.json": JSON.stringify({ summary: s, cells: results }, null, 2) + "\n",
+    "results.md": toMarkdown(s, `${ctx.task.toUpperCase()} zero-shot transfer from ${plan.source} (${ctx.metric})`),
+    ...(await chartFiles(charts)),
+  };
+  const written = Object.entries(files).map(([name, text]) => {
+    writeFileAtomic(join(plan.out, name), text);
+    return join(plan.out, name);
+  });
+  return { done: results.length, files: written };
 }
 
 /** The plan as text: cells, their state, and GPU time and memory estimates. */

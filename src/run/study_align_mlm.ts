@@ -24,7 +24,9 @@ import { finetune } from "../train/finetune_run.ts";
 import { type Objective, OBJECTIVES, pretrain, usesLang } from "../train/pretrain_run.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
-import { deltaChartName, STUDY_RESULT_FILES, type StudyCellResult, studyFiles } from "./study_report.ts";
+import { chartFiles } from "../plot/files.ts";
+import { sortStudyCells, type StudyCellResult, studyFiles, summarizeStudy } from "./study_report.ts";
+import { studyCharts } from "./study_figures.ts";
 import { slurmScriptPath } from "./grid.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
@@ -115,7 +117,7 @@ export function studyCells(plan: StudyPlan): StudyCell[] {
 export const isStudyDir = (dir: string) => existsSync(join(dir, "cells")) || existsSync(join(dir, "derived"));
 
 /** What the study writes into its --out: cells, derived data, and mergeStudy's tables and charts (any objective). */
-export const STUDY_OUT_NAMES = ["cells", "derived", ...STUDY_RESULT_FILES, ...OBJECTIVES.map(deltaChartName)];
+export const STUDY_OUT_NAMES = ["cells", "derived", "results.csv", "results.json", "results.md", ...["scores", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
 const isDone = (c: StudyCell) => existsSync(join(c.dir, "result.json"));
 
 /** What a cell's result depends on besides objective, transform and seed (paths absolute). */
@@ -312,12 +314,26 @@ export async function runStudy(plan: StudyPlan, only?: number): Promise<StudyCel
   return out;
 }
 
-/** Gathers every finished cell (same settings) into results.{csv,json,md}, delta-<objective>.svg and alignment.svg. */
-export function mergeStudy(plan: StudyPlan): { done: number; files: string[] } {
+/** The model and pre-training a study ran, as its charts name them. */
+export function describeStudyModel(plan: StudyPlan): string {
+  const arch = plan.arch === "roberta" ? "RoBERTa" : "BERT";
+  return `${arch} ${plan.size}, ${plan.pretrainSteps} pre-training steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens`;
+}
+
+/**
+ * Gathers every finished cell (same settings) into results.{csv,json,md} and the charts scores and
+ * alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function mergeStudy(plan: StudyPlan): Promise<{ done: number; files: string[] }> {
   const dir = join(plan.out, "cells");
   const results = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d))) : [];
   if (!results.length) throw new XltError(`no finished cells in ${dir}: run the study first`);
-  const files = studyFiles(results, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`);
+  const sorted = sortStudyCells(results);
+  const ctx = { task: plan.task, metric: sorted[0].metric, model: describeStudyModel(plan) };
+  const files = {
+    ...studyFiles(sorted, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`),
+    ...(await chartFiles(studyCharts(summarizeStudy(sorted), ctx))),
+  };
   const written: string[] = [];
   for (const [name, text] of Object.entries(files)) {
     writeFileAtomic(join(plan.out, name), text);
