@@ -36,7 +36,7 @@ export const alignCommand: Command = {
     out: { type: "string", required: true, meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
-    checkOutputs({ files: { out: values.out }, inputs: { pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
+    checkOutputs({ files: { out: values.out }, inputs: { model: values.model, pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
     const method = values.method ?? "dictionary"; // defaults also when called without the option parser
     if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);
     if (method === "dictionary" && !values.dictionary) throw new XltError("--dictionary FILE is required with --method dictionary");

@@ -1,11 +1,12 @@
 // `xlt finetune`: train a classification head and the whole encoder on a task (POS, NER, XNLI).
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { join } from "node:path";
 import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
 import { finetune } from "../src/train/objectives/finetune.ts";
 import { mlmFinetune } from "../src/train/objectives/mlm_finetune.ts";
+import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
 import type { Command, Opt } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
@@ -67,7 +68,10 @@ export const finetuneCommand: Command = {
   async run(v) {
     // the built-in default, as realign and run: the small BERT xlt pre-trained and ships (builtin/)
     if (v.model === undefined) v.model = shippedBuiltin().model;
-    checkOutputs({ dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev, ...realignDuringInputs(v) }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({
+      dirs: { out: v.out ?? "out/finetune" }, files: { profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model, train: v.train, dev: v.dev, ...realignDuringInputs(v) },
+      writes: { out: checkpointWrites("finetune", v.model, [REALIGNMENT_HEAD_FILE]) }, overwrite: v.overwrite, resume: v.resume,
+    });
     if (v.task === MLM) return finetuneMlm(v);
     const task = parseTask(v.task);
     const realignDuring = await realignDuringFromOptions(v, v.model, v.seed, !!v.quiet);

@@ -1,6 +1,6 @@
 // `xlt pretrain`: masked-LM pre-training with the objectives of ALIGN-MLM (mlm, xlm, dict-mlm, align-mlm).
 import { join } from "node:path";
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { XltError } from "../src/errors.ts";
 import { ensurePretrainDemo } from "../src/pretrain/demo.ts";
 import { ARCHS, presetConfig, readConfigFile, type Size, SIZES } from "../src/pretrain/model.ts";
@@ -61,7 +61,8 @@ export const pretrainCommand: Command = {
     const objective = oneOf<PretrainingObjective>("objective", v.objective, OBJECTIVES);
     checkOutputs({
       dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
-      inputs: { train: v.train, derived: v.derived, model: v.model, config: v.config, tokenizer: v.tokenizer }, overwrite: v.overwrite, resume: v.resume,
+      inputs: { train: v.train, derived: v.derived, model: v.model, config: v.config, tokenizer: v.tokenizer },
+      writes: { out: checkpointWrites("pretrain", v.model ?? v.tokenizer) }, overwrite: v.overwrite, resume: v.resume,
     });
     let train: string[] = v.train ?? [];
     const derived: string[] = v.derived ?? [];

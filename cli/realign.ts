@@ -1,10 +1,11 @@
 // `xlt realign`: contrastive realignment with AlignFreeze layer freezing.
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { XltError } from "../src/errors.ts";
+import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
 import { realign } from "../src/train/objectives/realign.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
 
@@ -44,7 +45,11 @@ export const realignCommand: Command = {
     "f16-frozen": { type: "boolean", help: "store frozen weight matrices and embedding tables in f16 on the GPU (adapters with shader-f16; xlt doctor); the checkpoint stays f32" },
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({
+      dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
+      inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] },
+      writes: { out: checkpointWrites("realign", v.model ?? shippedBuiltin().model, [REALIGNMENT_HEAD_FILE]) }, overwrite: v.overwrite, resume: v.resume,
+    });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     let model: string = v.model;
     let examples;

@@ -1,5 +1,5 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, ownNames } from "../src/io/outputs.ts";
 import { existsSync } from "node:fs";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { parseLangSpec } from "../src/data/pairs.ts";
@@ -9,7 +9,8 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
-import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
+import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
+import { slurmScriptPath } from "../src/run/cells.ts";
 import type { Task } from "../src/tasks/table.ts";
 import { parseTask, perTask, TASK_META } from "./finetune.ts";
 import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
@@ -26,8 +27,9 @@ export const runCommand: Command = {
     "Each cell writes OUT/cells/<strategy>-s<seed>/result.json with its settings; rerunning skips finished cells",
     "(and stops if one ran with other settings: use a new --out). Cells can run",
     "as separate jobs (--cell K, or --jobs FILE for a job list and a Slurm array script), then --merge.",
-    "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables), OUT/delta.svg",
-    "(per-language Δ vs baseline) and OUT/alignment.svg (alignment vs relative transfer, Spearman ρ).",
+    "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables) and two charts, each",
+    "as a Vega-Lite spec (.vl.json, to restyle) and SVG: OUT/delta (per-language Δ vs the baseline, ± std over",
+    "seeds) and OUT/alignment (alignment vs relative transfer, Spearman ρ). PNG: xlt plot --spec OUT/delta.vl.json --out delta.png.",
     "Without --model and data: a small but complete built-in experiment (POS, en → de, fr) on the shipped model and PUD data.",
   ].join("\n"),
   options: {
@@ -58,7 +60,11 @@ export const runCommand: Command = {
   },
   async run(v) {
     if (v.study !== undefined) return runStudyCommand(v);
-    checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
+    checkOutputs({
+      dirs: { out: v.out }, files: { jobs: v.jobs, "jobs (its Slurm script)": v.jobs && slurmScriptPath(v.jobs) },
+      inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu },
+      writes: { out: ownNames("run's", RUN_OUT_NAMES) }, overwrite: v.overwrite, resume: isExperimentDir(v.out),
+    });
     // the grid feeds no language ids; finetune would stop on such a model only after the realignment
     if (v.model && hasLanguageTable(v.model)) {
       throw new XltError(`--model ${v.model} has language embeddings (an XLM / DICT-MLM checkpoint): the realignment grid feeds no language ids; fine-tune and evaluate it with \`xlt finetune\` / \`xlt evaluate\` --lang-id 2|3, or study it with \`xlt run --study align-mlm\``);
@@ -85,7 +91,7 @@ export const runCommand: Command = {
       SHIPPED_LANGS.forEach((lang, k) => (realignData[lang] = loaded[k].examples));
       plan = {
         ...common,
-        model: b.model, task: "pos", train: b.conllu.en, source: "en",
+        model: b.model, modelName: describeModel(b.model, "xlt's built-in model"), task: "pos", train: b.conllu.en, source: "en",
         tests: [{ lang: "en", path: b.conllu.en_test }, ...SHIPPED_LANGS.map((l) => ({ lang: l, path: b.conllu[l] }))],
         realignData,
         realignSteps: v["realign-steps"] ?? 20,
@@ -122,7 +128,7 @@ export const runCommand: Command = {
     if (!existsSync(plan.train)) throw new XltError(`--train ${plan.train}: file not found`);
     for (const t of plan.tests) if (!existsSync(t.path)) throw new XltError(`no test file for language '${t.lang}': ${t.path} not found`);
     if (v.merge) {
-      const m = merge(plan);
+      const m = await merge(plan);
       console.log(`merged ${m.done} cells: ${m.files.join(", ")}`);
       return 0;
     }
@@ -140,7 +146,7 @@ export const runCommand: Command = {
     const only: number | undefined = v.cell;
     await runGrid(plan, only);
     if (only === undefined) {
-      const m = merge(plan);
+      const m = await merge(plan);
       console.log(`experiment done: ${m.files.join(", ")}`);
     } else console.log(`cell ${only} done; gather finished cells with --merge`);
     return 0;

@@ -3,12 +3,13 @@
 // --dry-run, …) mean the same there.
 import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, ownNames } from "../src/io/outputs.ts";
+import { slurmScriptPath } from "../src/run/cells.ts";
 import { measurePeak } from "../src/train/roofline.ts";
 import { SIZES, type Size } from "../src/pretrain/model.ts";
 import type { Task } from "../src/tasks/labels.ts";
 import {
-  describeStudy, isStudyDir, mergeStudy, parseObjectives, parseTransforms, runStudy, STUDY_OBJECTIVES, STUDY_TRANSFORMS, studyCells,
+  describeStudy, isStudyDir, mergeStudy, parseObjectives, parseTransforms, runStudy, STUDY_OBJECTIVES, STUDY_OUT_NAMES, STUDY_TRANSFORMS, studyCells,
   type StudyPlan, writeStudyJobs,
 } from "../src/run/study_align_mlm.ts";
 import { type Opt, parseNumber } from "./options.ts";
@@ -33,7 +34,11 @@ export async function runStudyCommand(v: Record<string, any>): Promise<number> {
   if (v.study !== "align-mlm") throw new XltError(`--study ${v.study}: the only study is align-mlm`);
   for (const k of ["corpus", "tokenizer", "train", "test"]) if (!v[k]?.length) throw new XltError(`--study align-mlm needs --${k}`);
   if (v.test.length !== 1) throw new XltError("--study align-mlm takes one --test FILE (the original-language test set; the study derives its twin)");
-  checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { corpus: v.corpus, tokenizer: v.tokenizer, train: v.train, test: v.test }, overwrite: v.overwrite, resume: isStudyDir(v.out) });
+  checkOutputs({
+    dirs: { out: v.out }, files: { jobs: v.jobs, "jobs (its Slurm script)": v.jobs && slurmScriptPath(v.jobs) },
+    inputs: { corpus: v.corpus, tokenizer: v.tokenizer, train: v.train, test: v.test },
+    writes: { out: ownNames("the study's", STUDY_OUT_NAMES) }, overwrite: v.overwrite, resume: isStudyDir(v.out),
+  });
   if (!(SIZES as readonly string[]).includes(v.size)) throw new XltError(`--size must be one of ${SIZES.join(", ")}, got '${v.size}'`);
   if (v.arch !== "roberta" && v.arch !== "bert") throw new XltError(`--arch must be roberta or bert, got '${v.arch}'`);
   const task = v.task as Task;
@@ -49,7 +54,7 @@ export async function runStudyCommand(v: Record<string, any>): Promise<number> {
   };
   studyCells(plan); // validates the matrix before anything else
   if (v.merge) {
-    const m = mergeStudy(plan);
+    const m = await mergeStudy(plan);
     console.log(`merged ${m.done} cells: ${m.files.join(", ")}`);
     return 0;
   }
@@ -64,7 +69,7 @@ export async function runStudyCommand(v: Record<string, any>): Promise<number> {
     return 0;
   }
   await runStudy(plan, v.cell);
-  if (v.cell === undefined) console.log(`study done: ${mergeStudy(plan).files.join(", ")}`);
+  if (v.cell === undefined) console.log(`study done: ${(await mergeStudy(plan)).files.join(", ")}`);
   else console.log(`cell ${v.cell} done; gather finished cells with --merge`);
   return 0;
 }

@@ -38,11 +38,15 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
     "--epochs", "1", "--batch-size", "8", "--finetune-lr", "1e-3", "--out", o, ...extra,
   ];
 
-  it("runs 2 objectives × 1 transform × 1 seed and writes the table, a Δ chart per objective and alignment vs Δ", async () => {
+  it("runs 2 objectives × 1 transform × 1 seed and writes the table, BS / BZ / Δ per objective and alignment vs Δ", async () => {
     const r = await xlt("node", args(out));
     expect(r.stderr + r.stdout).not.toMatch(/at .*\.js:\d+/);
     expect(r.code).toBe(0);
-    for (const f of ["results.md", "results.csv", "results.json", "alignment.svg", "delta-mlm.svg", "delta-align-mlm.svg"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["results.md", "results.csv", "results.json", "alignment.svg", "alignment.vl.json", "scores.svg", "scores.vl.json"]) expect(existsSync(join(out, f)), f).toBe(true);
+    // the charts name the run and hold the cells' numbers (test/cases/figures.ts reads the drawing itself)
+    const scores = JSON.parse(readFileSync(join(out, "scores.vl.json"), "utf8"));
+    expect(scores.title.subtitle[0]).toBe("POS accuracy on the derived language; BERT tiny, 2 pre-training steps × 4 × 16 tokens; seed 7");
+    expect(readFileSync(join(out, "scores.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\n$/);
     const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(res.cells.map((c: any) => `${c.objective}/${c.transform}/${c.seed}`).sort()).toEqual(["align-mlm/trans/7", "mlm/trans/7"]);
     const md = readFileSync(join(out, "results.md"), "utf8");

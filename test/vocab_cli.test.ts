@@ -79,6 +79,7 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
     writeFileSync(join(dir, "blank.txt"), "\n  \n");
     writeFileSync(join(dir, "bin.txt"), new Uint8Array([97, 0, 98]));
     writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    mkdirSync(join(dir, "adir"));
     const out = join(dir, "out");
     const r = (await xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out])));
     expect(r.code).not.toBe(0);
@@ -90,7 +91,8 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
   it("empty corpus (Deno)", () => bad(["vocab", "--corpus", "DIR/empty.txt"], /empty\.txt: the corpus is empty/, "deno"));
   it("blank corpus", () => bad(["vocab", "--corpus", "DIR/blank.txt"], /blank\.txt: the corpus has only blank lines/));
   it("missing corpus", () => bad(["vocab", "--corpus", "DIR/nope.txt"], /nope\.txt: cannot read the corpus/));
-  it("a directory as corpus", () => bad(["vocab", "--corpus", "DIR"], /cannot read the corpus/));
+  // (not DIR itself: --out DIR/out lies inside it, which checkOutputs refuses first)
+  it("a directory as corpus", () => bad(["vocab", "--corpus", "DIR/adir"], /adir: cannot read the corpus/));
   it("binary corpus", () => bad(["vocab", "--corpus", "DIR/bin.txt"], /bin\.txt: the corpus looks binary/));
   it("corpus not UTF-8", () => bad(["vocab", "--corpus", "DIR/latin1.txt"], /latin1\.txt: the corpus is not valid UTF-8/));
   it("no corpus", () => bad(["vocab"], /--corpus/));

@@ -9,7 +9,8 @@
 // order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
 // byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
 // a half-written DIR.
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeDirAtomicSync } from "./atomic.ts";
 import { writeSafetensorsEntries } from "./safetensors_write.ts";
@@ -254,6 +255,44 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
     return { path, ...readHeader(path) };
   });
   return { files, index };
+}
+
+/**
+ * A fingerprint of a checkpoint's weights: SHA-256 over every weight file's name, size and bytes (config and
+ * tokenizer files aside). A resume records it, so that a model of the same shapes but other weights (which
+ * would mix the checkpoint's trained tensors with another model's frozen ones) is refused. One read pass.
+ */
+export function modelFingerprint(dir: string): string {
+  const h = createHash("sha256");
+  const buf = new Uint8Array(1 << 22);
+  for (const f of sourceFiles(dir).files) {
+    const fd = openSync(f.path, "r");
+    try {
+      h.update(`${basename(f.path)}\0${statSync(f.path).size}\0`);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return `weights sha256:${h.digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * The names a checkpoint written from `srcDir` (by saveCheckpoint, a task checkpoint or a masked-LM one) may
+ * have: config.json, its weight files and the side files copied from `srcDir`. For checkOutputs, so that no
+ * other output of the run is given one of these names inside the output directory.
+ */
+export function checkpointNames(srcDir?: string): string[] {
+  const names = new Set(["config.json", "model.safetensors"]);
+  let entries: string[] = [];
+  try {
+    if (srcDir) entries = readdirSync(srcDir);
+  } catch {
+    // missing: loading it fails with its own error
+  }
+  const weights = checkpointFiles();
+  for (const f of entries) if (weights.test(f) || isSideFile(f)) names.add(f);
+  return [...names];
 }
 
 /** canonical -> (file, original name, info) for every encoder tensor; checks duplicates. */

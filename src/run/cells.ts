@@ -75,13 +75,24 @@ export function finishedResults<C extends Cell, R>(e: Experiment<C, R>): R[] {
   return results;
 }
 
+/** Writes merged outputs into OUT by file name (each atomically); returns their paths. */
+export function writeOutputs(out: string, files: Record<string, string>): string[] {
+  return Object.entries(files).map(([name, text]) => {
+    writeFileAtomic(join(out, name), text);
+    return join(out, name);
+  });
+}
+
+/** The Slurm array script written beside a --jobs FILE (jobs.txt → jobs.slurm.sh). */
+export const slurmScriptPath = (jobs: string) => jobs.replace(/(\.\w+)?$/, ".slurm.sh");
+
 /** One `xlt run … --cell K` line per cell in `path`, and a Slurm job-array script beside it (returned). */
 export function writeJobs<C extends Cell, R>(e: Experiment<C, R>, argv: string[], path: string): string {
   const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, e.cells.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
+  const slurm = slurmScriptPath(path);
   writeFileAtomic(slurm, [
     "#!/bin/bash",
     `#SBATCH --array=0-${e.cells.length - 1}`,

@@ -3,7 +3,7 @@
 // the source language → evaluate every language zero-shot → measure alignment before and after
 // fine-tuning. Each cell writes OUT/cells/<strategy>-s<seed>/result.json with the settings it ran with.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
@@ -25,8 +25,11 @@ import { capLength } from "../tasks/batch.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
-import { type Cell as RunnerCell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs as writeCellJobs } from "./cells.ts";
-import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
+import { type Cell as RunnerCell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs as writeCellJobs, writeOutputs } from "./cells.ts";
+import { type CellResult, summarize, toCsv, toMarkdown } from "./report.ts";
+import { alignmentSpec, deltaSpec, type RunContext } from "./figures.ts";
+import { chartFiles } from "../plot/files.ts";
+import type { TopLevelSpec } from "vega-lite";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
 export const STRATEGIES: Record<string, string | null> = { baseline: null, full: "none", lower: "lower", upper: "upper" };
@@ -51,6 +54,8 @@ export interface RunPlan {
   out: string;
   keepModels: boolean;
   quiet: boolean;
+  /** how the charts name the model (default: describeModel(model)) */
+  modelName?: string;
 }
 
 export interface Cell extends RunnerCell {
@@ -80,6 +85,10 @@ export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 function experiment(plan: RunPlan): Experiment<Cell, CellResult> {
   return { kind: "grid", job: "xlt-run", out: plan.out, cells: cells(plan), settings: (r) => cellSettings(plan, r.strategy), run: (c) => runCell(plan, c) };
 }
+
+/** What the grid writes into its --out: the cells, and merge's tables and charts. */
+export const RUN_RESULT_FILES = ["results.csv", "results.json", "results.md", ...["delta", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
+export const RUN_OUT_NAMES = ["cells", ...RUN_RESULT_FILES];
 
 /**
  * What a cell's result depends on besides its strategy and seed, keyed by the option that sets it (paths
@@ -183,19 +192,36 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
   return out;
 }
 
-/** Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two charts. */
-export function merge(plan: RunPlan): { done: number; files: string[] } {
+/** The model as the charts name it: its folder and shape, from config.json (the folder alone if that is unreadable). */
+export function describeModel(dir: string, name = basename(resolve(dir))): string {
+  try {
+    const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    const shape = [c.model_type, c.num_hidden_layers && `${c.num_hidden_layers} layers`, c.hidden_size && `hidden ${c.hidden_size}`].filter(Boolean).join(", ");
+    return shape ? `${name} (${shape})` : name;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two
+ * charts, delta and alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function merge(plan: RunPlan): Promise<{ done: number; files: string[] }> {
   const results = finishedResults(experiment(plan));
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
   const s = summarize(results, plan.source);
-  const task = results[0].task;
-  const files = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"].map((f) => join(plan.out, f));
-  writeFileAtomic(files[0], toCsv(results));
-  writeFileAtomic(files[1], JSON.stringify({ summary: s, cells: results }, null, 2) + "\n");
-  writeFileAtomic(files[2], toMarkdown(s, `${task.toUpperCase()} zero-shot transfer from ${plan.source} (${results[0].metric})`));
-  writeFileAtomic(files[3], deltaChartSvg(s));
-  writeFileAtomic(files[4], alignmentScatterSvg(results, s));
-  return { done: results.length, files };
+  const ctx: RunContext = { model: plan.modelName ?? describeModel(plan.model), task: results[0].task, metric: results[0].metric };
+  const charts: Record<string, TopLevelSpec> = { alignment: alignmentSpec(results, s, ctx) };
+  // Δ needs baseline cells to pair with
+  if (s.strategies.includes("baseline") && s.strategies.length > 1) charts.delta = deltaSpec(results, s, ctx);
+  const files: Record<string, string> = {
+    "results.csv": toCsv(results),
+    "results.json": JSON.stringify({ summary: s, cells: results }, null, 2) + "\n",
+    "results.md": toMarkdown(s, `${ctx.task.toUpperCase()} zero-shot transfer from ${plan.source} (${ctx.metric})`),
+    ...(await chartFiles(charts)),
+  };
+  return { done: results.length, files: writeOutputs(plan.out, files) };
 }
 
 /** The plan as text: cells, their state, and GPU time and memory estimates. */

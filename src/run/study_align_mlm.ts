@@ -27,8 +27,10 @@ import { finetune } from "../train/objectives/finetune.ts";
 import { estimatePretrain, OBJECTIVES, pretrain, type PretrainingObjective, usesLang } from "../train/objectives/pretrain.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
-import { type StudyCellResult, studyFiles } from "./study_report.ts";
-import { type Cell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs } from "./cells.ts";
+import { chartFiles } from "../plot/files.ts";
+import { sortStudyCells, type StudyCellResult, studyFiles, summarizeStudy } from "./study_report.ts";
+import { studyCharts } from "./study_figures.ts";
+import { type Cell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs, writeOutputs } from "./cells.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
 export const STUDY_OBJECTIVES: PretrainingObjective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
@@ -109,6 +111,9 @@ export const isStudyDir = (dir: string) => existsSync(join(dir, "cells")) || exi
 function experiment(plan: StudyPlan): Experiment<StudyCell, StudyCellResult> {
   return { kind: "study", job: "xlt-study", out: plan.out, cells: studyCells(plan), settings: (r) => cellSettings(plan, r.objective as PretrainingObjective), run: (c) => runStudyCell(plan, c) };
 }
+
+/** What the study writes into its --out: cells, derived data, and mergeStudy's tables and charts (any objective). */
+export const STUDY_OUT_NAMES = ["cells", "derived", "results.csv", "results.json", "results.md", ...["scores", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
 
 /** What a cell's result depends on besides objective, transform and seed (paths absolute). */
 export function studySettings(plan: StudyPlan): Settings {
@@ -273,16 +278,25 @@ export function runStudy(plan: StudyPlan, only?: number): Promise<StudyCellResul
   return runCells(experiment(plan), only);
 }
 
-/** Gathers every finished cell (same settings) into results.{csv,json,md}, delta-<objective>.svg and alignment.svg. */
-export function mergeStudy(plan: StudyPlan): { done: number; files: string[] } {
+/** The model and pre-training a study ran, as its charts name them. */
+export function describeStudyModel(plan: StudyPlan): string {
+  const arch = plan.arch === "roberta" ? "RoBERTa" : "BERT";
+  return `${arch} ${plan.size}, ${plan.pretrainSteps} pre-training steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens`;
+}
+
+/**
+ * Gathers every finished cell (same settings) into results.{csv,json,md} and the charts scores and
+ * alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function mergeStudy(plan: StudyPlan): Promise<{ done: number; files: string[] }> {
   const results = finishedResults(experiment(plan));
-  const files = studyFiles(results, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`);
-  const written: string[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    writeFileAtomic(join(plan.out, name), text);
-    written.push(join(plan.out, name));
-  }
-  return { done: results.length, files: written };
+  const sorted = sortStudyCells(results);
+  const ctx = { task: plan.task, metric: sorted[0].metric, model: describeStudyModel(plan) };
+  const files = {
+    ...studyFiles(sorted, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`),
+    ...(await chartFiles(studyCharts(summarizeStudy(sorted), ctx))),
+  };
+  return { done: results.length, files: writeOutputs(plan.out, files) };
 }
 
 // Paper scale (spec §1.2, §4.2): RoBERTa 8L/512H/FFN 2048 over 2V = 80,000 ids; 500k steps × 128 × 512 tokens.

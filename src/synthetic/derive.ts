@@ -1,7 +1,7 @@
 // `xlt derive`: a synthetic language from an original-language file, in the file's own format, with labels
 // following their words (align-mlm-spec.md §3). Inv (word-order inversion) runs first, on words; Trans
 // (transliteration, src/synthetic/trans.ts) then respells each word in the derived vocabulary.
-import { extname } from "node:path";
+import { basename, extname } from "node:path";
 import { splitWords } from "../io/words.ts";
 import { TaskDataError } from "../tasks/labels.ts";
 import { inversionOrder, invertTextLine, invertXnliSentence, reverseBioTags } from "./invert.ts";
@@ -25,6 +25,16 @@ export interface Derived {
   units: number;
   /** CoNLL-U multi-word-token range lines and empty nodes dropped by Inv */
   dropped: number;
+}
+
+/**
+ * The names under which `xlt derive` writes an input: its own name, and for plain text under Inv the
+ * original sentences as NAME.orig.EXT beside it (Derived.original).
+ */
+export function derivedNames(path: string, format: DeriveFormat, inv: boolean): { derived: string; original: string | null } {
+  const name = basename(path);
+  const ext = extname(name);
+  return { derived: name, original: format === "text" && inv ? `${name.slice(0, name.length - ext.length)}.orig${ext}` : null };
 }
 
 export function parseTransform(s: string): Transform {

@@ -104,10 +104,10 @@ export interface Objective<B> {
    */
   checkpointSide?(losses: number[]): Record<string, unknown>;
   /**
-   * resume: reads its side files back from checkpoint directory `dir`, returning the losses so far, and
-   * moves its data to the step after `start` (the batches an uninterrupted run would see)
+   * resume: takes its side files back (as checkResumable read and checked them, by name), returning the
+   * losses so far, and moves its data to the step after `start` (the batches an uninterrupted run would see)
    */
-  restore?(dir: string, start: number): number[];
+  restore?(side: Record<string, any>, start: number): number[];
   /** resume: whether a --log line of the interrupted run stays (default: the lines of steps up to the checkpoint) */
   keepsLogLine?(rec: Record<string, unknown>, start: number): boolean;
 

@@ -12,7 +12,6 @@
 //  - --profile phases per step ("step N": batch, record, submit, the wait for the GPU), the progress bar,
 //    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
-import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
@@ -29,12 +28,19 @@ import { Adam } from "./adam.ts";
 import type { Objective, Recorded, RunSummary } from "./objective.ts";
 import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { Progress } from "./progress.ts";
-import { checkResume, truncateLog } from "./resume.ts";
+import { appendLog, checkResume, isNumberList, readResumeJson, truncateLog } from "./resume.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 
 export const CHECKPOINT_DIR = "checkpoint";
 /** a checkpoint's side file of the losses so far, unless the objective keeps its own */
 const PROGRESS = "progress.json";
+
+/** The JSON side files of a checkpoint by name, each with a check that it holds what xlt saved there. */
+export type SideFiles = Record<string, (v: any) => boolean>;
+const PROGRESS_FILES: SideFiles = { [PROGRESS]: (v) => isNumberList(v?.losses) };
+
+/** A checkpoint's side files as checkResumable read them, by name. */
+export type Resumed = Record<string, any>;
 
 export interface TrainerOptions {
   out: string;
@@ -69,11 +75,16 @@ interface InFlight<B> {
 }
 
 /**
- * Checks, before any GPU work, that OUT/checkpoint holds a state this run may continue (the same settings;
- * --steps not below its step where the run's length is --steps).
+ * With --resume, checks before any GPU work that OUT/checkpoint holds a state this run may continue (the
+ * same settings, the same --model weights; --steps not below its step where the run's length is --steps)
+ * and reads its side files (`sideFiles`, default progress.json), a damaged one being a one-line error now.
+ * Returns them for Trainer.run; undefined without --resume.
  */
-export function checkResumable<B>(out: string, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps">): void {
-  checkResume(join(out, CHECKPOINT_DIR), o.settings, o.stepsGiven ? o.steps : undefined);
+export function checkResumable<B>(t: Pick<TrainerOptions, "out" | "resume">, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps">, sideFiles = PROGRESS_FILES): Resumed | undefined {
+  if (!t.resume) return undefined;
+  const dir = join(t.out, CHECKPOINT_DIR);
+  checkResume(dir, o.settings, o.stepsGiven ? o.steps : undefined);
+  return Object.fromEntries(Object.entries(sideFiles).map(([name, valid]) => [name, readResumeJson(dir, name, valid)]));
 }
 
 export class Trainer<B> {
@@ -107,18 +118,19 @@ export class Trainer<B> {
   }
 
   /**
-   * Trains the objective's steps (from the checkpoint's with `resume`), checkpointing into OUT/checkpoint;
-   * save() writes the outputs.
+   * Trains the objective's steps (from the checkpoint's with `resume`: `resumed` is what checkResumable read),
+   * checkpointing into OUT/checkpoint; save() writes the outputs.
    */
-  async run(o: TrainerOptions): Promise<TrainResult> {
+  async run(o: TrainerOptions, resumed?: Resumed): Promise<TrainResult> {
     const obj = this.objective;
     const g = obj.gpu;
     const ckptDir = join(o.out, CHECKPOINT_DIR);
     let start = 0;
     const losses: number[] = [];
     if (o.resume) {
+      if (!resumed) throw new Error("Trainer.run: --resume without checkResumable's side files");
       start = await loadTrainingState(ckptDir, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
-      losses.push(...(obj.restore ? obj.restore(ckptDir, start) : JSON.parse(readFileSync(join(ckptDir, PROGRESS), "utf8")).losses));
+      losses.push(...(obj.restore ? obj.restore(resumed, start) : resumed[PROGRESS].losses));
       // the steps after the checkpoint run again: their lines from the interrupted run go
       const keep = obj.keepsLogLine?.bind(obj) ?? ((rec: Record<string, unknown>) => typeof rec.step === "number" && rec.step <= start);
       if (o.log) truncateLog(o.log, (rec) => keep(rec, start));
@@ -138,8 +150,7 @@ export class Trainer<B> {
       const settled = { step: f.step, batch: f.batch, status, loss, elapsed, rate: seen / elapsed, lr: f.lr };
       progress.update(f.step, obj.progress(settled));
       o.onStep?.(f.step, loss);
-      // one line per step, appended: earlier lines survive if the run dies
-      if (o.log) appendFileSync(o.log, JSON.stringify(obj.logLine(settled)) + "\n");
+      if (o.log) appendLog(o.log, obj.logLine(settled));
     }, (f) => f.status);
     try {
       for (let step = start + 1; step <= obj.steps; step++) {

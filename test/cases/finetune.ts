@@ -22,13 +22,13 @@ import { evaluateCommand } from "../../cli/evaluate.ts";
 import { invoke } from "../../cli/options.ts";
 import { parseTestSpec } from "../../src/eval/evaluate.ts";
 import { type Cases, maxRelErr } from "../lib/check.ts";
-import { FIXTURES, fixture, get } from "../lib/fixtures.ts";
+import { FIXTURES, fixture, get, SHARED_DATA } from "../lib/fixtures.ts";
 
 const FAM = "finetune";
 const LOSS_RTOL = 1e-4;
 const GRAD_RTOL = 1e-3;
 const PARAM_RTOL = 1e-4;
-const EWT = "/work/shared/data/ud/UD_English-EWT";
+const EWT = join(SHARED_DATA, "ud/UD_English-EWT");
 
 export const cases: Cases = {};
 

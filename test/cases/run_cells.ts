@@ -56,8 +56,12 @@ export const cases: Cases = {
       // a baseline cell does not realign: other realignment settings leave it valid
       const baseline = await runGrid(plan(out, { strategies: ["baseline"], realignSteps: 8 }));
       if (baseline.length !== 1) throw new Error("baseline reused");
-      throwsLike("--merge gathers only cells of these settings", () => merge(plan(out, { alignPairs: 50 })), /was run with --align-pairs 100, not 50/);
-      if (merge(plan(out)).done !== 2) throw new Error("merge of 2 cells");
+      await rejectsLike("--merge gathers only cells of these settings", () => merge(plan(out, { alignPairs: 50 })), /was run with --align-pairs 100, not 50/);
+      const m = await merge(plan(out));
+      if (m.done !== 2) throw new Error("merge of 2 cells");
+      // the tables, and each chart as its spec and its SVG (cells without alignment: an empty scatter)
+      const names = m.files.map((f) => f.slice(out.length + 1)).sort().join();
+      if (names !== "alignment.svg,alignment.vl.json,delta.svg,delta.vl.json,results.csv,results.json,results.md") throw new Error(`merge wrote ${names}`);
     });
   },
 

@@ -11,13 +11,13 @@
 // Gradient accumulation: an effective batch of `batchSize` examples is split into micro-batches of
 // `microBatch` (src/train/micro_batches.ts: the gradient of the mean loss over all labels of the effective
 // batch, however it is split). For XNLI (one label per example) this is the per-example mean.
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
 import { setProfileContext } from "../../gpu/recorder.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
-import { checkpointFiles, type Checkpoint, LANG_TABLE, loadCheckpoint, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
+import { checkpointFiles, type Checkpoint, LANG_TABLE, loadCheckpoint, modelFingerprint, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
 import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../../io/task_checkpoint.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
@@ -31,9 +31,9 @@ import { evaluateFile } from "../../eval/evaluate.ts";
 import { allGroups } from "../freeze.ts";
 import { readLoss, recordMicroBatches } from "../../../models/micro_batches.ts";
 import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
-import { dataFingerprint, type RunSettings } from "../resume.ts";
+import { appendLog, dataFingerprint, isNumberList, MODEL_KEY, type RunSettings } from "../resume.ts";
 import { linearScheduleFactor } from "../schedule.ts";
-import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
+import { checkResumable, type SideFiles, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
 import type { F32Map, HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
@@ -69,6 +69,10 @@ export async function accumulateGradients(enc: Encoder, head: ClassificationHead
 }
 
 export { readLoss };
+
+/** A fine-tuning checkpoint's side file: the losses and dev scores so far. */
+const PROGRESS = "progress.json";
+const FINETUNE_SIDE: SideFiles = { [PROGRESS]: (v) => isNumberList(v?.losses) && Array.isArray(v?.dev) };
 
 /** The run's loop options (TrainerOptions; fine-tuning has no --dump-grads) and fine-tuning's own. */
 export interface FinetuneOptions extends Omit<TrainerOptions, "dumpGrads" | "onStep"> {
@@ -151,6 +155,8 @@ export async function planFinetune(o: FinetuneOptions): Promise<FinetunePlan> {
     "--dropout": o.dropout ?? null,
     "the training data": dataFingerprint(items),
     "--lang-id": langId ?? null,
+    // the run started from --model's weights (and its pooler): another model of the same shapes is refused
+    [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
   };
   const poolers = [...headShapes(cfg.arch, def.head, cfg.hidden, def.labels.length).keys()].filter((n) => n.startsWith("bert.pooler."));
   const kept = readNamedTensors(o.model, poolers); // a pre-trained pooler is kept
@@ -251,11 +257,11 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
   }
 
   checkpointSide(losses: number[]) {
-    return { "progress.json": { losses, dev: this.dev } };
+    return { [PROGRESS]: { losses, dev: this.dev } };
   }
 
-  restore(dir: string, _start: number): number[] {
-    const prev = JSON.parse(readFileSync(join(dir, "progress.json"), "utf8"));
+  restore(side: Record<string, any>, _start: number): number[] {
+    const prev = side[PROGRESS];
     this.dev.push(...prev.dev);
     return prev.losses;
   }
@@ -280,7 +286,7 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     enc.dropout = o.dropout ?? cfg.dropout;
     this.dev.push({ epoch, metric: r.metric, value: r.value, n: r.n });
     console.error(`epoch ${epoch}: dev ${r.metric} ${(100 * r.value).toFixed(2)} (${r.n} ${TASKS[o.task].units})`);
-    if (ctx.log) appendFileSync(ctx.log, JSON.stringify({ epoch, dev: r.metric, value: r.value, n: r.n }) + "\n");
+    if (ctx.log) appendLog(ctx.log, { epoch, dev: r.metric, value: r.value, n: r.n });
   }
 
   /** The HF task checkpoint; `extra` goes into run.json before the caller's meta (the joint objective's record). */
@@ -357,14 +363,14 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const g = await getGpu();
   const plan = await planFinetune(o);
   const settings = o.realignDuring ? { ...plan.settings, ...jointSettings(o.realignDuring, plan.ckpt.config) } : plan.settings;
-  if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps: plan.total }); // before any GPU work
+  const resumed = checkResumable(o, { settings, stepsGiven: false, steps: plan.total }, FINETUNE_SIDE); // before any GPU work
   let task: FinetuneObjective | undefined;
   const trainer = new Trainer<FinetuneBatch>(g, (state) => {
     task = new FinetuneObjective(g, state, plan);
     return o.realignDuring ? new JointObjective(task, o.realignDuring, settings) : task;
   });
   try {
-    const r = await trainer.run(o);
+    const r = await trainer.run(o, resumed);
     await trainer.save(o.out, r);
     const result: FinetuneResult = { steps: r.steps, epochs: plan.epochs, examples: plan.items.length, losses: r.losses, finalLoss: r.finalLoss, seconds: r.seconds, dev: task!.dev };
     if (r.profile) result.profile = r.profile;

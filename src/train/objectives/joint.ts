@@ -45,7 +45,7 @@ export interface TaskObjective<B> extends Objective<B> {
   epochEnds(step: number): boolean;
   endEpoch(step: number, ctx: EpochContext): Promise<void>;
   checkpointSide(losses: number[]): Record<string, unknown>;
-  restore(dir: string, start: number): number[];
+  restore(side: Record<string, any>, start: number): number[];
   keepsLogLine(rec: Record<string, unknown>, start: number): boolean;
   /** the outputs, `extra` going into run.json before the caller's meta */
   outputs(r: RunSummary, extra?: Record<string, unknown>): Promise<Outputs>;
@@ -216,9 +216,9 @@ export class JointObjective<B> implements Objective<B> {
   }
 
   /** The task's side file, and the realignment stream advanced past the steps before the checkpoint. */
-  restore(dir: string, start: number): number[] {
+  restore(side: Record<string, any>, start: number): number[] {
     for (let s = 0; s < start; s++) this.pairs += this.batcher.next().pairs;
-    return this.task.restore(dir, start);
+    return this.task.restore(side, start);
   }
 
   keepsLogLine(rec: Record<string, unknown>, start: number): boolean {

@@ -7,7 +7,7 @@
 // checkpoint, which `xlt finetune --task pos|ner|xnli|qa --model OUT` takes like any other.
 import { type Gpu, getGpu } from "../../gpu/device.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
-import { checkpointFiles, sequenceLength } from "../../io/checkpoint.ts";
+import { checkpointFiles, modelFingerprint, sequenceLength } from "../../io/checkpoint.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
@@ -23,7 +23,7 @@ import { maskIdOf } from "../../pretrain/rows.ts";
 import type { ParamGroup } from "../adam.ts";
 import { allGroups } from "../freeze.ts";
 import { linearScheduleFactor } from "../schedule.ts";
-import { dataFingerprint, type RunSettings } from "../resume.ts";
+import { dataFingerprint, MODEL_KEY, type RunSettings } from "../resume.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
 import { defaultLr } from "./realign.ts";
@@ -168,13 +168,15 @@ export async function mlmFinetune(o: MlmFinetuneOptions): Promise<MlmFinetuneRes
   const settings: RunSettings = {
     "--task": "mlm", "--seed": o.seed, "--lr": lr, "--batch-size": o.batchSize, "--epochs": epochs, "--max-length": T,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(lines),
+    // the run started from --model's weights: another model of the same shapes is refused
+    [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
   };
   const steps = Math.ceil(lines.length / o.batchSize) * epochs;
-  if (o.resume) checkResumable(o.out, { settings, stepsGiven: false, steps });
+  const resumed = checkResumable(o, { settings, stepsGiven: false, steps });
   const g = await getGpu();
   const trainer = new Trainer(g, (state) => new MlmFinetuneObjective(g, state, o, model, tok, lines, epochs, lr, settings));
   try {
-    const r = await trainer.run(o);
+    const r = await trainer.run(o, resumed);
     await trainer.save(o.out, r);
     return { steps: r.steps, epochs, lines: lines.length, losses: r.losses, finalLoss: r.finalLoss, seconds: r.seconds };
   } finally {

@@ -7,7 +7,7 @@
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
 import type { Tensor } from "../../gpu/tensor.ts";
-import { checkpointFiles, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
+import { checkpointFiles, modelFingerprint, type ModelConfig, sequenceLength } from "../../io/checkpoint.ts";
 import { writeF32 } from "../../io/safetensors_write.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
@@ -26,7 +26,7 @@ import { buildRows, dictionaryIds, maskIdOf, needsPairs, OBJECTIVES, type Pretra
 import type { ParamGroup, ParamRef } from "../adam.ts";
 import { allGroups } from "../freeze.ts";
 import { linearScheduleFactor } from "../schedule.ts";
-import { dataFingerprint, type RunSettings } from "../resume.ts";
+import { dataFingerprint, MODEL_KEY, type RunSettings } from "../resume.ts";
 import type { StepStatus } from "../pipeline.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
@@ -122,6 +122,8 @@ export function planPretrain(o: PretrainOptions): PretrainPlan {
     "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
     "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
+    // a continued --model: the run started from its weights
+    [MODEL_KEY]: o.model && (o.resume || o.checkpointEvery > 0) ? modelFingerprint(o.model) : null,
   };
   return { o, start, tok, T, V, shared, dict, maskId, rows, droppedLines, micro: Math.min(o.microBatch ?? bs, bs), settings };
 }
@@ -308,11 +310,11 @@ export function estimatePretrain(
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const plan = planPretrain(o);
-  if (o.resume) checkResumable(o.out, { settings: plan.settings, stepsGiven: true, steps: o.steps });
+  const resumed = checkResumable(o, { settings: plan.settings, stepsGiven: true, steps: o.steps });
   const g = await getGpu();
   const trainer = new Trainer(g, (state) => new PretrainObjective(g, state, plan));
   try {
-    const r = await trainer.run(o);
+    const r = await trainer.run(o, resumed);
     await trainer.save(o.out, r);
     return { steps: o.steps, rows: plan.rows.length, losses: r.losses, finalLoss: r.finalLoss, seconds: r.seconds, droppedLines: plan.droppedLines };
   } finally {

@@ -2,12 +2,12 @@
 // encoder's hidden_states[layer] and a projection head (src/train/realign.ts), the groups AlignFreeze freezes
 // left out of the optimizer, Adam at a constant rate. Saves the checkpoint (only the trainable tensors
 // changed; everything else copied byte for byte) and realignment_head.safetensors.
-import { readdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
+import { readdirSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
 import { fmtBytes, memoryStats, resetPeakMemory, type Tensor } from "../../gpu/tensor.ts";
-import { type Checkpoint, checkpointFiles, LANG_TABLE, loadCheckpoint, type ModelConfig, saveCheckpoint, sequenceLength } from "../../io/checkpoint.ts";
+import { type Checkpoint, checkpointFiles, LANG_TABLE, loadCheckpoint, modelFingerprint, type ModelConfig, saveCheckpoint, sequenceLength } from "../../io/checkpoint.ts";
 import { loadTokenizer } from "../../io/tokenize.ts";
 import { loadAll } from "../../io/safetensors.ts";
 import { writeF32 } from "../../io/safetensors_write.ts";
@@ -23,11 +23,15 @@ import type { SteadyState } from "../../profile/session.ts";
 import { realignStep } from "../realign.ts";
 import { checkMaxGradNorm, type ParamGroup } from "../adam.ts";
 import { allGroups, checkF16, frozenGroups, realignTrainable } from "../freeze.ts";
-import { dataFingerprint, type RunSettings } from "../resume.ts";
+import { dataFingerprint, isNumberList, MODEL_KEY, type RunSettings } from "../resume.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "../truncation.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
-import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
+import { checkResumable, type SideFiles, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, type RealignEstimate, shapesOnly } from "../estimate.ts";
+
+/** A realignment checkpoint's side file: the losses so far. */
+const LOSSES = "losses.json";
+const REALIGN_SIDE: SideFiles = { [LOSSES]: isNumberList };
 
 /** The run's loop options (TrainerOptions: out, log, checkpoints, resume, --profile, --dump-grads) and realignment's own. */
 export interface RealignOptions extends TrainerOptions {
@@ -234,12 +238,12 @@ export class RealignObjective implements Objective<RealignBatch> {
   }
 
   checkpointSide(losses: number[]) {
-    return { "losses.json": losses };
+    return { [LOSSES]: losses };
   }
 
-  restore(dir: string, start: number): number[] {
+  restore(side: Record<string, any>, start: number): number[] {
     for (let s = 0; s < start; s++) this.batches.next(); // same data order as an uninterrupted run
-    return JSON.parse(readFileSync(join(dir, "losses.json"), "utf8"));
+    return side[LOSSES];
   }
 
   keepsLogLine(rec: Record<string, unknown>, start: number): boolean {
@@ -386,8 +390,10 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
     "--max-grad-norm": o.maxGradNorm ?? null,
     "--f16-frozen": o.f16Frozen || null, // unset as in checkpoints from before the option
     "the training data": dataFingerprint(o.examples),
+    // the frozen tensors come from --model, not the checkpoint: another model of the same shapes is refused
+    [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
   };
-  if (o.resume) checkResumable(o.out, { settings, stepsGiven: true, steps: o.steps });
+  const resumed = checkResumable(o, { settings, stepsGiven: true, steps: o.steps }, REALIGN_SIDE);
   if (o.initHead) m.initHead = { tensors: loadAll(o.initHead) as F32Map, path: o.initHead };
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
@@ -395,7 +401,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta }));
   const objective = trainer.objective as RealignObjective;
   try {
-    const r = await trainer.run(o);
+    const r = await trainer.run(o, resumed);
     const truncation = truncationRecord(batcher.counters, maxLength);
     const warning = truncationWarning(truncation);
     if (warning && !o.quiet) console.error(warning);
