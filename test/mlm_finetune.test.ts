@@ -4,7 +4,7 @@
 // resumed run equals an uninterrupted one, `xlt finetune --task pos` takes the output as its model, and
 // the options of labelled tasks are refused in one line.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,6 +47,27 @@ describe("xlt finetune --task mlm", () => {
     const again = await xlt("node", args(out, "--epochs", "2", "--checkpoint-every", "3", "--resume"));
     expect(again.code, again.stderr).toBe(0);
     expect(sha(join(out, "model.safetensors"))).toBe(straight);
+  }, 300_000);
+
+  it("--resume refuses another --model of the same shapes, and a damaged progress.json, in one line", async () => {
+    const out = join(dir, "other-model");
+    const first = await xlt("node", args(out, "--epochs", "2", "--checkpoint-every", "3"));
+    expect(first.code, first.stderr).toBe(0);
+    const other = join(dir, "other");
+    cpSync(TINY_BERT, other, { recursive: true });
+    const w = readFileSync(join(other, "model.safetensors"));
+    w[w.length - 3] ^= 0x40; // one byte of one weight: same shapes, other model
+    writeFileSync(join(other, "model.safetensors"), w);
+    const resume = (model: string) => xlt("node", args(out, "--epochs", "2", "--checkpoint-every", "3", "--resume").map((a) => (a === TINY_BERT ? model : a)));
+    const refused = await resume(other);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--resume: --model has other weights .* than the model the checkpoint in .* was trained from/);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    writeFileSync(join(out, "checkpoint", "progress.json"), '{"losses": [1.5, 2');
+    const damaged = await resume(TINY_BERT);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/--resume: .*checkpoint.progress\.json is not valid JSON/);
+    expect(damaged.stderr.trim().split("\n")).toHaveLength(1);
   }, 300_000);
 
   it("its output is a model `xlt finetune --task pos` fine-tunes", async () => {
