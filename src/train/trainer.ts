@@ -3,8 +3,9 @@
 // what; the Trainer does the rest, the same way for all of them:
 //  - the optimizer over the objective's parameter groups, with a health flag every update ORs non-finite
 //    gradients, weights or norms into (src/kernels/optim.ts);
-//  - resume from OUT/checkpoint: the state's tensors and Adam moments, the objective's side files, the
-//    --log cut back to the checkpoint's step;
+//  - resume from OUT/checkpoint: the settings (and --model's weights) checked and the objective's side files
+//    read before any GPU work (checkResumable), then the state's tensors and Adam moments, the --log cut
+//    back to the checkpoint's step;
 //  - steps pipelined one deep (src/gpu/in_flight.ts): step n is recorded and submitted with one read of its
 //    losses and the health flag (src/train/pipeline.ts) before step n−1's read is awaited; the pipeline is
 //    drained before an epoch's work (a dev evaluation), a checkpoint and the end, so nothing is saved from
