@@ -42,18 +42,16 @@ export const vocabCommand: Command = {
   ].join("\n"),
   options: {
     corpus: { type: "string", required: true, multiple: true, meta: "FILE", help: "UTF-8 text, one sentence or paragraph per line (repeat for several)" },
-    kind: { type: "string", default: "bpe", meta: "bpe|wordpiece", help: "tokenizer model" },
+    kind: { type: "string", default: "bpe", choices: VOCAB_KINDS, help: "tokenizer model" },
     "vocab-size": { type: "int", default: 30000, min: 1, help: "vocabulary size including the specials (ALIGN-MLM used 40000); fewer if the corpus runs out of pairs" },
     "min-frequency": { type: "int", default: 2, min: 0, help: "a pair seen fewer times is never merged" },
-    lowercase: { type: "boolean", help: "wordpiece: lowercase and strip accents (BERT uncased)" },
+    lowercase: { type: "boolean", appliesWith: { option: "kind", values: ["wordpiece"] }, help: "wordpiece: lowercase and strip accents (BERT uncased; byte-level BPE keeps the text as it is)" },
     out: { type: "string", required: true, meta: "DIR", help: "output directory (an existing non-empty one needs --overwrite)" },
     overwrite: { type: "boolean", help: "replace the files xlt writes in an existing --out (other files are kept)" },
   },
   async run(v) {
     checkOutputs({ dirs: { out: v.out }, inputs: { corpus: v.corpus }, overwrite: v.overwrite });
     const kind = (v.kind ?? "bpe") as VocabKind;
-    if (!VOCAB_KINDS.includes(kind)) throw new XltError(`--kind must be ${VOCAB_KINDS.join(" or ")}, got '${v.kind}'`);
-    if (v.lowercase && kind !== "wordpiece") throw new XltError("--lowercase is for --kind wordpiece (byte-level BPE keeps the text as it is)");
     const corpus: string[] = v.corpus ?? [];
     const texts = corpus.map(readCorpus);
     const opts = { kind, vocabSize: v["vocab-size"] ?? 30000, minFrequency: v["min-frequency"] ?? 2, lowercase: !!v.lowercase };
