@@ -1,0 +1,41 @@
+// Inputs checked when they are read (issue 19), without the GPU: config.json values, tokenizer.json ids,
+// safetensors headers that are not an object of entries, SQuAD answers against their contexts, one
+// --vocab-size rule for both tokenizer kinds, binary text refused by every reader, and the two-language
+// check `pretrain --derived` and `alignment --static` share. Each error is one line that names the fault.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../src/io/checkpoint.ts";
+import { type Cases, throwsLike } from "../lib/check.ts";
+import { TINY_BERT } from "../lib/fixtures.ts";
+
+export const cases: Cases = {};
+
+const tmp = () => mkdtempSync(join(tmpdir(), "xlt-input-checks-"));
+const BERT_CONFIG = JSON.parse(readFileSync(join(TINY_BERT, "config.json"), "utf8"));
+const TOKENIZER = JSON.parse(readFileSync(join(TINY_BERT, "tokenizer.json"), "utf8"));
+
+function assert(ok: unknown, msg: string): void {
+  if (!ok) throw new Error(msg);
+}
+
+cases["config.json: eps, sizes, ids and probabilities the model cannot run with are refused at load (item 5)"] = async () => {
+  const with_ = (change: Record<string, unknown>) => () => parseConfig({ ...BERT_CONFIG, ...change }, "m/config.json");
+  for (const eps of [-1, 0]) throwsLike(`layer_norm_eps ${eps}`, with_({ layer_norm_eps: eps }), new RegExp(`^m/config\\.json: layer_norm_eps must be a positive number .*, got ${eps}$`));
+  throwsLike("layer_norm_eps as text", with_({ layer_norm_eps: "1e-12" }), /^m\/config\.json: field 'layer_norm_eps' must be a number/);
+  throwsLike("hidden_size 32.5", with_({ hidden_size: 32.5 }), /^m\/config\.json: hidden_size must be a positive integer, got 32\.5$/);
+  throwsLike("num_hidden_layers 0", with_({ num_hidden_layers: 0 }), /^m\/config\.json: num_hidden_layers must be a positive integer, got 0$/);
+  throwsLike("vocab_size -5", with_({ vocab_size: -5 }), /vocab_size must be a positive integer, got -5/);
+  throwsLike("type_vocab_size 0", with_({ type_vocab_size: 0 }), /type_vocab_size must be a positive integer, got 0/);
+  throwsLike("pad_token_id 2.5", with_({ pad_token_id: 2.5 }), /^m\/config\.json: pad_token_id must be a token id in 0-243 \(vocab_size 244\), got 2\.5$/);
+  throwsLike("pad_token_id -1", with_({ pad_token_id: -1 }), /pad_token_id must be a token id in 0-243/);
+  throwsLike("pad_token_id past the vocabulary", with_({ pad_token_id: 244 }), /pad_token_id must be a token id in 0-243/);
+  throwsLike("hidden_dropout_prob 1.5", with_({ hidden_dropout_prob: 1.5 }), /hidden_dropout_prob must be a probability between 0 and 1, got 1\.5/);
+  throwsLike("initializer_range -0.02", with_({ initializer_range: -0.02 }), /initializer_range must be a positive number, got -0\.02/);
+  throwsLike("classifier_dropout 2", with_({ classifier_dropout: 2 }), /classifier_dropout must be a probability between 0 and 1, got 2/);
+  throwsLike("distilbert dim 0", () => parseConfig({ model_type: "distilbert", dim: 0, n_layers: 1, n_heads: 1, hidden_dim: 4, vocab_size: 9, max_position_embeddings: 8 }, "d"), /^d: dim must be a positive integer, got 0$/);
+  throwsLike("XLM-R positions", with_({ model_type: "xlm-roberta", pad_token_id: 63 }), /pad_token_id 63 leaves no position/);
+  // the fixtures' own configs (and HF's null classifier_dropout) load as before
+  for (const a of ["bert", "distilbert", "xlmr"]) parseConfig(JSON.parse(readFileSync(join(TINY_BERT, "..", `tiny-${a}`, "config.json"), "utf8")));
+};
+
