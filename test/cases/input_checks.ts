@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/io/checkpoint.ts";
+import { buildTokenizer } from "../../src/io/tokenize.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
 
@@ -37,5 +38,22 @@ cases["config.json: eps, sizes, ids and probabilities the model cannot run with 
   throwsLike("XLM-R positions", with_({ model_type: "xlm-roberta", pad_token_id: 63 }), /pad_token_id 63 leaves no position/);
   // the fixtures' own configs (and HF's null classifier_dropout) load as before
   for (const a of ["bert", "distilbert", "xlmr"]) parseConfig(JSON.parse(readFileSync(join(TINY_BERT, "..", `tiny-${a}`, "config.json"), "utf8")));
+};
+
+cases["tokenizer.json: ids −3 or 2.5 are refused, whichever section holds them (item 17)"] = async () => {
+  const bad = (what: string, edit: (j: any) => void, re: RegExp) => {
+    const j = structuredClone(TOKENIZER);
+    edit(j);
+    throwsLike(what, () => buildTokenizer(j, "t/tokenizer.json"), re);
+  };
+  bad("vocab id -3", (j) => (j.model.vocab.the = -3), /^t\/tokenizer\.json: model\.vocab: token "the" has id -3; token ids must be non-negative integers$/);
+  bad("vocab id 2.5", (j) => (j.model.vocab.the = 2.5), /token "the" has id 2\.5; token ids must be non-negative integers/);
+  bad("vocab id as text", (j) => (j.model.vocab.the = "7"), /token "the" has id "7"/);
+  bad("added token id", (j) => (j.added_tokens[0].id = -1), /^t\/tokenizer\.json: added_tokens: token "\[PAD\]" has id -1/);
+  bad("padding id", (j) => (j.padding = { pad_id: 0.5 }), /padding\.pad_id has id 0\.5/);
+  bad("post-processor id", (j) => (j.post_processor = { type: "BertProcessing", cls: ["[CLS]", 1.5], sep: ["[SEP]", 3] }), /post_processor: special token '\[CLS\]' has id 1\.5/);
+  // the fixture itself loads, and a fractional id never reaches an encoding
+  const tok = buildTokenizer(TOKENIZER);
+  assert(tok.encodeWord("the").every((id) => Number.isInteger(id) && id >= 0), "fixture ids");
 };
 
