@@ -2,10 +2,11 @@
 // safetensors headers that are not an object of entries, SQuAD answers against their contexts, one
 // --vocab-size rule for both tokenizer kinds, binary text refused by every reader, and the two-language
 // check `pretrain --derived` and `alignment --static` share. Each error is one line that names the fault.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/io/checkpoint.ts";
+import { readHeader } from "../../src/io/safetensors.ts";
 import { buildTokenizer } from "../../src/io/tokenize.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
@@ -55,5 +56,31 @@ cases["tokenizer.json: ids −3 or 2.5 are refused, whichever section holds them
   // the fixture itself loads, and a fractional id never reaches an encoding
   const tok = buildTokenizer(TOKENIZER);
   assert(tok.encodeWord("the").every((id) => Number.isInteger(id) && id >= 0), "fixture ids");
+};
+
+cases["safetensors: a header that is not an object of {dtype, shape, data_offsets} says what it is (item 18)"] = async () => {
+  const dir = tmp();
+  const file = (name: string, header: string) => {
+    const h = new TextEncoder().encode(header);
+    const b = new Uint8Array(8 + h.length);
+    new DataView(b.buffer).setBigUint64(0, BigInt(h.length), true);
+    b.set(h, 8);
+    writeFileSync(join(dir, name), b);
+    return join(dir, name);
+  };
+  const deep = "[".repeat(5000) + "]".repeat(5000);
+  throwsLike("a JSON array", () => readHeader(file("a", '[{"dtype":"F32","shape":[0],"data_offsets":[0,0]}]')), /a: header is a JSON array, expected an object \{name: \{dtype, shape, data_offsets\}\}/);
+  throwsLike("deeply nested", () => readHeader(file("b", deep)), /b: header is a JSON array, expected an object/);
+  throwsLike("null", () => readHeader(file("c", "null")), /c: header is null, expected an object/);
+  throwsLike("a number", () => readHeader(file("d", "42")), /d: header is a JSON number, expected an object/);
+  throwsLike("an entry that is an array", () => readHeader(file("e", '{"w":[[[[1]]]]}')), /e: tensor w: entry is a JSON array, expected \{dtype, shape, data_offsets\} \(corrupt header\)$/);
+  throwsLike("a nested dtype", () => readHeader(file("f", '{"w":{"dtype":{"x":{"y":1}},"shape":[1],"data_offsets":[0,4]}}')), /f: tensor w: dtype is a JSON object, expected a string like "F32"/);
+  throwsLike("a missing dtype", () => readHeader(file("g", '{"w":{"shape":[1],"data_offsets":[0,4]}}')), /g: tensor w: dtype is missing/);
+  throwsLike("a fractional shape", () => readHeader(file("h", '{"w":{"dtype":"F32","shape":[0.5],"data_offsets":[0,2]}}')), /h: tensor w: shape \[0\.5\] is not a list of non-negative integers/);
+  throwsLike("a nested shape", () => readHeader(file("i", '{"w":{"dtype":"F32","shape":[[1]],"data_offsets":[0,4]}}')), /i: tensor w: shape \[\[1\]\] is not a list/);
+  throwsLike("three offsets", () => readHeader(file("j", '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}')), /j: tensor w: data_offsets \[0,4,8\] is not \[begin, end\]/);
+  throwsLike("metadata of numbers", () => readHeader(file("k", '{"__metadata__":{"step":3}}')), /k: __metadata__ is a JSON object, expected an object of strings/);
+  // the fixtures still read
+  readHeader(join(TINY_BERT, "model.safetensors"));
 };
 
