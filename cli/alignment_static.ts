@@ -10,6 +10,8 @@ import { decode, readHeader, readTensorBytes } from "../src/io/safetensors.ts";
 import { staticAlignmentQueries } from "../src/eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../src/eval/static_alignment_gpu.ts";
 import { getGpu } from "../src/gpu/device.ts";
+import { loadTokenizer } from "../src/io/tokenize.ts";
+import { twoLanguageProblem } from "../src/synthetic/trans.ts";
 import { UsageError } from "./options.ts";
 
 // XLM and DICT-MLM checkpoints carry language embeddings (ids 2 = original, 3 = derived; spec §1.1)
@@ -34,7 +36,9 @@ export async function runStaticAlignment(v: Record<string, any>): Promise<number
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${v.seed}'`);
   const ck = loadCheckpoint(v.model);
   const { vocab, hidden } = ck.config;
-  if (vocab % 2 !== 0) throw new XltError(`${v.model}: vocab_size ${vocab} is odd, so it is not a doubled (Trans) vocabulary`);
+  // the check `xlt pretrain --derived` makes: a model never doubled has no twin rows to retrieve
+  const notTwo = twoLanguageProblem(vocab, () => loadTokenizer(v.model));
+  if (notTwo) throw new XltError(`${v.model}: not a two-language (Trans) model: ${notTwo}`);
   const lang = languageRows(v.model, hidden);
   const queries = staticAlignmentQueries(vocab / 2, seed);
   const t0 = performance.now();

@@ -263,6 +263,15 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
     // asked to: xlt's files written, the user's file kept
     expect(readdirSync(out).sort()).toEqual(["derive.json", "mine.txt", "s.tsv"]);
   });
+  it("alignment --static on a model never doubled (an even vocabulary, the original tokenizer) is refused, as pretrain --derived refuses it", async () => {
+    const dir = tmp();
+    const r = await xlt("node", ["alignment", "--static", "--model", TINY_BERT, "--json", join(dir, "s.json")]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^xlt alignment: .*tiny-bert: not a two-language \(Trans\) model: its tokenizer is not the two-language tokenizer of xlt derive --transform trans: it does not read derived text as ids 122\.\.243$/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+    expect(existsSync(join(dir, "s.json"))).toBe(false);
+  });
   it("alignment --static on an odd vocabulary (not a doubled one)", async () => {
     const dir = tmp();
     const all = loadAll(join(TINY_BERT, "model.safetensors"));

@@ -194,7 +194,7 @@ describe("xlt pretrain", () => {
       [[...base, "--train", join(dir, "missing.txt")], /missing\.txt: cannot read the corpus/],
       [[...base, "--train", corpus(dir), "--objective", "elmo"], /--objective must be one of mlm, xlm, dict-mlm, align-mlm/],
       [[...base, "--train", corpus(dir), "--objective", "align-mlm"], /--objective align-mlm needs a derived-language corpus/],
-      [[...base, "--train", corpus(dir), "--derived", corpus(dir, "d.txt"), "--objective", "align-mlm"], /needs the two-language tokenizer of xlt derive/],
+      [[...base, "--train", corpus(dir), "--derived", corpus(dir, "d.txt"), "--objective", "align-mlm"], /not the two-language tokenizer of xlt derive/],
       [["pretrain", "--tokenizer", TINY_BERT, "--size", "huge", "--train", corpus(dir), "--out", out], /--size must be one of tiny, small, base/],
       [[...base, "--train", corpus(dir), "--size", "small"], /--size is given twice \('tiny', then 'small'\)/],
       [["pretrain", "--train", corpus(dir), "--size", "tiny", "--out", out], /needs --tokenizer DIR/],

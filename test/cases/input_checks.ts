@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../src/io/checkpoint.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
 import { buildTokenizer } from "../../src/io/tokenize.ts";
+import { doubleTokenizerJson, twoLanguageProblem } from "../../src/synthetic/trans.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
 
@@ -84,3 +85,13 @@ cases["safetensors: a header that is not an object of {dtype, shape, data_offset
   readHeader(join(TINY_BERT, "model.safetensors"));
 };
 
+cases["a two-language (Trans) model: 2V rows and the doubled tokenizer, as pretrain and alignment --static ask (item 4)"] = async () => {
+  const tok = buildTokenizer(TOKENIZER);
+  const V = tok.vocabSize;
+  assert(/^its tokenizer is not the two-language tokenizer of xlt derive --transform trans: it does not read derived text as ids 122\.\.243$/.test(twoLanguageProblem(V, () => tok) ?? ""),
+    `tiny-bert (never doubled, an even vocabulary): ${twoLanguageProblem(V, () => tok)}`);
+  assert(/^vocab_size 243 is odd/.test(twoLanguageProblem(243, () => tok) ?? ""), "an odd vocabulary");
+  const doubled = buildTokenizer(doubleTokenizerJson(TOKENIZER, V));
+  assert(twoLanguageProblem(2 * V, () => doubled) === undefined, "the doubled tokenizer");
+  assert(/has 488 tokens but the model's vocabulary is 244/.test(twoLanguageProblem(V, () => doubled) ?? ""), "a doubled tokenizer on an undoubled model");
+};
