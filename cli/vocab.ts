@@ -1,32 +1,13 @@
 // `xlt vocab`: trains a tokenizer for a from-scratch model on a text corpus — byte-level BPE (RoBERTa,
 // ALIGN-MLM) or WordPiece (BERT) — and writes it as OUT/tokenizer.json, which `xlt pretrain --tokenizer OUT`,
 // every other xlt command and Hugging Face's tokenizers read.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { XltError } from "../src/errors.ts";
+import { readTextFile } from "../src/io/words.ts";
 import { writeDirAtomic } from "../src/io/atomic.ts";
 import { checkOutputs } from "../src/io/outputs.ts";
 import { trainVocab, VOCAB_KINDS, type VocabKind } from "../src/vocab/train.ts";
 import type { Command } from "./options.ts";
-
-function readCorpus(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new XltError(`${path}: cannot read the corpus (missing, unreadable or a directory)`);
-  }
-  if (bytes.length === 0) throw new XltError(`${path}: the corpus is empty`);
-  if (bytes.indexOf(0) >= 0) throw new XltError(`${path}: the corpus looks binary (NUL byte), expected UTF-8 text`);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new XltError(`${path}: the corpus is not valid UTF-8 text`);
-  }
-  if (!text.trim()) throw new XltError(`${path}: the corpus has only blank lines`);
-  return text;
-}
 
 export const vocabCommand: Command = {
   summary: "train a tokenizer (byte-level BPE or WordPiece) on a text corpus for a from-scratch model",
@@ -53,7 +34,7 @@ export const vocabCommand: Command = {
     checkOutputs({ dirs: { out: v.out }, inputs: { corpus: v.corpus }, overwrite: v.overwrite });
     const kind = (v.kind ?? "bpe") as VocabKind;
     const corpus: string[] = v.corpus ?? [];
-    const texts = corpus.map(readCorpus);
+    const texts = corpus.map((p) => readTextFile(p, "the corpus"));
     const opts = { kind, vocabSize: v["vocab-size"] ?? 30000, minFrequency: v["min-frequency"] ?? 2, lowercase: !!v.lowercase };
     const t0 = performance.now();
     const r = trainVocab(texts, opts);

@@ -33,6 +33,13 @@ function corpus(dir: string, name = "en.txt", repeat = 4): string {
 
 const SMALL = ["--steps", "3", "--batch-size", "4", "--max-length", "16", "--quiet"];
 
+/** 600 bytes of "random" binary data (NUL bytes and invalid UTF-8 among them). */
+function binary(dir: string): string {
+  const p = join(dir, "random.bin");
+  writeFileSync(p, Uint8Array.from({ length: 600 }, (_, i) => (i * 7919 + 13) % 256));
+  return p;
+}
+
 describe("xlt pretrain", () => {
   it("from scratch: a BertForMaskedLM checkpoint whose logits plain torch reproduces; --dump-grads; --log", async () => {
     const dir = tmp();
@@ -195,6 +202,8 @@ describe("xlt pretrain", () => {
       [[...base, "--train", corpus(dir), "--objective", "elmo"], /--objective must be one of mlm, xlm, dict-mlm, align-mlm/],
       [[...base, "--train", corpus(dir), "--objective", "align-mlm"], /--objective align-mlm needs a derived-language corpus/],
       [[...base, "--train", corpus(dir), "--derived", corpus(dir, "d.txt"), "--objective", "align-mlm"], /not the two-language tokenizer of xlt derive/],
+      // random binary input is refused, as embed, vocab and align refuse it (it used to be trained on)
+      [[...base, "--train", binary(dir)], /random\.bin:1: the corpus looks binary \(NUL byte\)/],
       [["pretrain", "--tokenizer", TINY_BERT, "--size", "huge", "--train", corpus(dir), "--out", out], /--size must be one of tiny, small, base/],
       [[...base, "--train", corpus(dir), "--size", "small"], /--size is given twice \('tiny', then 'small'\)/],
       [["pretrain", "--train", corpus(dir), "--size", "tiny", "--out", out], /needs --tokenizer DIR/],

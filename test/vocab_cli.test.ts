@@ -88,10 +88,10 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
   };
   it("empty corpus", () => bad(["vocab", "--corpus", "DIR/a.txt", "--corpus", "DIR/empty.txt"], /empty\.txt: the corpus is empty/));
   it("empty corpus (Deno)", () => bad(["vocab", "--corpus", "DIR/empty.txt"], /empty\.txt: the corpus is empty/, "deno"));
-  it("blank corpus", () => bad(["vocab", "--corpus", "DIR/blank.txt"], /blank\.txt: the corpus has only blank lines/));
+  it("blank corpus", () => bad(["vocab", "--corpus", "DIR/blank.txt"], /blank\.txt: the corpus is empty \(only blank lines\)/));
   it("missing corpus", () => bad(["vocab", "--corpus", "DIR/nope.txt"], /nope\.txt: cannot read the corpus/));
   it("a directory as corpus", () => bad(["vocab", "--corpus", "DIR"], /cannot read the corpus/));
-  it("binary corpus", () => bad(["vocab", "--corpus", "DIR/bin.txt"], /bin\.txt: the corpus looks binary/));
+  it("binary corpus", () => bad(["vocab", "--corpus", "DIR/bin.txt"], /bin\.txt:1: the corpus looks binary/));
   it("corpus not UTF-8", () => bad(["vocab", "--corpus", "DIR/latin1.txt"], /latin1\.txt: the corpus is not valid UTF-8/));
   it("no corpus", () => bad(["vocab"], /--corpus/));
   it("unknown kind", () => bad(["vocab", "--corpus", "DIR/a.txt", "--kind", "unigram"], /--kind must be one of bpe, wordpiece, got 'unigram'/));

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { parseConfig } from "../../src/io/checkpoint.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
 import { buildTokenizer } from "../../src/io/tokenize.ts";
+import { readTextFile } from "../../src/io/words.ts";
+import { readCorpus } from "../../src/pretrain/data.ts";
 import { doubleTokenizerJson, twoLanguageProblem } from "../../src/synthetic/trans.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
@@ -83,6 +85,20 @@ cases["safetensors: a header that is not an object of {dtype, shape, data_offset
   throwsLike("metadata of numbers", () => readHeader(file("k", '{"__metadata__":{"step":3}}')), /k: __metadata__ is a JSON object, expected an object of strings/);
   // the fixtures still read
   readHeader(join(TINY_BERT, "model.safetensors"));
+};
+
+cases["binary input is refused by every text reader, pretrain's corpus included (item 12)"] = async () => {
+  const dir = tmp();
+  const bin = join(dir, "random.bin");
+  writeFileSync(bin, Uint8Array.from({ length: 600 }, (_, i) => (i * 7919 + 13) % 256));
+  const latin1 = join(dir, "latin1.txt");
+  writeFileSync(latin1, new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  throwsLike("pretrain corpus: NUL bytes", () => readCorpus(bin), /random\.bin:1: the corpus looks binary \(NUL byte\), expected UTF-8 text/);
+  throwsLike("pretrain corpus: not UTF-8", () => readCorpus(latin1), /latin1\.txt: the corpus is not valid UTF-8 text/);
+  throwsLike("vocab corpus", () => readTextFile(bin, "the corpus"), /random\.bin:1: the corpus looks binary/);
+  const ok = join(dir, "ok.txt");
+  writeFileSync(ok, "\ufeffone line\n\n two \n");
+  assert(JSON.stringify(readCorpus(ok)) === JSON.stringify(["one line", " two "]), `blank lines dropped, BOM removed: ${JSON.stringify(readCorpus(ok))}`);
 };
 
 cases["a two-language (Trans) model: 2V rows and the doubled tokenizer, as pretrain and alignment --static ask (item 4)"] = async () => {
