@@ -224,6 +224,14 @@ describe("xlt pretrain", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/long\.txt: line 1 has \d+ tokens, more than the 16 of a sequence/);
     expect(existsSync(out)).toBe(false);
+    // the original text given as --derived (it used to be accepted: ids below V trained as the derived language)
+    for (const objective of ["mlm", "align-mlm"]) {
+      const o = await xlt("node", ["pretrain", "--objective", objective, "--model", deriv, "--train", corpus(dir), "--derived", corpus(dir, "orig.txt"), ...SMALL, "--out", out]);
+      expect(o.code, o.stderr).not.toBe(0);
+      expect(o.stderr).toMatch(/^xlt pretrain: .*orig\.txt: not derived text: token '\S+' has id \d+, outside the derived ids 244\.\.487; --derived takes the output of xlt derive --transform trans/);
+      expect(o.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
   }, 300_000);
 
   it("runs on Deno with the same first loss as on Node", async () => {
