@@ -86,7 +86,7 @@ export const pretrainCommand: Command = {
     const r = await pretrain({
       objective, train, derived, model: v.model, config, configWhere: v.config ?? "--size preset", tokenizer, out: v.out, steps,
       batchSize: v["batch-size"], microBatch: v["micro-batch"], maxLength: demo ? 64 : maxLength,
-      lr: v.lr ?? (v.model ? 5e-5 : 5e-4), warmup: v.warmup ?? Math.round(0.05 * steps), weightDecay: v["weight-decay"],
+      lr: v.lr ?? (v.model ? 5e-5 : 5e-4), warmup: v.warmup, weightDecay: v["weight-decay"],
       maxGradNorm: v["max-grad-norm"], bilingualRate: v["bilingual-rate"], lambda: v.lambda, tlmRate: v["tlm-rate"], seed: v.seed,
       dropout: v.dropout, log: v.log, checkpointEvery: v["checkpoint-every"], resume: !!v.resume, dumpGrads: v["dump-grads"],
       profile: v.profile, quiet: !!v.quiet, meta: { demo },

@@ -117,6 +117,21 @@ describe("xlt pretrain", () => {
     const changed = await xlt("node", [...args, "--out", join(dir, "b"), "--resume", "--lr", "0.1"]);
     expect(changed.code).not.toBe(0);
     expect(changed.stderr).toMatch(/--lr is 0.1 but the checkpoint/);
+    // another --steps would continue another LR schedule (decay to 0 at the last step) than the checkpoint's:
+    // refused naming --steps and why, not --warmup (its default follows --steps; the user never gave it)
+    for (const steps of ["6", "3"]) {
+      const longer = await xlt("node", [...args.map((a, i) => (args[i - 1] === "--steps" ? steps : a)), "--out", join(dir, "b"), "--resume"]);
+      expect(longer.code).not.toBe(0);
+      expect(longer.stderr).toMatch(new RegExp(`^xlt pretrain: --resume: --steps is ${steps} but the checkpoint in \\S+ was trained with 4 \\(the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps;`));
+      expect(longer.stderr).not.toMatch(/--warmup/);
+      expect(longer.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    // an explicit --warmup that differs is named, and one left to its default says where its value came from
+    const warm = await xlt("node", [...args, "--warmup", "1", "--out", join(dir, "b"), "--resume"]);
+    expect(warm.stderr).toMatch(/--resume: --warmup is 1 but the checkpoint in \S+ was trained with 0;/);
+    expect((await xlt("node", [...args, "--warmup", "1", "--out", join(dir, "c"), "--checkpoint-every", "2"])).code).toBe(0);
+    const unset = await xlt("node", [...args, "--out", join(dir, "c"), "--resume"]);
+    expect(unset.stderr).toMatch(/--resume: --warmup is 0 but the checkpoint in \S+ was trained with 1 \(not given: 5% of --steps\);/);
   }, 300_000);
 
   it("align-mlm and xlm on a tiny-bert doubled by xlt derive (Trans): cosine term logged, language embeddings saved", async () => {

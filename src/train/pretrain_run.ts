@@ -54,7 +54,8 @@ export interface PretrainOptions {
   /** tokens per sequence; default 128, capped by the model's positions (an explicit value is not capped) */
   maxLength?: number;
   lr: number;
-  warmup: number;
+  /** linear warm-up steps; default 5% of `steps` */
+  warmup?: number;
   weightDecay: number;
   maxGradNorm?: number;
   bilingualRate: number;
@@ -176,13 +177,22 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const bs = o.batchSize;
   const micro = Math.min(o.microBatch ?? bs, bs);
   const ckptDir = join(o.out, CKPT);
+  const warmup = o.warmup ?? Math.round(0.05 * o.steps);
+  // the LR schedule decays to 0 at the last step: a resume with another --steps would continue another
+  // schedule than the one the checkpoint's steps followed, and differ from an uninterrupted run. --steps is
+  // checked before --warmup, whose default follows it.
   const settings: RunSettings = {
-    "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": o.warmup,
+    "--steps": o.steps, "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": warmup,
     "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
     "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
   };
-  if (o.resume) checkResume(ckptDir, settings, o.steps);
+  if (o.resume) {
+    checkResume(ckptDir, settings, o.steps, {
+      "--steps": "the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps; to train longer, start a new run from the output with --model",
+      ...(o.warmup === undefined ? { "--warmup": "not given: 5% of --steps" } : {}),
+    });
+  }
 
   const g = await getGpu();
   const enc = new Encoder(g, cfg, start0.encoder, { dropout: o.dropout });
@@ -246,7 +256,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       if (inEpoch === 0 || !order.length) order = shuffled(Array.from({ length: rows.length }, (_, i) => i), o.seed * 1000 + epoch + 1);
       const picked = order.slice(inEpoch * bs, inEpoch * bs + bs).map((i) => rows[i]);
       const mbs = prof.phase("batch", () => collate(cfg, picked, micro, { seed: o.seed, step, maskId, V, specialIds: shared, dictMlm: o.objective === "dict-mlm" ? new Set(dict!) : undefined }));
-      const lr = o.lr * linearScheduleFactor(step, o.steps, o.warmup);
+      const lr = o.lr * linearScheduleFactor(step, o.steps, warmup);
       const rec = prof.phase("record", () => {
         adam.zeroGrad();
         return recordPretrainStep(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i, align);
@@ -285,7 +295,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     writeMaskedLm(tmp, cfg, raw, encParams, headParams, start0.tokenizerDir);
     const run = {
       command: "pretrain", objective: o.objective, model: o.model ?? null, train: o.train, derived: o.derived, rows: rows.length,
-      steps: o.steps, batch_size: bs, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: o.warmup,
+      steps: o.steps, batch_size: bs, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: warmup,
       schedule: "linear warm-up, then linear decay to 0", weight_decay: o.weightDecay, max_grad_norm: o.maxGradNorm ?? null,
       bilingual_rate: dict ? o.bilingualRate : null, dictionary_size: dict?.length ?? null, lambda: align ? o.lambda : null,
       tlm_rate: o.objective === "xlm" ? o.tlmRate : null, dropped_long_lines: o.dropLongLines ? droppedLines : null, seed: o.seed, vocab_per_language: V,
