@@ -24,7 +24,7 @@ export const vocabCommand: Command = {
   options: {
     corpus: { type: "string", required: true, multiple: true, meta: "FILE", help: "UTF-8 text, one sentence or paragraph per line (repeat for several)" },
     kind: { type: "string", default: "bpe", choices: VOCAB_KINDS, help: "tokenizer model" },
-    "vocab-size": { type: "int", default: 30000, min: 1, help: "vocabulary size including the specials (ALIGN-MLM used 40000); fewer if the corpus runs out of pairs" },
+    "vocab-size": { type: "int", default: 30000, min: 1, help: "vocabulary size including the specials and base symbols (bpe: at least 261, the 256 bytes; wordpiece: at least 5 + the corpus's characters and ## forms; ALIGN-MLM used 40000); fewer if the corpus runs out of pairs" },
     "min-frequency": { type: "int", default: 2, min: 0, help: "a pair seen fewer times is never merged" },
     lowercase: { type: "boolean", appliesWith: { option: "kind", values: ["wordpiece"] }, help: "wordpiece: lowercase and strip accents (BERT uncased; byte-level BPE keeps the text as it is)" },
     out: { type: "string", required: true, meta: "DIR", help: "output directory (an existing non-empty one needs --overwrite)" },
@@ -44,12 +44,8 @@ export const vocabCommand: Command = {
       const manifest = { ...opts, corpus, words: r.words, merges: r.merges, vocab: r.vocabSize };
       writeFileSync(join(tmp, "vocab-train.json"), JSON.stringify(manifest, null, 2) + "\n");
     });
-    const short =
-      r.vocabSize < opts.vocabSize
-        ? ` (asked for ${opts.vocabSize}: no pair left seen ${Math.max(1, opts.minFrequency)}+ times)`
-        : r.vocabSize > opts.vocabSize
-          ? ` (asked for ${opts.vocabSize}: the specials and the corpus's characters alone take more)`
-          : "";
+    // never more than asked: trainVocab refuses a --vocab-size below the specials and base symbols
+    const short = r.vocabSize < opts.vocabSize ? ` (asked for ${opts.vocabSize}: no pair left seen ${Math.max(1, opts.minFrequency)}+ times)` : "";
     console.log(`xlt vocab: ${kind}, ${r.vocabSize} tokens${short}, ${r.merges} merges from ${r.words} distinct words in ${seconds.toFixed(1)} s -> ${join(v.out, "tokenizer.json")}`);
     return 0;
   },

@@ -97,6 +97,7 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
   it("unknown kind", () => bad(["vocab", "--corpus", "DIR/a.txt", "--kind", "unigram"], /--kind must be one of bpe, wordpiece, got 'unigram'/));
   it("--lowercase with bpe", () => bad(["vocab", "--corpus", "DIR/a.txt", "--lowercase"], /--lowercase applies only with --kind wordpiece, not --kind bpe/));
   it("vocabulary too small for byte-level BPE", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "100"], /--vocab-size 100 is too small: bpe needs at least 261/));
+  it("vocabulary too small for WordPiece: the same rule, not more tokens than asked", () => bad(["vocab", "--kind", "wordpiece", "--corpus", "DIR/a.txt", "--vocab-size", "20"], /--vocab-size 20 is too small: wordpiece needs at least \d+ \(5 specials and the corpus's \d+ characters and ##-continuations\)/));
   it("vocabulary size not a number", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "8k"], /--vocab-size must be an integer/));
   it("an existing output directory is kept; --overwrite replaces only xlt's files", async () => {
     const dir = tmp();

@@ -11,6 +11,7 @@ import { buildTokenizer } from "../../src/io/tokenize.ts";
 import { readTextFile } from "../../src/io/words.ts";
 import { readCorpus } from "../../src/pretrain/data.ts";
 import { doubleTokenizerJson, twoLanguageProblem } from "../../src/synthetic/trans.ts";
+import { trainVocab } from "../../src/vocab/train.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
 
@@ -85,6 +86,29 @@ cases["safetensors: a header that is not an object of {dtype, shape, data_offset
   throwsLike("metadata of numbers", () => readHeader(file("k", '{"__metadata__":{"step":3}}')), /k: __metadata__ is a JSON object, expected an object of strings/);
   // the fixtures still read
   readHeader(join(TINY_BERT, "model.safetensors"));
+};
+
+cases["xlt vocab: one --vocab-size rule for both kinds, the specials and base symbols at least (item 11)"] = async () => {
+  const text = "the cat sat on the mat\nthe dog sat on the log\n";
+  throwsLike("wordpiece 20", () => trainVocab([text], { kind: "wordpiece", vocabSize: 20, minFrequency: 2 }),
+    /^--vocab-size 20 is too small: wordpiece needs at least (\d+) \(5 specials and the corpus's \d+ characters and ##-continuations\); give --vocab-size \1 or more$/);
+  throwsLike("bpe 100", () => trainVocab([text], { kind: "bpe", vocabSize: 100, minFrequency: 2 }),
+    /^--vocab-size 100 is too small: bpe needs at least 261 \(5 specials and the 256 byte symbols\); give --vocab-size 261 or more$/);
+  const min = Number(/at least (\d+)/.exec((() => {
+    try {
+      trainVocab([text], { kind: "wordpiece", vocabSize: 20, minFrequency: 2 });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "";
+  })())![1]);
+  for (const kind of ["wordpiece", "bpe"] as const) {
+    const size = kind === "bpe" ? 261 : min;
+    const r = trainVocab([text], { kind, vocabSize: size, minFrequency: 2 });
+    assert(r.vocabSize === size, `${kind} at its minimum ${size}: ${r.vocabSize} tokens`);
+    const more = trainVocab([text], { kind, vocabSize: size + 3, minFrequency: 1 });
+    assert(more.vocabSize <= size + 3, `${kind}: never more tokens than asked (${more.vocabSize} > ${size + 3})`);
+  }
 };
 
 cases["binary input is refused by every text reader, pretrain's corpus included (item 12)"] = async () => {
