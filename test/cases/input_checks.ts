@@ -7,10 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/io/checkpoint.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
-import { buildTokenizer } from "../../src/io/tokenize.ts";
+import { buildTokenizer, loadTokenizer } from "../../src/io/tokenize.ts";
 import { readTextFile } from "../../src/io/words.ts";
 import { readCorpus } from "../../src/pretrain/data.ts";
 import { doubleTokenizerJson, twoLanguageProblem } from "../../src/synthetic/trans.ts";
+import { readSquad } from "../../src/tasks/squad.ts";
+import { QA_TASK } from "../../src/tasks/qa.ts";
 import { trainVocab } from "../../src/vocab/train.ts";
 import { type Cases, throwsLike } from "../lib/check.ts";
 import { TINY_BERT } from "../lib/fixtures.ts";
@@ -86,6 +88,28 @@ cases["safetensors: a header that is not an object of {dtype, shape, data_offset
   throwsLike("metadata of numbers", () => readHeader(file("k", '{"__metadata__":{"step":3}}')), /k: __metadata__ is a JSON object, expected an object of strings/);
   // the fixtures still read
   readHeader(join(TINY_BERT, "model.safetensors"));
+};
+
+cases["SQuAD data: answers checked against the context, one line naming the question (item 14)"] = async () => {
+  const dir = tmp();
+  const context = "The cat sat on the mat in Zürich.";
+  const squad = (qas: unknown[]) => {
+    const p = join(dir, `q${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(p, JSON.stringify({ version: "1.1", data: [{ title: "t", paragraphs: [{ context, qas }] }] }));
+    return p;
+  };
+  const q = (id: string, answers?: unknown) => ({ id, question: "Where?", ...(answers === undefined ? {} : { answers }) });
+  throwsLike("answer_start 999", () => readSquad(squad([q("q1", [{ text: "mat", answer_start: 999 }])])), /question q1: answer_start 999 with a 3-character answer lies outside the 33-character context$/);
+  throwsLike("answer_start -5", () => readSquad(squad([q("q2", [{ text: "mat", answer_start: -5 }])])), /question q2: answer_start -5 with a 3-character answer lies outside/);
+  throwsLike("text not at answer_start", () => readSquad(squad([q("q3", [{ text: "mat", answer_start: 4 }])])), /question q3: answer "mat" does not match the context at answer_start 4, which reads "cat"$/);
+  throwsLike("a missing answers key", () => readSquad(squad([q("q4")])), /question q4: no "answers" list/);
+  throwsLike("answers [] in test data", () => readSquad(squad([q("q5", [])]), Infinity, true), /question q5: "answers" is empty; a test question needs at least one gold answer/);
+  // code points, as SQuAD (Python) counts them: "Zürich" at 26
+  const ok = readSquad(squad([q("q6", [{ text: "Zürich", answer_start: 26 }, { text: "mat", answer_start: 19 }]), q("q7", [])]));
+  assert(ok.length === 2 && ok[0].answers.length === 2 && ok[1].answers.length === 0, "valid answers, and answers: [] in training data (HF run_qa: labelled [CLS])");
+  // evaluation reads test files with the test rule
+  const tok = loadTokenizer(TINY_BERT);
+  throwsLike("evaluate's reader", () => QA_TASK.prepareTest(squad([q("q8", [])]), tok, 64), /question q8: "answers" is empty/);
 };
 
 cases["xlt vocab: one --vocab-size rule for both kinds, the specials and base symbols at least (item 11)"] = async () => {
