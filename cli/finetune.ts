@@ -2,20 +2,18 @@
 import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { join } from "node:path";
-import { XltError } from "../src/errors.ts";
 import { type Task, TASK_NAMES, TASKS, taskDef } from "../src/tasks/table.ts";
 import { finetune } from "../src/train/finetune_run.ts";
 import { HEAD_FILE } from "../src/train/joint.ts";
-import type { Command, Opt } from "./options.ts";
+import { type Command, type Opt, UsageError } from "./options.ts";
 import { REALIGN_DURING_OPTIONS, realignDuringFromOptions, realignDuringInputs } from "./realign_during.ts";
 
 export function parseTask(v: unknown): Task {
-  if (typeof v !== "string" || !taskDef(v)) throw new XltError(`--task must be one of ${TASK_NAMES.join(", ")}, got '${v ?? ""}'`);
+  if (typeof v !== "string" || !taskDef(v)) throw new UsageError(`--task must be one of ${TASK_NAMES.join(", ")}, got '${v ?? ""}'`);
   return v as Task;
 }
 
-/** `--task` meta and help, and the per-task default of an option, from the task table. */
-export const TASK_META = TASK_NAMES.join("|");
+/** The per-task default of an option, from the task table, for --help. */
 export const perTask = (f: (d: (typeof TASKS)[Task]) => string | number): string => TASK_NAMES.map((t) => `${f(TASKS[t])} for ${t}`).join(", ");
 
 /** `--lang-id` of finetune and evaluate (src/tasks/lang_ids.ts says why it is required for XLM / DICT-MLM models). */
@@ -38,7 +36,7 @@ export const finetuneCommand: Command = {
     "language table is trained and saved with the encoder.",
   ].join("\n"),
   options: {
-    task: { type: "string", required: true, meta: TASK_META, help: "task (see above)" },
+    task: { type: "string", required: true, choices: TASK_NAMES, help: "task (see above)" },
     train: { type: "string", required: true, meta: "FILE", help: "training data" },
     dev: { type: "string", meta: "FILE", help: "dev data: scored after every epoch" },
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory, e.g. an xlt realign output (default: the built-in model in builtin/model)" },

@@ -284,10 +284,19 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
   return lines.join("\n");
 }
 
+/**
+ * The command line of one cell's job: `argv` without --jobs and --cell, in either spelling (`--cell 3`,
+ * `--cell=3`), since each job gets its own --cell and a repeated option is refused.
+ */
+export function jobArgs(argv: string[]): string[] {
+  const ours = (a: string | undefined) => a === "--jobs" || a === "--cell";
+  return argv.filter((a, i) => !ours(a) && !ours(argv[i - 1]) && !/^--(jobs|cell)=/.test(a));
+}
+
 /** One line per cell for a cluster scheduler, plus a Slurm job-array script. */
 export function writeJobs(plan: RunPlan, argv: string[], path: string): string {
   const cs = cells(plan);
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
+  const base = jobArgs(argv);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");

@@ -27,7 +27,7 @@ import type { Task } from "../tasks/labels.ts";
 import { chartFiles } from "../plot/files.ts";
 import { sortStudyCells, type StudyCellResult, studyFiles, summarizeStudy } from "./study_report.ts";
 import { studyCharts } from "./study_figures.ts";
-import { slurmScriptPath } from "./grid.ts";
+import { jobArgs, slurmScriptPath } from "./grid.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
 export const STUDY_OBJECTIVES: Objective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
@@ -375,7 +375,7 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
 /** One command per cell plus a Slurm job-array script (as `xlt run --jobs`). */
 export function writeStudyJobs(plan: StudyPlan, argv: string[], path: string): string {
   const cs = studyCells(plan);
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
+  const base = jobArgs(argv);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");

@@ -27,7 +27,7 @@ import { OneInFlight } from "../gpu/in_flight.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { GPU_WAIT_PHASE } from "../profile/table.ts";
 import { ProfileSession } from "../profile/session.ts";
-import { twinPiece } from "../synthetic/trans.ts";
+import { twoLanguageProblem } from "../synthetic/trans.ts";
 import { blocks, packed, readCorpus, type Row, tlmRows, tokenizeLine, withoutLongLines } from "../pretrain/data.ts";
 import { collate } from "../pretrain/collate.ts";
 import { type AlignTerm, recordPretrainStep } from "../pretrain/step.ts";
@@ -53,7 +53,8 @@ export interface PretrainOptions {
   /** tokens per sequence; default 128, capped by the model's positions (an explicit value is not capped) */
   maxLength?: number;
   lr: number;
-  warmup: number;
+  /** linear warm-up steps; default 5% of `steps` */
+  warmup?: number;
   weightDecay: number;
   maxGradNorm?: number;
   bilingualRate: number;
@@ -108,10 +109,26 @@ function maskIdOf(tok: WordTokenizer): number {
   throw new XltError("the tokenizer has no <mask> or [MASK] token");
 }
 
-function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: number): { rows: Row[]; droppedLines: number } {
+/**
+ * Derived text (xlt derive --transform trans) reads as ids V..2V−1 only, apart from the shared specials:
+ * original text given as --derived would train the original rows as if they were the other language's.
+ */
+function checkDerived(path: string, lines: number[][], V: number, shared: Set<number>, tok: WordTokenizer): void {
+  for (const ids of lines) {
+    const id = ids.find((i) => !shared.has(i) && (i < V || i >= 2 * V));
+    if (id === undefined) continue;
+    throw new XltError(
+      `${path}: not derived text: token '${tok.idToToken(id)}' has id ${id}, outside the derived ids ${V}..${2 * V - 1}; ` +
+        "--derived takes the output of xlt derive --transform trans (original-language text goes to --train)",
+    );
+  }
+}
+
+function buildRows(o: PretrainOptions, tok: WordTokenizer, cfg: ModelConfig, T: number, V: number, shared: Set<number>): { rows: Row[]; droppedLines: number } {
   const read = (p: string) => readCorpus(p).map((l) => tokenizeLine(tok, l));
   const orig = o.train.map((p) => ({ p, lines: read(p) }));
   const der = o.derived.map((p) => ({ p, lines: read(p) }));
+  for (const f of der) checkDerived(f.p, f.lines, V, shared, tok);
   const rows: Row[] = [];
   let droppedLines = 0;
   // TLM pairs below read the full, still line-aligned files; only the monolingual packing leaves lines out
@@ -149,28 +166,34 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   // one language's vocabulary: the model has 2V rows when a derived language is in play (xlt derive doubles
   // it); random replacements and the dictionary come from [0, V) only (spec §1.3), MLM on Trans too
   const paired = o.derived.length > 0;
-  if (paired && cfg.vocab % 2 !== 0) throw new XltError(`--derived needs a two-language model with 2V rows (xlt derive --transform trans doubles it); this one has ${cfg.vocab}`);
+  const notTwo = paired ? twoLanguageProblem(cfg.vocab, () => tok) : undefined;
+  if (notTwo) throw new XltError(`--derived needs a two-language model (xlt derive --transform trans doubles one): ${notTwo}`);
   const V = paired ? cfg.vocab / 2 : cfg.vocab;
-  // the doubled tokenizer of xlt derive spells derived id i+V as twinPiece(i): check it reads that way
-  if (paired && !tok.encodeWord(twinPiece(5)).includes(V + 5)) {
-    throw new XltError(`--derived needs the two-language tokenizer of xlt derive --transform trans (derived ids i+V); this one does not read derived text as ids ${V}..${2 * V - 1}`);
-  }
   const shared = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
   const dict = o.objective === "align-mlm" || o.objective === "dict-mlm" ? dictionaryIds(V, o.bilingualRate, o.seed, shared) : null;
   const maskId = maskIdOf(tok);
-  const { rows, droppedLines } = buildRows(o, tok, cfg, T);
+  const { rows, droppedLines } = buildRows(o, tok, cfg, T, V, shared);
   const bs = o.batchSize;
   const micro = Math.min(o.microBatch ?? bs, bs);
   const ckptDir = join(o.out, CKPT);
+  const warmup = o.warmup ?? Math.round(0.05 * o.steps);
+  // the LR schedule decays to 0 at the last step: a resume with another --steps would continue another
+  // schedule than the one the checkpoint's steps followed, and differ from an uninterrupted run. --steps is
+  // checked before --warmup, whose default follows it.
   const settings: RunSettings = {
-    "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": o.warmup,
+    "--steps": o.steps, "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": warmup,
     "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
     "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
     // a continued --model: the run started from its weights
     [MODEL_KEY]: o.model && (o.resume || o.checkpointEvery > 0) ? modelFingerprint(o.model) : null,
   };
-  if (o.resume) checkResume(ckptDir, settings, o.steps);
+  if (o.resume) {
+    checkResume(ckptDir, settings, o.steps, {
+      "--steps": "the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps; to train longer, start a new run from the output with --model",
+      ...(o.warmup === undefined ? { "--warmup": "not given: 5% of --steps" } : {}),
+    });
+  }
   const previous = o.resume ? readResumeJson<{ losses: number[] }>(ckptDir, "progress.json", (v) => isNumberList(v?.losses)) : null;
 
   const g = await getGpu();
@@ -235,7 +258,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       if (inEpoch === 0 || !order.length) order = shuffled(Array.from({ length: rows.length }, (_, i) => i), o.seed * 1000 + epoch + 1);
       const picked = order.slice(inEpoch * bs, inEpoch * bs + bs).map((i) => rows[i]);
       const mbs = prof.phase("batch", () => collate(cfg, picked, micro, { seed: o.seed, step, maskId, V, specialIds: shared, dictMlm: o.objective === "dict-mlm" ? new Set(dict!) : undefined }));
-      const lr = o.lr * linearScheduleFactor(step, o.steps, o.warmup);
+      const lr = o.lr * linearScheduleFactor(step, o.steps, warmup);
       const rec = prof.phase("record", () => {
         adam.zeroGrad();
         return recordPretrainStep(enc, head, mbs, true, (i) => (o.seed % 4096) * 2 ** 32 + step * 64 + i, align);
@@ -274,7 +297,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     writeMaskedLm(tmp, cfg, raw, encParams, headParams, start0.tokenizerDir);
     const run = {
       command: "pretrain", objective: o.objective, model: o.model ?? null, train: o.train, derived: o.derived, rows: rows.length,
-      steps: o.steps, batch_size: bs, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: o.warmup,
+      steps: o.steps, batch_size: bs, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: warmup,
       schedule: "linear warm-up, then linear decay to 0", weight_decay: o.weightDecay, max_grad_norm: o.maxGradNorm ?? null,
       bilingual_rate: dict ? o.bilingualRate : null, dictionary_size: dict?.length ?? null, lambda: align ? o.lambda : null,
       tlm_rate: o.objective === "xlm" ? o.tlmRate : null, dropped_long_lines: o.dropLongLines ? droppedLines : null, seed: o.seed, vocab_per_language: V,
