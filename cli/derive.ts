@@ -6,10 +6,13 @@ import { XltError } from "../src/errors.ts";
 import { checkOutputs, type OwnName, ownNames } from "../src/io/outputs.ts";
 import { writeDirAtomic } from "../src/io/atomic.ts";
 import { buildTokenizer, TokenizerError, wordPieceTokenizerJson } from "../src/io/tokenize.ts";
-import { type DeriveFormat, deriveFile, derivedNames, detectDeriveFormat, FORMATS, parseTransform } from "../src/synthetic/derive.ts";
+import { type DeriveFormat, deriveFile, derivedNames, detectDeriveFormat, FORMATS, parseTransform, transformProblem, TRANSFORMS } from "../src/synthetic/derive.ts";
 import { TRANS_MODEL_FILES, writeTransModel } from "../src/synthetic/extend_model.ts";
 import { doubleTokenizerJson, sharedIds, transliterateWord } from "../src/synthetic/trans.ts";
-import type { Command } from "./options.ts";
+import { type Command, UsageError } from "./options.ts";
+
+/** --tokenizer and --model serve Trans only (Inv works on words) */
+const TRANS = { option: "transform", values: ["trans", "trans+inv"] } as const;
 
 function readInput(path: string): string {
   let bytes: Uint8Array;
@@ -60,12 +63,12 @@ export const deriveCommand: Command = {
     "Every input is written to OUT under its own name; OUT/derive.json records what was done.",
   ].join("\n"),
   options: {
-    transform: { type: "string", required: true, meta: "T", help: "trans | inv | trans+inv" },
+    transform: { type: "string", required: true, meta: TRANSFORMS.join("|"), check: transformProblem, help: "the derived language (see above)" },
     input: { type: "string", required: true, multiple: true, meta: "FILE", help: "an original-language file (repeat for several)" },
-    format: { type: "string", meta: "F", help: "text | conllu | iob2 | xnli (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
-    tokenizer: { type: "string", meta: "DIR", help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
-    model: { type: "string", meta: "DIR", help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
-    init: { type: "string", default: "normal", meta: "normal|copy", help: "Trans with --model: new embedding rows drawn N(0, initializer_range²) or copied from the original rows" },
+    format: { type: "string", choices: FORMATS, help: "input format (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
+    tokenizer: { type: "string", meta: "DIR", appliesWith: TRANS, help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
+    model: { type: "string", meta: "DIR", appliesWith: TRANS, help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
+    init: { type: "string", default: "normal", choices: ["normal", "copy"], appliesWith: { option: "model" }, help: "Trans with --model: new embedding rows drawn N(0, initializer_range²) or copied from the original rows" },
     seed: { type: "int", default: 42, help: "seed of the new embedding rows" },
     out: { type: "string", required: true, meta: "DIR", help: "output directory (an existing non-empty one needs --overwrite)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
@@ -97,7 +100,9 @@ export const deriveCommand: Command = {
     let tokJson: any = null;
     let modelVocab: number | null = null;
     if (trans) {
-      tokJson = tokenizerJsonOf(v.model ?? v.tokenizer);
+      const dir = v.model ?? v.tokenizer;
+      if (!dir) throw new UsageError(`--transform ${transform} needs --tokenizer DIR or --model DIR (Trans works on token ids)`);
+      tokJson = tokenizerJsonOf(dir);
       if (v.model) modelVocab = readJson(join(v.model, "config.json"), "config.json").vocab_size;
     }
     const tok = tokJson ? buildTokenizer(tokJson, "tokenizer.json") : null;

@@ -11,7 +11,7 @@ import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { estimateFinetune } from "../src/train/objectives/finetune.ts";
 import { estimatePretrain } from "../src/train/objectives/pretrain.ts";
 import { TASK_NAMES } from "../src/tasks/table.ts";
-import type { Command } from "./options.ts";
+import { type Command, FREEZE_SPEC } from "./options.ts";
 
 export const infoCommand: Command = {
   summary: "describe a checkpoint and estimate the GPU memory it needs to realign, fine-tune and pre-train (no GPU used)",
@@ -19,7 +19,7 @@ export const infoCommand: Command = {
     model: { type: "string", required: true, meta: "DIR", help: "Hugging Face snapshot directory" },
     "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "batch size for the estimate" },
     "max-length": { type: "int", min: 1, default: 96, meta: "N", help: "tokens per sentence for the estimate" },
-    freeze: { type: "string", meta: "SPEC", help: "estimate realignment with these groups frozen (as xlt realign --freeze)" },
+    freeze: { type: "string", ...FREEZE_SPEC, help: "estimate realignment with these groups frozen (as xlt realign --freeze)" },
     "f16-frozen": { type: "boolean", help: "estimate with frozen weights stored in f16 (adapters with shader-f16; xlt doctor)" },
   },
   async run(v) {

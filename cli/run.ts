@@ -9,11 +9,12 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
-import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
+import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, STRATEGIES, writeJobs } from "../src/run/grid.ts";
 import { slurmScriptPath } from "../src/run/cells.ts";
-import type { Task } from "../src/tasks/table.ts";
-import { parseTask, perTask, TASK_META } from "./finetune.ts";
-import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
+import { type Task, TASK_NAMES } from "../src/tasks/table.ts";
+import { DURING_STRATEGIES } from "../src/run/during.ts";
+import { parseTask, perTask } from "./finetune.ts";
+import { type Command, listItems, PARALLEL_DATA_OPTIONS, parseNumber, SEEDS_CHECK, UsageError } from "./options.ts";
 import { runStudyCommand, STUDY_OPTIONS } from "./run_study.ts";
 
 /** The five seeds of the papers' tables. */
@@ -34,13 +35,13 @@ export const runCommand: Command = {
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
-    task: { type: "string", default: "pos", meta: TASK_META, help: "task" },
+    task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
     train: { type: "string", meta: "FILE", help: "source-language training file" },
     test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
     source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
     ...PARALLEL_DATA_OPTIONS,
-    strategies: { type: "string", default: "baseline,full,lower,upper", help: "comma-separated strategies" },
-    seeds: { type: "string", meta: "S,S,...", help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
+    strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
+    seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
     "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
     "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
     epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
@@ -71,10 +72,10 @@ export const runCommand: Command = {
     }
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;
-    const seeds: number[] | undefined = v.seeds?.split(",").map((x: string) => x.trim()).filter(Boolean).map((x: string) => parseNumber("seeds", x, { type: "int" }));
+    const seeds: number[] | undefined = v.seeds === undefined ? undefined : listItems(v.seeds).map((x) => parseNumber("seeds", x, { type: "int" }));
     let plan: RunPlan;
     const common = {
-      strategies: String(v.strategies).split(",").map((s) => s.trim()).filter(Boolean),
+      strategies: listItems(String(v.strategies)),
       seeds: seeds ?? PAPER_SEEDS,
       realignLr: v["realign-lr"],
       finetuneLr: v["finetune-lr"],
@@ -103,10 +104,10 @@ export const runCommand: Command = {
         alignPairs: Math.min(common.alignPairs, 300),
       };
     } else {
-      if (!v.model) throw new XltError("--model DIR is required with your own data");
-      if (!v.train) throw new XltError("--train FILE is required with your own data (the source-language training set)");
-      if (!v.test?.length) throw new XltError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
-      if (!hasData) throw new XltError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
+      if (!v.model) throw new UsageError("--model DIR is required with your own data");
+      if (!v.train) throw new UsageError("--train FILE is required with your own data (the source-language training set)");
+      if (!v.test?.length) throw new UsageError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
+      if (!hasData) throw new UsageError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
       const task: Task = parseTask(v.task);
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { withOptions } from "./lib/args.ts";
 import { xlt } from "./lib/cli.ts";
 import { PARALLEL_TINY, TINY_BERT } from "./lib/fixtures.ts";
 import { LABELS } from "../src/tasks/labels.ts";
@@ -15,8 +16,8 @@ import { LABELS } from "../src/tasks/labels.ts";
 const dir = mkdtempSync(join(tmpdir(), "xlt-mlm-ft-"));
 const corpus = join(dir, "en.txt");
 writeFileSync(corpus, readFileSync(PARALLEL_TINY, "utf8").trim().split("\n").map((l) => l.split(" ||| ")[0]).join("\n") + "\n");
-const args = (out: string, ...extra: string[]) => ["finetune", "--task", "mlm", "--model", TINY_BERT, "--train", corpus, "--epochs", "4", "--batch-size", "4",
-  "--lr", "2e-3", "--max-length", "24", "--seed", "3", "--quiet", "--out", out, ...extra];
+const args = (out: string, ...extra: string[]) => withOptions(["finetune", "--task", "mlm", "--model", TINY_BERT, "--train", corpus, "--epochs", "4", "--batch-size", "4",
+  "--lr", "2e-3", "--max-length", "24", "--seed", "3", "--quiet", "--out", out], extra);
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const losses = (log: string) => readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((r) => typeof r.step === "number");
 
@@ -79,10 +80,15 @@ describe("xlt finetune --task mlm", () => {
     expect(JSON.parse(readFileSync(join(dir, "pos", "config.json"), "utf8")).architectures).toEqual(["BertForTokenClassification"]);
   }, 300_000);
 
-  it("the options of labelled tasks are refused in one line", async () => {
-    for (const [extra, msg] of [[["--dev", corpus], /^xlt finetune: --dev does not apply to --task mlm/], [["--pairs", PARALLEL_TINY], /^xlt finetune: --pairs belongs to realignment during fine-tuning/]] as const) {
+  it("the options of labelled tasks are refused in one line, as usage errors (exit 2)", async () => {
+    for (const [extra, msg] of [
+      [["--dev", corpus], /^xlt finetune: --dev applies only with --task pos\|ner\|xnli\|qa, not --task mlm: drop --dev /],
+      [["--lang-id", "2"], /^xlt finetune: --lang-id applies only with --task pos\|ner\|xnli\|qa, not --task mlm: drop --lang-id /],
+      [["--realign-during", "--pairs", PARALLEL_TINY], /^xlt finetune: --realign-during applies only with --task pos\|ner\|xnli\|qa, not --task mlm/],
+      [["--pairs", PARALLEL_TINY], /^xlt finetune: --pairs applies only with --realign-during/],
+    ] as const) {
       const r = await xlt("node", args(join(dir, "bad"), ...extra));
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }

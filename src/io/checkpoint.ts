@@ -100,11 +100,42 @@ export function parseConfig(cfg: Record<string, any>, where = "config.json"): Mo
   } else {
     throw new CheckpointError(`${where}: unsupported model_type ${JSON.stringify(mt ?? null)}; supported: ${SUPPORTED}`);
   }
+  checkConfigValues(c, cfg, where);
+  return c;
+}
+
+/**
+ * The values of a parsed config that the model cannot run with, refused at load as the tokenizer's ids are
+ * (a layer_norm_eps of 0 or −1 would otherwise turn every hidden state into NaN, silently). Each error names
+ * config.json's own field.
+ */
+function checkConfigValues(c: ModelConfig, cfg: Record<string, any>, where: string): void {
+  const distil = c.arch === "distilbert";
+  const field: Record<string, string> = distil
+    ? { hidden: "dim", layers: "n_layers", heads: "n_heads", ffn: "hidden_dim", dropout: "dropout", attnDropout: "attention_dropout" }
+    : { hidden: "hidden_size", layers: "num_hidden_layers", heads: "num_attention_heads", ffn: "intermediate_size", dropout: "hidden_dropout_prob", attnDropout: "attention_probs_dropout_prob" };
+  Object.assign(field, { vocab: "vocab_size", maxPositions: "max_position_embeddings", typeVocab: "type_vocab_size", lnEps: "layer_norm_eps", padId: "pad_token_id" });
+  const bad = (k: keyof ModelConfig, want: string) => new CheckpointError(`${where}: ${field[k]} must be ${want}, got ${JSON.stringify(c[k])}`);
   for (const k of ["hidden", "layers", "heads", "ffn", "vocab", "maxPositions"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new CheckpointError(`${where}: ${k} must be a positive integer, got ${c[k]}`);
+    if (!Number.isSafeInteger(c[k]) || (c[k] as number) <= 0) throw bad(k, "a positive integer");
   }
   if (c.hidden % c.heads !== 0) throw new CheckpointError(`${where}: hidden size ${c.hidden} is not divisible by ${c.heads} heads`);
-  return c;
+  if (!distil && (!Number.isSafeInteger(c.typeVocab) || c.typeVocab < 1)) throw bad("typeVocab", "a positive integer");
+  if (!(c.lnEps > 0)) throw bad("lnEps", "a positive number (e.g. 1e-12 or 1e-5)");
+  for (const k of ["dropout", "attnDropout"] as const) if (!(c[k] >= 0 && c[k] <= 1)) throw bad(k, "a probability between 0 and 1");
+  if (!Number.isSafeInteger(c.padId) || c.padId < 0 || c.padId >= c.vocab) throw bad("padId", `a token id in 0-${c.vocab - 1} (vocab_size ${c.vocab})`);
+  if (c.positionOffset >= c.maxPositions) throw new CheckpointError(`${where}: pad_token_id ${c.padId} leaves no position (XLM-R positions start at pad_token_id+1; max_position_embeddings ${c.maxPositions})`);
+  // read by other parts of xlt straight from config.json (new embedding rows, classifier heads)
+  const optional: [string, (v: number) => boolean, string][] = [
+    ["initializer_range", (v) => v > 0, "a positive number"],
+    ["classifier_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+    ["seq_classif_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+    ["qa_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+  ];
+  for (const [k, ok, want] of optional) {
+    const v = cfg[k];
+    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isFinite(v) && ok(v))) throw new CheckpointError(`${where}: ${k} must be ${want}, got ${JSON.stringify(v)}`);
+  }
 }
 
 /** Canonical name -> expected shape for a config (all tensors the encoder needs). */

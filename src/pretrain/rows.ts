@@ -43,11 +43,31 @@ export interface RowOptions {
   seed: number;
 }
 
-/** The rows of T tokens the objective trains on, and the lines left out for being longer than one. */
-export function buildRows(o: RowOptions, tok: WordTokenizer, cfg: ModelConfig, T: number): { rows: Row[]; droppedLines: number } {
+/**
+ * Derived text (xlt derive --transform trans) reads as ids V..2V−1 only, apart from the shared specials:
+ * original text given as --derived would train the original rows as if they were the other language's.
+ */
+function checkDerived(path: string, lines: number[][], V: number, shared: Set<number>, tok: WordTokenizer): void {
+  for (const ids of lines) {
+    const id = ids.find((i) => !shared.has(i) && (i < V || i >= 2 * V));
+    if (id === undefined) continue;
+    throw new XltError(
+      `${path}: not derived text: token '${tok.idToToken(id)}' has id ${id}, outside the derived ids ${V}..${2 * V - 1}; ` +
+        "--derived takes the output of xlt derive --transform trans (original-language text goes to --train)",
+    );
+  }
+}
+
+/**
+ * The rows of T tokens the objective trains on, and the lines left out for being longer than one. `V`: one
+ * language's vocabulary size; `shared`: the special ids both languages use (the derived files are checked
+ * to read as ids V..2V−1 apart from them).
+ */
+export function buildRows(o: RowOptions, tok: WordTokenizer, cfg: ModelConfig, T: number, V: number, shared: Set<number>): { rows: Row[]; droppedLines: number } {
   const read = (p: string) => readCorpus(p).map((l) => tokenizeLine(tok, l));
   const orig = o.train.map((p) => ({ p, lines: read(p) }));
   const der = o.derived.map((p) => ({ p, lines: read(p) }));
+  for (const f of der) checkDerived(f.p, f.lines, V, shared, tok);
   const rows: Row[] = [];
   let droppedLines = 0;
   // TLM pairs below read the full, still line-aligned files; only the monolingual packing leaves lines out

@@ -86,9 +86,18 @@ export function writeOutputs(out: string, files: Record<string, string>): string
 /** The Slurm array script written beside a --jobs FILE (jobs.txt → jobs.slurm.sh). */
 export const slurmScriptPath = (jobs: string) => jobs.replace(/(\.\w+)?$/, ".slurm.sh");
 
+/**
+ * The command line of one cell's job: `argv` without --jobs and --cell, in either spelling (`--cell 3`,
+ * `--cell=3`), since each job gets its own --cell and a repeated option is refused.
+ */
+export function jobArgs(argv: string[]): string[] {
+  const ours = (a: string | undefined) => a === "--jobs" || a === "--cell";
+  return argv.filter((a, i) => !ours(a) && !ours(argv[i - 1]) && !/^--(jobs|cell)=/.test(a));
+}
+
 /** One `xlt run … --cell K` line per cell in `path`, and a Slurm job-array script beside it (returned). */
 export function writeJobs<C extends Cell, R>(e: Experiment<C, R>, argv: string[], path: string): string {
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
+  const base = jobArgs(argv);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
   writeFileAtomic(path, e.cells.map((c) => cmd(c.index)).join("\n") + "\n");

@@ -37,12 +37,19 @@ export function derivedNames(path: string, format: DeriveFormat, inv: boolean): 
   return { derived: name, original: format === "text" && inv ? `${name.slice(0, name.length - ext.length)}.orig${ext}` : null };
 }
 
-export function parseTransform(s: string): Transform {
+/** What is wrong with a transform's name (the option tables ask this before any work), or undefined. */
+export function transformProblem(s: string): string | undefined {
   const t = s.trim().toLowerCase();
-  if (t === "inv+trans") return "trans+inv";
-  if ((TRANSFORMS as string[]).includes(t)) return t as Transform;
-  if (t === "perm") throw new TaskDataError("--transform perm is not implemented (no ALIGN-MLM result uses it, spec §3.4); use trans, inv or trans+inv");
-  throw new TaskDataError(`unknown --transform '${s}' (expected trans, inv or trans+inv)`);
+  if (t === "inv+trans" || (TRANSFORMS as string[]).includes(t)) return undefined;
+  if (t === "perm") return "perm is not implemented (no ALIGN-MLM result uses it, spec §3.4); use trans, inv or trans+inv";
+  return "not a transform: use trans, inv or trans+inv";
+}
+
+export function parseTransform(s: string): Transform {
+  const problem = transformProblem(s);
+  if (problem) throw new TaskDataError(`--transform '${s}': ${problem}`);
+  const t = s.trim().toLowerCase();
+  return (t === "inv+trans" ? "trans+inv" : t) as Transform;
 }
 
 /**

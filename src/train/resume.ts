@@ -19,9 +19,10 @@ export const SETTINGS_KEY = "settings";
 
 /**
  * Checks that `ckptDir` holds a checkpoint this run may continue: it exists, it was trained with the same
- * settings, and `steps` (when given) is not below its step. Returns the checkpoint's step.
+ * settings, and `steps` (when given) is not below its step. Returns the checkpoint's step. `why` explains a
+ * setting in the refusal (why it must match, or where a value the user did not give came from).
  */
-export function checkResume(ckptDir: string, settings: RunSettings, steps?: number): number {
+export function checkResume(ckptDir: string, settings: RunSettings, steps?: number, why: Record<string, string> = {}): number {
   const path = join(ckptDir, STATE_FILE);
   if (!hasTrainingState(ckptDir)) throw new XltError(`--resume: no checkpoint to resume in ${ckptDir} (run without --resume to start from step 1)`);
   const meta = readHeader(path).metadata;
@@ -39,8 +40,9 @@ export function checkResume(ckptDir: string, settings: RunSettings, steps?: numb
       if (k === MODEL_KEY) {
         throw new XltError(`--resume: --model has other weights (${show(now)}) than the model the checkpoint in ${ckptDir} was trained from (${show(was)}); resume with that --model or start a new --out`);
       }
+      const because = why[k] ? ` (${why[k]})` : "";
       throw new XltError(
-        `--resume: ${k} is ${show(now)} but the checkpoint in ${ckptDir} was trained with ${show(was)}; resume with the same settings or start a new --out`,
+        `--resume: ${k} is ${show(now)} but the checkpoint in ${ckptDir} was trained with ${show(was)}${because}; resume with the same settings or start a new --out`,
       );
     }
   }

@@ -79,12 +79,15 @@ interface InFlight<B> {
  * With --resume, checks before any GPU work that OUT/checkpoint holds a state this run may continue (the
  * same settings, the same --model weights; --steps not below its step where the run's length is --steps)
  * and reads its side files (`sideFiles`, default progress.json), a damaged one being a one-line error now.
- * Returns them for Trainer.run; undefined without --resume.
+ * `o.why` explains a setting in the refusal (checkResume). Returns them for Trainer.run; undefined without
+ * --resume.
  */
-export function checkResumable<B>(t: Pick<TrainerOptions, "out" | "resume">, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps">, sideFiles = PROGRESS_FILES): Resumed | undefined {
+export function checkResumable<B>(
+  t: Pick<TrainerOptions, "out" | "resume">, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps"> & { why?: Record<string, string> }, sideFiles = PROGRESS_FILES,
+): Resumed | undefined {
   if (!t.resume) return undefined;
   const dir = join(t.out, CHECKPOINT_DIR);
-  checkResume(dir, o.settings, o.stepsGiven ? o.steps : undefined);
+  checkResume(dir, o.settings, o.stepsGiven ? o.steps : undefined, o.why);
   return Object.fromEntries(Object.entries(sideFiles).map(([name, valid]) => [name, readResumeJson(dir, name, valid)]));
 }
 

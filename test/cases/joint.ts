@@ -127,8 +127,8 @@ for (const freeze of ["none", "lower"]) {
 cases["finetune: realignment options without --realign-during, or --realign-during without data, are refused"] = async () => {
   const train = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
   const base = ["--task", "pos", "--model", TINY_BERT, "--train", train, "--limit", "10", "--quiet", "--out", join(FIXTURES, "never-written")];
-  await rejectsLike("--pairs alone", () => invoke(finetuneCommand, [...base, "--pairs", PARALLEL_TINY]), /^--pairs belongs to realignment during fine-tuning: add --realign-during/);
-  await rejectsLike("--freeze alone", () => invoke(finetuneCommand, [...base, "--freeze", "lower"]), /^--freeze belongs to realignment during fine-tuning/);
+  await rejectsLike("--pairs alone", () => invoke(finetuneCommand, [...base, "--pairs", PARALLEL_TINY]), /^--pairs applies only with --realign-during: add --realign-during, or drop --pairs$/);
+  await rejectsLike("--freeze alone", () => invoke(finetuneCommand, [...base, "--freeze", "lower"]), /^--freeze applies only with --realign-during/);
   await rejectsLike("no data", () => invoke(finetuneCommand, [...base, "--realign-during"]), /^--realign-during needs parallel data/);
   await rejectsLike("bad --freeze", () => invoke(finetuneCommand, [...base, "--realign-during", "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--freeze", "9"]), /--freeze '9': the model has blocks 0-3/);
 };

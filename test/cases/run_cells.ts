@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cells, cellSettings, merge, runGrid, type RunPlan } from "../../src/run/grid.ts";
+import { jobArgs } from "../../src/run/cells.ts";
 import { rejectsLike, throwsLike, type Cases } from "../lib/check.ts";
 
 function plan(out: string, over: Partial<RunPlan> = {}): RunPlan {
@@ -71,4 +72,9 @@ export const cases: Cases = {
       await rejectsLike("no settings", () => runGrid(plan(out, { strategies: ["baseline"] })), /baseline-s31\/result\.json records no settings/);
     });
   },
+};
+
+cases["a job's command line drops --jobs and --cell in both spellings (each job adds its own --cell; a repeated one is refused)"] = async () => {
+  const got = jobArgs(["--model", "m", "--cell=3", "--jobs", "j.txt", "--seeds", "1,2", "--cell", "4", "--jobs=k.txt", "--quiet"]).join(" ");
+  if (got !== "--model m --seeds 1,2 --quiet") throw new Error(`jobArgs: ${got}`);
 };

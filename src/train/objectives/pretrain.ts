@@ -17,7 +17,7 @@ import { initMlmHead, MlmHead } from "../../../models/mlm_head.ts";
 import type { HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
 import { IGNORE_INDEX } from "../../kernels/crossentropy.ts";
-import { twinPiece } from "../../synthetic/trans.ts";
+import { twoLanguageProblem } from "../../synthetic/trans.ts";
 import type { Row } from "../../pretrain/data.ts";
 import { collate } from "../../pretrain/collate.ts";
 import { type AlignTerm, type PretrainBatch, recordPretrainStep } from "../../pretrain/step.ts";
@@ -50,7 +50,8 @@ export interface PretrainOptions extends TrainerOptions {
   /** tokens per sequence; default 128, capped by the model's positions (an explicit value is not capped) */
   maxLength?: number;
   lr: number;
-  warmup: number;
+  /** linear warm-up steps; default 5% of `steps` */
+  warmup?: number;
   weightDecay: number;
   maxGradNorm?: number;
   bilingualRate: number;
@@ -93,7 +94,11 @@ export interface PretrainPlan {
   rows: Row[];
   droppedLines: number;
   micro: number;
+  /** linear warm-up steps (PretrainOptions.warmup, or its default) */
+  warmup: number;
   settings: RunSettings;
+  /** why a setting a --resume refuses must match, or where its value came from (checkResume's `why`) */
+  why: Record<string, string>;
 }
 
 export function planPretrain(o: PretrainOptions): PretrainPlan {
@@ -106,26 +111,31 @@ export function planPretrain(o: PretrainOptions): PretrainPlan {
   // one language's vocabulary: the model has 2V rows when a derived language is in play (xlt derive doubles
   // it); random replacements and the dictionary come from [0, V) only (spec §1.3), MLM on Trans too
   const paired = o.derived.length > 0;
-  if (paired && cfg.vocab % 2 !== 0) throw new XltError(`--derived needs a two-language model with 2V rows (xlt derive --transform trans doubles it); this one has ${cfg.vocab}`);
+  const notTwo = paired ? twoLanguageProblem(cfg.vocab, () => tok) : undefined;
+  if (notTwo) throw new XltError(`--derived needs a two-language model (xlt derive --transform trans doubles one): ${notTwo}`);
   const V = paired ? cfg.vocab / 2 : cfg.vocab;
-  // the doubled tokenizer of xlt derive spells derived id i+V as twinPiece(i): check it reads that way
-  if (paired && !tok.encodeWord(twinPiece(5)).includes(V + 5)) {
-    throw new XltError(`--derived needs the two-language tokenizer of xlt derive --transform trans (derived ids i+V); this one does not read derived text as ids ${V}..${2 * V - 1}`);
-  }
   const shared = new Set([...tok.prefix, ...tok.suffix, tok.padId]);
   const dict = o.objective === "align-mlm" || o.objective === "dict-mlm" ? dictionaryIds(V, o.bilingualRate, o.seed, shared) : null;
   const maskId = maskIdOf(tok);
-  const { rows, droppedLines } = buildRows(o, tok, cfg, T);
+  const { rows, droppedLines } = buildRows(o, tok, cfg, T, V, shared);
   const bs = o.batchSize;
+  const warmup = o.warmup ?? Math.round(0.05 * o.steps);
+  // the LR schedule decays to 0 at the last step: a resume with another --steps would continue another
+  // schedule than the one the checkpoint's steps followed, and differ from an uninterrupted run. --steps is
+  // checked before --warmup, whose default follows it.
   const settings: RunSettings = {
-    "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": o.warmup,
+    "--steps": o.steps, "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": warmup,
     "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
     "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
     "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
     // a continued --model: the run started from its weights
     [MODEL_KEY]: o.model && (o.resume || o.checkpointEvery > 0) ? modelFingerprint(o.model) : null,
   };
-  return { o, start, tok, T, V, shared, dict, maskId, rows, droppedLines, micro: Math.min(o.microBatch ?? bs, bs), settings };
+  const why = {
+    "--steps": "the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps; to train longer, start a new run from the output with --model",
+    ...(o.warmup === undefined ? { "--warmup": "not given: 5% of --steps" } : {}),
+  };
+  return { o, start, tok, T, V, shared, dict, maskId, rows, droppedLines, micro: Math.min(o.microBatch ?? bs, bs), warmup, settings, why };
 }
 
 /** One optimizer step's masked micro-batches, and the sequences they hold. */
@@ -187,7 +197,7 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
 
   lr(step: number): number {
     const o = this.plan.o;
-    return o.lr * linearScheduleFactor(step, o.steps, o.warmup);
+    return o.lr * linearScheduleFactor(step, o.steps, this.plan.warmup);
   }
 
   nextBatch(step: number): PretrainStepBatch {
@@ -255,12 +265,12 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
 
   /** The *ForMaskedLM checkpoint with the tokenizer. */
   async outputs(r: RunSummary): Promise<Outputs> {
-    const { o, start, rows, micro, T, dict, V, droppedLines } = this.plan;
+    const { o, start, rows, micro, T, dict, V, droppedLines, warmup } = this.plan;
     const encParams = await this.encoder.readParams();
     const headParams = await this.head.readParams();
     const run = {
       command: "pretrain", objective: o.objective, model: o.model ?? null, train: o.train, derived: o.derived, rows: rows.length,
-      steps: o.steps, batch_size: o.batchSize, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: o.warmup,
+      steps: o.steps, batch_size: o.batchSize, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: warmup,
       schedule: "linear warm-up, then linear decay to 0", weight_decay: o.weightDecay, max_grad_norm: o.maxGradNorm ?? null,
       bilingual_rate: dict ? o.bilingualRate : null, dictionary_size: dict?.length ?? null, lambda: this.align ? o.lambda : null,
       tlm_rate: o.objective === "xlm" ? o.tlmRate : null, dropped_long_lines: o.dropLongLines ? droppedLines : null, seed: o.seed, vocab_per_language: V,
@@ -295,7 +305,8 @@ export function estimatePretrain(
     lambda: opts.lambda ?? 10, tlmRate: 0, seed: 0, checkpointEvery: 0, resume: false } satisfies PretrainOptions;
   const start: StartModel = { cfg: c, raw: {}, encoder: shapesOnly(c, lang), head: initMlmHead(c.arch, c.hidden, c.vocab, 0), tokenizerDir: "" };
   const plan: PretrainPlan = {
-    o, start, tok: null as unknown as WordTokenizer, T: seq, V: Math.floor(V), shared: new Set(), dict, maskId: 0, rows: [], droppedLines: 0, micro: batch, settings: {},
+    o, start, tok: null as unknown as WordTokenizer, T: seq, V: Math.floor(V), shared: new Set(), dict, maskId: 0, rows: [], droppedLines: 0, micro: batch, warmup: 0,
+    settings: {}, why: {},
   };
   const g = countingGpu(like);
   const BT = batch * seq;
@@ -310,7 +321,7 @@ export function estimatePretrain(
 
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const plan = planPretrain(o);
-  const resumed = checkResumable(o, { settings: plan.settings, stepsGiven: true, steps: o.steps });
+  const resumed = checkResumable(o, { settings: plan.settings, stepsGiven: true, steps: o.steps, why: plan.why });
   const g = await getGpu();
   const trainer = new Trainer(g, (state) => new PretrainObjective(g, state, plan));
   try {
