@@ -53,10 +53,11 @@ for RT in node deno; do
   xlt "${FT[@]}" --dev "$IN/dev.conllu" --checkpoint-every 3 --log "$O/ft-pos.jsonl" --out "$O/ft-pos" --resume
   xlt finetune --task qa --model "$TINY" --train "$IN/qa.json" --epochs 1 --batch-size 8 --lr 1e-3 --seed 5 --log "$O/ft-qa.jsonl" --out "$O/ft-qa"
   xlt "${FT[@]}" --realign-during "${PAIRS[@]}" --realign-batch-size 4 --freeze upper --checkpoint-every 2 --log "$O/ft-during.jsonl" --out "$O/ft-during"
-  # pretrain: mlm from scratch (dump, checkpoint, resume), then the three objectives on the derived tiny-bert
+  # pretrain: mlm from scratch (dump, checkpoint, resume), then the three objectives on the derived tiny-bert;
+  # the resume redoes step 3 from the step-2 checkpoint (the same --steps: the schedule depends on it)
   PT=(pretrain --train "$IN/en.txt" --tokenizer "$TINY" --size tiny --arch bert --batch-size 4 --micro-batch 2 --max-length 16 --seed 9)
   xlt "${PT[@]}" --steps 3 --checkpoint-every 2 --dump-grads "$O/pt-grads.safetensors" --log "$O/pt-mlm.jsonl" --out "$O/pt-mlm"
-  xlt "${PT[@]}" --steps 4 --checkpoint-every 2 --log "$O/pt-mlm.jsonl" --out "$O/pt-mlm" --resume
+  xlt "${PT[@]}" --steps 3 --checkpoint-every 2 --log "$O/pt-mlm.jsonl" --out "$O/pt-mlm" --resume
   for OBJ in align-mlm xlm dict-mlm; do
     xlt pretrain --objective $OBJ --model "$IN/deriv" --train "$IN/en.txt" --derived "$IN/deriv/en.txt" --steps 3 --batch-size 4 --max-length 16 \
       --seed 9 --log "$O/pt-$OBJ.jsonl" --out "$O/pt-$OBJ"
