@@ -73,7 +73,7 @@ export const alignmentCommand: Command = {
         console.log(formatAlignmentTable(specs[k].lang, r.pairs, r.layers));
       }
     } finally {
-      for (const t of encoder.params.values()) t.release();
+      encoder.dispose();
     }
     if (v.json) writeFileAtomic(v.json, JSON.stringify({ model: v.model, languages }, null, 2) + "\n");
     return 0;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { ensurePretrainDemo } from "../src/pretrain/demo.ts";
 import { ARCHS, presetConfig, readConfigFile, type Size, SIZES } from "../src/pretrain/model.ts";
-import { type Objective, OBJECTIVES, pretrain } from "../src/train/pretrain_run.ts";
+import { OBJECTIVES, pretrain, type PretrainingObjective } from "../src/train/objectives/pretrain.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { type Command, UsageError } from "./options.ts";
 
@@ -52,7 +52,7 @@ export const pretrainCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
-    const objective: Objective = v.objective;
+    const objective: PretrainingObjective = v.objective;
     checkOutputs({
       dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
       inputs: { train: v.train, derived: v.derived, model: v.model, config: v.config, tokenizer: v.tokenizer },

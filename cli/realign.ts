@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
-import { HEAD_FILE } from "../src/train/joint.ts";
-import { realign } from "../src/train/realign_run.ts";
+import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
+import { realign } from "../src/train/objectives/realign.ts";
 import { type Command, FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION, projectionWidth, UsageError } from "./options.ts";
 
 export const realignCommand: Command = {
@@ -47,7 +47,7 @@ export const realignCommand: Command = {
     checkOutputs({
       dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
       inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] },
-      writes: { out: checkpointWrites("realign", v.model ?? shippedBuiltin().model, [HEAD_FILE]) }, overwrite: v.overwrite, resume: v.resume,
+      writes: { out: checkpointWrites("realign", v.model ?? shippedBuiltin().model, [REALIGNMENT_HEAD_FILE]) }, overwrite: v.overwrite, resume: v.resume,
     });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     let model: string = v.model;

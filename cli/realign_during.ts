@@ -1,8 +1,8 @@
-// `xlt finetune --realign-during`: the options of realignment during fine-tuning (src/train/joint.ts) and
+// `xlt finetune --realign-during`: the options of realignment during fine-tuning (src/train/objectives/joint.ts) and
 // the realignment data they name, loaded as `xlt realign` loads it.
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { parseLangSpec, realignStream } from "../src/data/pairs.ts";
-import { REALIGN_WEIGHT, type RealignDuringOptions } from "../src/train/joint.ts";
+import { REALIGN_WEIGHT, type RealignDuringOptions } from "../src/train/objectives/joint.ts";
 import { FREEZE_SPEC, type Opt, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION, projectionWidth, UsageError } from "./options.ts";
 
 const DATA_OPTIONS = ["pairs", "alignments", "dictionary", "aligner", "parallel", "conllu"];

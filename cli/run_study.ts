@@ -3,7 +3,7 @@
 // --dry-run, …) mean the same there.
 import { getGpu } from "../src/gpu/device.ts";
 import { checkOutputs, ownNames } from "../src/io/outputs.ts";
-import { slurmScriptPath } from "../src/run/grid.ts";
+import { slurmScriptPath } from "../src/run/cells.ts";
 import { measurePeak } from "../src/train/roofline.ts";
 import { SIZES, type Size } from "../src/pretrain/model.ts";
 import type { Task } from "../src/tasks/labels.ts";
@@ -11,7 +11,7 @@ import {
   describeStudy, isStudyDir, mergeStudy, parseObjectives, parseTransforms, runStudy, STUDY_OBJECTIVES, STUDY_OUT_NAMES, STUDY_TRANSFORMS, studyCells,
   type StudyPlan, writeStudyJobs,
 } from "../src/run/study_align_mlm.ts";
-import { OBJECTIVES } from "../src/train/pretrain_run.ts";
+import { OBJECTIVES } from "../src/train/objectives/pretrain.ts";
 import { parseTransform, transformProblem } from "../src/synthetic/derive.ts";
 import { listItems, type Opt, parseNumber, UsageError } from "./options.ts";
 

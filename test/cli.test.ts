@@ -309,7 +309,7 @@ describe("usage errors: caught by the option table before any work, one line nam
         [[...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--tau", "-1"], /^xlt realign: --tau must be a number > 0, got '-1'/],
         [[...realignArgs("tiny-bert", f.dir, "bogus"), "--out", out], /^xlt realign: --freeze 'bogus': 'bogus' is not lower, upper, none/],
         [["info", "--model", join(FIXTURES, "tiny-bert"), "--model", join(FIXTURES, "tiny-xlmr")], /^xlt info: --model is given twice/],
-        [["finetune", "--task", "foo", "--train", join(f.dir, "pairs.txt"), "--out", out], /^xlt finetune: --task must be one of pos, ner, xnli, qa, got 'foo'/],
+        [["finetune", "--task", "foo", "--train", join(f.dir, "pairs.txt"), "--out", out], /^xlt finetune: --task must be one of pos, ner, xnli, qa, mlm, got 'foo'/],
         [["pretrain", "--objective", "xyz", "--out", out], /^xlt pretrain: --objective must be one of mlm, xlm, dict-mlm, align-mlm, got 'xyz'/],
         [["align", "--method", "nope", "--pairs", join(f.dir, "pairs.txt"), "--out", join(f.dir, "a.txt")], /^xlt align: --method must be one of dictionary, fastalign, embeddings, got 'nope'/],
         [["finetune", "--task", "pos", "--train", join(f.dir, "pairs.txt"), "--out", out, "--realign-weight", "0.5"], /^xlt finetune: --realign-weight applies only with --realign-during/],

@@ -152,7 +152,7 @@ export async function alignWithEmbeddings(specs: LangSpec[], modelDir: string, o
       }
     }
   } finally {
-    for (const t of encoder.params.values()) t.release();
+    encoder.dispose();
   }
   return result;
 }

@@ -8,7 +8,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { meanStd } from "../eval/metrics.ts";
 import { CONFIG, SHAPES, VEGA_LITE_SCHEMA } from "../plot/theme.ts";
-import type { CellResult, Summary } from "./report.ts";
+import { fittedLine, whiskersAndZero } from "../plot/layers.ts";
+import { alignedTargets, type CellResult, type Summary } from "./report.ts";
 
 /** What was run, for the charts' subtitles (the seeds and the source language come from the cells). */
 export interface RunContext {
@@ -86,13 +87,7 @@ export function deltaSpec(cells: CellResult[], s: Summary, ctx: RunContext): Top
           tooltip: [{ field: "language" }, { field: "strategy" }, { field: "delta", format: "+.2f", title: "Δ (points)" }, { field: "std", format: ".2f" }, { field: "n", title: "seeds" }],
         },
       },
-      {
-        name: "errorbars",
-        transform: [{ filter: "datum.n > 1" }],
-        mark: { type: "errorbar", ticks: { width: 6 }, color: "#222" },
-        encoding: { x, xOffset, y: { field: "lo", type: "quantitative", title: y.title }, y2: { field: "hi" } },
-      },
-      { name: "zero", mark: { type: "rule", color: "#222" }, encoding: { y: { datum: 0 } } },
+      ...whiskersAndZero(x, xOffset, y.title, 6),
     ],
   } as TopLevelSpec;
 }
@@ -109,16 +104,9 @@ export interface AlignmentPoint {
 
 /** The points Summary.correlation is computed on: every cell with alignment, every target language. */
 export function alignmentPoints(cells: CellResult[], source: string): AlignmentPoint[] {
-  const pts: AlignmentPoint[] = [];
-  for (const c of cells) {
-    const src = c.scores[source];
-    if (!c.alignment || !src) continue;
-    for (const [language, a] of Object.entries(c.alignment)) {
-      if (language === source || c.scores[language] === undefined) continue;
-      pts.push({ strategy: c.strategy, seed: c.seed, language, alignment: 100 * a.after, transfer: (100 * (c.scores[language] - src)) / src });
-    }
-  }
-  return pts;
+  return alignedTargets(cells, source).map((p) => ({
+    strategy: p.cell.strategy, seed: p.cell.seed, language: p.language, alignment: 100 * p.after, transfer: (100 * (p.score - p.src)) / p.src,
+  }));
 }
 
 /** Gaschi et al.'s figure: alignment after fine-tuning vs relative transfer, per-language labels, fitted line, ρ and n. */
@@ -137,12 +125,7 @@ export function alignmentSpec(cells: CellResult[], s: Summary, ctx: RunContext):
     width: 420,
     height: 320,
     layer: [
-      ...(fit ? [{
-        name: "fit",
-        transform: [{ regression: "transfer", on: "alignment" }],
-        mark: { type: "line", color: "#555", strokeDash: [6, 4], strokeWidth: 1.5 },
-        encoding: { x, y },
-      }] : []),
+      ...fittedLine(x, y, fit),
       {
         name: "points",
         mark: { type: "point", filled: true, size: 70, opacity: 0.85 },

@@ -23,6 +23,28 @@ export interface Summary {
   correlation: { rho: number; n: number } | null;
 }
 
+/** A cell's target language with its alignment after fine-tuning, its score and the source language's. */
+export interface AlignedTarget {
+  cell: CellResult;
+  language: string;
+  after: number;
+  score: number;
+  src: number;
+}
+
+/** Every target language of every cell with alignment and a source score: what the correlation pools (and the alignment chart draws). */
+export function alignedTargets(cells: CellResult[], source: string): AlignedTarget[] {
+  const out: AlignedTarget[] = [];
+  for (const c of cells) {
+    const src = c.scores[source];
+    if (!c.alignment || !src) continue;
+    for (const [language, a] of Object.entries(c.alignment)) {
+      if (language !== source && c.scores[language] !== undefined) out.push({ cell: c, language, after: a.after, score: c.scores[language], src });
+    }
+  }
+  return out;
+}
+
 export function summarize(cells: CellResult[], source = "en"): Summary {
   const strategies = [...new Set(cells.map((c) => c.strategy))];
   const languages = [...new Set(cells.flatMap((c) => Object.keys(c.scores)))].sort((a, b) => (a === source ? -1 : b === source ? 1 : a.localeCompare(b)));
@@ -43,17 +65,9 @@ export function summarize(cells: CellResult[], source = "en"): Summary {
     average[s] = meanStd(perSeed);
   }
   // alignment (after fine-tuning) vs relative transfer (target − source)/source, pooled over cells and languages
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const c of cells) {
-    const src = c.scores[source];
-    if (!c.alignment || !src) continue;
-    for (const [l, a] of Object.entries(c.alignment)) {
-      if (l === source || c.scores[l] === undefined) continue;
-      xs.push(a.after);
-      ys.push((c.scores[l] - src) / src);
-    }
-  }
+  const pts = alignedTargets(cells, source);
+  const xs = pts.map((p) => p.after);
+  const ys = pts.map((p) => (p.score - p.src) / p.src);
   const correlation = xs.length >= 3 ? { rho: spearman(xs, ys), n: xs.length } : null;
   return { strategies, languages, source, table, average, correlation };
 }

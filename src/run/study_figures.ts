@@ -6,6 +6,7 @@
 // Pure functions: no file system, so the browser page draws the same specs.
 import type { TopLevelSpec } from "vega-lite";
 import { CONFIG, SHAPES, VEGA_LITE_SCHEMA } from "../plot/theme.ts";
+import { fittedLine, whiskersAndZero } from "../plot/layers.ts";
 import type { StudySummary } from "./study_report.ts";
 
 /** What was run, for the subtitles: task and metric, model, pre-training, seeds. */
@@ -86,13 +87,7 @@ export function studyScoresSpec(s: StudySummary, ctx: StudyContext): TopLevelSpe
             tooltip: [{ field: "objective" }, { field: "transform" }, { field: "measure" }, { field: "value", format: ".1f" }, { field: "std", format: ".1f" }, { field: "n", title: "seeds" }],
           },
         },
-        {
-          name: "errorbars",
-          transform: [{ filter: "datum.n > 1" }],
-          mark: { type: "errorbar", ticks: { width: 5 }, color: "#222" },
-          encoding: { x, xOffset, y: { field: "lo", type: "quantitative", title: y.title }, y2: { field: "hi" } },
-        },
-        { name: "zero", mark: { type: "rule", color: "#222" }, encoding: { y: { datum: 0 } } },
+        ...whiskersAndZero(x, xOffset, y.title, 5),
       ],
     },
   } as TopLevelSpec;
@@ -139,12 +134,7 @@ export function studyAlignmentSpec(s: StudySummary, ctx: StudyContext): TopLevel
     width: 420,
     height: 300,
     layer: [
-      ...(fit ? [{
-        name: "fit",
-        transform: [{ regression: "delta", on: "alignment" }],
-        mark: { type: "line", color: "#555", strokeDash: [6, 4], strokeWidth: 1.5, clip: true },
-        encoding: { x, y },
-      }] : []),
+      ...fittedLine(x, y, fit, { clip: true }),
       {
         name: "xerrorbars",
         transform: [{ filter: "datum.n > 1" }],

@@ -192,7 +192,7 @@ cases["bounds of the table, exclusive ones included, are checked before any work
 };
 
 cases["choices come from the table: an unknown one names the option and its choices (issue 19 item 10)"] = async () => {
-  usage("--task foo", "finetune", ["--task", "foo", "--train", "t"], /^--task must be one of pos, ner, xnli, qa, got 'foo'$/);
+  usage("--task foo", "finetune", ["--task", "foo", "--train", "t"], /^--task must be one of pos, ner, xnli, qa, mlm, got 'foo'$/);
   usage("evaluate --task foo", "evaluate", ["--task", "foo", "--model", "m", "--test", "t"], /^--task must be one of pos, ner, xnli, qa, got 'foo'$/);
   usage("--objective xyz", "pretrain", ["--objective", "xyz"], /^--objective must be one of mlm, xlm, dict-mlm, align-mlm, got 'xyz'$/);
   usage("--method nope", "align", ["--method", "nope", "--out", "o"], /^--method must be one of dictionary, fastalign, embeddings, got 'nope'$/);

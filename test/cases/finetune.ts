@@ -12,7 +12,7 @@ import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
 import { ClassificationHead, type HeadKind } from "../../models/heads.ts";
-import { accumulateGradients, linearScheduleFactor } from "../../src/train/finetune_run.ts";
+import { accumulateGradients, linearScheduleFactor } from "../../src/train/objectives/finetune.ts";
 import type { MicroBatch } from "../../src/tasks/batch.ts";
 import { Adam } from "../../src/train/adam.ts";
 import { readTokenTask } from "../../src/tasks/data.ts";

@@ -4,7 +4,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cells, cellSettings, jobArgs, merge, runGrid, type RunPlan } from "../../src/run/grid.ts";
+import { cells, cellSettings, merge, runGrid, type RunPlan } from "../../src/run/grid.ts";
+import { jobArgs } from "../../src/run/cells.ts";
 import { rejectsLike, throwsLike, type Cases } from "../lib/check.ts";
 
 function plan(out: string, over: Partial<RunPlan> = {}): RunPlan {
