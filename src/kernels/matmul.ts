@@ -17,6 +17,7 @@ import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
 import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
+import { copyableRow, imgBody, type ImgFormat, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
 
 export type { MatmulTile } from "./matmul_tile.ts";
 
@@ -77,6 +78,66 @@ export function setMatmulVec4(mode: MatmulVec4): void {
   vec4Mode = mode;
 }
 
+/**
+ * Which products take the image path (src/kernels/matmul_img.ts): "auto" (default) on CPU adapters where
+ * the operands' rows can be copied into images, with the tile the adapter's tuning chose; "off" (always
+ * the buffer kernels); or a tile forced on every eligible product, on any adapter (tests, benchmarks).
+ */
+export type MatmulImg = "auto" | "off" | ImgTile;
+let imgMode: MatmulImg = "auto";
+
+export function setMatmulImg(mode: MatmulImg): void {
+  imgMode = mode;
+}
+
+/** The smallest RM of an image tile: bounds the rows per chunk (grid rows × RM). */
+const IMG_MIN_RM = 4;
+
+/** Default image tiles per product, with and without subgroups (bench/results/lavapipe-matmul-ceiling.md). */
+export const IMG_TILES: Record<ImgLayout, { sg: ImgTile; direct: ImgTile }> = {
+  nt: { sg: { RM: 16, RN: 4, sg: true }, direct: { RM: 8, RN: 8, sg: false } },
+  nn: { sg: { RM: 16, RN: 1, sg: true }, direct: { RM: 8, RN: 2, sg: false } },
+  tn: { sg: { RM: 16, RN: 1, sg: true }, direct: { RM: 8, RN: 2, sg: false } },
+};
+
+/** SIMD lanes of an image-path workgroup: the subgroup size when the tile broadcasts through subgroups. */
+export function imgLanes(g: Gpu, t: ImgTile): number {
+  return t.sg ? g.caps.subgroupRows : 8;
+}
+
+/** The image tile for a product, or null for the buffer path. */
+function imgTileFor(g: Gpu, layout: ImgLayout, a: Operand, b: Operand, M: number, N: number, K: number, weight: WeightDtype): ImgTile | null {
+  if (imgMode === "off" || override || (imgMode === "auto" && !isSoftwareAdapter(g))) return null;
+  const bfmt: ImgFormat = weight === "f16" ? "rgba16float" : "rgba32float";
+  const max = g.caps.maxTexture2D;
+  if (!copyableRow(a.cols) || !copyableRow(b.cols, bfmt)) return null;
+  if (a.rows > max || b.rows > max || a.cols / 4 > max || b.cols / 4 > max || M === 0 || N === 0 || K === 0) return null;
+  let t = imgMode === "auto" ? (g.caps.subgroupRows ? IMG_TILES[layout].sg : IMG_TILES[layout].direct) : imgMode;
+  if (t.sg && !g.caps.subgroupRows) t = { ...t, sg: false };
+  const lanes = imgLanes(g, t);
+  if (t.sg && layout !== "tn" && t.RM % lanes) t = { ...t, sg: false };
+  if (layout === "tn" && t.RM % 4) return null;
+  return t;
+}
+
+const imgDefinesCache = new Map<string, Record<string, string | number>>();
+
+function imgDefines(layout: ImgLayout, t: ImgTile, lanes: number, epilogue: Epilogue, weight: WeightDtype) {
+  const key = `${layout},${t.RM},${t.RN},${t.sg},${lanes},${epilogue},${weight}`;
+  let d = imgDefinesCache.get(key);
+  if (!d) {
+    d = {
+      SUBGROUPS: t.sg ? "subgroups_on" : "subgroups_off",
+      LANES: lanes,
+      BFORMAT: weight === "f16" && layout !== "tn" ? "rgba16float" : "rgba32float",
+      BODY: imgBody(layout, t, lanes),
+      EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`,
+    };
+    imgDefinesCache.set(key, d);
+  }
+  return d;
+}
+
 // Defines per (tile, vector variant, epilogue), built once so the kernel cache sees one object per
 // variant: the tile library's (tileDefines) plus the family's element types and epilogue.
 const definesCache = new Map<string, Record<string, string | number>>();
@@ -120,10 +181,14 @@ function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
 
 /**
  * Row chunks whose ranges (rows of each of `widths` floats) fit the binding limit and whose grid fits the
- * per-dimension limit (with the tile used for `outCols` output columns).
+ * per-dimension limit (with the tile used for `outCols` output columns). On CPU adapters a chunk also fits
+ * an image's height (the image path), whichever path runs, so the choice of path never changes how a
+ * weight gradient's reduction is split (and so never its result).
  */
 function chunks(g: Gpu, total: number, widths: number[], outCols: number): RowChunk[] {
-  return rowChunks(g, total, widths, { maxRows: g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM, op: "matmul" });
+  const gridRows = g.caps.maxWorkgroupsPerDim * Math.min(matmulTile(g, outCols).BM, IMG_MIN_RM);
+  const maxRows = isSoftwareAdapter(g) ? Math.min(gridRows, g.caps.maxTexture2D) : gridRows;
+  return rowChunks(g, total, widths, { maxRows, op: "matmul" });
 }
 
 /** Epilogues of the matmul family: shaders/lib/matmul_epilogue{,_bias,_bias_gelu,_gelu_grad}.wgsl. */
@@ -139,6 +204,45 @@ const PRODUCTS = {
   tn: { section: "tn", epilogue: "" },
 } as const satisfies Record<string, { section: string; epilogue: Epilogue }>;
 type Product = keyof typeof PRODUCTS;
+
+/** A row range of a row-major tensor with `cols` columns: a product's A or B operand. */
+interface Operand {
+  t: Tensor;
+  cols: number;
+  row0: number;
+  rows: number;
+}
+const op = (t: Tensor, cols: number, row0 = 0, n = t.size / cols): Operand => ({ t, cols, row0, rows: n });
+
+/**
+ * One product: the image path (src/kernels/matmul_img.ts) where it applies, else the buffer kernels.
+ * `rest` are the bindings after A and B (epilogue operands, the output).
+ */
+function product(g: Gpu, name: Product, a: Operand, b: Operand, rest: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype = "f32") {
+  const layout = PRODUCTS[name].section;
+  const img = imgTileFor(g, layout, a, b, M, N, K, weight);
+  if (img) {
+    const ta = stageOperand(g, "a", a.t.buffer, a.row0 * a.cols * 4, a.cols, a.rows, "rgba32float");
+    const tb = stageOperand(g, "b", b.t.buffer, b.row0 * b.cols * (weight === "f16" ? 2 : 4), b.cols, b.rows, weight === "f16" ? "rgba16float" : "rgba32float");
+    gemmImg(g, name, img, [{ texture: ta }, { texture: tb }, ...rest], M, N, K, acc, detail, weight);
+    return;
+  }
+  // a whole tensor binds as itself (an f16 weight's bytes are not 4 per element)
+  const bind = (o: Operand) => (o.row0 === 0 && o.rows * o.cols === o.t.size ? whole(o.t) : rows(o.t, o.cols, o.row0, o.rows));
+  gemm(g, name, [bind(a), bind(b), ...rest], M, N, K, acc, detail, weight);
+}
+
+function gemmImg(g: Gpu, name: Product, t: ImgTile, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype) {
+  const { section, epilogue } = PRODUCTS[name];
+  const lanes = imgLanes(g, t);
+  dispatch(g, kernel(g, "matmul_img", section, imgDefines(section, t, lanes, epilogue, weight)), bufs,
+    { M, N, K, acc: acc ? 1 : 0 }, [Math.ceil(N / imgTileCols(section, t, lanes)), Math.ceil(M / t.RM)], {
+      name: `matmul.${name}`,
+      flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
+      bytes: 4 * (M * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)) + (weight === "f16" ? 2 : 4) * N * K,
+      detail: `${detail} (image ${t.RM}×${t.RN}${t.sg ? " sg" : ""})${weight === "f16" ? " (f16 weight)" : ""}`,
+    });
+}
 
 function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype = "f32") {
   const t = matmulTile(g, N);
@@ -173,8 +277,8 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
   expectShape("linear", "out", y, shape);
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
-    const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
-    gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`, weightDtype("linear", w));
+    const rest = bias ? [whole(bias), rows(y, N, r0, n)] : [rows(y, N, r0, n)];
+    product(g, bias ? "nt_bias" : "nt", op(x, K, r0, n), op(w, K), rest, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`, weightDtype("linear", w));
   }
   return y;
 }
@@ -193,7 +297,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
   const pre = Tensor.empty(g, shape, "f32", "linear_gelu.pre");
   const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
-    gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
+    product(g, "nt_bias_gelu", op(x, K, r0, n), op(w, K), [whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
       `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`, weightDtype("linearGelu", w));
   }
   return { pre, out };
@@ -212,8 +316,8 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): T
   const wdt = weightDtype("matmulNN", b); // b is the Linear weight in dX = dY·W
   for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     if (geluOf) {
-      gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`, wdt);
-    } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`, wdt);
+      product(g, "nn_gelu", op(a, N, r0, n), op(b, K), [rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`, wdt);
+    } else product(g, "nn", op(a, N, r0, n), op(b, K), [rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`, wdt);
   }
   return c;
 }
@@ -237,7 +341,7 @@ export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean)
   }
   // the reduction runs over rows, so row chunks become partial products added into out
   for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
-    gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
+    product(g, "tn", op(a, N, r0, n), op(b, K, r0, n), [whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
   }
 }
 
