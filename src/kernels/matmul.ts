@@ -13,11 +13,12 @@
 // row chunks bound as byte sub-ranges; for dW the chunks split the reduction and accumulate.
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError, isSoftwareAdapter } from "../gpu/device.ts";
-import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { type Binding, dispatch, kernel, sync } from "../gpu/recorder.ts";
 import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
 import { copyableRow, imgBody, type ImgFormat, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
+import { candidates, choiceLabel, classKey, type MatmulChoice, retuneRequested, storeChoice, tunedChoice, tuningDisabled } from "./matmul_tune.ts";
 
 export type { MatmulTile } from "./matmul_tile.ts";
 
@@ -105,14 +106,33 @@ export function imgLanes(g: Gpu, t: ImgTile): number {
   return t.sg ? g.caps.subgroupRows : 8;
 }
 
+/**
+ * The choice without measurements: on CPU adapters the default image tile (with subgroups where the
+ * adapter has them), on GPUs the buffer kernels (their staged tile).
+ */
+export function defaultChoice(g: Gpu, layout: ImgLayout): MatmulChoice {
+  if (!isSoftwareAdapter(g)) return "buffer";
+  return g.caps.subgroupRows ? IMG_TILES[layout].sg : IMG_TILES[layout].direct;
+}
+
+/**
+ * The dimensions a product's shape class is keyed by: the weight's, so a class does not depend on the batch
+ * (nt, nn: output columns N and reduction K; tn, whose reduction runs over the batch's rows: M and N).
+ */
+function classDims(layout: ImgLayout, M: number, N: number, K: number): [number, number] {
+  return layout === "tn" ? [N, M] : [N, K];
+}
+
 /** The image tile for a product, or null for the buffer path. */
 function imgTileFor(g: Gpu, layout: ImgLayout, a: Operand, b: Operand, M: number, N: number, K: number, weight: WeightDtype): ImgTile | null {
-  if (imgMode === "off" || override || (imgMode === "auto" && !isSoftwareAdapter(g))) return null;
+  if (imgMode === "off" || override) return null;
+  const choice = imgMode === "auto" ? ((!tuningDisabled() && tunedChoice(g, layout, ...classDims(layout, M, N, K))) || defaultChoice(g, layout)) : imgMode;
+  if (choice === "buffer") return null;
   const bfmt: ImgFormat = weight === "f16" ? "rgba16float" : "rgba32float";
   const max = g.caps.maxTexture2D;
   if (!copyableRow(a.cols) || !copyableRow(b.cols, bfmt)) return null;
   if (a.rows > max || b.rows > max || a.cols / 4 > max || b.cols / 4 > max || M === 0 || N === 0 || K === 0) return null;
-  let t = imgMode === "auto" ? (g.caps.subgroupRows ? IMG_TILES[layout].sg : IMG_TILES[layout].direct) : imgMode;
+  let t = choice;
   if (t.sg && !g.caps.subgroupRows) t = { ...t, sg: false };
   const lanes = imgLanes(g, t);
   if (t.sg && layout !== "tn" && t.RM % lanes) t = { ...t, sg: false };
@@ -392,4 +412,88 @@ export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, opts: LinearBac
   if (opts.dx === false) return null;
   const dx = matmulNN(dy, w, Tensor.empty(x.gpu, x.shape, "f32", "linear.dx"), opts.geluOf);
   return dx;
+}
+
+/** A product to tune for: its layout and M×N×K as gemm sees them (rows, output columns, reduction). */
+export interface MatmulShape {
+  layout: ImgLayout;
+  M: number;
+  N: number;
+  K: number;
+}
+
+/** The three products of Linear layers with weights [N, K] on `rows` rows: forward, dX and dW. */
+export function linearShapes(weights: [number, number][], rows: number): MatmulShape[] {
+  return weights.flatMap(([N, K]): MatmulShape[] => [
+    { layout: "nt", M: rows, N, K },
+    { layout: "nn", M: rows, N: K, K: N },
+    { layout: "tn", M: N, N: K, K: rows },
+  ]);
+}
+
+/** Whether a product's operands can take the image path at all (rows of a multiple of 64 floats). */
+function imageShape(s: MatmulShape): boolean {
+  // nt reads x [M,K] and w [N,K]; nn dy [M,K] and w [K,N]; tn dy [K,M] and x [K,N]
+  const [a, b] = s.layout === "nt" ? [s.K, s.K] : s.layout === "nn" ? [s.K, s.N] : [s.M, s.N];
+  return copyableRow(a) && copyableRow(b);
+}
+
+/**
+ * Measures the candidates (src/kernels/matmul_tune.ts) of every shape class among `shapes` that this
+ * adapter has no measurement for yet (all of them with `retune` or XLT_RETUNE=1), and keeps the fastest.
+ * Each candidate runs once (compiling it) and then `reps` times; the best time counts. M is capped at
+ * 2048 rows: the tile's speed depends on the columns and the reduction, not on the row count. Returns the
+ * classes measured.
+ */
+export async function tuneMatmuls(g: Gpu, shapes: MatmulShape[], o: { retune?: boolean; reps?: number; log?: (s: string) => void } = {}): Promise<string[]> {
+  if (tuningDisabled()) return [];
+  const retune = o.retune || retuneRequested();
+  const todo = new Map<string, MatmulShape>();
+  for (const s of shapes) {
+    if (!imageShape(s)) continue; // only the buffer kernels apply: nothing to choose
+    const dims = classDims(s.layout, s.M, s.N, s.K);
+    const key = classKey(s.layout, ...dims);
+    if ((retune || !tunedChoice(g, s.layout, ...dims)) && !todo.has(key)) todo.set(key, s);
+  }
+  const saved = imgMode;
+  try {
+    for (const [key, s] of todo) {
+      // the batch's rows (M; tn: the reduction K) capped: speed depends on the weight's shape, not on them
+      const rowsOf = (n: number) => Math.min(2048, Math.max(64, n));
+      const [M, K] = s.layout === "tn" ? [s.M, rowsOf(s.K)] : [rowsOf(s.M), s.K];
+      // operands as the products take them: nt x [M,K]·w [N,K]; nn dy [M,K]·w [K,N]; tn dy [K,M], x [K,N]
+      const [xr, xc, wr, wc] = s.layout === "nt" ? [M, K, s.N, K] : s.layout === "nn" ? [M, K, K, s.N] : [K, M, K, s.N];
+      const x = Tensor.empty(g, [xr, xc], "f32", "tune.a"), w = Tensor.empty(g, [wr, wc], "f32", "tune.b");
+      const out = Tensor.empty(g, [M, s.N], "f32", "tune.out");
+      x.zero();
+      w.zero();
+      const run = () => (s.layout === "nt" ? linear(x, w, undefined, out) : s.layout === "nn" ? matmulNN(x, w, out) : matmulTN(x, w, out, false));
+      const ms: Record<string, number> = {};
+      let best: MatmulChoice = "buffer", bestMs = Infinity;
+      try {
+        for (const c of candidates(s.layout, g.caps.subgroupRows > 0)) {
+          imgMode = c === "buffer" ? "off" : c;
+          run();
+          await sync(g);
+          let t = Infinity;
+          for (let r = 0; r < (o.reps ?? 3); r++) {
+            const t0 = performance.now();
+            run();
+            await sync(g);
+            t = Math.min(t, performance.now() - t0);
+          }
+          ms[choiceLabel(c)] = Math.round(t * 1000) / 1000;
+          if (t < bestMs) [best, bestMs] = [c, t];
+        }
+      } finally {
+        for (const t of [x, w, out]) t.release();
+      }
+      const shape: [number, number, number] = [M, s.N, K];
+      storeChoice(g, key, { choice: best, shape, ms, at: new Date().toISOString() });
+      o.log?.(`tuned matmul ${key} (${shape.join("×")}): ${choiceLabel(best)} (${Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")})`);
+    }
+  } finally {
+    imgMode = saved;
+  }
+  return [...todo.keys()];
 }

@@ -24,7 +24,7 @@ import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../io/ta
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
-import { Encoder } from "../../models/encoder.ts";
+import { Encoder, tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "../../models/heads.ts";
 import { type Task, TASKS } from "../tasks/table.ts";
 import { capLength, makeBatch, type MicroBatch, shuffled } from "../tasks/batch.ts";
@@ -183,6 +183,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   if (o.realignDuring) Object.assign(settings, jointSettings(o.realignDuring, cfg));
   if (o.resume) checkResume(ckptDir, settings); // before any GPU work
 
+  await tuneEncoderMatmuls(g, cfg, micro * maxLength);
   const enc = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout });
   enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
   const names = [...headShapes(cfg.arch, kind, cfg.hidden, C).keys()];

@@ -16,7 +16,7 @@ import { loadTokenizer, type WordTokenizer } from "../io/tokenize.ts";
 import { XltError } from "../errors.ts";
 import { shuffled } from "../rng.ts";
 import { healthFlag } from "../kernels/optim.ts";
-import { Encoder } from "../../models/encoder.ts";
+import { Encoder, tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { MlmHead } from "../../models/mlm_head.ts";
 import { linearScheduleFactor } from "./schedule.ts";
 import { Adam, type ParamRef } from "./adam.ts";
@@ -172,6 +172,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   if (o.resume) checkResume(ckptDir, settings, o.steps);
 
   const g = await getGpu();
+  await tuneEncoderMatmuls(g, cfg, micro * T, [[cfg.hidden, cfg.hidden]]);
   const enc = new Encoder(g, cfg, start0.encoder, { dropout: o.dropout });
   enc.setTrainable(["embeddings", ...Array.from({ length: cfg.layers }, (_, i) => `layer.${i}`)]);
   const head = new MlmHead(g, cfg, cfg.vocab, start0.head);

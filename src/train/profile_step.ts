@@ -13,7 +13,7 @@ import { sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { XltError } from "../errors.ts";
-import { Encoder } from "../../models/encoder.ts";
+import { Encoder, tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { buildSide, type SideBatch } from "../data/side_batch.ts";
 import { Adam } from "./adam.ts";
@@ -194,6 +194,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   if (!Number.isInteger(layer) || layer < 1 || layer > N) throw new XltError(`layer ${layer}: the loss needs a hidden state in 1-${N}`);
   const trainable = realignTrainable(freeze, N, layer);
   const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
+  await tuneEncoderMatmuls(g, cfg, 2 * B * T, o.projection === null ? [] : [[cfg.hidden, cfg.hidden], [o.projection ?? 128, cfg.hidden]]);
   const encoder = new Encoder(g, cfg, ckpt.tensors, { f16Groups });
   encoder.setTrainable(trainable);
   const H = cfg.hidden;

@@ -12,7 +12,7 @@ import { loadAll } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
 import { XltError } from "../errors.ts";
-import { Encoder } from "../../models/encoder.ts";
+import { Encoder, tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { PairBatcher } from "../data/pairs.ts";
 import type { PairExample } from "../data/side_batch.ts";
 import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
@@ -131,6 +131,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   // the frozen groups (everything realignTrainable leaves out) are never updated: with --f16-frozen their
   // weights live on the GPU in f16 only, and the saved checkpoint copies them from the input untouched
   const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
+  await tuneEncoderMatmuls(g, cfg, 2 * o.batchSize * maxLength, o.projection === null ? [] : [[cfg.hidden, cfg.hidden], [o.projection, cfg.hidden]]);
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
   const encoder = new Encoder(g, cfg, ckpt.tensors, { dropout: o.dropout, f16Groups });
