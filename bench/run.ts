@@ -3,9 +3,10 @@
 //   matmul   GFLOP/s of the three Linear layouts at BERT-base shapes
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
-//   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
+//   realign-small  the step `npx xlt realign` takes: the built-in model and its en–de pairs (≤ 64 tokens),
+//            next to PyTorch on the CPU at 1 thread and at every core (bench/realign_full.ts)
 //   realign-full  the same at the real size of distilbert-base-multilingual-cased (119,547-word vocabulary,
-//            6 blocks), 16 PUD en–de pairs, next to PyTorch on the CPU (bench/realign_full.ts)
+//            6 blocks), 16 PUD en–de pairs, next to PyTorch on the CPU at 1 thread and at every core
 //   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row), and
 //            the fused dropout + residual + LayerNorm vs the standalone kernels
 // Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|realign-full|rows]... [--quick] [--no-peer]
@@ -21,9 +22,8 @@ import { benchLayer } from "./layer.ts";
 import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 import { benchRows } from "./rows.ts";
-import { benchRealignFull } from "./realign_full.ts";
+import { benchRealignFull, benchRealignSmall } from "./realign_full.ts";
 import { bertBaseConfig } from "./model_common.ts";
-import { BUILTIN_MODEL, builtinVocab } from "../src/builtin/synthetic.ts";
 
 declare const Deno: any;
 const args: string[] = [...(runtime === "deno" ? Deno.args : process.argv.slice(2))];
@@ -100,10 +100,10 @@ for (const section of run) {
   } else if (section === "rows") {
     await benchRows(quick ? { shapes: [[16, 64]], reps: 2, iters: 1 } : { shapes: [[1024, 64], [2048, 768]], reps: 10, iters: 5 }, peer, log);
   } else {
-    // src/builtin/synthetic.ts's model: the realignment `npx xlt realign` runs without --model
-    const cfg = { ...bertBaseConfig(BUILTIN_MODEL.layers, builtinVocab().length), ...BUILTIN_MODEL };
-    await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 16, T: 32, iters: 5 }, peer, log);
-    console.log(`# ratio = tfjs ms / xlt ms`);
+    // the built-in model and data: the realignment `npx xlt realign` runs without --model, next to PyTorch
+    const cwd = runtime === "deno" ? Deno.cwd() : process.cwd();
+    const freezes = option("--freeze")?.split(",") ?? ["lower", "none"];
+    await benchRealignSmall({ pairs: quick ? 4 : 16, maxLength: 64, steps: quick ? 1 : Number(option("--steps") ?? 8), freezes, peer: !args.includes("--no-torch"), root: cwd }, log);
   }
   console.log(`# ${section}: ${((performance.now() - ts) / 1000).toFixed(0)} s`);
 }

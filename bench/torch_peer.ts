@@ -16,6 +16,8 @@ export interface TorchJob {
   tau: number;
   lr: number;
   steps: number;
+  /** torch.set_num_threads (default: torch's own choice) */
+  threads?: number;
 }
 
 export interface TorchResult {
@@ -37,7 +39,7 @@ export async function runTorchStep(root: string, job: TorchJob): Promise<TorchRe
     const side = (s: PairBatch["left"]) => ({ B: s.B, T: s.T, ids: Array.from(s.ids), mask: Array.from(s.mask), rows: Array.from(s.wordRows) });
     const input = join(dir, "job.json");
     writeFileSync(input, JSON.stringify({
-      config: job.cfg, freeze: job.freeze, layer: job.layer, projection: job.projection, tau: job.tau, lr: job.lr, steps: job.steps,
+      config: job.cfg, freeze: job.freeze, layer: job.layer, projection: job.projection, tau: job.tau, lr: job.lr, steps: job.steps, threads: job.threads,
       left: side(job.batch.left), right: side(job.batch.right), links: job.batch.links.map(({ l, r }) => [l, r]),
     }));
     const { code, stdout, stderr } = await run(PYTHON, [join(root, "scripts/bench/torch_realign_step.py"), input]);

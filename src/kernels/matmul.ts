@@ -439,9 +439,24 @@ function imageShape(s: MatmulShape): boolean {
 }
 
 /**
+ * The cost of one call, ms: the process's CPU time (user + system, every thread: a CPU adapter's workers
+ * are threads of this process) where the runtime reports it, so that other programs on the machine do not
+ * count; wall time on GPUs (the CPU only waits there) and where the runtime has no CPU clock (browsers).
+ */
+async function timeCall(f: () => Promise<void>, cpuAdapter: boolean): Promise<number> {
+  const proc = (globalThis as any).process;
+  const cpu = cpuAdapter && typeof proc?.cpuUsage === "function" ? () => { const u = proc.cpuUsage(); return (u.user + u.system) / 1000; } : null;
+  const t0 = performance.now(), c0 = cpu?.() ?? 0;
+  await f();
+  const c = cpu ? cpu() - c0 : 0;
+  return c > 0 ? c : performance.now() - t0;
+}
+
+/**
  * Measures the candidates (src/kernels/matmul_tune.ts) of every shape class among `shapes` that this
  * adapter has no measurement for yet (all of them with `retune` or XLT_RETUNE=1), and keeps the fastest.
- * Each candidate runs once (compiling it) and then `reps` times; the best time counts. M is capped at
+ * Each candidate runs once (compiling it), then `reps` rounds time every candidate in turn; each one's best
+ * time counts (CPU time of this process on a CPU adapter, so that other work on the machine does not). M is capped at
  * 2048 rows: the tile's speed depends on the columns and the reduction, not on the row count. Returns the
  * classes measured.
  */
@@ -468,26 +483,28 @@ export async function tuneMatmuls(g: Gpu, shapes: MatmulShape[], o: { retune?: b
       x.zero();
       w.zero();
       const run = () => (s.layout === "nt" ? linear(x, w, undefined, out) : s.layout === "nn" ? matmulNN(x, w, out) : matmulTN(x, w, out, false));
-      const ms: Record<string, number> = {};
-      let best: MatmulChoice = "buffer", bestMs = Infinity;
+      const cands = candidates(s.layout, g.caps.subgroupRows > 0);
+      const times = cands.map(() => Infinity);
       try {
-        for (const c of candidates(s.layout, g.caps.subgroupRows > 0)) {
+        for (const c of cands) {
           imgMode = c === "buffer" ? "off" : c;
-          run();
+          run(); // compiles it
           await sync(g);
-          let t = Infinity;
-          for (let r = 0; r < (o.reps ?? 3); r++) {
-            const t0 = performance.now();
-            run();
-            await sync(g);
-            t = Math.min(t, performance.now() - t0);
+        }
+        // rounds over the candidates in turn, the best of each counting: a burst of other work on the machine
+        // then slows one round of every candidate instead of all rounds of one
+        for (let r = 0; r < (o.reps ?? 4); r++) {
+          for (const [i, c] of cands.entries()) {
+            imgMode = c === "buffer" ? "off" : c;
+            times[i] = Math.min(times[i], await timeCall(async () => (run(), await sync(g)), isSoftwareAdapter(g)));
           }
-          ms[choiceLabel(c)] = Math.round(t * 1000) / 1000;
-          if (t < bestMs) [best, bestMs] = [c, t];
         }
       } finally {
         for (const t of [x, w, out]) t.release();
       }
+      const ms: Record<string, number> = {};
+      cands.forEach((c, i) => (ms[choiceLabel(c)] = Math.round(times[i] * 1000) / 1000));
+      const best = cands[times.indexOf(Math.min(...times))];
       const shape: [number, number, number] = [M, s.N, K];
       storeChoice(g, key, { choice: best, shape, ms, at: new Date().toISOString() });
       o.log?.(`tuned matmul ${key} (${shape.join("×")}): ${choiceLabel(best)} (${Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")})`);
