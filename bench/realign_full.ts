@@ -172,7 +172,7 @@ export async function benchRealignSteps(o: StepBench, log: (s: string) => void):
   return out;
 }
 
-function availableCores(): number {
+export function availableCores(): number {
   const os = (globalThis as any).process?.getBuiltinModule?.("node:os");
   return os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as any).navigator?.hardwareConcurrency ?? 1;
 }

@@ -22,7 +22,7 @@ import { benchLayer } from "./layer.ts";
 import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 import { benchRows } from "./rows.ts";
-import { benchRealignFull, benchRealignSmall } from "./realign_full.ts";
+import { availableCores, benchRealignFull, benchRealignSmall } from "./realign_full.ts";
 import { bertBaseConfig } from "./model_common.ts";
 
 declare const Deno: any;
@@ -38,6 +38,10 @@ const SHAPES: Shape[] = [
   { M: 512, N: 768, K: 768, iters: 5 },
   { M: 2048, N: 768, K: 768, iters: 3 },
   { M: 2048, N: 3072, K: 768, iters: 2 },
+  // the built-in model's Linear layers (H 128, FFN 512) on a realignment batch (16 pairs of ≤ 64 tokens)
+  { M: 2048, N: 128, K: 128, iters: 10 },
+  { M: 2048, N: 512, K: 128, iters: 5 },
+  { M: 2048, N: 128, K: 512, iters: 5 },
 ];
 
 const g = await getGpu();
@@ -83,8 +87,11 @@ for (const section of run) {
   const ts = performance.now();
   console.log(`\n## ${section}`);
   if (section === "matmul") {
-    await benchMatmul(quick ? [{ M: 64, N: 96, K: 80, iters: 2 }] : SHAPES, peer, log);
-    console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); ratio = xlt / tfjs`);
+    const cwd = runtime === "deno" ? Deno.cwd() : process.cwd();
+    const blas = args.includes("--no-torch") ? undefined : { root: cwd, cores: availableCores() };
+    await benchMatmul(quick ? [{ M: 64, N: 128, K: 128, iters: 2 }] : SHAPES, peer, log, blas);
+    console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); xlt: the adapter's choice (xlt doctor), ` +
+      `buffer path: the buffer kernels alone; xlt/OpenBLAS: share of the faster OpenBLAS run`);
   } else if (section === "layer") {
     await benchLayer(quick ? { B: 2, T: 16, iters: 1 } : { B: 8, T: 64, iters: 3 }, peer, log);
   } else if (section === "realign") {

@@ -62,3 +62,28 @@ function run(cmd: string, argv: string[]): Promise<{ code: number | null; stdout
     p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+export interface TorchMatmul {
+  skipped?: string;
+  version?: string;
+  blas?: string;
+  threads?: number;
+  /** GFLOP/s per shape and layout */
+  gflops?: ({ M: number; N: number; K: number } & Record<"NT" | "NN" | "TN", number>)[];
+}
+
+/** OpenBLAS (through torch on the CPU) at the matmul section's shapes and layouts, at `threads` threads. */
+export async function runTorchMatmul(root: string, shapes: { M: number; N: number; K: number; iters: number }[], threads: number): Promise<TorchMatmul> {
+  const dir = mkdtempSync(join(tmpdir(), "xlt-torch-"));
+  try {
+    const input = join(dir, "job.json");
+    writeFileSync(input, JSON.stringify({ threads, shapes }));
+    const { code, stdout, stderr } = await run(PYTHON, [join(root, "scripts/bench/torch_matmul.py"), input]);
+    if (code === null) return { skipped: `${PYTHON} not found` };
+    const last = stdout.trim().split("\n").pop() ?? "";
+    if (code !== 0 || !last.startsWith("{")) return { skipped: `${PYTHON} exited ${code}: ${(stderr.trim().split("\n").pop() ?? "").slice(0, 200)}` };
+    return JSON.parse(last) as TorchMatmul;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
