@@ -46,4 +46,5 @@ def main():
     print(json.dumps({"version": torch.__version__, "blas": blas, "threads": torch.get_num_threads(), "gflops": out}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -129,4 +129,5 @@ def main():
                       "firstMs": first, "stepMs": per, "loss": loss}))
 
 
-main()
+if __name__ == "__main__":
+    main()
