@@ -354,11 +354,12 @@ export function recordCopy(g: Gpu, src: GPUBuffer, srcOff: number, dst: GPUBuffe
 }
 
 /**
- * Records a copy of `rows` rows of `bytesPerRow` bytes (a multiple of 256) from a buffer into the top of a
- * 2D texture whose texels hold bytesPerRow / width bytes each (ordered with the dispatches around it).
+ * Records a copy into rows y0 … y0 + rows − 1 of a 2D texture, `texels` texels a row, from a buffer whose
+ * rows are `bytesPerRow` bytes apart (a multiple of 256) starting at byte `offset` (ordered with the
+ * dispatches around it).
  */
-export function recordCopyToTexture(g: Gpu, src: GPUBuffer, offset: number, bytesPerRow: number, rows: number, dst: GPUTexture, texelsPerRow: number): void {
-  encoderOutsidePass(g).copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: rows }, { texture: dst }, [texelsPerRow, rows]);
+export function recordCopyToTexture(g: Gpu, src: GPUBuffer, offset: number, bytesPerRow: number, rows: number, dst: GPUTexture, texels: number, y0: number): void {
+  encoderOutsidePass(g).copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: rows }, { texture: dst, origin: [0, y0] }, [texels, rows]);
 }
 
 /** Submits everything recorded so far. */

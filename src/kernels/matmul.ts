@@ -17,7 +17,7 @@ import { type Binding, dispatch, kernel, sync } from "../gpu/recorder.ts";
 import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
-import { copyableRow, imgBody, type ImgFormat, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
+import { fitsImage, imgBody, type ImgLayout, type ImgTile, imgTileCols, stageOperand, WSHIFT } from "./matmul_img.ts";
 import { candidates, choiceLabel, classKey, type MatmulChoice, retuneRequested, storeChoice, tunedChoice, tuningDisabled } from "./matmul_tune.ts";
 
 export type { MatmulTile } from "./matmul_tile.ts";
@@ -91,9 +91,6 @@ export function setMatmulImg(mode: MatmulImg): void {
   imgMode = mode;
 }
 
-/** The smallest RM of an image tile: bounds the rows per chunk (grid rows × RM). */
-const IMG_MIN_RM = 4;
-
 /** Default image tiles per product, with and without subgroups (bench/results/lavapipe-matmul-ceiling.md). */
 export const IMG_TILES: Record<ImgLayout, { sg: ImgTile; direct: ImgTile }> = {
   nt: { sg: { RM: 16, RN: 4, sg: true }, direct: { RM: 8, RN: 8, sg: false } },
@@ -128,10 +125,9 @@ function imgTileFor(g: Gpu, layout: ImgLayout, a: Operand, b: Operand, M: number
   if (imgMode === "off" || override) return null;
   const choice = imgMode === "auto" ? ((!tuningDisabled() && tunedChoice(g, layout, ...classDims(layout, M, N, K))) || defaultChoice(g, layout)) : imgMode;
   if (choice === "buffer") return null;
-  const bfmt: ImgFormat = weight === "f16" ? "rgba16float" : "rgba32float";
-  const max = g.caps.maxTexture2D;
-  if (!copyableRow(a.cols) || !copyableRow(b.cols, bfmt)) return null;
-  if (a.rows > max || b.rows > max || a.cols / 4 > max || b.cols / 4 > max || M === 0 || N === 0 || K === 0) return null;
+  // operand rows of whole texels, each operand within one image, and a grid within the per-dimension limit
+  if (a.cols % 4 || b.cols % 4 || !fitsImage(g, a.rows * a.cols) || !fitsImage(g, b.rows * b.cols) || K === 0) return null;
+  if (Math.ceil(M / choice.RM) > g.caps.maxWorkgroupsPerDim) return null;
   let t = choice;
   if (t.sg && !g.caps.subgroupRows) t = { ...t, sg: false };
   const lanes = imgLanes(g, t);
@@ -149,6 +145,7 @@ function imgDefines(layout: ImgLayout, t: ImgTile, lanes: number, epilogue: Epil
     d = {
       SUBGROUPS: t.sg ? "subgroups_on" : "subgroups_off",
       LANES: lanes,
+      WSHIFT,
       BFORMAT: weight === "f16" && layout !== "tn" ? "rgba16float" : "rgba32float",
       BODY: imgBody(layout, t, lanes),
       EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`,
@@ -201,14 +198,11 @@ function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
 
 /**
  * Row chunks whose ranges (rows of each of `widths` floats) fit the binding limit and whose grid fits the
- * per-dimension limit (with the tile used for `outCols` output columns). On CPU adapters a chunk also fits
- * an image's height (the image path), whichever path runs, so the choice of path never changes how a
- * weight gradient's reduction is split (and so never its result).
+ * per-dimension limit (with the buffer kernels' tile for `outCols` output columns: the image path takes the
+ * same chunks, so the choice of path never changes how a weight gradient's reduction is split).
  */
 function chunks(g: Gpu, total: number, widths: number[], outCols: number): RowChunk[] {
-  const gridRows = g.caps.maxWorkgroupsPerDim * Math.min(matmulTile(g, outCols).BM, IMG_MIN_RM);
-  const maxRows = isSoftwareAdapter(g) ? Math.min(gridRows, g.caps.maxTexture2D) : gridRows;
-  return rowChunks(g, total, widths, { maxRows, op: "matmul" });
+  return rowChunks(g, total, widths, { maxRows: g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM, op: "matmul" });
 }
 
 /** Epilogues of the matmul family: shaders/lib/matmul_epilogue{,_bias,_bias_gelu,_gelu_grad}.wgsl. */
@@ -242,8 +236,8 @@ function product(g: Gpu, name: Product, a: Operand, b: Operand, rest: Binding[],
   const layout = PRODUCTS[name].section;
   const img = imgTileFor(g, layout, a, b, M, N, K, weight);
   if (img) {
-    const ta = stageOperand(g, "a", a.t.buffer, a.row0 * a.cols * 4, a.cols, a.rows, "rgba32float");
-    const tb = stageOperand(g, "b", b.t.buffer, b.row0 * b.cols * (weight === "f16" ? 2 : 4), b.cols, b.rows, weight === "f16" ? "rgba16float" : "rgba32float");
+    const ta = stageOperand(g, "a", a.t.buffer, a.row0 * a.cols * 4, a.rows * a.cols, "rgba32float");
+    const tb = stageOperand(g, "b", b.t.buffer, b.row0 * b.cols * (weight === "f16" ? 2 : 4), b.rows * b.cols, weight === "f16" ? "rgba16float" : "rgba32float");
     gemmImg(g, name, img, [{ texture: ta }, { texture: tb }, ...rest], M, N, K, acc, detail, weight);
     return;
   }
@@ -431,11 +425,11 @@ export function linearShapes(weights: [number, number][], rows: number): MatmulS
   ]);
 }
 
-/** Whether a product's operands can take the image path at all (rows of a multiple of 64 floats). */
+/** Whether a product's operands can take the image path at all (rows of whole texels). */
 function imageShape(s: MatmulShape): boolean {
   // nt reads x [M,K] and w [N,K]; nn dy [M,K] and w [K,N]; tn dy [K,M] and x [K,N]
   const [a, b] = s.layout === "nt" ? [s.K, s.K] : s.layout === "nn" ? [s.K, s.N] : [s.M, s.N];
-  return copyableRow(a) && copyableRow(b);
+  return a % 4 === 0 && b % 4 === 0;
 }
 
 /**
