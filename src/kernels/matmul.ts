@@ -17,7 +17,7 @@ import { type Binding, dispatch, kernel, sync } from "../gpu/recorder.ts";
 import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
-import { fitsImage, imgBody, type ImgLayout, type ImgTile, imgTileCols, stageOperand, WSHIFT } from "./matmul_img.ts";
+import { fitsImage, imgDefines, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
 import { candidates, choiceLabel, classKey, type MatmulChoice, retuneRequested, storeChoice, tunedChoice, tuningDisabled } from "./matmul_tune.ts";
 
 export type { MatmulTile } from "./matmul_tile.ts";
@@ -136,23 +136,14 @@ function imgTileFor(g: Gpu, layout: ImgLayout, a: Operand, b: Operand, M: number
   return t;
 }
 
-const imgDefinesCache = new Map<string, Record<string, string | number>>();
-
-function imgDefines(layout: ImgLayout, t: ImgTile, lanes: number, epilogue: Epilogue, weight: WeightDtype) {
-  const key = `${layout},${t.RM},${t.RN},${t.sg},${lanes},${epilogue},${weight}`;
-  let d = imgDefinesCache.get(key);
-  if (!d) {
-    d = {
-      SUBGROUPS: t.sg ? "subgroups_on" : "subgroups_off",
-      LANES: lanes,
-      WSHIFT,
-      BFORMAT: weight === "f16" && layout !== "tn" ? "rgba16float" : "rgba32float",
-      BODY: imgBody(layout, t, lanes),
-      EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`,
-    };
-    imgDefinesCache.set(key, d);
-  }
-  return d;
+/**
+ * Whether products take the image path now: null (the buffer kernels), "default" (a CPU adapter in auto
+ * mode: each family's default tile) or the tile forced with setMatmulImg.
+ */
+export function imagePath(g: Gpu): "default" | ImgTile | null {
+  if (imgMode === "off" || override) return null;
+  if (imgMode === "auto") return isSoftwareAdapter(g) ? "default" : null;
+  return imgMode;
 }
 
 // Defines per (tile, vector variant, epilogue), built once so the kernel cache sees one object per
@@ -249,7 +240,8 @@ function product(g: Gpu, name: Product, a: Operand, b: Operand, rest: Binding[],
 function gemmImg(g: Gpu, name: Product, t: ImgTile, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype) {
   const { section, epilogue } = PRODUCTS[name];
   const lanes = imgLanes(g, t);
-  dispatch(g, kernel(g, "matmul_img", section, imgDefines(section, t, lanes, epilogue, weight)), bufs,
+  const extra = { EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`, BFORMAT: weight === "f16" && section !== "tn" ? "rgba16float" : "rgba32float" };
+  dispatch(g, kernel(g, "matmul_img", section, imgDefines(section, t, lanes, extra)), bufs,
     { M, N, K, acc: acc ? 1 : 0 }, [Math.ceil(N / imgTileCols(section, t, lanes)), Math.ceil(M / t.RM)], {
       name: `matmul.${name}`,
       flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),

@@ -79,6 +79,23 @@ export function imgBody(layout: ImgLayout, t: ImgTile, lanes: number): string {
   return L.join("\n");
 }
 
+const definesCache = new Map<string, Record<string, string | number>>();
+
+/**
+ * The defines of a kernel built on lib/img_tile.wgsl: the generated body for the product's layout and
+ * tile, the SIMD width, the subgroup library, and the family's own (`extra`: epilogue, weight format).
+ * One object per combination, so the kernel cache keys stay cheap.
+ */
+export function imgDefines(layout: ImgLayout, t: ImgTile, lanes: number, extra: Record<string, string> = {}): Record<string, string | number> {
+  const key = `${layout},${t.RM},${t.RN},${t.sg},${lanes},${JSON.stringify(extra)}`;
+  let d = definesCache.get(key);
+  if (!d) {
+    d = { SUBGROUPS: t.sg ? "subgroups_on" : "subgroups_off", LANES: lanes, WSHIFT, BODY: imgBody(layout, t, lanes), ...extra };
+    definesCache.set(key, d);
+  }
+  return d;
+}
+
 /** Stores of vec4 accumulators: 4 consecutive columns from texel column q(j). */
 function storeTexels(L: string[], I: number[], J: number[], q: (j: number) => string, row: (i: number) => string, acc: (i: number, j: number) => string) {
   for (const i of I) {
