@@ -32,7 +32,7 @@ const FILE_VERSION = 1;
 export function candidates(layout: ImgLayout, subgroups: boolean): MatmulChoice[] {
   const t = (RM: number, RN: number, sg = subgroups): ImgTile => ({ RM, RN, sg });
   const img: Record<ImgLayout, ImgTile[]> = subgroups
-    ? { nt: [t(8, 4), t(16, 4), t(16, 2), t(8, 8)], nn: [t(8, 1), t(16, 1), t(8, 2)], tn: [t(8, 1), t(16, 1), t(8, 2)] }
+    ? { nt: [t(8, 4), t(16, 4), t(16, 2), t(8, 8), t(16, 8)], nn: [t(8, 1), t(16, 1), t(8, 2)], tn: [t(8, 1), t(16, 1), t(8, 2)] }
     : { nt: [t(8, 4), t(8, 8), t(4, 8)], nn: [t(8, 1), t(8, 2), t(4, 2)], tn: [t(8, 2), t(16, 1), t(4, 4)] };
   return ["buffer", ...img[layout]];
 }
