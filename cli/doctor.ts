@@ -102,7 +102,7 @@ export const doctorCommand: Command = {
     }
     const c = g.caps;
     const wide = matmulTile(g, 768), narrow = matmulTile(g, 64);
-    line("kernels", cpuVariants(g) ? "CPU variants (software adapter: direct-load matmuls, one invocation per row, no barriers)" : "GPU variants (tiled matmuls in workgroup memory)");
+    line("kernels", cpuVariants(g) ? "CPU variants (software adapter: matmul operands read from images, one invocation per row, no barriers)" : "GPU variants (tiled matmuls in workgroup memory)");
     line("", `matmul tile: ${describeTile(wide)}${narrow !== wide ? `; outputs ≤ 128 wide: ${describeTile(narrow)}` : ""}`);
     const rl = rowLayout(g, 768);
     line("", `row kernels (hidden 768): ${rl.WG} invocations per workgroup, ${rl.LANES} per row, ${rl.reduce === "rows_subgroup" ? "subgroup reductions" : "workgroup-memory reductions"}`);
