@@ -29,6 +29,7 @@ import { readStepStatus, type StepStatus } from "../src/train/pipeline.ts";
 import { OneInFlight } from "../src/gpu/in_flight.ts";
 import { Profiler } from "../src/profile/profiler.ts";
 import { SpanTimer } from "../src/profile/span_timer.ts";
+import { formatKernelTable } from "../src/profile/table.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
@@ -233,6 +234,7 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     let gapMs = 0;
     for (let i = 1; i < evs.length; i++) gapMs += Math.max(0, evs[i].startNs - evs[i - 1].startNs - evs[i - 1].durNs) / 1e6;
     if (GAPS) printGaps(evs);
+    if (KERNELS) console.log(formatKernelTable(report, { top: 25 }));
     return { freeze, firstMs, stepMs, spanMs, kernelMs, gapMs, recordMs: rec, peakBytes: memoryStats().peakBytes, torchMs: null };
   } finally {
     adam.release();
@@ -257,6 +259,9 @@ async function torchStep(root: string, cfg: ModelConfig, batch: PairBatch, freez
 
 declare const Deno: any;
 const GAPS = typeof Deno !== "undefined" ? Deno.env.get("XLT_BENCH_GAPS") : (globalThis as any).process?.env?.XLT_BENCH_GAPS;
+
+/** XLT_BENCH_KERNELS=1: the profiled step's kernel table (the 25 most expensive kernels). */
+const KERNELS = typeof Deno !== "undefined" ? Deno.env.get("XLT_BENCH_KERNELS") : (globalThis as any).process?.env?.XLT_BENCH_KERNELS;
 
 /** XLT_BENCH_GAPS=1: the largest idle gaps of the profiled step, with the dispatches on either side. */
 function printGaps(evs: { name: string; context?: string; detail?: string; startNs: number; durNs: number; submit: number }[]): void {

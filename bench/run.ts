@@ -11,7 +11,7 @@
 //            the fused dropout + residual + LayerNorm vs the standalone kernels
 // Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|realign-full|rows]... [--quick] [--no-peer]
 //   [--no-torch]  (no section = all but realign-full, which takes minutes on a software adapter)
-//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
+//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --no-images: the buffer kernels only, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
 //   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
 import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
@@ -19,7 +19,7 @@ import { benchMatmul } from "./matmul.ts";
 import type { Shape } from "./matmul_shapes.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
-import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
+import { type MatmulTile, matmulTile, setMatmulImg, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 import { benchRows } from "./rows.ts";
 import { availableCores, benchRealignFull, benchRealignSmall } from "./realign_full.ts";
@@ -76,6 +76,8 @@ const run = chosen.length ? chosen : SECTIONS.filter((s) => s !== "realign-full"
 const quick = args.includes("--quick");
 const vec4 = args.includes("--vec4-nt") ? "nt" : args.includes("--vec4-all") ? "all" : "off";
 setMatmulVec4(vec4);
+// --no-images: the buffer kernels only (the CPU path before the image operands), for before/after figures
+if (args.includes("--no-images")) setMatmulImg("off");
 const describeTile = (t: MatmulTile) => `${t.BM}×${t.BN} per workgroup, ${t.RM}×${t.RN} per thread, ${t.direct ? "direct (no staging)" : `staged, BK ${t.BK}`}`;
 const tile = matmulTile(g), narrow = matmulTile(g, 64);
 const tiles = describeTile(tile) + (narrow !== tile ? `; for outputs ≤ 128 wide ${describeTile(narrow)}` : "");
