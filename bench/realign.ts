@@ -1,9 +1,8 @@
 // One realignment training step (issue target: ≥ 2× faster than tfjs-webgpu). Section `realign`: a small
 // BERT-base-shaped stack, 3 blocks (H 768, 12 heads, FFN 3072, 8192-word vocabulary) with the loss at
-// hidden_states[2] (the CLI default N-1), so blocks 0 and 1 run and block 2 never does. Section
-// `realign-small`: the shape of the built-in model that `xlt realign` trains by default (4 blocks, H 64,
-// 4 heads, FFN 128, 258-word vocabulary, loss at hidden_states[3]). Projection head H→H→128, τ = 0.1,
-// dropout off, Adam lr 2e-5.
+// hidden_states[2] (the CLI default N-1), so blocks 0 and 1 run and block 2 never does (section
+// `realign-small`, the built-in model next to PyTorch, is bench/realign_full.ts). Projection head
+// H→H→128, τ = 0.1, dropout off, Adam lr 2e-5.
 //   --freeze none : the embeddings, every block below the loss layer and the head are trained
 //   --freeze lower: the lower half of the blocks frozen (no weight gradients; the gradient still passes
 //                   through them down to the embeddings, which AlignFreeze keeps trainable)

@@ -27,11 +27,15 @@ import { readStepStatus, type StepStatus } from "../src/train/pipeline.ts";
 import { OneInFlight } from "../src/gpu/in_flight.ts";
 import { Profiler } from "../src/profile/profiler.ts";
 import { SpanTimer } from "../src/profile/span_timer.ts";
+import { formatKernelTable } from "../src/profile/table.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
 import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { bertBaseConfig, randomWeights, type Weights } from "./model_common.ts";
+import { tuneEncoderMatmuls } from "../models/encoder.ts";
+import { loadCheckpoint } from "../src/io/checkpoint.ts";
+import { shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { runTorchStep, type TorchResult } from "./torch_peer.ts";
 
 export interface RealignFullOpts {
@@ -61,7 +65,10 @@ export interface FullResult {
   gapMs: number;
   recordMs: number;
   peakBytes: number;
+  /** the faster of torch's steps at 1 thread and at every core */
   torchMs: number | null;
+  torch1Ms?: number | null;
+  torchAllMs?: number | null;
 }
 
 /** distilbert-base-multilingual-cased's shape (its config.json), random weights. */
@@ -85,34 +92,73 @@ function loadBatch(cfg: ModelConfig, root: string, pairs: number): PairBatch {
   return b;
 }
 
+/** One step benchmark: a model (config and weights), one batch, the freezes to time. */
+export interface StepBench {
+  /** the first line of the section: what model and data */
+  title: string;
+  cfg: ModelConfig;
+  weights: Weights;
+  batch: PairBatch;
+  steps: number;
+  freezes: string[];
+  /** time the PyTorch step too (at 1 thread and at every core) */
+  peer: boolean;
+  root: string;
+}
+
 export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => void): Promise<FullResult[]> {
-  const g = await getGpu();
   const cfg = distilmbertConfig(o.layers, o.vocab);
-  const layer = cfg.layers - 1;
   const batch = loadBatch(cfg, o.root, o.pairs);
-  const tokens = batch.left.B * batch.left.T + batch.right.B * batch.right.T;
-  log(`# realignment step: ${cfg.layers}-block DistilBERT shape (H ${cfg.hidden}, ${cfg.heads} heads, FFN ${cfg.ffn}, vocab ${cfg.vocab}), ` +
-    `random weights, loss at hidden_states[${layer}], head ${cfg.hidden}→${cfg.hidden}→${PROJ}, τ ${TAU}, Adam; ` +
-    `${batch.pairs} PUD en–de pairs: ${batch.left.B}×${batch.left.T} + ${batch.right.B}×${batch.right.T} tokens (${tokens}), ${batch.links.length} MUSE links`);
   const t0 = performance.now();
   const weights = randomWeights(cfg, 21);
   log(`# random weights built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return benchRealignSteps({ ...o, cfg, batch, weights, title: `${cfg.layers}-block DistilBERT shape (H ${cfg.hidden}, ${cfg.heads} heads, FFN ${cfg.ffn}, vocab ${cfg.vocab}), random weights` }, log);
+}
+
+/**
+ * Section `realign-small`: the step `npx xlt realign --freeze lower` takes, on the built-in model (its
+ * weights) and the built-in en–de pairs with their shipped fast_align links, 16 pairs of at most 64 tokens.
+ */
+export async function benchRealignSmall(o: { pairs: number; maxLength: number; steps: number; freezes: string[]; peer: boolean; root: string }, log: (s: string) => void): Promise<FullResult[]> {
+  const b = shippedBuiltin();
+  const ck = loadCheckpoint(b.model);
+  const { examples } = loadLanguagePairs(shippedSpec(b, "de", undefined));
+  const batch = new PairBatcher(examples, loadTokenizer(b.model), ck.config, { batchSize: o.pairs, maxLength: o.maxLength, seed: 42 }).next();
+  return benchRealignSteps({ ...o, cfg: ck.config, weights: ck.tensors, batch, title: `the built-in model (${ck.config.layers} blocks, H ${ck.config.hidden}, FFN ${ck.config.ffn}, vocab ${ck.config.vocab}), built-in en–de pairs ≤ ${o.maxLength} tokens` }, log);
+}
+
+export async function benchRealignSteps(o: StepBench, log: (s: string) => void): Promise<FullResult[]> {
+  const g = await getGpu();
+  const { cfg, batch } = o;
+  const layer = cfg.layers - 1;
+  const tokens = batch.left.B * batch.left.T + batch.right.B * batch.right.T;
+  log(`# realignment step: ${o.title}, loss at hidden_states[${layer}], head ${cfg.hidden}→${cfg.hidden}→${PROJ}, τ ${TAU}, Adam; ` +
+    `${batch.pairs} pairs: ${batch.left.B}×${batch.left.T} + ${batch.right.B}×${batch.right.T} tokens (${tokens}), ${batch.links.length} links`);
+  await tuneEncoderMatmuls(g, cfg, tokens, [[cfg.hidden, cfg.hidden], [PROJ, cfg.hidden]]);
   const out: FullResult[] = [];
   const T = Math.max(batch.left.T, batch.right.T);
   const estimateOf = (freeze: string) =>
     estimateRealign(cfg, batch.pairs, T, realignTrainable(freeze, cfg.layers, layer), layer, false, { links: batch.links.length, projection: PROJ, dropout: 0 }).total;
-  log(`freeze     first ms   step ms  GPU span ms  idle ms  kernels ms  gaps ms  outside (share)  record ms   peak GPU   estimate   torch ms  xlt/torch`);
+  const cores = availableCores();
+  log(`freeze     first ms   step ms  pairs/s  GPU span ms  idle ms  kernels ms  gaps ms  outside (share)  record ms   peak GPU   estimate  torch 1t ms  torch ${cores}t ms  torch pairs/s  xlt/torch`);
   for (const freeze of o.freezes) {
-    const r = await timeFreeze(g, cfg, weights, batch, freeze, o.steps);
-    r.torchMs = o.peer ? await torchStep(o.root, cfg, batch, freeze, o.steps, log) : null;
+    const r = await timeFreeze(g, cfg, o.weights, batch, freeze, o.steps);
+    if (o.peer) {
+      r.torch1Ms = await torchStep(o.root, cfg, batch, freeze, o.steps, 1, log);
+      r.torchAllMs = await torchStep(o.root, cfg, batch, freeze, o.steps, cores, log);
+      const best = [r.torch1Ms, r.torchAllMs].filter((x): x is number => x !== null);
+      r.torchMs = best.length ? Math.min(...best) : null;
+    }
     out.push(r);
     const idle = Math.max(0, r.stepMs - r.spanMs);
     const outside = idle + r.gapMs;
     const pad = (s: string, n: number) => s.padStart(n);
-    log(`${freeze.padEnd(8)} ${pad(r.firstMs.toFixed(0), 10)} ${pad(r.stepMs.toFixed(0), 9)} ${pad(r.spanMs.toFixed(0), 12)} ${pad(idle.toFixed(0), 8)} ` +
+    const ms = (x: number | null | undefined) => (x == null ? "n/a" : x.toFixed(0));
+    log(`${freeze.padEnd(8)} ${pad(r.firstMs.toFixed(0), 10)} ${pad(r.stepMs.toFixed(0), 9)} ${pad((batch.pairs / r.stepMs * 1000).toFixed(1), 8)} ${pad(r.spanMs.toFixed(0), 12)} ${pad(idle.toFixed(0), 8)} ` +
       `${pad(r.kernelMs.toFixed(0), 11)} ${pad(r.gapMs.toFixed(0), 8)} ${pad(outside.toFixed(0), 8)} (${pad(((100 * outside) / r.stepMs).toFixed(1), 4)}%) ` +
       `${pad(r.recordMs.toFixed(1), 10)} ${pad(fmtBytes(r.peakBytes), 10)} ${pad(fmtBytes(estimateOf(freeze)), 10)} ` +
-      `${pad(r.torchMs === null ? "n/a" : r.torchMs.toFixed(0), 10)} ${pad(r.torchMs === null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
+      `${pad(ms(r.torch1Ms), 12)} ${pad(ms(r.torchAllMs), 12)} ${pad(r.torchMs == null ? "n/a" : (batch.pairs / r.torchMs * 1000).toFixed(1), 14)} ` +
+      `${pad(r.torchMs == null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
   }
   log(`# peak GPU: the most GPU memory xlt's tensors held (weights, gradients, Adam state and the training state) from building the encoder ` +
     `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (estimateRealign, measured on a counting device, ` +
@@ -121,7 +167,13 @@ export async function benchRealignFull(o: RealignFullOpts, log: (s: string) => v
   log(`# GPU span: a steady step's GPU time, first command to last (unprofiled, two timestamps); idle = step − GPU span (the GPU had no work)`);
   log(`# kernels, gaps: one more step, profiled (a timestamped pass per dispatch, the timer's cost subtracted): the dispatches' summed time, ` +
     `and the time between them (clears, copies, uploads inside the step); outside = idle + gaps`);
+  log(`# torch: the same step in PyTorch on the CPU at 1 intra-op thread and at ${cores} (torch.set_num_threads); xlt/torch = xlt's step / the faster torch step`);
   return out;
+}
+
+export function availableCores(): number {
+  const os = (globalThis as any).process?.getBuiltinModule?.("node:os");
+  return os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as any).navigator?.hardwareConcurrency ?? 1;
 }
 
 async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: PairBatch, freeze: string, steps: number): Promise<FullResult> {
@@ -173,6 +225,7 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     let gapMs = 0;
     for (let i = 1; i < evs.length; i++) gapMs += Math.max(0, evs[i].startNs - evs[i - 1].startNs - evs[i - 1].durNs) / 1e6;
     if (GAPS) printGaps(evs);
+    if (KERNELS) console.log(formatKernelTable(report, { top: 25 }));
     return { freeze, firstMs, stepMs, spanMs, kernelMs, gapMs, recordMs: rec, peakBytes: memoryStats().peakBytes, torchMs: null };
   } finally {
     await sync(g);
@@ -181,8 +234,8 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
   }
 }
 
-async function torchStep(root: string, cfg: ModelConfig, batch: PairBatch, freeze: string, steps: number, log: (s: string) => void): Promise<number | null> {
-  const r: TorchResult = await runTorchStep(root, { cfg, batch, freeze, layer: cfg.layers - 1, projection: PROJ, tau: TAU, lr: LR, steps });
+async function torchStep(root: string, cfg: ModelConfig, batch: PairBatch, freeze: string, steps: number, threads: number, log: (s: string) => void): Promise<number | null> {
+  const r: TorchResult = await runTorchStep(root, { cfg, batch, freeze, layer: cfg.layers - 1, projection: PROJ, tau: TAU, lr: LR, steps, threads });
   if (r.skipped) {
     log(`# torch: skipped (${r.skipped})`);
     return null;
@@ -193,6 +246,9 @@ async function torchStep(root: string, cfg: ModelConfig, batch: PairBatch, freez
 
 declare const Deno: any;
 const GAPS = typeof Deno !== "undefined" ? Deno.env.get("XLT_BENCH_GAPS") : (globalThis as any).process?.env?.XLT_BENCH_GAPS;
+
+/** XLT_BENCH_KERNELS=1: the profiled step's kernel table (the 25 most expensive kernels). */
+const KERNELS = typeof Deno !== "undefined" ? Deno.env.get("XLT_BENCH_KERNELS") : (globalThis as any).process?.env?.XLT_BENCH_KERNELS;
 
 /** XLT_BENCH_GAPS=1: the largest idle gaps of the profiled step, with the dispatches on either side. */
 function printGaps(evs: { name: string; context?: string; detail?: string; startNs: number; durNs: number; submit: number }[]): void {

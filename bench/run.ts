@@ -3,14 +3,15 @@
 //   matmul   GFLOP/s of the three Linear layouts at BERT-base shapes
 //   layer    one BERT-base encoder block, forward + backward (bench/layer.ts)
 //   realign  one realignment training step, --freeze none and lower (bench/realign.ts), BERT-base-shaped
-//   realign-small  the same on the shape of the built-in model `xlt realign` trains by default
+//   realign-small  the step `npx xlt realign` takes: the built-in model and its en–de pairs (≤ 64 tokens),
+//            next to PyTorch on the CPU at 1 thread and at every core (bench/realign_full.ts)
 //   realign-full  the same at the real size of distilbert-base-multilingual-cased (119,547-word vocabulary,
-//            6 blocks), 16 PUD en–de pairs, next to PyTorch on the CPU (bench/realign_full.ts)
+//            6 blocks), 16 PUD en–de pairs, next to PyTorch on the CPU at 1 thread and at every core
 //   rows     LayerNorm in each row-kernel layout (one invocation, workgroup memory, subgroup per row), and
 //            the fused dropout + residual + LayerNorm vs the standalone kernels
 // Usage: node dist/bench/run.js [matmul|layer|realign|realign-small|realign-full|rows]... [--quick] [--no-peer]
 //   [--no-torch]  (no section = all but realign-full, which takes minutes on a software adapter)
-//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --vec4-nt: the forward's vec4 matmul
+//   --quick: smallest sizes (a smoke test), --no-peer: skip tfjs, --no-images: the buffer kernels only, --vec4-nt: the forward's vec4 matmul
 //   variant, --vec4-all: the NN/TN vec4 variants too (for before/after comparisons),
 //   --tile BM,BN,BK,RM,RN[,direct]: force a matmul tile (the tile sweeps in bench/results/ use it).
 import { getGpu, runtime, shutdownGpu } from "../src/gpu/device.ts";
@@ -18,12 +19,11 @@ import { benchMatmul } from "./matmul.ts";
 import type { Shape } from "./matmul_shapes.ts";
 import { loadTfjs, type Peer } from "./tfjs.ts";
 import { benchLayer } from "./layer.ts";
-import { type MatmulTile, matmulTile, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
+import { type MatmulTile, matmulTile, setMatmulImg, setMatmulTile, setMatmulVec4 } from "../src/kernels/matmul.ts";
 import { benchRealign } from "./realign.ts";
 import { benchRows } from "./rows.ts";
-import { benchRealignFull } from "./realign_full.ts";
+import { availableCores, benchRealignFull, benchRealignSmall } from "./realign_full.ts";
 import { bertBaseConfig } from "./model_common.ts";
-import { BUILTIN_MODEL, builtinVocab } from "../src/builtin/synthetic.ts";
 
 declare const Deno: any;
 const args: string[] = [...(runtime === "deno" ? Deno.args : process.argv.slice(2))];
@@ -38,6 +38,10 @@ const SHAPES: Shape[] = [
   { M: 512, N: 768, K: 768, iters: 5 },
   { M: 2048, N: 768, K: 768, iters: 3 },
   { M: 2048, N: 3072, K: 768, iters: 2 },
+  // the built-in model's Linear layers (H 128, FFN 512) on a realignment batch (16 pairs of ≤ 64 tokens)
+  { M: 2048, N: 128, K: 128, iters: 10 },
+  { M: 2048, N: 512, K: 128, iters: 5 },
+  { M: 2048, N: 128, K: 512, iters: 5 },
 ];
 
 const g = await getGpu();
@@ -72,6 +76,8 @@ const run = chosen.length ? chosen : SECTIONS.filter((s) => s !== "realign-full"
 const quick = args.includes("--quick");
 const vec4 = args.includes("--vec4-nt") ? "nt" : args.includes("--vec4-all") ? "all" : "off";
 setMatmulVec4(vec4);
+// --no-images: the buffer kernels only (the CPU path before the image operands), for before/after figures
+if (args.includes("--no-images")) setMatmulImg("off");
 const describeTile = (t: MatmulTile) => `${t.BM}×${t.BN} per workgroup, ${t.RM}×${t.RN} per thread, ${t.direct ? "direct (no staging)" : `staged, BK ${t.BK}`}`;
 const tile = matmulTile(g), narrow = matmulTile(g, 64);
 const tiles = describeTile(tile) + (narrow !== tile ? `; for outputs ≤ 128 wide ${describeTile(narrow)}` : "");
@@ -83,8 +89,11 @@ for (const section of run) {
   const ts = performance.now();
   console.log(`\n## ${section}`);
   if (section === "matmul") {
-    await benchMatmul(quick ? [{ M: 64, N: 96, K: 80, iters: 2 }] : SHAPES, peer, log);
-    console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); ratio = xlt / tfjs`);
+    const cwd = runtime === "deno" ? Deno.cwd() : process.cwd();
+    const blas = args.includes("--no-torch") ? undefined : { root: cwd, cores: availableCores() };
+    await benchMatmul(quick ? [{ M: 64, N: 128, K: 128, iters: 2 }] : SHAPES, peer, log, blas);
+    console.log(`# GFLOP/s = 2·M·N·K / seconds per call (best of N after one warm-up); xlt: the adapter's choice (xlt doctor), ` +
+      `buffer path: the buffer kernels alone; xlt/OpenBLAS: share of the faster OpenBLAS run`);
   } else if (section === "layer") {
     await benchLayer(quick ? { B: 2, T: 16, iters: 1 } : { B: 8, T: 64, iters: 3 }, peer, log);
   } else if (section === "realign") {
@@ -100,10 +109,10 @@ for (const section of run) {
   } else if (section === "rows") {
     await benchRows(quick ? { shapes: [[16, 64]], reps: 2, iters: 1 } : { shapes: [[1024, 64], [2048, 768]], reps: 10, iters: 5 }, peer, log);
   } else {
-    // src/builtin/synthetic.ts's model: the realignment `npx xlt realign` runs without --model
-    const cfg = { ...bertBaseConfig(BUILTIN_MODEL.layers, builtinVocab().length), ...BUILTIN_MODEL };
-    await benchRealign(quick ? { cfg, pairs: 2, T: 12, iters: 1 } : { cfg, pairs: 16, T: 32, iters: 5 }, peer, log);
-    console.log(`# ratio = tfjs ms / xlt ms`);
+    // the built-in model and data: the realignment `npx xlt realign` runs without --model, next to PyTorch
+    const cwd = runtime === "deno" ? Deno.cwd() : process.cwd();
+    const freezes = option("--freeze")?.split(",") ?? ["lower", "none"];
+    await benchRealignSmall({ pairs: quick ? 4 : 16, maxLength: 64, steps: quick ? 1 : Number(option("--steps") ?? 8), freezes, peer: !args.includes("--no-torch"), root: cwd }, log);
   }
   console.log(`# ${section}: ${((performance.now() - ts) / 1000).toFixed(0)} s`);
 }

@@ -16,6 +16,8 @@ export interface TorchJob {
   tau: number;
   lr: number;
   steps: number;
+  /** torch.set_num_threads (default: torch's own choice) */
+  threads?: number;
 }
 
 export interface TorchResult {
@@ -37,7 +39,7 @@ export async function runTorchStep(root: string, job: TorchJob): Promise<TorchRe
     const side = (s: PairBatch["left"]) => ({ B: s.B, T: s.T, ids: Array.from(s.ids), mask: Array.from(s.mask), rows: Array.from(s.wordRows) });
     const input = join(dir, "job.json");
     writeFileSync(input, JSON.stringify({
-      config: job.cfg, freeze: job.freeze, layer: job.layer, projection: job.projection, tau: job.tau, lr: job.lr, steps: job.steps,
+      config: job.cfg, freeze: job.freeze, layer: job.layer, projection: job.projection, tau: job.tau, lr: job.lr, steps: job.steps, threads: job.threads,
       left: side(job.batch.left), right: side(job.batch.right), links: job.batch.links.map(({ l, r }) => [l, r]),
     }));
     const { code, stdout, stderr } = await run(PYTHON, [join(root, "scripts/bench/torch_realign_step.py"), input]);
@@ -59,4 +61,29 @@ function run(cmd: string, argv: string[]): Promise<{ code: number | null; stdout
     p.on("error", () => resolve({ code: null, stdout, stderr }));
     p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+export interface TorchMatmul {
+  skipped?: string;
+  version?: string;
+  blas?: string;
+  threads?: number;
+  /** GFLOP/s per shape and layout */
+  gflops?: ({ M: number; N: number; K: number } & Record<"NT" | "NN" | "TN", number>)[];
+}
+
+/** OpenBLAS (through torch on the CPU) at the matmul section's shapes and layouts, at `threads` threads. */
+export async function runTorchMatmul(root: string, shapes: { M: number; N: number; K: number; iters: number }[], threads: number): Promise<TorchMatmul> {
+  const dir = mkdtempSync(join(tmpdir(), "xlt-torch-"));
+  try {
+    const input = join(dir, "job.json");
+    writeFileSync(input, JSON.stringify({ threads, shapes }));
+    const { code, stdout, stderr } = await run(PYTHON, [join(root, "scripts/bench/torch_matmul.py"), input]);
+    if (code === null) return { skipped: `${PYTHON} not found` };
+    const last = stdout.trim().split("\n").pop() ?? "";
+    if (code !== 0 || !last.startsWith("{")) return { skipped: `${PYTHON} exited ${code}: ${(stderr.trim().split("\n").pop() ?? "").slice(0, 200)}` };
+    return JSON.parse(last) as TorchMatmul;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,7 +6,9 @@ import { getGpu, GpuError, type Gpu, isSoftwareAdapter, runtime } from "../src/g
 import { fmtBytes } from "../src/gpu/tensor.ts";
 import { findVulkan, installAdvice, type VulkanSetup } from "../src/gpu/vulkan.ts";
 import { cpuVariants, rowLayout } from "../src/kernels/grid.ts";
-import { type MatmulTile, matmulTile } from "../src/kernels/matmul.ts";
+import { defaultChoice, linearShapes, type MatmulShape, type MatmulTile, matmulTile, tuneMatmuls } from "../src/kernels/matmul.ts";
+import type { ImgLayout } from "../src/kernels/matmul_img.ts";
+import { choiceLabel, tuneFile, tuneTable, tuningDisabled } from "../src/kernels/matmul_tune.ts";
 import { measurePeak } from "../src/train/roofline.ts";
 import { type Command } from "./options.ts";
 
@@ -46,12 +48,32 @@ function adapterFacts(g: Gpu): { info: Record<string, unknown>; limits: [string,
   return { info, limits, features: [...(a.features ?? [])].map(String).sort() };
 }
 
+/** The matmul tuning table of this adapter (src/kernels/matmul_tune.ts). */
+function printTuning(g: Gpu): void {
+  const rows = tuneTable(g);
+  const file = tuneFile() ?? "(no cache directory)";
+  if (tuningDisabled()) line("matmul tuning", `off (XLT_TUNE=off): ${describeDefaults(g)}`);
+  else if (!rows.length) line("matmul tuning", `none measured yet (${file}); until then ${describeDefaults(g)}`);
+  else {
+    line("matmul tuning", `${file} (xlt doctor --retune measures again)`);
+    for (const [key, e] of rows) {
+      const times = Object.entries(e.ms).map(([k, ms]) => `${k} ${ms.toFixed(2)}`).join(", ");
+      line("", `${key.padEnd(16)} ${choiceLabel(e.choice).padEnd(16)} at ${e.shape.join("×")}: ${times} ms`);
+    }
+  }
+}
+
+function describeDefaults(g: Gpu): string {
+  return (["nt", "nn", "tn"] as const).map((l) => `${l} ${choiceLabel(defaultChoice(g, l))}`).join(", ");
+}
+
 const describeTile = (t: MatmulTile) => `${t.BM}×${t.BN} per workgroup, ${t.RM}×${t.RN} per thread, ${t.direct ? "direct loads" : `staged in workgroup memory, BK ${t.BK}`}`;
 
 export const doctorCommand: Command = {
   summary: "check this machine: GPU adapter, Vulkan driver files, kernel variants, a matmul GFLOP/s probe",
   options: {
     "no-probe": { type: "boolean", help: "skip the ~2-second matmul GFLOP/s probe" },
+    retune: { type: "boolean", help: "measure the matmul kernels again for every shape class in the table (and the built-in model's)" },
   },
   async run(v) {
     line("runtime", `${runtimeLine()} on ${process.platform} ${process.arch}`);
@@ -80,12 +102,19 @@ export const doctorCommand: Command = {
     }
     const c = g.caps;
     const wide = matmulTile(g, 768), narrow = matmulTile(g, 64);
-    line("kernels", cpuVariants(g) ? "CPU variants (software adapter: direct-load matmuls, one invocation per row, no barriers)" : "GPU variants (tiled matmuls in workgroup memory)");
+    line("kernels", cpuVariants(g) ? "CPU variants (software adapter: matmul operands read from images, one invocation per row, no barriers)" : "GPU variants (tiled matmuls in workgroup memory)");
     line("", `matmul tile: ${describeTile(wide)}${narrow !== wide ? `; outputs ≤ 128 wide: ${describeTile(narrow)}` : ""}`);
     const rl = rowLayout(g, 768);
     line("", `row kernels (hidden 768): ${rl.WG} invocations per workgroup, ${rl.LANES} per row, ${rl.reduce === "rows_subgroup" ? "subgroup reductions" : "workgroup-memory reductions"}`);
     line("", `subgroups: ${c.subgroupRows ? `rows reduced in one subgroup of ${c.subgroupRows}` : c.subgroups ? "compile, but no workgroup is one subgroup (probe): not used" : "not available"}; shader-f16: ${c.f16 ? "yes" : "no"}; timestamps: ${c.timestamps ? "yes" : "no (wall-clock timing)"}`);
     line("", `largest binding ${fmtBytes(c.maxBinding)} (bigger tensors, e.g. embedding tables, are processed in chunks); largest buffer ${fmtBytes(c.maxBuffer)}`);
+    if (v.retune) {
+      const known = tuneTable(g).map(([key, e]): MatmulShape => ({ layout: key.split(" ")[0] as ImgLayout, M: e.shape[0], N: e.shape[1], K: e.shape[2] }));
+      // the built-in model (hidden 128, FFN 512, projection head 128) at its realignment batch
+      const builtin = linearShapes([[128, 128], [512, 128], [128, 512]], 1024);
+      await tuneMatmuls(g, [...known, ...builtin], { retune: true, log: (s) => line("", s) });
+    }
+    printTuning(g);
     if (v["no-probe"]) {
       line("probe", "skipped (--no-probe)");
     } else {

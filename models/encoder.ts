@@ -15,7 +15,7 @@ import { Frame } from "../src/gpu/workspace.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
 import type { ModelConfig } from "./config.ts";
 import { accumulate } from "../src/kernels/elementwise.ts";
-import { linear, linearBackward, linearGelu } from "../src/kernels/matmul.ts";
+import { linear, linearBackward, linearGelu, linearShapes, tuneMatmuls } from "../src/kernels/matmul.ts";
 import { type DropoutSpec, layernormBackward, layernormForward, residualLayernormBackward } from "../src/kernels/layernorm.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention.ts";
 import { dropoutBackward, dropoutForward } from "../src/kernels/dropout.ts";
@@ -112,6 +112,24 @@ export interface EncoderOptions {
 /** Whether a parameter of an f16 group is stored in f16: the 2-D ones (Linear weights, embedding tables). */
 export function storedInF16(shape: number[]): boolean {
   return shape.length === 2;
+}
+
+/**
+ * Has the matmul family measure, once per adapter, which of its kernels runs this model's Linear layers
+ * fastest (src/kernels/matmul_tune.ts), for batches of `rows` tokens and the extra Linear weights `heads`
+ * ([out, in]) of the task's head. Call before allocating the model: it borrows (and returns) a few
+ * tensors. Prints a line per shape class it measures, to stderr.
+ */
+export async function tuneEncoderMatmuls(g: Gpu, cfg: ModelConfig, rows: number, heads: [number, number][] = []): Promise<void> {
+  const H = cfg.hidden, F = cfg.ffn;
+  let first = true;
+  await tuneMatmuls(g, linearShapes([[H, H], [F, H], [H, F], ...heads], rows), {
+    log: (s) => {
+      if (first) console.error("measuring the matmul kernels on this adapter (once; kept in the user's cache directory)");
+      first = false;
+      console.error(s);
+    },
+  });
 }
 
 export class Encoder {

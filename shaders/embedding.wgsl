@@ -8,16 +8,18 @@
 // `first` writes 0 for them (leaves out unchanged when accumulating), so a bad id can never read out of bounds.
 // The table's elements are WT (lib/weight_*.wgsl): f16 for a frozen table stored in f16, converted on load.
 //#include {{WEIGHT}}
-struct Params { n: u32, H: u32, row0: u32, rows: u32, V: u32, acc: u32, first: u32, stride: u32, }
+// A 2-D grid: x over the columns, y (striding by P.ystride) over the positions, so no invocation divides
+// (a CPU adapter runs a per-lane integer division as eight scalar ones).
+struct Params { n: u32, H: u32, row0: u32, rows: u32, V: u32, acc: u32, first: u32, ystride: u32, }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> table: array<WT>;
 @group(0) @binding(2) var<storage, read> ids: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let total = P.n * P.H;
-  for (var i = gid.x; i < total; i += P.stride) {
-    let t = i / P.H;
-    let h = i - t * P.H;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let h = gid.x;
+  if (h >= P.H) { return; }
+  for (var t = gid.y; t < P.n; t += P.ystride) {
+    let i = t * P.H + h;
     let id = ids[t];
     if (id < 0 || u32(id) >= P.V) {
       if (P.first == 1u && P.acc == 0u) { out[i] = 0.0; }

@@ -6,6 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { shutdownGpu } from "../src/gpu/device.ts";
 
+// as vitest.config.ts: no matmul tuning in the suite (the tuner's own cases turn it on in a temp dir)
+(globalThis as any).Deno.env.set("XLT_TUNE", "off");
 const dir = join(dirname(fileURLToPath(import.meta.url)), "cases");
 const filter = (globalThis as any).Deno?.args?.[0] ?? "";
 let passed = 0;

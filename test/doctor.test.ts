@@ -2,6 +2,8 @@
 // no-adapter path (the Vulkan loader pointed at a driver manifest that does not exist): exit 1, one line
 // that says what to install.
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DENO, ROOT, type Runtime } from "./lib/cli.ts";
@@ -42,6 +44,22 @@ describe.each(["node", "deno"] as Runtime[])("xlt doctor (%s)", (runtime) => {
     expect(out).toMatch(/^kernels +CPU variants/m);
     expect(out).toMatch(/matmul tile: 12×96 per workgroup/);
     expect(out).toMatch(/^probe +matmul \d+\.\d GFLOP\/s/m);
+  });
+
+  it("prints the matmul tuning table, and --retune measures the built-in model's shapes", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "xlt-doctor-tune-"));
+    const env = { XLT_CACHE_DIR: cache, XLT_TUNE: "" };
+    const before = await doctor(runtime, ["--no-probe"], env);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toMatch(/^matmul tuning +none measured yet \(.*matmul-tuning\.json\); until then nt image \d+x\d+/m);
+    const r = await doctor(runtime, ["--no-probe", "--retune"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/tuned matmul nt N128 K128 \(\d+×128×128\): /);
+    expect(r.stdout).toMatch(/^matmul tuning +\S*matmul-tuning\.json \(xlt doctor --retune measures again\)$/m);
+    // the built-in model's 3 weight shapes × nt, nn, tn
+    const rows = r.stdout.split("\n").filter((l) => /^ +(nt|nn|tn) N\d+ K\d+ +(buffer|image)/.test(l));
+    expect(rows).toHaveLength(9);
+    expect(existsSync(join(cache, "matmul-tuning.json"))).toBe(true);
   });
 
   it("without an adapter: exits 1 with one line saying what to install", async () => {

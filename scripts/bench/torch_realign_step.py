@@ -8,7 +8,8 @@ directions, mean), backward, torch.optim.Adam over the trainable tensors (--free
 gradients (nn.Embedding's default), the BLAS Debian's torch finds.
 
 Usage: torch_realign_step.py JOB.json  ->  one JSON line: version, blas, threads, firstMs, stepMs, loss
-(or {"skipped": why} when torch or OpenBLAS is missing).
+(or {"skipped": why} when torch or OpenBLAS is missing). The job's "threads", when given, is passed to
+torch.set_num_threads (intra-op threads; OpenBLAS keeps its own pool unless OPENBLAS_NUM_THREADS is set).
 """
 import json
 import sys
@@ -43,6 +44,8 @@ def main():
         print(json.dumps({"skipped": "torch uses %s, not OpenBLAS: apt-get install libopenblas0-pthread "
                           "(update-alternatives selects it)" % blas}))
         return
+    if job.get("threads"):
+        torch.set_num_threads(job["threads"])
     c = job["config"]
     H, heads, FF, V, layer = c["hidden"], c["heads"], c["ffn"], c["vocab"], job["layer"]
     torch.manual_seed(0)
@@ -126,4 +129,5 @@ def main():
                       "firstMs": first, "stepMs": per, "loss": loss}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ const DEFAULT_CAPS: Caps = {
   maxStorageBuffers: 16,
   minStorageOffsetAlign: 256,
   maxWorkgroupsPerDim: 65535,
+  maxTexture2D: 16384,
 };
 
 function nothingToRead(): never {
@@ -33,12 +34,15 @@ function nothingToRead(): never {
 export function countingGpu(like?: Caps): Gpu {
   const noop = () => {};
   const pass = { setPipeline: noop, setBindGroup: noop, dispatchWorkgroups: noop, end: noop };
-  const encoder = { beginComputePass: () => pass, clearBuffer: noop, copyBufferToBuffer: noop, finish: () => ({}) };
+  // copyBufferToTexture and createTexture: the matmul family's images on CPU adapters (src/kernels/matmul_img.ts),
+  // scratch that is not a tensor and is not counted
+  const encoder = { beginComputePass: () => pass, clearBuffer: noop, copyBufferToBuffer: noop, copyBufferToTexture: noop, finish: () => ({}) };
   const queue = { writeBuffer: noop, submit: noop, onSubmittedWorkDone: async () => {} };
   const device = {
     queue,
     createBuffer: (d: GPUBufferDescriptor) => ({ size: d.size, label: d.label ?? "", usage: d.usage, destroy: noop, unmap: noop, mapAsync: nothingToRead, getMappedRange: nothingToRead }),
     createShaderModule: () => ({ getCompilationInfo: async () => ({ messages: [] }) }),
+    createTexture: () => ({ destroy: noop, createView: () => ({}) }),
     createBindGroupLayout: () => ({}),
     createPipelineLayout: () => ({}),
     createComputePipeline: () => ({}),

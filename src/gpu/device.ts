@@ -26,6 +26,7 @@ export interface Caps {
   maxStorageBuffers: number;
   minStorageOffsetAlign: number;
   maxWorkgroupsPerDim: number;
+  maxTexture2D: number; // maxTextureDimension2D (the matmul images' rows and texel columns)
 }
 
 export interface Gpu {
@@ -129,6 +130,7 @@ const WANTED_LIMITS = [
   "maxComputeWorkgroupsPerDimension",
   "maxStorageBuffersPerShaderStage",
   "maxBindGroups",
+  "maxTextureDimension2D",
 ] as const;
 
 /**
@@ -182,6 +184,7 @@ async function createGpu(): Promise<Gpu> {
     maxStorageBuffers: L.maxStorageBuffersPerShaderStage,
     minStorageOffsetAlign: L.minStorageBufferOffsetAlignment,
     maxWorkgroupsPerDim: L.maxComputeWorkgroupsPerDimension,
+    maxTexture2D: L.maxTextureDimension2D,
   };
   const g: Gpu = { device, queue: device.queue, caps, adapter };
   if (device.features.has("subgroups" as GPUFeatureName)) caps.subgroups = await probeSubgroups(device);

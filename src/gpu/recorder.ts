@@ -20,8 +20,14 @@ export interface Kernel {
   name: string;
 }
 
-/** A whole tensor/buffer, or a byte range of one (for tensors larger than the binding limit). */
-export type Binding = { buffer: GPUBuffer; label?: string } | { buffer: GPUBuffer; offset: number; size: number; label?: string };
+/**
+ * A whole tensor/buffer, a byte range of one (for tensors larger than the binding limit), or a texture
+ * for a kernel's read-only storage-texture binding (the matmul family's operand images, src/kernels/matmul_img.ts).
+ */
+export type Binding =
+  | { buffer: GPUBuffer; label?: string }
+  | { buffer: GPUBuffer; offset: number; size: number; label?: string }
+  | { texture: GPUTexture; label?: string };
 
 /** A kernel's uniform parameters by name, as its WGSL `struct Params` declares them (src/gpu/params.ts). */
 export type Params = ParamValues;
@@ -73,7 +79,14 @@ interface State {
 }
 
 const states = new WeakMap<Gpu, State>();
-const bufferIds = new WeakMap<GPUBuffer, number>();
+const bufferIds = new WeakMap<GPUBuffer | GPUTexture, number>();
+const views = new WeakMap<GPUTexture, GPUTextureView>();
+
+function textureView(t: GPUTexture): GPUTextureView {
+  let v = views.get(t);
+  if (!v) views.set(t, (v = t.createView()));
+  return v;
+}
 let nextBufferId = 1;
 let nextKernelId = 1;
 
@@ -100,7 +113,7 @@ function state(g: Gpu): State {
   return s;
 }
 
-function bufferId(b: GPUBuffer): number {
+function bufferId(b: GPUBuffer | GPUTexture): number {
   let id = bufferIds.get(b);
   if (!id) bufferIds.set(b, (id = nextBufferId++));
   return id;
@@ -157,11 +170,15 @@ export function kernel(g: Gpu, family: string, name: string, defines: Record<str
     throw new GpuError(`kernel ${family}.${name}: struct ${src.params.struct} is ${src.params.size} bytes, over the ${SLOT}-byte parameter slot`);
   }
   const dev = g.device;
-  const entries: GPUBindGroupLayoutEntry[] = src.bindings.map((b) => ({
-    binding: b.index,
-    visibility: 4 /*COMPUTE*/,
-    buffer: b.kind === "uniform" ? { type: "uniform", hasDynamicOffset: true } : { type: b.kind === "read" ? "read-only-storage" : "storage" },
-  }));
+  const entries: GPUBindGroupLayoutEntry[] = src.bindings.map((b) =>
+    b.kind === "texture"
+      ? { binding: b.index, visibility: 4 /*COMPUTE*/, storageTexture: { access: "read-only", format: b.format!, viewDimension: "2d" } }
+      : {
+        binding: b.index,
+        visibility: 4 /*COMPUTE*/,
+        buffer: b.kind === "uniform" ? { type: "uniform", hasDynamicOffset: true } : { type: b.kind === "read" ? "read-only-storage" : "storage" },
+      }
+  );
   const module = dev.createShaderModule({ code: src.code, label: `${family}.wgsl:${name}` });
   const layout = dev.createBindGroupLayout({ entries, label: `${family}:${name}` });
   const pipeline = dev.createComputePipeline({
@@ -255,6 +272,13 @@ export function dispatch(
       continue;
     }
     const bd = bindings[bi++] as any;
+    if (b.kind === "texture") {
+      if (!bd.texture) throw new GpuError(`kernel ${k.name}: binding '${b.name}' is a texture, got a buffer`);
+      key += `|t${bufferId(bd.texture)}`;
+      entries.push({ binding: b.index, resource: textureView(bd.texture) });
+      continue;
+    }
+    if (!bd.buffer) throw new GpuError(`kernel ${k.name}: binding '${b.name}' is a buffer, got a texture`);
     const off = bd.offset ?? 0;
     const size = bd.size ?? bd.buffer.size - off;
     if (size > g.caps.maxBinding) {
@@ -332,6 +356,15 @@ export function recordClear(g: Gpu, buf: GPUBuffer, offset: number, size: number
 /** Records a buffer-to-buffer copy (ordered with the dispatches around it). */
 export function recordCopy(g: Gpu, src: GPUBuffer, srcOff: number, dst: GPUBuffer, dstOff: number, size: number): void {
   encoderOutsidePass(g).copyBufferToBuffer(src, srcOff, dst, dstOff, size);
+}
+
+/**
+ * Records a copy into rows y0 … y0 + rows − 1 of a 2D texture, `texels` texels a row, from a buffer whose
+ * rows are `bytesPerRow` bytes apart (a multiple of 256) starting at byte `offset` (ordered with the
+ * dispatches around it).
+ */
+export function recordCopyToTexture(g: Gpu, src: GPUBuffer, offset: number, bytesPerRow: number, rows: number, dst: GPUTexture, texels: number, y0: number): void {
+  encoderOutsidePass(g).copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: rows }, { texture: dst, origin: [0, y0] }, [texels, rows]);
 }
 
 /** Submits everything recorded so far. */

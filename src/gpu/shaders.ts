@@ -23,7 +23,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { paramLayout, type ParamLayout } from "./params.ts";
 
-export type BindingKind = "uniform" | "read" | "read_write";
+/** "texture": a read-only storage texture (texture_storage_2d<FORMAT, read>), bound as a texture view */
+export type BindingKind = "uniform" | "read" | "read_write" | "texture";
 export interface ShaderSource {
   family: string;
   kernel: string;
@@ -33,7 +34,8 @@ export interface ShaderSource {
   commonLines: number;
   /** the included libraries, in order, with their line counts (they come first in `code`) */
   includes: { lib: string; lines: number }[];
-  bindings: { index: number; kind: BindingKind; name: string }[];
+  /** `format` only for textures (e.g. rgba32float) */
+  bindings: { index: number; kind: BindingKind; name: string; format?: GPUTextureFormat }[];
   /** the uniform binding's struct (the kernel's parameters), or null when the kernel has no uniform */
   params: ParamLayout | null;
 }
@@ -141,9 +143,14 @@ export function shaderSource(family: string, kernel: string, defines: Record<str
     return String(defines[k]);
   });
   const bindings: ShaderSource["bindings"] = [];
-  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)\s*:\s*(\w+)?/g;
+  const re = /@binding\((\d+)\)\s*var(?:<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>)?\s+(\w+)\s*:\s*(\w+)?(?:<\s*(\w+)\s*,\s*read\s*>)?/g;
   let params: ParamLayout | null = null;
   for (let m; (m = re.exec(code)); ) {
+    if (m[5] === "texture_storage_2d") {
+      if (!m[6]) throw new Error(`shader ${family}.wgsl:${kernel}: texture '${m[4]}' must be texture_storage_2d<FORMAT, read>`);
+      bindings.push({ index: Number(m[1]), kind: "texture", name: m[4], format: m[6] as GPUTextureFormat });
+      continue;
+    }
     const kind: BindingKind = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "read_write" : "read";
     bindings.push({ index: Number(m[1]), kind, name: m[4] });
     if (kind === "uniform") {

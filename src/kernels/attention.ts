@@ -12,6 +12,8 @@ import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
 import { cpuVariants, rowLaunch } from "./grid.ts";
 import { type MatmulTile, tileDefines } from "./matmul_tile.ts";
+import { imagePath, imgLanes } from "./matmul.ts";
+import { fitsImage, imgDefines, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
 
 // Product tiling (the matmul tile library, shaders/lib/matmul_tile.wgsl): BM×BN output tile per
 // workgroup, BK-deep K slabs, RM×RN register block per thread. Long sequences (T ≥ 96, e.g. 128/512) use
@@ -39,11 +41,42 @@ function checkBH(g: Gpu, op: string, B: number, H: number) {
 
 type Product = "scores" | "dprobs" | "pv" | "pv_t";
 
+/**
+ * The image path's tile per product (shaders/attention_img.wgsl): scores and dprobs are nt products
+ * (K = D), pv nn and pv_t tn (K = T), all with the subgroup broadcast where the adapter has it.
+ */
+const IMG: Record<Product, { layout: ImgLayout; tile: ImgTile }> = {
+  scores: { layout: "nt", tile: { RM: 8, RN: 2, sg: true } },
+  dprobs: { layout: "nt", tile: { RM: 8, RN: 2, sg: true } },
+  pv: { layout: "nn", tile: { RM: 8, RN: 1, sg: true } },
+  pv_t: { layout: "tn", tile: { RM: 8, RN: 1, sg: true } },
+};
+
 /** One batched product of shaders/attention.wgsl over the B*H heads; C_z is [M,N] with contraction K. */
 function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H: number; D: number }, scale: number, label: string) {
   const { B, T, H, D } = dims;
   const g = bufs[0].gpu;
   const [M, N, K] = name === "scores" || name === "dprobs" ? [T, T, D] : [T, D, T];
+  const info = { name: label, flops: 2 * B * H * T * T * D, bytes: 4 * (B * H * T * T + 2 * B * T * H * D), detail: `B=${B} T=${T} H=${H} D=${D}` };
+  // the image path: heads of whole texels, each [B*T, H*D] operand within one image
+  const mode = cpuVariants(g) ? imagePath(g) : null; // forced GPU variants keep the staged buffer kernels
+  if (mode && D % 4 === 0 && fitsImage(g, B * T * H * D) && B * H <= g.caps.maxWorkgroupsPerDim) {
+    let { layout, tile } = IMG[name];
+    if (mode !== "default") tile = mode;
+    const lanes = imgLanes(g, tile);
+    if (tile.sg && (!g.caps.subgroupRows || (layout !== "tn" && tile.RM % lanes))) tile = { ...tile, sg: false };
+    if (layout !== "tn" || tile.RM % 4 === 0) {
+      const img = (t: Tensor, role: string) => ({ texture: stageOperand(g, role, t.buffer, 0, t.size, "rgba32float") });
+      // scores, dprobs: both factors are images; pv, pv_t: the probabilities stay in their buffer
+      const binds = name === "scores" || name === "dprobs"
+        ? [img(bufs[0], "a"), img(bufs[1], "b"), ...bufs.slice(2).map((t) => ({ buffer: t.buffer }))]
+        : [{ buffer: bufs[0].buffer }, img(bufs[1], "b"), { buffer: bufs[2].buffer }];
+      const l = imgLanes(g, tile);
+      dispatch(g, kernel(g, "attention_img", name, imgDefines(layout, tile, l)), binds, { M, N, K, T, H, D, scale },
+        [Math.ceil(N / imgTileCols(layout, tile, l)), Math.ceil(M / tile.RM), B * H], { ...info, detail: `${info.detail} (image ${tile.RM}×${tile.RN}${tile.sg ? " sg" : ""})` });
+      return;
+    }
+  }
   const tile = cpuVariants(g) ? (T >= 96 ? CPU_BIG : CPU_SMALL) : T >= 96 ? BIG : SMALL;
   dispatch(
     g,
@@ -51,7 +84,7 @@ function product(name: Product, bufs: Tensor[], dims: { B: number; T: number; H:
     bufs.map((t) => ({ buffer: t.buffer })),
     { M, N, K, T, H, D, scale },
     [Math.ceil(N / tile.BN), Math.ceil(M / tile.BM), B * H],
-    { name: label, flops: 2 * B * H * T * T * D, bytes: 4 * (B * H * T * T + 2 * B * T * H * D), detail: `B=${B} T=${T} H=${H} D=${D}` },
+    info,
   );
 }
 

@@ -10,7 +10,6 @@ import { GpuError } from "../gpu/device.ts";
 import { dispatch, kernel } from "../gpu/recorder.ts";
 import { elements, rowChunks as tableChunks, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor, withScratch } from "../gpu/tensor.ts";
-import { strideGrid } from "./grid.ts";
 
 let chunkOverride: number | null = null;
 
@@ -88,14 +87,14 @@ function embeddingForwardIn(table: Tensor, ids: Tensor | Int32Array, out: Tensor
   const f16 = table.dtype === "f16";
   if (f16 && !g.caps.f16) throw new GpuError(`${op}: table '${table.label}' is f16 but the device has no shader-f16`);
   const k = kernel(g, "embedding", "forward", f16 ? TABLE_F16 : TABLE_F32);
-  const { groups, stride } = strideGrid(g, N * H);
+  const ys = Math.max(1, Math.min(N, g.caps.maxWorkgroupsPerDim));
   rowChunks(g, V, H, f16 ? 2 : 4).forEach((c, i) => {
     dispatch(
       g,
       k,
       [{ buffer: table.buffer, offset: c.offset, size: c.size }, elements(idsT, 0, N), whole(o)],
-      { n: N, H, row0: c.row0, rows: c.rows, V, acc: accumulate ? 1 : 0, first: i === 0 ? 1 : 0, stride },
-      [groups],
+      { n: N, H, row0: c.row0, rows: c.rows, V, acc: accumulate ? 1 : 0, first: i === 0 ? 1 : 0, ystride: ys },
+      [Math.ceil(H / 64), N ? ys : 0],
       { flops: accumulate ? N * H : 0, bytes: N * H * ((accumulate ? 8 : 4) + (f16 ? 2 : 4)) + N * 4, detail: `V=${V} H=${H} N=${N} rows ${c.row0}+${c.rows}${f16 ? " (f16)" : ""}` },
     );
   });

@@ -13,10 +13,12 @@
 // row chunks bound as byte sub-ranges; for dW the chunks split the reduction and accumulate.
 import type { Gpu } from "../gpu/device.ts";
 import { GpuError, isSoftwareAdapter } from "../gpu/device.ts";
-import { type Binding, dispatch, kernel } from "../gpu/recorder.ts";
+import { type Binding, dispatch, kernel, sync } from "../gpu/recorder.ts";
 import { rowChunks, type RowChunk, rowRange as rows, whole } from "../gpu/ranges.ts";
 import { expectShape, Tensor } from "../gpu/tensor.ts";
 import { type MatmulTile, tileDefines, type Vec } from "./matmul_tile.ts";
+import { fitsImage, imgDefines, type ImgLayout, type ImgTile, imgTileCols, stageOperand } from "./matmul_img.ts";
+import { candidates, choiceLabel, classKey, type MatmulChoice, retuneRequested, storeChoice, tunedChoice, tuningDisabled } from "./matmul_tune.ts";
 
 export type { MatmulTile } from "./matmul_tile.ts";
 
@@ -77,6 +79,73 @@ export function setMatmulVec4(mode: MatmulVec4): void {
   vec4Mode = mode;
 }
 
+/**
+ * Which products take the image path (src/kernels/matmul_img.ts): "auto" (default) on CPU adapters where
+ * the operands' rows can be copied into images, with the tile the adapter's tuning chose; "off" (always
+ * the buffer kernels); or a tile forced on every eligible product, on any adapter (tests, benchmarks).
+ */
+export type MatmulImg = "auto" | "off" | ImgTile;
+let imgMode: MatmulImg = "auto";
+
+export function setMatmulImg(mode: MatmulImg): void {
+  imgMode = mode;
+}
+
+/** Default image tiles per product, with and without subgroups (bench/results/lavapipe-matmul-ceiling.md). */
+export const IMG_TILES: Record<ImgLayout, { sg: ImgTile; direct: ImgTile }> = {
+  nt: { sg: { RM: 16, RN: 4, sg: true }, direct: { RM: 8, RN: 8, sg: false } },
+  nn: { sg: { RM: 16, RN: 1, sg: true }, direct: { RM: 8, RN: 2, sg: false } },
+  tn: { sg: { RM: 16, RN: 1, sg: true }, direct: { RM: 8, RN: 2, sg: false } },
+};
+
+/** SIMD lanes of an image-path workgroup: the subgroup size when the tile broadcasts through subgroups. */
+export function imgLanes(g: Gpu, t: ImgTile): number {
+  return t.sg ? g.caps.subgroupRows : 8;
+}
+
+/**
+ * The choice without measurements: on CPU adapters the default image tile (with subgroups where the
+ * adapter has them), on GPUs the buffer kernels (their staged tile).
+ */
+export function defaultChoice(g: Gpu, layout: ImgLayout): MatmulChoice {
+  if (!isSoftwareAdapter(g)) return "buffer";
+  return g.caps.subgroupRows ? IMG_TILES[layout].sg : IMG_TILES[layout].direct;
+}
+
+/**
+ * The dimensions a product's shape class is keyed by: the weight's, so a class does not depend on the batch
+ * (nt, nn: output columns N and reduction K; tn, whose reduction runs over the batch's rows: M and N).
+ */
+function classDims(layout: ImgLayout, M: number, N: number, K: number): [number, number] {
+  return layout === "tn" ? [N, M] : [N, K];
+}
+
+/** The image tile for a product, or null for the buffer path. */
+function imgTileFor(g: Gpu, layout: ImgLayout, a: Operand, b: Operand, M: number, N: number, K: number, weight: WeightDtype): ImgTile | null {
+  if (imgMode === "off" || override) return null;
+  const choice = imgMode === "auto" ? ((!tuningDisabled() && tunedChoice(g, layout, ...classDims(layout, M, N, K))) || defaultChoice(g, layout)) : imgMode;
+  if (choice === "buffer") return null;
+  // operand rows of whole texels, each operand within one image, and a grid within the per-dimension limit
+  if (a.cols % 4 || b.cols % 4 || !fitsImage(g, a.rows * a.cols) || !fitsImage(g, b.rows * b.cols) || K === 0) return null;
+  if (Math.ceil(M / choice.RM) > g.caps.maxWorkgroupsPerDim) return null;
+  let t = choice;
+  if (t.sg && !g.caps.subgroupRows) t = { ...t, sg: false };
+  const lanes = imgLanes(g, t);
+  if (t.sg && layout !== "tn" && t.RM % lanes) t = { ...t, sg: false };
+  if (layout === "tn" && t.RM % 4) return null;
+  return t;
+}
+
+/**
+ * Whether products take the image path now: null (the buffer kernels), "default" (a CPU adapter in auto
+ * mode: each family's default tile) or the tile forced with setMatmulImg.
+ */
+export function imagePath(g: Gpu): "default" | ImgTile | null {
+  if (imgMode === "off" || override) return null;
+  if (imgMode === "auto") return isSoftwareAdapter(g) ? "default" : null;
+  return imgMode;
+}
+
 // Defines per (tile, vector variant, epilogue), built once so the kernel cache sees one object per
 // variant: the tile library's (tileDefines) plus the family's element types and epilogue.
 const definesCache = new Map<string, Record<string, string | number>>();
@@ -120,7 +189,8 @@ function rowsOf(op: string, what: string, t: Tensor, cols: number): number {
 
 /**
  * Row chunks whose ranges (rows of each of `widths` floats) fit the binding limit and whose grid fits the
- * per-dimension limit (with the tile used for `outCols` output columns).
+ * per-dimension limit (with the buffer kernels' tile for `outCols` output columns: the image path takes the
+ * same chunks, so the choice of path never changes how a weight gradient's reduction is split).
  */
 function chunks(g: Gpu, total: number, widths: number[], outCols: number): RowChunk[] {
   return rowChunks(g, total, widths, { maxRows: g.caps.maxWorkgroupsPerDim * matmulTile(g, outCols).BM, op: "matmul" });
@@ -139,6 +209,46 @@ const PRODUCTS = {
   tn: { section: "tn", epilogue: "" },
 } as const satisfies Record<string, { section: string; epilogue: Epilogue }>;
 type Product = keyof typeof PRODUCTS;
+
+/** A row range of a row-major tensor with `cols` columns: a product's A or B operand. */
+interface Operand {
+  t: Tensor;
+  cols: number;
+  row0: number;
+  rows: number;
+}
+const op = (t: Tensor, cols: number, row0 = 0, n = t.size / cols): Operand => ({ t, cols, row0, rows: n });
+
+/**
+ * One product: the image path (src/kernels/matmul_img.ts) where it applies, else the buffer kernels.
+ * `rest` are the bindings after A and B (epilogue operands, the output).
+ */
+function product(g: Gpu, name: Product, a: Operand, b: Operand, rest: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype = "f32") {
+  const layout = PRODUCTS[name].section;
+  const img = imgTileFor(g, layout, a, b, M, N, K, weight);
+  if (img) {
+    const ta = stageOperand(g, "a", a.t.buffer, a.row0 * a.cols * 4, a.rows * a.cols, "rgba32float");
+    const tb = stageOperand(g, "b", b.t.buffer, b.row0 * b.cols * (weight === "f16" ? 2 : 4), b.rows * b.cols, weight === "f16" ? "rgba16float" : "rgba32float");
+    gemmImg(g, name, img, [{ texture: ta }, { texture: tb }, ...rest], M, N, K, acc, detail, weight);
+    return;
+  }
+  // a whole tensor binds as itself (an f16 weight's bytes are not 4 per element)
+  const bind = (o: Operand) => (o.row0 === 0 && o.rows * o.cols === o.t.size ? whole(o.t) : rows(o.t, o.cols, o.row0, o.rows));
+  gemm(g, name, [bind(a), bind(b), ...rest], M, N, K, acc, detail, weight);
+}
+
+function gemmImg(g: Gpu, name: Product, t: ImgTile, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype) {
+  const { section, epilogue } = PRODUCTS[name];
+  const lanes = imgLanes(g, t);
+  const extra = { EPILOGUE: `matmul_epilogue${epilogue ? "_" + epilogue : ""}`, BFORMAT: weight === "f16" && section !== "tn" ? "rgba16float" : "rgba32float" };
+  dispatch(g, kernel(g, "matmul_img", section, imgDefines(section, t, lanes, extra)), bufs,
+    { M, N, K, acc: acc ? 1 : 0 }, [Math.ceil(N / imgTileCols(section, t, lanes)), Math.ceil(M / t.RM)], {
+      name: `matmul.${name}`,
+      flops: 2 * M * N * K + (name.endsWith("_gelu") ? 25 * M * N : 0),
+      bytes: 4 * (M * K + M * N * (acc || name.endsWith("_gelu") ? 2 : 1)) + (weight === "f16" ? 2 : 4) * N * K,
+      detail: `${detail} (image ${t.RM}×${t.RN}${t.sg ? " sg" : ""})${weight === "f16" ? " (f16 weight)" : ""}`,
+    });
+}
 
 function gemm(g: Gpu, name: Product, bufs: Binding[], M: number, N: number, K: number, acc: boolean, detail: string, weight: WeightDtype = "f32") {
   const t = matmulTile(g, N);
@@ -173,8 +283,8 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor, out?: Tensor): Tenso
   const y = out ?? Tensor.empty(g, shape, "f32", "linear.out");
   expectShape("linear", "out", y, shape);
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
-    const bufs = bias ? [rows(x, K, r0, n), whole(w), whole(bias), rows(y, N, r0, n)] : [rows(x, K, r0, n), whole(w), rows(y, N, r0, n)];
-    gemm(g, bias ? "nt_bias" : "nt", bufs, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`, weightDtype("linear", w));
+    const rest = bias ? [whole(bias), rows(y, N, r0, n)] : [rows(y, N, r0, n)];
+    product(g, bias ? "nt_bias" : "nt", op(x, K, r0, n), op(w, K), rest, n, N, K, false, `linear ${n}x${K} · [${N},${K}]ᵀ${bias ? " + b" : ""}`, weightDtype("linear", w));
   }
   return y;
 }
@@ -193,7 +303,7 @@ export function linearGelu(x: Tensor, w: Tensor, bias: Tensor): { pre: Tensor; o
   const pre = Tensor.empty(g, shape, "f32", "linear_gelu.pre");
   const out = Tensor.empty(g, shape, "f32", "linear_gelu.out");
   for (const { row0: r0, rows: n } of chunks(g, M, [K, N], N)) {
-    gemm(g, "nt_bias_gelu", [rows(x, K, r0, n), whole(w), whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
+    product(g, "nt_bias_gelu", op(x, K, r0, n), op(w, K), [whole(bias), rows(pre, N, r0, n), rows(out, N, r0, n)], n, N, K, false,
       `linear+gelu ${n}x${K} · [${N},${K}]ᵀ + b`, weightDtype("linearGelu", w));
   }
   return { pre, out };
@@ -212,8 +322,8 @@ export function matmulNN(a: Tensor, b: Tensor, out?: Tensor, geluOf?: Tensor): T
   const wdt = weightDtype("matmulNN", b); // b is the Linear weight in dX = dY·W
   for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
     if (geluOf) {
-      gemm(g, "nn_gelu", [rows(a, N, r0, n), whole(b), rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`, wdt);
-    } else gemm(g, "nn", [rows(a, N, r0, n), whole(b), rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`, wdt);
+      product(g, "nn_gelu", op(a, N, r0, n), op(b, K), [rows(geluOf, K, r0, n), rows(c, K, r0, n)], n, K, N, false, `nn·gelu' ${n}x${N} · ${N}x${K}`, wdt);
+    } else product(g, "nn", op(a, N, r0, n), op(b, K), [rows(c, K, r0, n)], n, K, N, false, `nn ${n}x${N} · ${N}x${K}`, wdt);
   }
   return c;
 }
@@ -237,7 +347,7 @@ export function matmulTN(a: Tensor, b: Tensor, out: Tensor, accumulate: boolean)
   }
   // the reduction runs over rows, so row chunks become partial products added into out
   for (const { row0: r0, rows: n } of chunks(g, M, [N, K], K)) {
-    gemm(g, "tn", [rows(a, N, r0, n), rows(b, K, r0, n), whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
+    product(g, "tn", op(a, N, r0, n), op(b, K, r0, n), [whole(out)], N, K, n, accumulate || r0 > 0, `tn [${n},${N}]ᵀ · ${n}x${K}`);
   }
 }
 
@@ -288,4 +398,105 @@ export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, opts: LinearBac
   if (opts.dx === false) return null;
   const dx = matmulNN(dy, w, Tensor.empty(x.gpu, x.shape, "f32", "linear.dx"), opts.geluOf);
   return dx;
+}
+
+/** A product to tune for: its layout and M×N×K as gemm sees them (rows, output columns, reduction). */
+export interface MatmulShape {
+  layout: ImgLayout;
+  M: number;
+  N: number;
+  K: number;
+}
+
+/** The three products of Linear layers with weights [N, K] on `rows` rows: forward, dX and dW. */
+export function linearShapes(weights: [number, number][], rows: number): MatmulShape[] {
+  return weights.flatMap(([N, K]): MatmulShape[] => [
+    { layout: "nt", M: rows, N, K },
+    { layout: "nn", M: rows, N: K, K: N },
+    { layout: "tn", M: N, N: K, K: rows },
+  ]);
+}
+
+/** Whether a product's operands can take the image path at all (rows of whole texels). */
+function imageShape(s: MatmulShape): boolean {
+  // nt reads x [M,K] and w [N,K]; nn dy [M,K] and w [K,N]; tn dy [K,M] and x [K,N]
+  const [a, b] = s.layout === "nt" ? [s.K, s.K] : s.layout === "nn" ? [s.K, s.N] : [s.M, s.N];
+  return a % 4 === 0 && b % 4 === 0;
+}
+
+/**
+ * The cost of one call, ms: the process's CPU time (user + system, every thread: a CPU adapter's workers
+ * are threads of this process) where the runtime reports it, so that other programs on the machine do not
+ * count; wall time on GPUs (the CPU only waits there) and where the runtime has no CPU clock (browsers).
+ */
+async function timeCall(f: () => Promise<void>, cpuAdapter: boolean): Promise<number> {
+  const proc = (globalThis as any).process;
+  const cpu = cpuAdapter && typeof proc?.cpuUsage === "function" ? () => { const u = proc.cpuUsage(); return (u.user + u.system) / 1000; } : null;
+  const t0 = performance.now(), c0 = cpu?.() ?? 0;
+  await f();
+  const c = cpu ? cpu() - c0 : 0;
+  return c > 0 ? c : performance.now() - t0;
+}
+
+/**
+ * Measures the candidates (src/kernels/matmul_tune.ts) of every shape class among `shapes` that this
+ * adapter has no measurement for yet (all of them with `retune` or XLT_RETUNE=1), and keeps the fastest.
+ * Each candidate runs once (compiling it), then `reps` rounds time every candidate in turn; each one's best
+ * time counts (CPU time of this process on a CPU adapter, so that other work on the machine does not). M is capped at
+ * 2048 rows: the tile's speed depends on the columns and the reduction, not on the row count. Returns the
+ * classes measured.
+ */
+export async function tuneMatmuls(g: Gpu, shapes: MatmulShape[], o: { retune?: boolean; reps?: number; log?: (s: string) => void } = {}): Promise<string[]> {
+  if (tuningDisabled()) return [];
+  const retune = o.retune || retuneRequested();
+  const todo = new Map<string, MatmulShape>();
+  for (const s of shapes) {
+    if (!imageShape(s)) continue; // only the buffer kernels apply: nothing to choose
+    const dims = classDims(s.layout, s.M, s.N, s.K);
+    const key = classKey(s.layout, ...dims);
+    if ((retune || !tunedChoice(g, s.layout, ...dims)) && !todo.has(key)) todo.set(key, s);
+  }
+  const saved = imgMode;
+  try {
+    for (const [key, s] of todo) {
+      // the batch's rows (M; tn: the reduction K) capped: speed depends on the weight's shape, not on them
+      const rowsOf = (n: number) => Math.min(2048, Math.max(64, n));
+      const [M, K] = s.layout === "tn" ? [s.M, rowsOf(s.K)] : [rowsOf(s.M), s.K];
+      // operands as the products take them: nt x [M,K]·w [N,K]; nn dy [M,K]·w [K,N]; tn dy [K,M], x [K,N]
+      const [xr, xc, wr, wc] = s.layout === "nt" ? [M, K, s.N, K] : s.layout === "nn" ? [M, K, K, s.N] : [K, M, K, s.N];
+      const x = Tensor.empty(g, [xr, xc], "f32", "tune.a"), w = Tensor.empty(g, [wr, wc], "f32", "tune.b");
+      const out = Tensor.empty(g, [M, s.N], "f32", "tune.out");
+      x.zero();
+      w.zero();
+      const run = () => (s.layout === "nt" ? linear(x, w, undefined, out) : s.layout === "nn" ? matmulNN(x, w, out) : matmulTN(x, w, out, false));
+      const cands = candidates(s.layout, g.caps.subgroupRows > 0);
+      const times = cands.map(() => Infinity);
+      try {
+        for (const c of cands) {
+          imgMode = c === "buffer" ? "off" : c;
+          run(); // compiles it
+          await sync(g);
+        }
+        // rounds over the candidates in turn, the best of each counting: a burst of other work on the machine
+        // then slows one round of every candidate instead of all rounds of one
+        for (let r = 0; r < (o.reps ?? 4); r++) {
+          for (const [i, c] of cands.entries()) {
+            imgMode = c === "buffer" ? "off" : c;
+            times[i] = Math.min(times[i], await timeCall(async () => (run(), await sync(g)), isSoftwareAdapter(g)));
+          }
+        }
+      } finally {
+        for (const t of [x, w, out]) t.release();
+      }
+      const ms: Record<string, number> = {};
+      cands.forEach((c, i) => (ms[choiceLabel(c)] = Math.round(times[i] * 1000) / 1000));
+      const best = cands[times.indexOf(Math.min(...times))];
+      const shape: [number, number, number] = [M, s.N, K];
+      storeChoice(g, key, { choice: best, shape, ms, at: new Date().toISOString() });
+      o.log?.(`tuned matmul ${key} (${shape.join("×")}): ${choiceLabel(best)} (${Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")})`);
+    }
+  } finally {
+    imgMode = saved;
+  }
+  return [...todo.keys()];
 }

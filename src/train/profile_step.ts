@@ -17,6 +17,7 @@ import { buildSide, type SideBatch } from "../data/side_batch.ts";
 import { checkF16 } from "./freeze.ts";
 import { Trainer } from "./trainer.ts";
 import { fixedPairs, RealignObjective, realignModel } from "./objectives/realign.ts";
+import { tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { median, type ProfileEvent, type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { formatKernelTable } from "../profile/table.ts";
@@ -190,6 +191,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     throw new XltError(`--max-length ${T}: the model has ${cfg.maxPositions - cfg.positionOffset} positions`);
   }
   const projection = o.projection === undefined ? 128 : o.projection;
+  await tuneEncoderMatmuls(g, cfg, 2 * B * T, projection === null ? [] : [[cfg.hidden, cfg.hidden], [projection, cfg.hidden]]);
   const m = realignModel(ckpt, { freeze, layer: o.layer, projection, tau: 0.1, seed, lr: 1e-5, f16Frozen: o.f16Frozen });
   const data = syntheticBatch(cfg, B, T, o.links ?? Math.ceil(T / 2), seed);
   const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: B }), Infinity));

@@ -7,6 +7,7 @@
 // same way), and a fully padded sequence must give a uniform softmax with no NaN/Inf.
 import { getGpu, Tensor } from "../../src/index.ts";
 import { attentionBackward, attentionForward } from "../../src/kernels/attention.ts";
+import { type MatmulImg, setMatmulImg } from "../../src/kernels/matmul.ts";
 import { dropoutMask } from "../../src/kernels/dropout.ts";
 import { type Cases, maxRelErr, randn, checkRel as check, withKernelVariants, KERNEL_VARIANTS } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
@@ -118,3 +119,37 @@ cases["attention with probability dropout (p=0.3): forward and backward vs f64 w
   if (maxRelErr(wf.out, plain.out) < 1e-3) throw new Error("the dropout mask changed nothing");
   for (const tt of [q, k, v, dout, mask, f.out, f.probs, b.dq, b.dk, b.dv]) tt.release();
 };
+
+// The image path of CPU adapters (shaders/attention_img.wgsl: q, k, v, dO read from images, the
+// probabilities from their buffer) keeps the buffer kernels' fma order: every output is bit for bit the
+// buffer path's, whatever the tile, with and without subgroups, for T not a multiple of 4 too.
+for (const dm of [{ B: 2, T: 17, H: 3, D: 8 }, { B: 3, T: 64, H: 2, D: 32 }, { B: 1, T: 5, H: 1, D: 4 }]) {
+  cases[`attention image path equals the buffer kernels bit for bit B=${dm.B} T=${dm.T} H=${dm.H} D=${dm.D}`] = () => withKernelVariants("cpu", async () => {
+    const g = await getGpu();
+    const x = randomInputs(dm, [dm.T, Math.max(1, dm.T - 6), 2].slice(0, dm.B), 80);
+    const shape = [dm.B * dm.T, dm.H * dm.D];
+    const run = async (mode: MatmulImg) => {
+      setMatmulImg(mode);
+      try {
+        const q = Tensor.from(g, x.q, shape), k = Tensor.from(g, x.k, shape), v = Tensor.from(g, x.v, shape);
+        const mask = Tensor.from(g, x.mask, [dm.B, dm.T]), dout = Tensor.from(g, x.dout, shape);
+        const { out, probs } = attentionForward(q, k, v, mask, dm.B, dm.T, dm.H, dm.D, { p: 0.2, seed: 5, stream: 1 });
+        const { dq, dk, dv } = attentionBackward(dout, q, k, v, probs, dm.B, dm.T, dm.H, dm.D, { p: 0.2, seed: 5, stream: 1 });
+        const got = [await out.read(), await probs.read(), await dq.read(), await dk.read(), await dv.read()];
+        for (const t of [q, k, v, mask, dout, out, probs, dq, dk, dv]) t.release();
+        return got;
+      } finally {
+        setMatmulImg("auto");
+      }
+    };
+    const ref = await run("off");
+    for (const mode of ["auto", { RM: 4, RN: 1, sg: false }, { RM: 8, RN: 2, sg: true }, { RM: 16, RN: 1, sg: true }] as MatmulImg[]) {
+      const got = await run(mode);
+      ["out", "probs", "dq", "dk", "dv"].forEach((n, i) => {
+        for (let j = 0; j < ref[i].length; j++) {
+          if (got[i][j] !== ref[i][j]) throw new Error(`${JSON.stringify(mode)} ${n}[${j}] = ${got[i][j]}, buffer path ${ref[i][j]}`);
+        }
+      });
+    }
+  });
+}

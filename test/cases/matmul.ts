@@ -3,7 +3,10 @@
 // Tolerance: |got − want| ≤ 1e-4·|want| + 1e-5·max|want| (f32 accumulation over K terms; the measured
 // max|err|/max|ref| is 7e-8..2e-6: 1.9e-6 with K = 3072, 1.2e-6 for dX at 64×768×768, 3.6e-7 vs torch at scale 100).
 import { getGpu, Tensor } from "../../src/index.ts";
-import { biasGrad, CPU_TILE, CPU_TILE_NARROW, cpuTile, GPU_TILE, linear, linearBackward, linearGelu, matmulNN, matmulTN, type MatmulTile, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
+import { biasGrad, CPU_TILE, CPU_TILE_NARROW, cpuTile, GPU_TILE, linear, linearBackward, linearGelu, type MatmulImg, matmulNN, matmulTN, type MatmulTile, setMatmulImg, setMatmulTile, setMatmulVec4 } from "../../src/kernels/matmul.ts";
+import type { ImgTile } from "../../src/kernels/matmul_img.ts";
+import { isSoftwareAdapter } from "../../src/gpu/device.ts";
+import { setProfiler, sync } from "../../src/gpu/recorder.ts";
 import { activationBackward, activationForward } from "../../src/kernels/elementwise.ts";
 import { assertClose, type Cases, randn } from "../lib/check.ts";
 import { get } from "../lib/fixtures.ts";
@@ -280,3 +283,76 @@ for (const [M, N, K] of VEC4_SHAPES) {
     }
   };
 }
+
+// The image path of CPU adapters (src/kernels/matmul_img.ts): the same fma order as the buffer kernels, so
+// every image tile, with and without subgroup broadcasts, equals the buffer path bit for bit, for every
+// product and epilogue, tn written and accumulated, and with row chunks (a lowered binding limit). Operand
+// rows must be whole texels (multiples of 4 floats); the others keep the buffer path. Forced tiles run on
+// any adapter (sg falls back to direct loads without subgroups).
+const IMG_TILES_TESTED: ImgTile[] = [
+  { RM: 4, RN: 1, sg: false }, { RM: 8, RN: 3, sg: false }, { RM: 8, RN: 1, sg: true }, { RM: 16, RN: 2, sg: true }, { RM: 12, RN: 1, sg: true },
+];
+for (const [M, N, K] of [[1, 64, 64], [37, 128, 192], [300, 192, 64], [9, 64, 320], [5, 12, 20], [130, 36, 8], [17, 4, 4], [70, 44, 100]] as const) {
+  cases[`image path: every tile equals the buffer kernels bit for bit ${M}x${N}x${K}`] = async () => {
+    const g = await getGpu();
+    const xs = randn(M * K, 61 + M, 3), ws = randn(N * K, 62), bs = randn(N, 63), dys = randn(M * N, 64), zs = randn(M * K, 65), os = randn(N * K, 66);
+    const run = async (mode: MatmulImg, chunked = false) => {
+      setMatmulImg(mode);
+      const saved = g.caps.maxBinding;
+      const ts = [Tensor.from(g, xs, [M, K]), Tensor.from(g, ws, [N, K]), Tensor.from(g, bs, [N]), Tensor.from(g, dys, [M, N]), Tensor.from(g, zs, [M, K])];
+      const [x, w, b, dy, z] = ts;
+      // a binding limit that fits the weight and 64 rows of the widest activation: the activations go in
+      // row chunks, and tn adds up partial sums
+      if (chunked) g.caps.maxBinding = Math.max(N * K, 64 * Math.max(N, K)) * 4 + 4;
+      try {
+        const gelu = linearGelu(x, w, b);
+        const dw = Tensor.from(g, os, [N, K]), dw0 = Tensor.empty(g, [N, K]);
+        matmulTN(dy, x, dw, true);
+        matmulTN(dy, x, dw0, false);
+        const outs = [linear(x, w, b), linear(x, w), gelu.pre, gelu.out, matmulNN(dy, w), matmulNN(dy, w, undefined, z), dw, dw0];
+        g.caps.maxBinding = saved;
+        const read = [];
+        for (const t of outs) read.push(await t.read());
+        for (const t of [...ts, ...outs]) t.release();
+        return read;
+      } finally {
+        g.caps.maxBinding = saved;
+        setMatmulImg("auto");
+      }
+    };
+    const names = ["linear+b", "linear", "gelu pre", "gelu out", "nn", "nn·gelu'", "tn accumulate", "tn write"];
+    const ref = await run("off");
+    check("nt vs f64", ref[0], linearRef(xs, ws, bs, M, N, K));
+    check("nn vs f64", ref[4], matmulNNRef(dys, ws, M, N, K));
+    check("tn vs f64", ref[7], matmulTNRef(dys, xs, M, N, K));
+    const same = (what: string, got: Float32Array[], want: Float32Array[]) =>
+      names.forEach((n, i) => {
+        for (let j = 0; j < want[i].length; j++) if (got[i][j] !== want[i][j]) throw new Error(`${what} ${n}: [${j}] ${got[i][j]} != buffer path ${want[i][j]}`);
+      });
+    for (const t of IMG_TILES_TESTED) same(JSON.stringify(t), await run(t), ref);
+    if (M >= 128) {
+      const chunked = await run("off", true);
+      same("auto, row chunks", await run("auto", true), chunked);
+      same("image 8x1 sg, row chunks", await run({ RM: 8, RN: 1, sg: true }, true), chunked);
+    }
+  };
+}
+
+cases["image path: a CPU adapter takes it where operand rows are whole texels (4 floats), the buffer kernels elsewhere"] = async () => {
+  const g = await getGpu();
+  const details: string[] = [];
+  setProfiler(g, { begin: (info) => (details.push(info.detail ?? ""), undefined), beforeSubmit: () => {} });
+  try {
+    const x = Tensor.from(g, randn(16 * 64, 1), [16, 64]), w = Tensor.from(g, randn(128 * 64, 2), [128, 64]);
+    const w2 = Tensor.from(g, randn(42 * 64, 3), [42, 64]), x3 = Tensor.from(g, randn(16 * 30, 4), [16, 30]), w3 = Tensor.from(g, randn(8 * 30, 5), [8, 30]);
+    // nt reads x and w (rows of 64); nt with w2 too, but nn's dY rows (42) are not whole texels; K = 30 is not either
+    const y = linear(x, w), y2 = linear(x, w2), dx2 = matmulNN(y2, w2), y3 = linear(x3, w3);
+    await sync(g);
+    for (const t of [x, w, w2, x3, w3, y, y2, dx2, y3]) t.release();
+    const img = details.map((d) => d.includes("(image "));
+    const want = isSoftwareAdapter(g) ? [true, true, false, false] : [false, false, false, false];
+    if (img.join() !== want.join()) throw new Error(`image path per product ${img}, expected ${want}: ${details.join(" | ")}`);
+  } finally {
+    setProfiler(g, null);
+  }
+};

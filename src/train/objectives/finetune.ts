@@ -21,7 +21,7 @@ import { checkpointFiles, type Checkpoint, LANG_TABLE, loadCheckpoint, modelFing
 import { finetunedConfig, readNamedTensors, writeTaskCheckpoint } from "../../io/task_checkpoint.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
-import { Encoder } from "../../../models/encoder.ts";
+import { Encoder, tuneEncoderMatmuls } from "../../../models/encoder.ts";
 import { ClassificationHead, headDropout, headShapes, initHeadWeights } from "../../../models/heads.ts";
 import { REALIGNMENT_HEAD_FILE } from "../../../models/realignment_head.ts";
 import { type Task, TASKS } from "../../tasks/table.ts";
@@ -364,6 +364,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const plan = await planFinetune(o);
   const settings = o.realignDuring ? { ...plan.settings, ...jointSettings(o.realignDuring, plan.ckpt.config) } : plan.settings;
   const resumed = checkResumable(o, { settings, stepsGiven: false, steps: plan.total }, FINETUNE_SIDE); // before any GPU work
+  await tuneEncoderMatmuls(g, plan.ckpt.config, plan.micro * plan.maxLength);
   let task: FinetuneObjective | undefined;
   const trainer = new Trainer<FinetuneBatch>(g, (state) => {
     task = new FinetuneObjective(g, state, plan);

@@ -11,7 +11,7 @@ import { checkpointFiles, modelFingerprint, sequenceLength } from "../../io/chec
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
-import { Encoder, positionIds } from "../../../models/encoder.ts";
+import { Encoder, positionIds, tuneEncoderMatmuls } from "../../../models/encoder.ts";
 import { MlmHead } from "../../../models/mlm_head.ts";
 import type { HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
@@ -174,6 +174,7 @@ export async function mlmFinetune(o: MlmFinetuneOptions): Promise<MlmFinetuneRes
   const steps = Math.ceil(lines.length / o.batchSize) * epochs;
   const resumed = checkResumable(o, { settings, stepsGiven: false, steps });
   const g = await getGpu();
+  await tuneEncoderMatmuls(g, model.cfg, o.batchSize * T, [[model.cfg.hidden, model.cfg.hidden]]);
   const trainer = new Trainer(g, (state) => new MlmFinetuneObjective(g, state, o, model, tok, lines, epochs, lr, settings));
   try {
     const r = await trainer.run(o, resumed);

@@ -12,7 +12,7 @@ import { writeF32 } from "../../io/safetensors_write.ts";
 import { loadTokenizer, type WordTokenizer } from "../../io/tokenize.ts";
 import { XltError } from "../../errors.ts";
 import { shuffled } from "../../rng.ts";
-import { type Batch, Encoder, LANG_ORIGINAL, positionIds } from "../../../models/encoder.ts";
+import { type Batch, Encoder, LANG_ORIGINAL, positionIds, tuneEncoderMatmuls } from "../../../models/encoder.ts";
 import { initMlmHead, MlmHead } from "../../../models/mlm_head.ts";
 import type { HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
@@ -323,6 +323,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const plan = planPretrain(o);
   const resumed = checkResumable(o, { settings: plan.settings, stepsGiven: true, steps: o.steps, why: plan.why });
   const g = await getGpu();
+  await tuneEncoderMatmuls(g, plan.start.cfg, plan.micro * plan.T, [[plan.start.cfg.hidden, plan.start.cfg.hidden]]);
   const trainer = new Trainer(g, (state) => new PretrainObjective(g, state, plan));
   try {
     const r = await trainer.run(o, resumed);

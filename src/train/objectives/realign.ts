@@ -12,7 +12,7 @@ import { loadTokenizer } from "../../io/tokenize.ts";
 import { loadAll } from "../../io/safetensors.ts";
 import { writeF32 } from "../../io/safetensors_write.ts";
 import { XltError } from "../../errors.ts";
-import { Encoder, groupOf } from "../../../models/encoder.ts";
+import { Encoder, groupOf, tuneEncoderMatmuls } from "../../../models/encoder.ts";
 import type { F32Map, HeadTensors } from "../../../models/head_tensors.ts";
 import type { TrainingState } from "../../gpu/workspace.ts";
 import { REALIGNMENT_HEAD_FILE, RealignmentHead } from "../../../models/realignment_head.ts";
@@ -395,6 +395,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   };
   const resumed = checkResumable(o, { settings, stepsGiven: true, steps: o.steps }, REALIGN_SIDE);
   if (o.initHead) m.initHead = { tensors: loadAll(o.initHead) as F32Map, path: o.initHead };
+  await tuneEncoderMatmuls(g, cfg, 2 * o.batchSize * maxLength, o.projection === null ? [] : [[cfg.hidden, cfg.hidden], [o.projection, cfg.hidden]]);
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
