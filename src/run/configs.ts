@@ -6,7 +6,7 @@ import { parseTransform, type Transform, transformProblem } from "../synthetic/d
 import { TASK_NAMES } from "../tasks/table.ts";
 import type { OptionTable } from "../train/config.ts";
 import { perTask } from "../train/configs/finetune.ts";
-import { PARALLEL_DATA_OPTIONS, SEEDS_CHECK } from "../train/configs/shared.ts";
+import { OVERWRITE_OPTION, PARALLEL_DATA_OPTIONS, SEEDS_CHECK } from "../train/configs/shared.ts";
 import { DURING_STRATEGIES } from "./during.ts";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
@@ -41,29 +41,29 @@ export const STUDY_OPTIONS = {
 } as const satisfies OptionTable;
 
 export const RUN_OPTIONS = {
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
-    task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
-    train: { type: "string", meta: "FILE", help: "source-language training file" },
-    test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
-    source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
-    ...PARALLEL_DATA_OPTIONS,
-    strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
-    seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
-    "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
-    "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
-    epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
-    "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
-    "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 100 for the built-in experiment)" },
-    "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
-    "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs per language for the alignment metric (at most 300 for the built-in experiment)" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
-    out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
-    cell: { type: "int", min: 0, meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
-    jobs: { type: "string", meta: "FILE", help: "write one command per cell to FILE (and FILE.slurm.sh), run nothing" },
-    merge: { type: "boolean", help: "only gather finished cells into the results table and charts" },
-    "dry-run": { type: "boolean", help: "print the plan with GPU time and memory estimates, run nothing" },
-    "keep-models": { type: "boolean", help: "keep each cell's realigned and fine-tuned checkpoints" },
-    quiet: { type: "boolean", help: "less progress output" },
+  model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
+  task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
+  train: { type: "string", meta: "FILE", help: "source-language training file" },
+  test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
+  source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
+  ...PARALLEL_DATA_OPTIONS,
+  strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
+  seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
+  "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
+  "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
+  epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
+  "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
+  "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 100 for the built-in experiment)" },
+  "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
+  "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs per language for the alignment metric (at most 300 for the built-in experiment)" },
+  overwrite: OVERWRITE_OPTION,
+  out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
+  cell: { type: "int", min: 0, meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
+  jobs: { type: "string", meta: "FILE", help: "write one command per cell to FILE (and FILE.slurm.sh), run nothing" },
+  merge: { type: "boolean", help: "only gather finished cells into the results table and charts" },
+  "dry-run": { type: "boolean", help: "print the plan with GPU time and memory estimates, run nothing" },
+  "keep-models": { type: "boolean", help: "keep each cell's realigned and fine-tuned checkpoints" },
+  quiet: { type: "boolean", help: "less progress output" },
   ...STUDY_OPTIONS,
 } as const satisfies OptionTable;
 

@@ -3,7 +3,7 @@
 import { type Task, TASK_NAMES, TASKS } from "../../tasks/table.ts";
 import type { ConfigOf, OptionTable } from "../config.ts";
 import { MODEL_KEY } from "../resume.ts";
-import { FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION } from "./shared.ts";
+import { CHECKPOINT_OPTIONS, FREEZE_SPEC, OVERWRITE_OPTION, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION } from "./shared.ts";
 
 /** Besides the table's tasks, finetune trains the masked-LM objective on plain text (src/train/objectives/mlm_finetune.ts). */
 export const MLM = "mlm";
@@ -24,7 +24,7 @@ export const FINETUNE_OPTIONS = {
   train: { type: "string", required: true, meta: "FILE", help: "training data" },
   dev: { type: "string", meta: "FILE", ...LABELLED, help: "dev data: scored after every epoch" },
   model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory, e.g. an xlt realign output (default: the built-in model in builtin/model)" },
-  overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+  overwrite: OVERWRITE_OPTION,
   out: { type: "string", default: "out/finetune", meta: "DIR", help: "output directory (HF task checkpoint + run.json)" },
   epochs: { type: "int", min: 1, meta: "N", help: `epochs (default ${perTask((d) => d.defaults.epochs)})` },
   lr: { type: "number", min: 0, help: "peak learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R)" },
@@ -36,8 +36,7 @@ export const FINETUNE_OPTIONS = {
   limit: { type: "int", min: 1, meta: "N", help: "use only the first N training sentences/pairs/questions" },
   dropout: { type: "number", min: 0, max: 1, help: "dropout probability of encoder and head (default: the model's own)" },
   log: { type: "string", meta: "FILE", help: "append one JSON line per step (and per dev evaluation)" },
-  "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
-  resume: { type: "boolean", help: "continue from OUT/checkpoint" },
+  ...CHECKPOINT_OPTIONS,
   quiet: { type: "boolean", help: "no progress bar" },
   profile: { type: "string", meta: "FILE", help: "profile the run: per-kernel table to stderr, Chrome trace JSON to FILE" },
 } as const satisfies OptionTable;

@@ -3,6 +3,7 @@ import { ARCHS, SIZES } from "../../pretrain/model.ts";
 import { OBJECTIVES } from "../../pretrain/rows.ts";
 import type { ConfigOf, OptionTable } from "../config.ts";
 import { MODEL_KEY } from "../resume.ts";
+import { CHECKPOINT_OPTIONS, OVERWRITE_OPTION } from "./shared.ts";
 
 export const PRETRAIN_OPTIONS = {
   objective: { type: "string", default: "mlm", choices: OBJECTIVES, help: "pre-training objective (see above)" },
@@ -26,11 +27,10 @@ export const PRETRAIN_OPTIONS = {
   "tlm-rate": { type: "number", min: 0, max: 1, default: 0.25, appliesWith: { option: "objective", values: ["xlm"] }, help: "xlm: share of aligned line pairs sampled for TLM rows" },
   seed: { type: "int", default: 42, help: "seed for initialisation, data order, masking, dropout and the dictionary" },
   dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own)" },
-  overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+  overwrite: OVERWRITE_OPTION,
   out: { type: "string", default: "out/pretrain", meta: "DIR", help: "output directory (*ForMaskedLM checkpoint, tokenizer, run.json)" },
   log: { type: "string", meta: "FILE", help: "append one JSON line per step (loss, mlm, align, cos, lr, elapsed)" },
-  "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
-  resume: { type: "boolean", help: "continue from OUT/checkpoint" },
+  ...CHECKPOINT_OPTIONS,
   "dump-grads": { type: "string", meta: "FILE", help: "write the first batch and the gradients after it to a safetensors file" },
   quiet: { type: "boolean", help: "no progress bar" },
   profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },

@@ -1,7 +1,7 @@
 // `xlt realign`'s run config: the option table, and the order of what a resume checks and run.json records.
 import type { ConfigOf, OptionTable } from "../config.ts";
 import { MODEL_KEY } from "../resume.ts";
-import { FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION } from "./shared.ts";
+import { CHECKPOINT_OPTIONS, FREEZE_SPEC, OVERWRITE_OPTION, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION } from "./shared.ts";
 
 export const REALIGN_OPTIONS = {
   model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
@@ -17,11 +17,10 @@ export const REALIGN_OPTIONS = {
   seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
   dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own; 0 disables)" },
   "max-grad-norm": { type: "number", above: 0, help: "clip the global gradient norm (off by default, as the papers)" },
-  overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
+  overwrite: OVERWRITE_OPTION,
   out: { type: "string", default: "out/realign", meta: "DIR", help: "output directory (realigned checkpoint, realignment_head.safetensors, run.json)" },
   log: { type: "string", meta: "FILE", help: "append one JSON line per step (step, loss, lr, elapsed)" },
-  "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
-  resume: { type: "boolean", help: "continue from OUT/checkpoint" },
+  ...CHECKPOINT_OPTIONS,
   "dump-grads": { type: "string", meta: "FILE", help: "write the first batch's gradients (before any update) to a safetensors file" },
   "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
   quiet: { type: "boolean", help: "no progress bar" },

@@ -29,3 +29,12 @@ export const PARALLEL_DATA_OPTIONS = {
 
 /** A comma-separated list of seeds (`--seeds 31,42`), each an integer. */
 export const SEEDS_CHECK = { list: true, check: (t: string) => (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t)) ? undefined : "a seed must be an integer") } as const;
+
+/** `--overwrite` of the commands that write an --out directory: xlt replaces only its own files there. */
+export const OVERWRITE_OPTION = { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" } as const;
+
+/** The Trainer's checkpoint options (src/train/trainer.ts: OUT/checkpoint, resumed with the same settings). */
+export const CHECKPOINT_OPTIONS = {
+  "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
+  resume: { type: "boolean", help: "continue from OUT/checkpoint" },
+} as const satisfies OptionTable;
