@@ -4,43 +4,11 @@
 // and grammars of string values, and options that apply only with another one or clash with it.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { XltError } from "../src/errors.ts";
-import { freezeSpecProblem } from "../src/train/freeze.ts";
 
-interface OptBase {
-  help: string;
-  meta?: string;
-  multiple?: boolean;
-  /** checked before run(); shown as "(required)" in --help */
-  required?: true;
-  /**
-   * The option means something only when `option` is given (a boolean: set; with `values`: when its value,
-   * given or default, is one of them). Given without it, the command line is refused before run().
-   */
-  appliesWith?: { option: string; values?: readonly string[] };
-  /** options that cannot be given together with this one, and why (the error names this one first) */
-  conflicts?: { options: readonly string[]; why?: string };
-}
-interface StringOpt extends OptBase {
-  type: "string";
-  default?: string;
-  /** the allowed values (each item of a `list`), shown in --help */
-  choices?: readonly string[];
-  /** a comma-separated list (e.g. --strategies a,b): `choices` and `check` apply to each item */
-  list?: true;
-  /** a grammar the table cannot spell as choices: returns what is wrong with `text`, or undefined */
-  check?: (text: string) => string | undefined;
-}
-interface NumberOpt extends OptBase {
-  type: "int" | "number";
-  default?: number;
-  /** inclusive bounds */
-  min?: number;
-  max?: number;
-  /** exclusive bounds (e.g. a temperature: above 0) */
-  above?: number;
-  below?: number;
-}
-export type Opt = StringOpt | (OptBase & { type: "boolean"; default?: boolean }) | NumberOpt;
+import type { Opt, StringOpt } from "../src/train/config.ts";
+
+export type { Opt } from "../src/train/config.ts";
+export { FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION, projectionWidth, SEEDS_CHECK } from "../src/train/configs/shared.ts";
 
 export interface Command {
   summary: string;
@@ -209,27 +177,3 @@ export async function invoke(cmd: Command, argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(cmd, argv);
   return (await cmd.run(values, positionals)) ?? 0;
 }
-
-/** `--freeze SPEC`'s grammar, for the tables of realign, profile, info and finetune --realign-during. */
-export const FREEZE_SPEC = { meta: "SPEC", check: freezeSpecProblem } as const;
-
-/** `--projection D|none`: a head width (a positive integer) or none; projectionWidth reads it. */
-export const PROJECTION_OPTION: Opt = {
-  type: "string", default: "128", meta: "D|none", help: "projection head width (H→H, ReLU, H→D, no bias), or none",
-  check: (t) => (t === "none" || (/^\d+$/.test(t) && Number(t) >= 1 && Number.isSafeInteger(Number(t))) ? undefined : "expected a positive integer width or none"),
-};
-/** A comma-separated list of seeds (`--seeds 31,42`), each an integer. */
-export const SEEDS_CHECK = { list: true, check: (t: string) => (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t)) ? undefined : "a seed must be an integer") } as const;
-
-export const projectionWidth = (text: string): number | null => (text === "none" ? null : parseNumber("projection", text, { type: "int", min: 1 }));
-
-/** The parallel-data options shared by `realign`, `alignment` and `run` (see LANG_SPEC_HELP). */
-export const PARALLEL_DATA_OPTIONS: Record<string, Opt> = {
-  pairs: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "parallel sentences, 'source words ||| target words' per line" },
-  alignments: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "word links per line of the sentence source, Pharaoh 'i-j' (0-based)" },
-  dictionary: { type: "string", multiple: true, meta: "[LANG=]FILE", help: "bilingual dictionary (MUSE format) to extract links" },
-  aligner: { type: "string", choices: ["dictionary", "fastalign", "embeddings"], help: "link source without --alignments: the --dictionary rule (default), or a built-in aligner" },
-  parallel: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two raw sentence-aligned text files, comma-separated (words split with \\w+|[^\\w\\s]+)" },
-  conllu: { type: "string", multiple: true, meta: "[LANG=]A,B", help: "two CoNLL-U files (e.g. PUD en and xx), paired by sent_id" },
-  limit: { type: "int", min: 1, meta: "N", help: "read at most N sentence pairs per language" },
-};

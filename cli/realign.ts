@@ -6,7 +6,9 @@ import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
 import { realign } from "../src/train/objectives/realign.ts";
-import { type Command, FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION, projectionWidth, UsageError } from "./options.ts";
+import { readConfig } from "../src/train/config.ts";
+import { REALIGN_OPTIONS } from "../src/train/configs/realign.ts";
+import { type Command, UsageError } from "./options.ts";
 
 export const realignCommand: Command = {
   summary: "realign an encoder with the contrastive word-alignment loss, freezing chosen layers (AlignFreeze)",
@@ -18,31 +20,7 @@ export const realignCommand: Command = {
     "run on the sentence pairs (--aligner fastalign, or embeddings of --model at layer min(8, N)).",
     LANG_SPEC_HELP,
   ].join("\n"),
-  options: {
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
-    ...PARALLEL_DATA_OPTIONS,
-    freeze: { type: "string", default: "none", ...FREEZE_SPEC, help: "lower | upper | none | explicit list like 0-2,embeddings" },
-    layer: { type: "int", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
-    projection: PROJECTION_OPTION,
-    tau: { type: "number", above: 0, default: 0.1, help: "contrastive temperature" },
-    steps: { type: "int", min: 1, meta: "N", help: "optimizer steps (default 40 on the built-in data, else 1000)" },
-    "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentence pairs per batch" },
-    "max-length": { type: "int", min: 3, meta: "N", help: "subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller; 64 on the built-in data)" },
-    lr: { type: "number", min: 0, help: "learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; 2e-4 for the built-in model)" },
-    seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
-    dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own; 0 disables)" },
-    "max-grad-norm": { type: "number", above: 0, help: "clip the global gradient norm (off by default, as the papers)" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
-    out: { type: "string", default: "out/realign", meta: "DIR", help: "output directory (realigned checkpoint, realignment_head.safetensors, run.json)" },
-    log: { type: "string", meta: "FILE", help: "append one JSON line per step (step, loss, lr, elapsed)" },
-    "checkpoint-every": { type: "int", min: 0, default: 0, meta: "N", help: "save a resumable state every N steps into OUT/checkpoint" },
-    resume: { type: "boolean", help: "continue from OUT/checkpoint" },
-    "dump-grads": { type: "string", meta: "FILE", help: "write the first batch's gradients (before any update) to a safetensors file" },
-    "init-head": { type: "string", meta: "FILE", help: "start the projection head from a realignment_head.safetensors" },
-    quiet: { type: "boolean", help: "no progress bar" },
-    profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
-    "f16-frozen": { type: "boolean", help: "store frozen weight matrices and embedding tables in f16 on the GPU (adapters with shader-f16; xlt doctor); the checkpoint stays f32" },
-  },
+  options: REALIGN_OPTIONS,
   async run(v) {
     checkOutputs({
       dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
@@ -76,28 +54,7 @@ export const realignCommand: Command = {
     const lr: number | undefined = v.lr ?? (builtin ? 2e-4 : undefined);
     const maxLength: number | undefined = v["max-length"] ?? (builtin ? 64 : undefined);
     const result = await realign({
-      model,
-      examples,
-      out: v.out,
-      freeze: v.freeze,
-      layer: v.layer,
-      projection: projectionWidth(v.projection),
-      tau: v.tau,
-      steps,
-      batchSize: v["batch-size"],
-      maxLength,
-      lr,
-      seed: v.seed,
-      dropout: v.dropout,
-      maxGradNorm: v["max-grad-norm"],
-      log: v.log,
-      checkpointEvery: v["checkpoint-every"],
-      resume: !!v.resume,
-      dumpGrads: v["dump-grads"],
-      initHead: v["init-head"],
-      quiet: !!v.quiet,
-      profile: v.profile,
-      f16Frozen: !!v["f16-frozen"],
+      ...readConfig(REALIGN_OPTIONS, v), model, examples, steps, maxLength, lr,
       meta: { builtin, aligner: v.aligner ?? null }, // --aligner as given (null: links from --dictionary/--alignments)
     });
     const first = result.losses[0];

@@ -9,13 +9,13 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
-import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, STRATEGIES, writeJobs } from "../src/run/grid.ts";
+import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
 import { slurmScriptPath } from "../src/run/cells.ts";
-import { type Task, TASK_NAMES } from "../src/tasks/table.ts";
-import { DURING_STRATEGIES } from "../src/run/during.ts";
-import { parseTask, perTask } from "./finetune.ts";
-import { type Command, listItems, PARALLEL_DATA_OPTIONS, parseNumber, SEEDS_CHECK, UsageError } from "./options.ts";
-import { runStudyCommand, STUDY_OPTIONS } from "./run_study.ts";
+import type { Task } from "../src/tasks/table.ts";
+import { parseTask } from "./finetune.ts";
+import { type Command, listItems, parseNumber, UsageError } from "./options.ts";
+import { runStudyCommand } from "./run_study.ts";
+import { RUN_OPTIONS } from "../src/run/configs.ts";
 
 /** The five seeds of the papers' tables. */
 const PAPER_SEEDS = [31, 42, 66, 23, 17];
@@ -33,32 +33,7 @@ export const runCommand: Command = {
     "seeds) and OUT/alignment (alignment vs relative transfer, Spearman ρ). PNG: xlt plot --spec OUT/delta.vl.json --out delta.png.",
     "Without --model and data: a small but complete built-in experiment (POS, en → de, fr) on the shipped model and PUD data.",
   ].join("\n"),
-  options: {
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
-    task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
-    train: { type: "string", meta: "FILE", help: "source-language training file" },
-    test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
-    source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
-    ...PARALLEL_DATA_OPTIONS,
-    strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
-    seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
-    "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
-    "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
-    epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
-    "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
-    "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 100 for the built-in experiment)" },
-    "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
-    "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs per language for the alignment metric (at most 300 for the built-in experiment)" },
-    overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
-    out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
-    cell: { type: "int", min: 0, meta: "K", help: "run only cell K (see --dry-run for the numbering)" },
-    jobs: { type: "string", meta: "FILE", help: "write one command per cell to FILE (and FILE.slurm.sh), run nothing" },
-    merge: { type: "boolean", help: "only gather finished cells into the results table and charts" },
-    "dry-run": { type: "boolean", help: "print the plan with GPU time and memory estimates, run nothing" },
-    "keep-models": { type: "boolean", help: "keep each cell's realigned and fine-tuned checkpoints" },
-    quiet: { type: "boolean", help: "less progress output" },
-    ...STUDY_OPTIONS,
-  },
+  options: RUN_OPTIONS,
   async run(v) {
     if (v.study !== undefined) return runStudyCommand(v);
     checkOutputs({

@@ -10,7 +10,7 @@ export const DURING_STRATEGIES: Record<string, string> = { during: "none", "duri
 
 /** The published joint setup: 16 pairs per step, projection head 128, τ 0.1, weight 0.1, loss at hidden_states[N-1]. */
 export function duringOptions(data: Record<string, PairExample[]>, seed: number, freeze: string): RealignDuringOptions {
-  return { examples: realignStream(Object.values(data), seed), freeze, projection: 128, tau: 0.1, batchSize: 16, weight: REALIGN_WEIGHT };
+  return { examples: realignStream(Object.values(data), seed), freeze, projection: 128, tau: 0.1, realignBatchSize: 16, realignWeight: REALIGN_WEIGHT };
 }
 
 /** What a during cell's result depends on besides the fine-tuning settings (see cellSettings). */

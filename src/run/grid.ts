@@ -25,14 +25,15 @@ import { capLength } from "../tasks/batch.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
+import { GRID_CELL_SETTINGS, GRID_REALIGN_SETTINGS, RUN_OPTIONS, STRATEGIES } from "./configs.ts";
+import { settingsOf } from "../train/config.ts";
 import { type Cell as RunnerCell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs as writeCellJobs, writeOutputs } from "./cells.ts";
 import { type CellResult, summarize, toCsv, toMarkdown } from "./report.ts";
 import { alignmentSpec, deltaSpec, type RunContext } from "./figures.ts";
 import { chartFiles } from "../plot/files.ts";
 import type { TopLevelSpec } from "vega-lite";
 
-/** Strategy name → realignment freezing spec (null = no realignment). */
-export const STRATEGIES: Record<string, string | null> = { baseline: null, full: "none", lower: "lower", upper: "upper" };
+export { STRATEGIES };
 
 export interface RunPlan {
   model: string;
@@ -95,20 +96,13 @@ export const RUN_OUT_NAMES = ["cells", ...RUN_RESULT_FILES];
  * made absolute). A baseline cell does not realign, so the realignment settings are not its own.
  */
 export function cellSettings(plan: RunPlan, strategy: string): Settings {
-  const s: Settings = {
+  const s = settingsOf(RUN_OPTIONS, GRID_CELL_SETTINGS, plan, {
     "--model": resolve(plan.model),
-    "--task": plan.task,
     "--train": resolve(plan.train),
-    "--train-limit": plan.trainLimit ?? null,
-    "--source": plan.source,
     "--test": plan.tests.map((t) => `${t.lang}=${resolve(t.path)}`).join(","),
     "parallel data": Object.entries(plan.realignData).map(([lang, pairs]) => `${lang}: ${pairs.length} pairs`).join(", "),
-    "--epochs": plan.epochs ?? null,
-    "--finetune-lr": plan.finetuneLr ?? null,
-    "--batch-size": plan.batchSize,
-    "--align-pairs": plan.alignPairs,
-  };
-  if (typeof STRATEGIES[strategy] === "string") Object.assign(s, { "--realign-steps": plan.realignSteps, "--realign-lr": plan.realignLr ?? null });
+  }) as Settings;
+  if (typeof STRATEGIES[strategy] === "string") Object.assign(s, settingsOf(RUN_OPTIONS, GRID_REALIGN_SETTINGS, plan));
   if (strategy in DURING_STRATEGIES) Object.assign(s, duringSettings());
   return s;
 }

@@ -30,11 +30,11 @@ import type { Task } from "../tasks/labels.ts";
 import { chartFiles } from "../plot/files.ts";
 import { sortStudyCells, type StudyCellResult, studyFiles, summarizeStudy } from "./study_report.ts";
 import { studyCharts } from "./study_figures.ts";
+import { RUN_OPTIONS, STUDY_CELL_SETTINGS, STUDY_OBJECTIVES, STUDY_TRANSFORMS } from "./configs.ts";
+import { settingsOf } from "../train/config.ts";
 import { type Cell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs, writeOutputs } from "./cells.ts";
 
-/** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
-export const STUDY_OBJECTIVES: PretrainingObjective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
-export const STUDY_TRANSFORMS: Transform[] = ["trans", "trans+inv"];
+export { STUDY_OBJECTIVES, STUDY_TRANSFORMS };
 
 export interface StudyPlan {
   /** original-language pre-training text, one sentence per line */
@@ -50,7 +50,7 @@ export interface StudyPlan {
   size: Size;
   arch: "roberta" | "bert";
   pretrainSteps: number;
-  pretrainBatch: number;
+  pretrainBatchSize: number;
   maxLength: number;
   pretrainLr: number;
   bilingualRate: number;
@@ -117,25 +117,9 @@ export const STUDY_OUT_NAMES = ["cells", "derived", "results.csv", "results.json
 
 /** What a cell's result depends on besides objective, transform and seed (paths absolute). */
 export function studySettings(plan: StudyPlan): Settings {
-  return {
-    "--corpus": resolve(plan.corpus),
-    "--tokenizer": resolve(plan.tokenizer),
-    "--task": plan.task,
-    "--train": resolve(plan.train),
-    "--test": resolve(plan.test),
-    "--size": plan.size,
-    "--arch": plan.arch,
-    "--pretrain-steps": plan.pretrainSteps,
-    "--pretrain-batch-size": plan.pretrainBatch,
-    "--max-length": plan.maxLength,
-    "--pretrain-lr": plan.pretrainLr,
-    "--bilingual-rate": plan.bilingualRate,
-    "--lambda": plan.lambda,
-    "--epochs": plan.epochs ?? null,
-    "--finetune-lr": plan.finetuneLr ?? null,
-    "--train-limit": plan.trainLimit ?? null,
-    "--batch-size": plan.batchSize,
-  };
+  return settingsOf(RUN_OPTIONS, STUDY_CELL_SETTINGS, plan, {
+    "--corpus": resolve(plan.corpus), "--tokenizer": resolve(plan.tokenizer), "--train": resolve(plan.train), "--test": resolve(plan.test),
+  }) as Settings;
 }
 
 /**
@@ -236,7 +220,7 @@ export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<St
   const p = await pretrain({
     objective: cell.objective, train: [d.corpusOrig], derived: [d.corpusDerived], tokenizer: d.dir,
     config: presetConfig(plan.size, plan.arch, tok2.vocabSize, tok2.padId, Math.max(plan.maxLength, 128)), configWhere: `--size ${plan.size}`,
-    out: pre, steps: plan.pretrainSteps, batchSize: plan.pretrainBatch, maxLength: plan.maxLength, lr: plan.pretrainLr,
+    out: pre, steps: plan.pretrainSteps, batchSize: plan.pretrainBatchSize, maxLength: plan.maxLength, lr: plan.pretrainLr,
     warmup: Math.round(0.05 * plan.pretrainSteps), weightDecay: 0, maxGradNorm: 1, bilingualRate: plan.bilingualRate, lambda: plan.lambda,
     tlmRate: 0.25, seed: cell.seed, checkpointEvery: 0, resume: false, quiet: true, log: join(cell.dir, "pretrain.jsonl"),
     // a real corpus has sentences longer than --max-length; XLM / DICT-MLM pack whole lines, so, as the authors'
@@ -281,7 +265,7 @@ export function runStudy(plan: StudyPlan, only?: number): Promise<StudyCellResul
 /** The model and pre-training a study ran, as its charts name them. */
 export function describeStudyModel(plan: StudyPlan): string {
   const arch = plan.arch === "roberta" ? "RoBERTa" : "BERT";
-  return `${arch} ${plan.size}, ${plan.pretrainSteps} pre-training steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens`;
+  return `${arch} ${plan.size}, ${plan.pretrainSteps} pre-training steps × ${plan.pretrainBatchSize} × ${plan.maxLength} tokens`;
 }
 
 /**
@@ -314,10 +298,10 @@ function cellMemory(plan: StudyPlan): string {
   const tok = buildTokenizer(JSON.parse(readText(join(plan.tokenizer, "tokenizer.json"), "--tokenizer")), "tokenizer.json");
   const raw = presetConfig(plan.size, plan.arch, 2 * tok.vocabSize, tok.padId, Math.max(plan.maxLength, 128));
   const cfg = parseConfig(raw, `--size ${plan.size}`);
-  const pre = plan.objectives.map((o) => `${o} ~${fmtBytes(estimatePretrain(cfg, o, plan.pretrainBatch, plan.maxLength, { paired: true, bilingualRate: plan.bilingualRate, lambda: plan.lambda }).total)}`);
+  const pre = plan.objectives.map((o) => `${o} ~${fmtBytes(estimatePretrain(cfg, o, plan.pretrainBatchSize, plan.maxLength, { paired: true, bilingualRate: plan.bilingualRate, lambda: plan.lambda }).total)}`);
   const T = capLength(cfg, TASKS[plan.task].defaults.trainLength);
   const ft = estimateFinetune(cfg, raw, plan.task, plan.batchSize, T).total;
-  return `GPU memory per cell: pre-train ${pre.join(", ")} (batch ${plan.pretrainBatch} × ${plan.maxLength}); fine-tune ~${fmtBytes(ft)} (batch ${plan.batchSize} × ${T}), as xlt info estimates them`;
+  return `GPU memory per cell: pre-train ${pre.join(", ")} (batch ${plan.pretrainBatchSize} × ${plan.maxLength}); fine-tune ~${fmtBytes(ft)} (batch ${plan.batchSize} × ${T}), as xlt info estimates them`;
 }
 
 export function describeStudy(plan: StudyPlan, gflops: number | null): string {
@@ -327,7 +311,7 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
   const at = (flops: number) => [gflops ? `${hours(flops, gflops)} at the measured ${gflops.toFixed(0)} GFLOP/s` : null, `${hours(flops, 100_000)} at 100 TFLOP/s`].filter(Boolean).join(", ");
   return [
     `study align-mlm: ${plan.objectives.length} objectives × ${plan.transforms.length} transforms × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
-    `per cell here: pre-train ${plan.size} ${plan.arch} ${plan.pretrainSteps} steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens, static alignment, 2 fine-tunings (${plan.task}), 3 evaluations`,
+    `per cell here: pre-train ${plan.size} ${plan.arch} ${plan.pretrainSteps} steps × ${plan.pretrainBatchSize} × ${plan.maxLength} tokens, static alignment, 2 fine-tunings (${plan.task}), 3 evaluations`,
     `paper scale per cell (8L/512H RoBERTa, 2V = 80k, 500k steps × 128 × 512 tokens): pre-train ${(f.pretrain / 1e18).toFixed(1)} EFLOP (${at(f.pretrain)}); fine-tune ${(f.finetune / 1e15).toFixed(1)} PFLOP (${at(f.finetune)})`,
     `paper scale, whole study: ${at(cs.length * (f.pretrain + f.finetune))}`,
     cellMemory(plan),

@@ -32,6 +32,8 @@ import { allGroups } from "../freeze.ts";
 import { readLoss, recordMicroBatches } from "../../../models/micro_batches.ts";
 import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { appendLog, dataFingerprint, isNumberList, MODEL_KEY, type RunSettings } from "../resume.ts";
+import { recordOf, settingsOf } from "../config.ts";
+import { FINETUNE_OPTIONS, FINETUNE_RECORD, FINETUNE_RESUME, type FinetuneConfig } from "../configs/finetune.ts";
 import { linearScheduleFactor } from "../schedule.ts";
 import { checkResumable, type SideFiles, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
@@ -74,25 +76,16 @@ export { readLoss };
 const PROGRESS = "progress.json";
 const FINETUNE_SIDE: SideFiles = { [PROGRESS]: (v) => isNumberList(v?.losses) && Array.isArray(v?.dev) };
 
-/** The run's loop options (TrainerOptions; fine-tuning has no --dump-grads) and fine-tuning's own. */
-export interface FinetuneOptions extends Omit<TrainerOptions, "dumpGrads" | "onStep"> {
+/**
+ * The run's loop options (TrainerOptions; fine-tuning has no --dump-grads) and fine-tuning's own: the
+ * command's run config (src/train/configs/finetune.ts) with the task and model decided.
+ */
+export type FinetuneOptions = Omit<TrainerOptions, "dumpGrads" | "onStep"> & Omit<FinetuneConfig, "task" | "model"> & {
   task: Task;
-  train: string;
-  dev?: string;
   model: string;
-  epochs?: number;
-  lr?: number;
-  batchSize: number;
-  microBatch?: number;
-  maxLength?: number;
-  seed: number;
-  limit?: number;
-  dropout?: number;
   /** realignment during fine-tuning (src/train/objectives/joint.ts): each step adds weight × a realignment batch's loss */
   realignDuring?: RealignDuringOptions;
-  /** XLM / DICT-MLM: the language id of every real token (src/tasks/lang_ids.ts); required exactly when the model has a language table */
-  langId?: number;
-}
+};
 
 export interface FinetuneResult {
   steps: number;
@@ -145,19 +138,10 @@ export async function planFinetune(o: FinetuneOptions): Promise<FinetunePlan> {
   const perEpoch = Math.ceil(items.length / bs);
   const total = perEpoch * epochs;
   const lr = o.lr ?? defaultLr(cfg);
-  const settings: RunSettings = {
-    "--task": o.task,
-    "--seed": o.seed,
-    "--lr": lr,
-    "--batch-size": bs,
-    "--epochs": epochs,
-    "--max-length": maxLength,
-    "--dropout": o.dropout ?? null,
+  const settings = settingsOf(FINETUNE_OPTIONS, FINETUNE_RESUME, { ...o, lr, epochs, maxLength, langId }, {
     "the training data": dataFingerprint(items),
-    "--lang-id": langId ?? null,
-    // the run started from --model's weights (and its pooler): another model of the same shapes is refused
     [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
-  };
+  });
   const poolers = [...headShapes(cfg.arch, def.head, cfg.hidden, def.labels.length).keys()].filter((n) => n.startsWith("bert.pooler."));
   const kept = readNamedTensors(o.model, poolers); // a pre-trained pooler is kept
   return { o, ckpt, raw, kept, langId, tok, items, maxLength, epochs, micro: Math.min(o.microBatch ?? bs, bs), perEpoch, total, warmup: Math.floor(0.1 * total), lr, settings };
@@ -298,24 +282,10 @@ export class FinetuneObjective implements TaskObjective<FinetuneBatch> {
     const headParams = await this.head.readParams();
     const run = {
       command: "finetune",
-      task: o.task,
-      model: o.model,
-      train: o.train,
-      dev: o.dev ?? null,
-      examples: items.length,
-      epochs,
-      steps: total,
-      warmup_steps: warmup,
-      schedule: "linear, warmup int(0.1*total) optimizer steps, decay to 0",
-      batch_size: o.batchSize,
-      micro_batch: micro,
-      max_length: maxLength,
-      lr,
-      seed: o.seed,
-      lang_id: langId ?? null,
-      limit: o.limit ?? null,
-      dropout: o.dropout ?? cfg.dropout,
-      head_dropout: this.head.dropout,
+      ...recordOf(FINETUNE_OPTIONS, FINETUNE_RECORD, { ...o, epochs, maxLength, lr, langId }, {
+        examples: items.length, steps: total, warmup_steps: warmup, schedule: "linear, warmup int(0.1*total) optimizer steps, decay to 0",
+        micro_batch: micro, dropout: o.dropout ?? cfg.dropout, head_dropout: this.head.dropout,
+      }),
       first_loss: r.losses[0],
       final_loss: r.finalLoss,
       dev_scores: this.dev,

@@ -27,6 +27,8 @@ import { type RealignSetup, realignStep } from "../realign.ts";
 import type { ParamGroup } from "../adam.ts";
 import { frozenGroups } from "../freeze.ts";
 import { dataFingerprint, type RunSettings } from "../resume.ts";
+import { settingsOf } from "../config.ts";
+import { JOINT_RESUME, REALIGN_DURING_OPTIONS, type RealignDuringConfig, REALIGN_WEIGHT } from "../configs/finetune.ts";
 import type { EpochContext, Loss, Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import type { Encoder } from "../../../models/encoder.ts";
 import type { HeadTensors } from "../../../models/head_tensors.ts";
@@ -51,28 +53,22 @@ export interface TaskObjective<B> extends Objective<B> {
   outputs(r: RunSummary, extra?: Record<string, unknown>): Promise<Outputs>;
 }
 
-/** The papers' realignment_coef for the joint loss. */
-export const REALIGN_WEIGHT = 0.1;
+export { REALIGN_WEIGHT };
 
-export interface RealignDuringOptions {
+/**
+ * Realignment during fine-tuning: the --realign-during options of the command's run config
+ * (src/train/configs/finetune.ts; --freeze defaulting to none), and the pairs its data options name.
+ */
+export type RealignDuringOptions = Pick<RealignDuringConfig, "layer" | "projection" | "tau" | "realignBatchSize" | "realignWeight"> & {
   /** realignment pairs, already in stream order (realignStream) */
   examples: PairExample[];
   /** groups the realignment loss does not update (lower | upper | none | list, as `xlt realign`) */
   freeze: string;
-  /** hidden_states index the loss reads; default N-1 (the published setup) */
-  layer?: number;
-  /** projection head width, null = no head */
-  projection: number | null;
-  tau: number;
-  /** sentence pairs per realignment batch (16 in the papers) */
-  batchSize: number;
-  /** weight of the realignment loss in the joint loss (0.1 in the papers) */
-  weight: number;
   /** subword tokens per realignment sentence; default 96 or the model's limit */
   maxLength?: number;
   /** recorded in run.json beside the settings (e.g. the aligner) */
   meta?: Record<string, unknown>;
-}
+};
 
 function realignLayer(o: RealignDuringOptions, cfg: ModelConfig): number {
   const N = cfg.layers;
@@ -85,19 +81,15 @@ function realignLayer(o: RealignDuringOptions, cfg: ModelConfig): number {
 
 /** The settings a resumed joint run must share, checked before any GPU work (a bad --freeze or --layer fails here). */
 export function jointSettings(o: RealignDuringOptions, cfg: ModelConfig): RunSettings {
-  if (!(o.weight >= 0) || !Number.isFinite(o.weight)) throw new XltError(`--realign-weight must be a finite number ≥ 0, got ${o.weight}`);
+  if (!(o.realignWeight >= 0) || !Number.isFinite(o.realignWeight)) throw new XltError(`--realign-weight must be a finite number ≥ 0, got ${o.realignWeight}`);
   const frozen = frozenGroups(o.freeze, cfg.layers);
-  return {
+  return settingsOf(REALIGN_DURING_OPTIONS, JOINT_RESUME, o, {
     "--realign-during": true,
     "--freeze": `frozen ${[...frozen].join(",") || "nothing"}`,
     "--layer": realignLayer(o, cfg),
-    "--projection": o.projection ?? "none",
-    "--tau": o.tau,
-    "--realign-batch-size": o.batchSize,
-    "--realign-weight": o.weight,
     "--realign-max-length": sequenceLength(cfg, o.maxLength, 96, "--realign-max-length"),
     "the realignment data": dataFingerprint(o.examples),
-  };
+  });
 }
 
 /** One realignment batch as realignStep reads it. */
@@ -152,7 +144,7 @@ export class JointObjective<B> implements Objective<B> {
       this.head = new RealignmentHead(this.gpu, cfg.hidden, o.projection, seed);
       this.head.enableGrads();
     }
-    this.batcher = new PairBatcher(o.examples, task.tokenizer, cfg, { batchSize: o.batchSize, maxLength: this.maxLength, seed });
+    this.batcher = new PairBatcher(o.examples, task.tokenizer, cfg, { batchSize: o.realignBatchSize, maxLength: this.maxLength, seed });
   }
 
   get encoder(): Encoder {
@@ -193,7 +185,7 @@ export class JointObjective<B> implements Objective<B> {
     // dropout streams of their own: 2^45 + seed·2^32 + 2·step + {1,2}, above every task stream (< 2^44)
     const dropoutStep = 2 ** 44 + (this.task.seed % 4096) * 2 ** 31 + step;
     const setup: RealignSetup = { encoder: this.task.encoder, layer: this.layer, head: this.head?.weights ?? null, headGrads: this.head?.gradients ?? null, tau: this.o.tau };
-    return { losses: recordJointStep(setup, b, dropoutStep, this.o.weight, this.frozenGrads, () => this.task.record(batch, step).losses) };
+    return { losses: recordJointStep(setup, b, dropoutStep, this.o.realignWeight, this.frozenGrads, () => this.task.record(batch, step).losses) };
   }
 
   units(batch: B): number {
@@ -208,7 +200,7 @@ export class JointObjective<B> implements Objective<B> {
   logLine(s: SettledStep<B>): Record<string, unknown> {
     const v = s.status.values ?? [];
     const realign = v[v.length - 1];
-    return { ...this.task.logLine(s), task_loss: s.status.loss - this.o.weight * realign, realign_loss: realign };
+    return { ...this.task.logLine(s), task_loss: s.status.loss - this.o.realignWeight * realign, realign_loss: realign };
   }
 
   checkpointSide(losses: number[]) {
@@ -239,13 +231,13 @@ export class JointObjective<B> implements Objective<B> {
     const c = this.batcher.counters;
     const task = await this.task.outputs(r, {
       realign_during: {
-        weight: this.o.weight,
+        weight: this.o.realignWeight,
         freeze: this.o.freeze,
         frozen: this.frozen,
         layer: this.layer,
         projection: this.o.projection,
         tau: this.o.tau,
-        batch_size: this.o.batchSize,
+        batch_size: this.o.realignBatchSize,
         max_length: this.maxLength,
         examples: this.o.examples.length,
         pairs_seen: this.pairs,

@@ -24,6 +24,8 @@ import type { ParamGroup } from "../adam.ts";
 import { allGroups } from "../freeze.ts";
 import { linearScheduleFactor } from "../schedule.ts";
 import { dataFingerprint, MODEL_KEY, type RunSettings } from "../resume.ts";
+import { recordOf, settingsOf } from "../config.ts";
+import { FINETUNE_OPTIONS, MLM, MLM_FINETUNE_RECORD, MLM_FINETUNE_RESUME } from "../configs/finetune.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer } from "../trainer.ts";
 import { defaultLr } from "./realign.ts";
@@ -142,9 +144,12 @@ export class MlmFinetuneObjective implements Objective<LineBatch> {
     const encParams = await this.encoder.readParams();
     const headParams = await this.head.readParams();
     const run = {
-      command: "finetune", task: "mlm", model: o.model, train: o.train, lines: this.lines.length, epochs: this.epochs, steps: this.steps, warmup_steps: this.warmup,
-      schedule: "linear, warmup int(0.1*total) optimizer steps, decay to 0", batch_size: o.batchSize, micro_batch: Math.min(o.microBatch ?? o.batchSize, o.batchSize),
-      max_length: Math.max(...this.lines.map((l) => l.length)), lr: this.lr0, seed: o.seed, limit: o.limit ?? null, dropout: o.dropout ?? cfg.dropout, masking: 0.15,
+      command: "finetune",
+      ...recordOf(FINETUNE_OPTIONS, MLM_FINETUNE_RECORD, o, {
+        task: MLM, lines: this.lines.length, epochs: this.epochs, steps: this.steps, warmup_steps: this.warmup, schedule: "linear, warmup int(0.1*total) optimizer steps, decay to 0",
+        micro_batch: Math.min(o.microBatch ?? o.batchSize, o.batchSize), max_length: Math.max(...this.lines.map((l) => l.length)), lr: this.lr0,
+        dropout: o.dropout ?? cfg.dropout, masking: 0.15,
+      }),
       first_loss: r.losses[0] ?? null, final_loss: r.finalLoss, seconds: +r.seconds.toFixed(3), device: { runtime: this.gpu.caps.runtime, adapter: this.gpu.caps.adapterName }, ...o.meta,
     };
     return { write: (dir) => writeMaskedLm(dir, cfg, raw, encParams, headParams, tokenizerDir), run, replaces: checkpointFiles() };
@@ -165,12 +170,11 @@ export async function mlmFinetune(o: MlmFinetuneOptions): Promise<MlmFinetuneRes
   if (T < tok.prefix.length + tok.suffix.length + 1) throw new XltError(`--max-length ${T}: no room for a token between the tokenizer's special tokens`);
   const epochs = o.epochs ?? 1;
   const lr = o.lr ?? defaultLr(model.cfg);
-  const settings: RunSettings = {
-    "--task": "mlm", "--seed": o.seed, "--lr": lr, "--batch-size": o.batchSize, "--epochs": epochs, "--max-length": T,
-    "--dropout": o.dropout ?? null, "the training data": dataFingerprint(lines),
+  const settings = settingsOf(FINETUNE_OPTIONS, MLM_FINETUNE_RESUME, { ...o, lr, epochs, maxLength: T }, {
+    "--task": MLM, "the training data": dataFingerprint(lines),
     // the run started from --model's weights: another model of the same shapes is refused
     [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
-  };
+  });
   const steps = Math.ceil(lines.length / o.batchSize) * epochs;
   const resumed = checkResumable(o, { settings, stepsGiven: false, steps });
   const g = await getGpu();

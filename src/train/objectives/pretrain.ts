@@ -30,38 +30,31 @@ import { dataFingerprint, MODEL_KEY, type RunSettings } from "../resume.ts";
 import type { StepStatus } from "../pipeline.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, Trainer, type TrainerOptions } from "../trainer.ts";
+import { recordOf, settingsOf } from "../config.ts";
+import { type PretrainConfig, PRETRAIN_OPTIONS, PRETRAIN_RECORD, PRETRAIN_RESUME } from "../configs/pretrain.ts";
 import { measureStep, runnableLength, shapesOnly, type TrainingMemory } from "../estimate.ts";
 
 export { dictionaryIds, OBJECTIVES, type PretrainingObjective, usesLang };
 
-export interface PretrainOptions extends TrainerOptions {
+/**
+ * The run's loop options (TrainerOptions) and pre-training's own: the command's run config
+ * (src/train/configs/pretrain.ts) with the objective, corpora, model, steps and learning rate decided.
+ */
+export type PretrainOptions = TrainerOptions & Omit<PretrainConfig, "objective" | "train" | "derived" | "config" | "size" | "arch" | "steps" | "lr" | "maxGradNorm"> & {
   objective: PretrainingObjective;
   /** original-language corpora */
   train: string[];
   /** derived-language corpora (ids ≥ V through the doubled tokenizer of `xlt derive`) */
   derived: string[];
-  model?: string;
+  /** a new model's config (from --config FILE or a --size preset), and where it came from for errors */
   config?: Record<string, any>;
   configWhere?: string;
-  tokenizer?: string;
   steps: number;
-  batchSize: number;
-  microBatch?: number;
-  /** tokens per sequence; default 128, capped by the model's positions (an explicit value is not capped) */
-  maxLength?: number;
   lr: number;
-  /** linear warm-up steps; default 5% of `steps` */
-  warmup?: number;
-  weightDecay: number;
   maxGradNorm?: number;
-  bilingualRate: number;
-  lambda: number;
-  tlmRate: number;
   /** XLM / DICT-MLM: leave out lines longer than a sequence (the authors' scripts do) instead of stopping */
   dropLongLines?: boolean;
-  seed: number;
-  dropout?: number;
-}
+};
 
 export interface PretrainResult {
   steps: number;
@@ -120,17 +113,10 @@ export function planPretrain(o: PretrainOptions): PretrainPlan {
   const { rows, droppedLines } = buildRows(o, tok, cfg, T, V, shared);
   const bs = o.batchSize;
   const warmup = o.warmup ?? Math.round(0.05 * o.steps);
-  // the LR schedule decays to 0 at the last step: a resume with another --steps would continue another
-  // schedule than the one the checkpoint's steps followed, and differ from an uninterrupted run. --steps is
-  // checked before --warmup, whose default follows it.
-  const settings: RunSettings = {
-    "--steps": o.steps, "--objective": o.objective, "--seed": o.seed, "--lr": o.lr, "--batch-size": bs, "--max-length": T, "--warmup": warmup,
-    "--weight-decay": o.weightDecay, "--max-grad-norm": o.maxGradNorm ?? null, "--bilingual-rate": dict ? o.bilingualRate : null,
-    "--lambda": o.objective === "align-mlm" ? o.lambda : null, "--tlm-rate": o.objective === "xlm" ? o.tlmRate : null,
-    "--dropout": o.dropout ?? null, "the training data": dataFingerprint(rows.map((r) => r.ids)),
-    // a continued --model: the run started from its weights
+  const settings = settingsOf(PRETRAIN_OPTIONS, PRETRAIN_RESUME, { ...o, maxLength: T, warmup }, {
+    "the training data": dataFingerprint(rows.map((r) => r.ids)),
     [MODEL_KEY]: o.model && (o.resume || o.checkpointEvery > 0) ? modelFingerprint(o.model) : null,
-  };
+  });
   const why = {
     "--steps": "the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps; to train longer, start a new run from the output with --model",
     ...(o.warmup === undefined ? { "--warmup": "not given: 5% of --steps" } : {}),
@@ -269,11 +255,11 @@ export class PretrainObjective implements Objective<PretrainStepBatch> {
     const encParams = await this.encoder.readParams();
     const headParams = await this.head.readParams();
     const run = {
-      command: "pretrain", objective: o.objective, model: o.model ?? null, train: o.train, derived: o.derived, rows: rows.length,
-      steps: o.steps, batch_size: o.batchSize, micro_batch: micro, max_length: T, lr: o.lr, warmup_steps: warmup,
-      schedule: "linear warm-up, then linear decay to 0", weight_decay: o.weightDecay, max_grad_norm: o.maxGradNorm ?? null,
-      bilingual_rate: dict ? o.bilingualRate : null, dictionary_size: dict?.length ?? null, lambda: this.align ? o.lambda : null,
-      tlm_rate: o.objective === "xlm" ? o.tlmRate : null, dropped_long_lines: o.dropLongLines ? droppedLines : null, seed: o.seed, vocab_per_language: V,
+      command: "pretrain",
+      ...recordOf(PRETRAIN_OPTIONS, PRETRAIN_RECORD, o, {
+        rows: rows.length, micro_batch: micro, max_length: T, warmup_steps: warmup, schedule: "linear warm-up, then linear decay to 0",
+        dictionary_size: dict?.length ?? null, dropped_long_lines: o.dropLongLines ? droppedLines : null, vocab_per_language: V,
+      }),
       first_loss: r.losses[0] ?? null, final_loss: r.finalLoss, seconds: +r.seconds.toFixed(3),
       device: { runtime: this.gpu.caps.runtime, adapter: this.gpu.caps.adapterName }, ...o.meta,
     };

@@ -24,6 +24,8 @@ import { realignStep } from "../realign.ts";
 import { checkMaxGradNorm, type ParamGroup } from "../adam.ts";
 import { allGroups, checkF16, frozenGroups, realignTrainable } from "../freeze.ts";
 import { dataFingerprint, isNumberList, MODEL_KEY, type RunSettings } from "../resume.ts";
+import { recordOf, settingsOf } from "../config.ts";
+import { type RealignConfig, REALIGN_OPTIONS, REALIGN_RECORD, REALIGN_RESUME } from "../configs/realign.ts";
 import { type TruncationRecord, truncationRecord, truncationWarning } from "../truncation.ts";
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, type SideFiles, Trainer, type TrainerOptions } from "../trainer.ts";
@@ -33,27 +35,16 @@ import { measureStep, runnableLength, type RealignEstimate, shapesOnly } from ".
 const LOSSES = "losses.json";
 const REALIGN_SIDE: SideFiles = { [LOSSES]: isNumberList };
 
-/** The run's loop options (TrainerOptions: out, log, checkpoints, resume, --profile, --dump-grads) and realignment's own. */
-export interface RealignOptions extends TrainerOptions {
+/**
+ * The run's loop options (TrainerOptions: out, log, checkpoints, resume, --profile, --dump-grads) and
+ * realignment's own: the command's run config (src/train/configs/realign.ts) with the model and the step
+ * count decided, and the sentence pairs its data options name.
+ */
+export type RealignOptions = TrainerOptions & Omit<RealignConfig, "model" | "steps"> & {
   model: string;
-  examples: PairExample[];
-  freeze: string;
-  layer?: number; // hidden_states index; default N-1 (the published setup)
-  projection: number | null; // head output width, null = no head
-  tau: number;
   steps: number;
-  batchSize: number;
-  /** default: 96 (the papers), or the model's position limit if smaller */
-  maxLength?: number;
-  lr?: number;
-  seed: number;
-  dropout?: number;
-  /** start the projection head from these weights (realignment_head.{0,2}.weight) instead of a random init */
-  initHead?: string;
-  maxGradNorm?: number;
-  /** store the frozen groups' weight matrices and embedding tables in f16 on the GPU (needs shader-f16) */
-  f16Frozen?: boolean;
-}
+  examples: PairExample[];
+};
 
 export interface RealignResult {
   steps: number;
@@ -121,14 +112,9 @@ export interface PairSource {
   readonly counters: Pick<BatcherCounters, "droppedWords" | "droppedLinks">;
 }
 
-/** What run.json records of a realignment command besides the model's settings. */
+/** What run.json records of a realignment command: its settings (the defaults resolved) and the caller's meta. */
 export interface RealignSaving {
-  model: string;
-  freeze: string;
-  batchSize: number;
-  /** the sequence length used (the given one, or the default) */
-  maxLength: number;
-  meta?: Record<string, unknown>;
+  config: RealignOptions & { maxLength: number; lr: number; layer: number; dropout: number; f16Frozen: boolean };
 }
 
 /** A source that hands out the same batch every step (xlt profile, the benchmarks): nothing is truncated. */
@@ -269,34 +255,21 @@ export class RealignObjective implements Objective<RealignBatch> {
     const head = await this.head?.readParams();
     const run = {
       command: "realign",
-      model: o.model,
-      freeze: o.freeze,
-      frozen: [...this.m.frozen],
-      trainable: this.m.trainable,
-      layer: this.m.layer,
-      projection: this.m.projection,
-      tau: this.m.tau,
-      steps: r.steps,
-      batch_size: o.batchSize,
-      max_length: o.maxLength,
-      lr: this.m.lr,
-      seed: this.m.seed,
-      dropout: this.m.dropout ?? enc.cfg.dropout,
-      f16_frozen: this.m.f16Frozen,
+      ...recordOf(REALIGN_OPTIONS, REALIGN_RECORD, o.config, { frozen: [...this.m.frozen], trainable: this.m.trainable, steps: r.steps }),
       final_loss: r.finalLoss,
       first_loss: r.losses[0],
       seconds: +r.seconds.toFixed(3),
       pairs_per_second: +(r.seen / Math.max(r.seconds, 1e-9)).toFixed(2),
-      truncation: truncationRecord(this.batches.counters as BatcherCounters, o.maxLength),
+      truncation: truncationRecord(this.batches.counters as BatcherCounters, o.config.maxLength),
       device: { runtime: this.gpu.caps.runtime, adapter: this.gpu.caps.adapterName },
       // the most GPU memory xlt's tensors held at once (pool buckets, so a little over the tensors' sizes)
       gpu_peak_bytes: memoryStats().peakBytes,
-      ...o.meta,
+      ...o.config.meta,
     };
     return {
       write: (dir) => {
         const stage = join(dir, ".encoder");
-        saveCheckpoint(stage, o.model, changed);
+        saveCheckpoint(stage, o.config.model, changed);
         for (const f of readdirSync(stage)) renameSync(join(stage, f), join(dir, f));
         rmdirSync(stage);
         if (head) writeF32(join(dir, REALIGNMENT_HEAD_FILE), head);
@@ -377,29 +350,20 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
   const maxLength = sequenceLength(cfg, o.maxLength, 96);
   // what a resume must match, checked before any GPU work (a changed --freeze is named as such, not found
   // later as a tensor that does not fit)
-  const settings: RunSettings = {
-    "--seed": o.seed,
-    "--lr": m.lr,
-    "--batch-size": o.batchSize,
+  const config = { ...o, maxLength, lr: m.lr, layer: m.layer, dropout: o.dropout ?? cfg.dropout, f16Frozen: !!o.f16Frozen };
+  // what a resume must match, checked before any GPU work
+  const settings = settingsOf(REALIGN_OPTIONS, REALIGN_RESUME, config, {
     "--freeze": `frozen ${[...m.frozen].join(",") || "nothing"}`,
-    "--max-length": maxLength,
-    "--projection": o.projection ?? "none",
-    "--tau": o.tau,
-    "--layer": m.layer,
-    "--dropout": o.dropout ?? cfg.dropout,
-    "--max-grad-norm": o.maxGradNorm ?? null,
-    "--f16-frozen": o.f16Frozen || null, // unset as in checkpoints from before the option
     "the training data": dataFingerprint(o.examples),
-    // the frozen tensors come from --model, not the checkpoint: another model of the same shapes is refused
     [MODEL_KEY]: o.resume || o.checkpointEvery > 0 ? modelFingerprint(o.model) : null,
-  };
+  });
   const resumed = checkResumable(o, { settings, stepsGiven: true, steps: o.steps }, REALIGN_SIDE);
   if (o.initHead) m.initHead = { tensors: loadAll(o.initHead) as F32Map, path: o.initHead };
   await tuneEncoderMatmuls(g, cfg, 2 * o.batchSize * maxLength, o.projection === null ? [] : [[cfg.hidden, cfg.hidden], [o.projection, cfg.hidden]]);
   const baseBytes = memoryStats().liveBytes;
   resetPeakMemory();
   const batcher = new PairBatcher(o.examples, tok, cfg, { batchSize: o.batchSize, maxLength, seed: o.seed });
-  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { model: o.model, freeze: o.freeze, batchSize: o.batchSize, maxLength, meta: o.meta }));
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, batcher, o.steps, settings, { config }));
   const objective = trainer.objective as RealignObjective;
   try {
     const r = await trainer.run(o, resumed);
