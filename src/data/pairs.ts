@@ -4,8 +4,6 @@
 // link-less pairs), the seeded per-language shuffle + round-robin interleave, and the batcher that
 // tokenizes pairs and maps every link to rows of the concatenated word lists the contrastive loss reads.
 // Every input error is one line naming file[:line], so a bad corpus fails before any GPU work starts.
-import { statSync } from "node:fs";
-import { basename } from "node:path";
 import { XltError } from "../errors.ts";
 import type { ModelConfig } from "../io/checkpoint.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
@@ -14,6 +12,7 @@ import { buildSide, type PairExample, type SideBatch } from "./side_batch.ts";
 import { fastAlign } from "../align/fastalign.ts";
 import { buildDictionary, dictionaryLinks, type Dictionary, filterLinks, interleave, type Link, shuffled } from "./align.ts";
 import { readConlluWords } from "./conllu_words.ts";
+import { fs, nodePath } from "../host.ts";
 
 /** One language's realignment data: exactly one sentence source and exactly one link source. */
 export interface LangSpec {
@@ -63,7 +62,7 @@ const dictCache = new Map<string, Dictionary>();
 export function loadDictionary(path: string): Dictionary {
   let key = path;
   try {
-    const st = statSync(path);
+    const st = fs.statSync(path);
     key = `${path}|${st.size}|${st.mtimeMs}`;
   } catch {
     // readMuseDictionary reports the missing file
@@ -205,7 +204,7 @@ const PREFIX_RE = /^([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)=(.+)$/;
 
 /** Language code guessed from a file name ('en-de.txt', 'opus.en-de-train.de', 'de_pud-ud-test.conllu'), or null. */
 export function langFromFileName(path: string): string | null {
-  const name = basename(path);
+  const name = nodePath.basename(path);
   const nonEn = (x: string) => (x !== "en" ? x : null);
   let m = /(?:^|[^a-z])en[-_]([a-z]{2,3})(?![a-z])/.exec(name);
   if (m && nonEn(m[1])) return m[1];

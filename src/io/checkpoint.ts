@@ -9,9 +9,6 @@
 // order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
 // byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
 // a half-written DIR.
-import { createHash } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, readSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
 import { writeDirAtomicSync } from "./atomic.ts";
 import { writeSafetensorsEntries } from "./safetensors_write.ts";
 import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
@@ -20,6 +17,7 @@ import { f16Bits } from "../gpu/f16.ts";
 // The architecture description belongs to the models (models/config.ts); checkpoints parse it from
 // config.json and re-export it for their callers.
 import type { Arch, ModelConfig } from "../../models/config.ts";
+import { crypto, fs, nodePath } from "../host.ts";
 export type { Arch, ModelConfig };
 
 export interface LoadedTensor {
@@ -239,7 +237,7 @@ export function canonicalName(name: string): string | null {
 export function readJson(path: string, what: string): any {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = fs.readFileSync(path, "utf8");
   } catch {
     throw new CheckpointError(`${path}: cannot read ${what} (missing or unreadable)`);
   }
@@ -259,13 +257,13 @@ interface SourceFile {
 
 /** The safetensors files of a checkpoint directory, in shard order. */
 function sourceFiles(dir: string): { files: SourceFile[]; index: string | null } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
-  const single = join(dir, "model.safetensors");
-  const indexPath = join(dir, "model.safetensors.index.json");
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  const single = nodePath.join(dir, "model.safetensors");
+  const indexPath = nodePath.join(dir, "model.safetensors.index.json");
   let names: string[];
   let index: string | null = null;
-  if (existsSync(single)) names = ["model.safetensors"];
-  else if (existsSync(indexPath)) {
+  if (fs.existsSync(single)) names = ["model.safetensors"];
+  else if (fs.existsSync(indexPath)) {
     index = indexPath;
     const idx = readJson(indexPath, "shard index");
     const wm = idx?.weight_map;
@@ -275,14 +273,14 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
       if (typeof f !== "string" || f.includes("/") || f.includes("\\")) throw new CheckpointError(`${indexPath}: bad shard file name ${JSON.stringify(f)}`);
     }
   } else {
-    const other = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"].filter((f) => existsSync(join(dir, f)));
+    const other = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"].filter((f) => fs.existsSync(nodePath.join(dir, f)));
     throw new CheckpointError(
       `${dir}: no model.safetensors or model.safetensors.index.json` + (other.length ? ` (found ${other.join(", ")}; convert it to safetensors first)` : ""),
     );
   }
   const files = names.map((f) => {
-    const path = join(dir, f);
-    if (!existsSync(path)) throw new CheckpointError(`${path}: shard listed in the index is missing`);
+    const path = nodePath.join(dir, f);
+    if (!fs.existsSync(path)) throw new CheckpointError(`${path}: shard listed in the index is missing`);
     return { path, ...readHeader(path) };
   });
   return { files, index };
@@ -294,15 +292,15 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
  * would mix the checkpoint's trained tensors with another model's frozen ones) is refused. One read pass.
  */
 export function modelFingerprint(dir: string): string {
-  const h = createHash("sha256");
+  const h = crypto.createHash("sha256");
   const buf = new Uint8Array(1 << 22);
   for (const f of sourceFiles(dir).files) {
-    const fd = openSync(f.path, "r");
+    const fd = fs.openSync(f.path, "r");
     try {
-      h.update(`${basename(f.path)}\0${statSync(f.path).size}\0`);
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+      h.update(`${nodePath.basename(f.path)}\0${fs.statSync(f.path).size}\0`);
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
     } finally {
-      closeSync(fd);
+      fs.closeSync(fd);
     }
   }
   return `weights sha256:${h.digest("hex").slice(0, 16)}`;
@@ -317,7 +315,7 @@ export function checkpointNames(srcDir?: string): string[] {
   const names = new Set(["config.json", "model.safetensors"]);
   let entries: string[] = [];
   try {
-    if (srcDir) entries = readdirSync(srcDir);
+    if (srcDir) entries = fs.readdirSync(srcDir);
   } catch {
     // missing: loading it fails with its own error
   }
@@ -343,9 +341,9 @@ function mapTensors(files: SourceFile[]): Map<string, { file: SourceFile; name: 
 
 /** Reads config.json and every safetensors header and checks them against each other (no tensor data read). */
 function openCheckpoint(dir: string) {
-  const cfgPath = join(dir, "config.json");
-  if (!existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
-  if (!existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
+  const cfgPath = nodePath.join(dir, "config.json");
+  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  if (!fs.existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
   const config = parseConfig(readJson(cfgPath, "model config"), cfgPath);
   const { files } = sourceFiles(dir);
   const mapped = mapTensors(files);
@@ -494,7 +492,7 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
     for (const file of files) {
       // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
       const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
-      writeSafetensorsEntries(join(tmp, basename(file.path)), order.map(([name, info]) => {
+      writeSafetensorsEntries(nodePath.join(tmp, nodePath.basename(file.path)), order.map(([name, info]) => {
         const data = byName.get(`${file.path}\u0000${name}`);
         return {
           name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
@@ -502,10 +500,10 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
         };
       }), file.metadata);
     }
-    const weightFiles = new Set(files.map((f) => basename(f.path)));
-    for (const f of readdirSync(srcDir)) {
-      const p = join(srcDir, f);
-      if (!weightFiles.has(f) && isSideFile(f) && statSync(p).isFile()) copyFileSync(p, join(tmp, f));
+    const weightFiles = new Set(files.map((f) => nodePath.basename(f.path)));
+    for (const f of fs.readdirSync(srcDir)) {
+      const p = nodePath.join(srcDir, f);
+      if (!weightFiles.has(f) && isSideFile(f) && fs.statSync(p).isFile()) fs.copyFileSync(p, nodePath.join(tmp, f));
     }
   }, { replaces: checkpointFiles() });
 }

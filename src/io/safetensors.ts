@@ -1,7 +1,7 @@
 // safetensors: an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw little-endian tensor bytes. F32, F16 and BF16 are widened to f32 on load.
-import { closeSync, openSync, readSync, fstatSync } from "node:fs";
 import { f16Value } from "../gpu/f16.ts";
+import { fs } from "../host.ts";
 
 export interface TensorInfo {
   dtype: string;
@@ -19,23 +19,23 @@ const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, I64: 8, I
 export function readHeader(path: string): { tensors: Map<string, TensorInfo>; dataStart: number; metadata: Record<string, string> } {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = fs.openSync(path, "r");
   } catch {
     throw new SafetensorsError(`cannot open ${path}: file missing or unreadable`);
   }
   try {
-    const st = fstatSync(fd);
+    const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new SafetensorsError(`${path} is a directory, not a safetensors file`);
     const size = st.size;
     if (size < 8) throw new SafetensorsError(`${path} is truncated (${size} bytes): not a safetensors file`);
     const lenBuf = new Uint8Array(8);
-    readSync(fd, lenBuf, 0, 8, 0);
+    fs.readSync(fd, lenBuf, 0, 8, 0);
     const n = Number(new DataView(lenBuf.buffer).getBigUint64(0, true));
     if (n <= 0 || n > 100_000_000 || 8 + n > size) {
       throw new SafetensorsError(`${path}: header length ${n} does not fit the ${size}-byte file (truncated or not safetensors)`);
     }
     const hb = new Uint8Array(n);
-    readSync(fd, hb, 0, n, 8);
+    fs.readSync(fd, hb, 0, n, 8);
     let header: unknown;
     try {
       header = JSON.parse(new TextDecoder().decode(hb));
@@ -83,7 +83,7 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
     if (end !== dataLen) throw new SafetensorsError(`${path}: ${dataLen - end} trailing bytes after the last tensor${last} (corrupt, or not one safetensors file)`);
     return { tensors, dataStart, metadata };
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
@@ -149,18 +149,18 @@ export function decode(info: TensorInfo, bytes: Uint8Array): Float32Array | Int3
 
 /** Reads one tensor's bytes from the file (no full-file load). */
 export function readTensorBytes(path: string, dataStart: number, info: TensorInfo): Uint8Array {
-  const fd = openSync(path, "r");
+  const fd = fs.openSync(path, "r");
   try {
     const buf = new Uint8Array(info.end - info.begin);
     let off = 0;
     while (off < buf.length) {
-      const got = readSync(fd, buf, off, Math.min(buf.length - off, 1 << 26), dataStart + info.begin + off);
+      const got = fs.readSync(fd, buf, off, Math.min(buf.length - off, 1 << 26), dataStart + info.begin + off);
       if (got <= 0) throw new SafetensorsError(`${path}: unexpected end of file while reading a tensor (truncated)`);
       off += got;
     }
     return buf;
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 

@@ -1,7 +1,7 @@
 // Word-level text input for realignment: the papers' default pre-tokeniser (Python `\w+|[^\w\s]+`),
 // `src ||| tgt` parallel files, Pharaoh `i-j` alignment files and MUSE bilingual dictionaries.
 // Every reading error is one line naming file:line, so a bad corpus fails fast and points at the fix.
-import { readFileSync } from "node:fs";
+import { fs } from "../host.ts";
 
 export class WordsError extends Error {}
 
@@ -21,7 +21,7 @@ export function splitWords(text: string): string[] {
 export function readTextFile(path: string, what = "file"): string {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch {
     throw new WordsError(`${path}: cannot read ${what} (missing, unreadable or a directory)`);
   }

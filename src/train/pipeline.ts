@@ -1,11 +1,11 @@
 // The training loops' per-step read (the loss with the optimizer's health flag beside it, one read per step)
 // and the one-line error that stops them, for the one-step-deep pipeline of src/gpu/in_flight.ts.
 import { XltError } from "../errors.ts";
-import { existsSync } from "node:fs";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { Frame } from "../gpu/workspace.ts";
 import { healthProblems } from "../kernels/optim.ts";
+import { fs } from "../host.ts";
 
 /** What one read per training step brings back: its loss and the optimizer's health flag (HEALTH_* bits). */
 export interface StepStatus {
@@ -59,6 +59,6 @@ export function checkStepStatus(s: StepStatus, step: number, ckptDir: string): v
   if (what === null) return;
   throw new XltError(
     `${what} at step ${step}; stopped without saving this state` +
-      (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
+      (fs.existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
   );
 }

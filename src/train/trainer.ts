@@ -13,7 +13,6 @@
 //  - --profile phases per step ("step N": batch, record, submit, the wait for the GPU), the progress bar,
 //    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
-import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import type { Gpu } from "../gpu/device.ts";
@@ -31,6 +30,7 @@ import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts"
 import { Progress } from "./progress.ts";
 import { appendLog, checkResume, isNumberList, readResumeJson, truncateLog } from "./resume.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { nodePath } from "../host.ts";
 
 export const CHECKPOINT_DIR = "checkpoint";
 /** a checkpoint's side file of the losses so far, unless the objective keeps its own */
@@ -86,7 +86,7 @@ export function checkResumable<B>(
   t: Pick<TrainerOptions, "out" | "resume">, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps"> & { why?: Record<string, string> }, sideFiles = PROGRESS_FILES,
 ): Resumed | undefined {
   if (!t.resume) return undefined;
-  const dir = join(t.out, CHECKPOINT_DIR);
+  const dir = nodePath.join(t.out, CHECKPOINT_DIR);
   checkResume(dir, o.settings, o.stepsGiven ? o.steps : undefined, o.why);
   return Object.fromEntries(Object.entries(sideFiles).map(([name, valid]) => [name, readResumeJson(dir, name, valid)]));
 }
@@ -128,7 +128,7 @@ export class Trainer<B> {
   async run(o: TrainerOptions, resumed?: Resumed): Promise<TrainResult> {
     const obj = this.objective;
     const g = obj.gpu;
-    const ckptDir = join(o.out, CHECKPOINT_DIR);
+    const ckptDir = nodePath.join(o.out, CHECKPOINT_DIR);
     let start = 0;
     const losses: number[] = [];
     if (o.resume) {
@@ -208,7 +208,7 @@ export class Trainer<B> {
     const files = await this.objective.outputs(r);
     await writeDirAtomic(out, (tmp) => {
       files.write(tmp);
-      writeFileAtomic(join(tmp, "run.json"), JSON.stringify(files.run, null, 2) + "\n");
+      writeFileAtomic(nodePath.join(tmp, "run.json"), JSON.stringify(files.run, null, 2) + "\n");
     }, { replaces: files.replaces });
   }
 
