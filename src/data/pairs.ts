@@ -7,7 +7,7 @@
 import { XltError } from "../errors.ts";
 import type { ModelConfig } from "../io/checkpoint.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
-import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, WordsError } from "../io/words.ts";
+import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, textLines, WordsError } from "../io/words.ts";
 import { buildSide, type PairExample, type SideBatch } from "./side_batch.ts";
 import { fastAlign } from "../align/fastalign.ts";
 import { buildDictionary, dictionaryLinks, type Dictionary, filterLinks, interleave, type Link, shuffled } from "./align.ts";
@@ -201,6 +201,28 @@ export const LANG_SPEC_HELP = [
 ].join("\n");
 
 const PREFIX_RE = /^([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)=(.+)$/;
+
+/**
+ * loadLanguagePairs over the texts of a `source ||| target` file and its Pharaoh links file (a browser's
+ * files): the same checks, filter and errors, the files named by `names` in them.
+ */
+export function examplesFromText(lang: string, pairsText: string, linksText: string, names = { pairs: "pairs.txt", links: "links.txt" }): { examples: PairExample[]; stats: PairStats } {
+  const lines = textLines(pairsText);
+  if (!lines.some((l) => l.trim() !== "")) throw new WordsError(`${names.pairs}: parallel file is empty`);
+  const sentences = lines.map((l, i) => (l.trim() === "" ? { src: [], tgt: [] } : parseParallelLine(l, `${names.pairs}:${i + 1}`)));
+  const linkLines = textLines(linksText);
+  if (linkLines.length !== sentences.length) {
+    throw new WordsError(`${names.links}: alignment file has ${linkLines.length} lines but ${names.pairs} has ${sentences.length} sentence pairs (line for line, blank lines included)`);
+  }
+  const links = sentences.map((s, k) => filterLinks(s.src, s.tgt, parseLinks(linkLines[k], `${names.links}:${k + 1}`, s.src.length, s.tgt.length) as Link[]));
+  const examples: PairExample[] = [];
+  sentences.forEach((s, k) => {
+    if (links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: links[k], lang });
+  });
+  const stats: PairStats = { sentences: lines.filter((l) => l.trim() !== "").length, withLinks: examples.length, links: links.reduce((a, l) => a + l.length, 0) };
+  if (stats.links === 0) throw new WordsError(`language '${lang}': read ${stats.sentences} sentence pairs from ${names.pairs} but alignments ${names.links} leave no link after the one-to-one / identical-string filter`);
+  return { examples, stats };
+}
 
 /** Language code guessed from a file name ('en-de.txt', 'opus.en-de-train.de', 'de_pud-ud-test.conllu'), or null. */
 export function langFromFileName(path: string): string | null {

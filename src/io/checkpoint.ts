@@ -10,8 +10,8 @@
 // byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
 // a half-written DIR.
 import { writeDirAtomicSync } from "./atomic.ts";
-import { writeSafetensorsEntries } from "./safetensors_write.ts";
-import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
+import { safetensorsBytes, type TensorEntry, writeSafetensorsEntries } from "./safetensors_write.ts";
+import { decode, headerOfBytes, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
 import { f16Bits } from "../gpu/f16.ts";
 
 // The architecture description belongs to the models (models/config.ts); checkpoints parse it from
@@ -253,6 +253,14 @@ interface SourceFile {
   tensors: Map<string, TensorInfo>;
   dataStart: number;
   metadata: Record<string, string>;
+  /** the whole file, where it came as bytes (a browser's file) instead of a path to read */
+  bytes?: Uint8Array;
+}
+
+/** One tensor's raw bytes, from the file's bytes in memory or read from its path. */
+function tensorBytes(file: SourceFile, info: TensorInfo): Uint8Array {
+  if (file.bytes) return file.bytes.subarray(file.dataStart + info.begin, file.dataStart + info.end);
+  return readTensorBytes(file.path, file.dataStart, info);
 }
 
 /** The safetensors files of a checkpoint directory, in shard order. */
@@ -345,7 +353,11 @@ function openCheckpoint(dir: string) {
   if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
   if (!fs.existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
   const config = parseConfig(readJson(cfgPath, "model config"), cfgPath);
-  const { files } = sourceFiles(dir);
+  return checkWeights(config, cfgPath, sourceFiles(dir).files, dir);
+}
+
+/** The model's tensors in `files` checked against its config (names, dtypes, shapes, layer count). */
+function checkWeights(config: ModelConfig, cfgPath: string, files: SourceFile[], dir: string) {
   const mapped = mapTensors(files);
   // a config that disagrees with the weights would train and save only part of the model
   let weightLayers = 0;
@@ -394,11 +406,42 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const sourceNames = new Map<string, string>();
   const dtypes = new Map<string, string>();
   for (const { c, shape, name, info, file } of entries) {
-    tensors.set(c, { shape: [...shape], data: decode(info, readTensorBytes(file.path, file.dataStart, info)) as Float32Array });
+    tensors.set(c, { shape: [...shape], data: decode(info, tensorBytes(file, info)) as Float32Array });
     sourceNames.set(c, name);
     dtypes.set(c, info.dtype);
   }
   return { config, tensors, sourceNames, dtypes };
+}
+
+/** A checkpoint that came as bytes: its model and the weight file it was read from (for checkpointBytes). */
+export interface CheckpointFromBytes {
+  ckpt: Checkpoint;
+  source: { file: SourceFile };
+}
+
+/**
+ * loadCheckpoint over the bytes of config.json and one model.safetensors (a browser's files, a fetch):
+ * the same checks and errors, the files named by their names.
+ */
+export function checkpointFromBytes(configJson: string, safetensors: Uint8Array): CheckpointFromBytes {
+  let json: unknown;
+  try {
+    json = JSON.parse(configJson);
+  } catch {
+    throw new CheckpointError("config.json: not valid JSON");
+  }
+  const config = parseConfig(json as Record<string, any>, "config.json");
+  const file: SourceFile = { path: "model.safetensors", ...headerOfBytes(safetensors, "model.safetensors"), bytes: safetensors };
+  const { entries } = checkWeights(config, "config.json", [file], "the model files");
+  const tensors = new Map<string, LoadedTensor>();
+  const sourceNames = new Map<string, string>();
+  const dtypes = new Map<string, string>();
+  for (const { c, shape, name, info } of entries) {
+    tensors.set(c, { shape: [...shape], data: decode(info, tensorBytes(file, info)) as Float32Array });
+    sourceNames.set(c, name);
+    dtypes.set(c, info.dtype);
+  }
+  return { ckpt: { config, tensors, sourceNames, dtypes }, source: { file } };
 }
 
 /**
@@ -477,6 +520,43 @@ export function checkpointFiles(...extra: string[]): RegExp {
  */
 export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string, Float32Array>): void {
   const { files } = sourceFiles(srcDir);
+  const byName = changedByName(files, tensors, srcDir);
+  writeDirAtomicSync(dir, (tmp) => {
+    for (const file of files) {
+      // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
+      writeSafetensorsEntries(nodePath.join(tmp, nodePath.basename(file.path)), savedEntries(file, byName), file.metadata);
+    }
+    const weightFiles = new Set(files.map((f) => nodePath.basename(f.path)));
+    for (const f of fs.readdirSync(srcDir)) {
+      const p = nodePath.join(srcDir, f);
+      if (!weightFiles.has(f) && isSideFile(f) && fs.statSync(p).isFile()) fs.copyFileSync(p, nodePath.join(tmp, f));
+    }
+  }, { replaces: checkpointFiles() });
+}
+
+/**
+ * saveCheckpoint for a checkpoint that came as bytes (checkpointFromBytes): its model.safetensors with
+ * `tensors` changed, laid out exactly like the source, as bytes.
+ */
+export function checkpointBytes(source: CheckpointFromBytes["source"], tensors: Map<string, Float32Array>): Uint8Array {
+  const byName = changedByName([source.file], tensors, "the model files");
+  return safetensorsBytes(savedEntries(source.file, byName), source.file.metadata);
+}
+
+/** The tensors of a file in its order: the changed ones (`byName`) encoded in their dtype, the rest as they were. */
+function savedEntries(file: SourceFile, byName: Map<string, Float32Array>): TensorEntry[] {
+  const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
+  return order.map(([name, info]) => {
+    const data = byName.get(`${file.path}\u0000${name}`);
+    return {
+      name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
+      bytes: () => (data ? encodeAs(info.dtype, data) : tensorBytes(file, info)),
+    };
+  });
+}
+
+/** `tensors` checked against the source files and keyed by file path and stored name. */
+function changedByName(files: SourceFile[], tensors: Map<string, Float32Array>, srcDir: string): Map<string, Float32Array> {
   const mapped = mapTensors(files);
   for (const [c, data] of tensors) {
     const src = mapped.get(c);
@@ -487,23 +567,5 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
   }
   const byName = new Map<string, Float32Array>();
   for (const [c, data] of tensors) byName.set(`${mapped.get(c)!.file.path}\u0000${mapped.get(c)!.name}`, data);
-
-  writeDirAtomicSync(dir, (tmp) => {
-    for (const file of files) {
-      // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
-      const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
-      writeSafetensorsEntries(nodePath.join(tmp, nodePath.basename(file.path)), order.map(([name, info]) => {
-        const data = byName.get(`${file.path}\u0000${name}`);
-        return {
-          name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
-          bytes: () => (data ? encodeAs(info.dtype, data) : readTensorBytes(file.path, file.dataStart, info)),
-        };
-      }), file.metadata);
-    }
-    const weightFiles = new Set(files.map((f) => nodePath.basename(f.path)));
-    for (const f of fs.readdirSync(srcDir)) {
-      const p = nodePath.join(srcDir, f);
-      if (!weightFiles.has(f) && isSideFile(f) && fs.statSync(p).isFile()) fs.copyFileSync(p, nodePath.join(tmp, f));
-    }
-  }, { replaces: checkpointFiles() });
+  return byName;
 }

@@ -59,6 +59,21 @@ export function writeSafetensorsEntries(path: string, entries: TensorEntry[], me
   }
 }
 
+/** The file writeSafetensorsEntries writes, as bytes in memory (a browser's download). */
+export function safetensorsBytes(entries: TensorEntry[], metadata?: Record<string, string>): Uint8Array {
+  const header = headerBytes(entries, metadata);
+  const out = new Uint8Array(header.length + entries.reduce((a, e) => a + e.size, 0));
+  out.set(header);
+  let off = header.length;
+  for (const e of entries) {
+    const b = e.bytes();
+    if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
+    out.set(b, off);
+    off += e.size;
+  }
+  return out;
+}
+
 /** f32 tensors by name → F32 safetensors */
 export function writeF32(path: string, tensors: Map<string, { shape: number[]; data: Float32Array }>, metadata?: Record<string, string>): void {
   writeSafetensorsEntries(path, [...tensors].map(([name, t]) => ({ name, dtype: "F32", shape: t.shape, size: t.data.byteLength, bytes: () => f32Bytes(t.data) })), metadata);

@@ -479,11 +479,26 @@ function fitsModel(tok: WordTokenizer, dir: string, where: string): WordTokenize
   } catch {
     return tok; // no config: nothing to check against (loadCheckpoint reports it)
   }
+  return fitsVocab(tok, vocab, where);
+}
+
+function fitsVocab(tok: WordTokenizer, vocab: unknown, where: string): WordTokenizer {
   const maxId = Math.max(tok.vocabSize - 1, ...tok.prefix, ...tok.suffix, tok.padId, tok.unkId);
   if (typeof vocab === "number" && maxId >= vocab) {
     throw new TokenizerError(`${where}: token id ${maxId} is beyond the model's vocabulary (config.json vocab_size ${vocab})`);
   }
   return tok;
+}
+
+/** loadTokenizer over the text of a tokenizer.json (a browser's file), checked against the model's vocab_size. */
+export function tokenizerFromText(text: string, vocabSize: number, where = "tokenizer.json"): WordTokenizer {
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new TokenizerError(`${where}: not a readable JSON tokenizer file`);
+  }
+  return fitsVocab(buildTokenizer(json, where), vocabSize, where);
 }
 
 /**

@@ -41,7 +41,13 @@ export function readTextFile(path: string, what = "file"): string {
 
 /** readTextFile's text as lines; a trailing newline does not make an extra line. */
 export function readTextLines(path: string, what = "file"): string[] {
-  const lines = readTextFile(path, what).split(/\r?\n/);
+  return textLines(readTextFile(path, what));
+}
+
+/** A text's lines; a trailing newline does not make an extra line (nor does a leading byte-order mark). */
+export function textLines(text: string): string[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
