@@ -8,7 +8,7 @@
 // the built-in defaults and never measures.
 import { type Gpu, runtime } from "../gpu/device.ts";
 import type { ImgLayout, ImgTile } from "./matmul_img.ts";
-import { env, fs, nodePath, os, pid } from "../host.ts";
+import { env, fs, hasNodeBuiltins, nodePath, os, pid } from "../host.ts";
 
 /** What runs a product: the buffer kernels, or an image tile. */
 export type MatmulChoice = "buffer" | ImgTile;
@@ -56,8 +56,9 @@ export function adapterKey(g: Gpu): string {
 type TuneFile = { version: number; adapters: Record<string, Record<string, TuneEntry>> };
 
 
-/** The cache file, or null when no directory can be named (no HOME). */
+/** The cache file, or null when no directory can be named (no HOME, or a browser: no files). */
 export function tuneFile(): string | null {
+  if (!hasNodeBuiltins()) return null;
   const dir = env("XLT_CACHE_DIR") ?? (env("XDG_CACHE_HOME") ? nodePath.join(env("XDG_CACHE_HOME")!, "xlt") : os.homedir() ? nodePath.join(os.homedir(), ".cache", "xlt") : null);
   return dir ? nodePath.join(dir, "matmul-tuning.json") : null;
 }

@@ -47,9 +47,9 @@ export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tenso
 
 /**
  * Throws the one-line error of a training loop whose loss, a gradient, an updated weight or the gradient
- * norm became non-finite at `step` (nothing is saved after it).
+ * norm became non-finite at `step` (nothing is saved after it). `ckptDir`: where checkpoints go (null: none).
  */
-export function checkStepStatus(s: StepStatus, step: number, ckptDir: string): void {
+export function checkStepStatus(s: StepStatus, step: number, ckptDir: string | null): void {
   let what: string | null = null;
   if (!Number.isFinite(s.loss)) what = `the loss became ${s.loss}`;
   else if (s.health) {
@@ -59,6 +59,6 @@ export function checkStepStatus(s: StepStatus, step: number, ckptDir: string): v
   if (what === null) return;
   throw new XltError(
     `${what} at step ${step}; stopped without saving this state` +
-      (fs.existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
+      (ckptDir !== null && fs.existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
   );
 }

@@ -44,6 +44,7 @@ const PROGRESS_FILES: SideFiles = { [PROGRESS]: (v) => isNumberList(v?.losses) }
 export type Resumed = Record<string, any>;
 
 export interface TrainerOptions {
+  /** the output directory; "" where the caller keeps the outputs itself (the library, a browser): no checkpoints */
   out: string;
   /** append one JSON line per step (and per epoch's dev score) */
   log?: string;
@@ -128,12 +129,13 @@ export class Trainer<B> {
   async run(o: TrainerOptions, resumed?: Resumed): Promise<TrainResult> {
     const obj = this.objective;
     const g = obj.gpu;
-    const ckptDir = nodePath.join(o.out, CHECKPOINT_DIR);
+    const ckptDir = o.out ? nodePath.join(o.out, CHECKPOINT_DIR) : null;
+    if (!ckptDir && (o.resume || o.checkpointEvery > 0)) throw new Error("Trainer.run: checkpoints and --resume need an output directory");
     let start = 0;
     const losses: number[] = [];
     if (o.resume) {
       if (!resumed) throw new Error("Trainer.run: --resume without checkResumable's side files");
-      start = await loadTrainingState(ckptDir, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
+      start = await loadTrainingState(ckptDir!, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
       losses.push(...(obj.restore ? obj.restore(resumed, start) : resumed[PROGRESS].losses));
       // the steps after the checkpoint run again: their lines from the interrupted run go
       const keep = obj.keepsLogLine?.bind(obj) ?? ((rec: Record<string, unknown>) => typeof rec.step === "number" && rec.step <= start);
@@ -185,7 +187,7 @@ export class Trainer<B> {
         }
         if (atCheckpoint) {
           const side = obj.checkpointSide ? obj.checkpointSide(losses) : { [PROGRESS]: { losses } };
-          await saveTrainingState(ckptDir, obj.stateParams(), this.adam, step, side, obj.settings);
+          await saveTrainingState(ckptDir!, obj.stateParams(), this.adam, step, side, obj.settings);
         }
       }
     } catch (e) {
