@@ -89,7 +89,9 @@ async function builtinInputs(): Promise<{ model: ModelFiles; data: PairTexts[]; 
 /** The user's model folder (or files) and data files. */
 async function userInputs(): Promise<{ model: ModelFiles; data: PairTexts[]; maxLength?: number }> {
   const picked = ["model-dir", "model-files"].flatMap((id) => Array.from(el<HTMLInputElement>(id).files ?? []));
-  const byName = new Map(picked.map((f) => [f.name, f]));
+  // a snapshot folder may hold files of the same name deeper down (onnx/config.json): the top one counts
+  const depth = (f: File) => (f.webkitRelativePath || f.name).split("/").length;
+  const byName = new Map([...picked].sort((a, b) => depth(b) - depth(a)).map((f) => [f.name, f]));
   if (!picked.length) throw new Error("no model picked: choose a Hugging Face model folder (config.json, model.safetensors, tokenizer.json), or its files");
   if (!byName.has("model.safetensors") && byName.has("model.safetensors.index.json")) throw new Error("the model is sharded (model.safetensors.index.json): the page reads one model.safetensors; use the xlt CLI for sharded checkpoints");
   const missing = ["config.json", "model.safetensors", "tokenizer.json"].filter((n) => !byName.has(n));
