@@ -9,7 +9,7 @@
 // stopping at the highest layer the caller needs: the realignment loss reads hidden_states[N-1], so the
 // last block is never run during realignment. backward() takes gradients w.r.t. any hidden states and
 // walks down only as far as the lowest trainable parameter ("backward stops as early as it can").
-import type { Gpu } from "../src/gpu/device.ts";
+import { type Gpu, runtime } from "../src/gpu/device.ts";
 import { Tensor, withScratch } from "../src/gpu/tensor.ts";
 import { Frame } from "../src/gpu/workspace.ts";
 import { recordCopy } from "../src/gpu/recorder.ts";
@@ -125,7 +125,7 @@ export async function tuneEncoderMatmuls(g: Gpu, cfg: ModelConfig, rows: number,
   let first = true;
   await tuneMatmuls(g, linearShapes([[H, H], [F, H], [H, F], ...heads], rows), {
     log: (s) => {
-      if (first) console.error("measuring the matmul kernels on this adapter (once; kept in the user's cache directory)");
+      if (first) console.error(`measuring the matmul kernels on this adapter (${runtime === "browser" ? "once for this page: a browser keeps no cache file" : "once; kept in the user's cache directory"})`);
       first = false;
       console.error(s);
     },

@@ -4,16 +4,15 @@
 // link-less pairs), the seeded per-language shuffle + round-robin interleave, and the batcher that
 // tokenizes pairs and maps every link to rows of the concatenated word lists the contrastive loss reads.
 // Every input error is one line naming file[:line], so a bad corpus fails before any GPU work starts.
-import { statSync } from "node:fs";
-import { basename } from "node:path";
 import { XltError } from "../errors.ts";
 import type { ModelConfig } from "../io/checkpoint.ts";
 import { encodeWords, type WordEncoding, type WordTokenizer } from "../io/tokenize.ts";
-import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, WordsError } from "../io/words.ts";
+import { parseLinks, parseParallelLine, readMuseDictionary, readTextLines, splitWords, textLines, WordsError } from "../io/words.ts";
 import { buildSide, type PairExample, type SideBatch } from "./side_batch.ts";
 import { fastAlign } from "../align/fastalign.ts";
 import { buildDictionary, dictionaryLinks, type Dictionary, filterLinks, interleave, type Link, shuffled } from "./align.ts";
 import { readConlluWords } from "./conllu_words.ts";
+import { fs, nodePath } from "../host.ts";
 
 /** One language's realignment data: exactly one sentence source and exactly one link source. */
 export interface LangSpec {
@@ -63,7 +62,7 @@ const dictCache = new Map<string, Dictionary>();
 export function loadDictionary(path: string): Dictionary {
   let key = path;
   try {
-    const st = statSync(path);
+    const st = fs.statSync(path);
     key = `${path}|${st.size}|${st.mtimeMs}`;
   } catch {
     // readMuseDictionary reports the missing file
@@ -203,9 +202,31 @@ export const LANG_SPEC_HELP = [
 
 const PREFIX_RE = /^([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)=(.+)$/;
 
+/**
+ * loadLanguagePairs over the texts of a `source ||| target` file and its Pharaoh links file (a browser's
+ * files): the same checks, filter and errors, the files named by `names` in them.
+ */
+export function examplesFromText(lang: string, pairsText: string, linksText: string, names = { pairs: "pairs.txt", links: "links.txt" }): { examples: PairExample[]; stats: PairStats } {
+  const lines = textLines(pairsText);
+  if (!lines.some((l) => l.trim() !== "")) throw new WordsError(`${names.pairs}: parallel file is empty`);
+  const sentences = lines.map((l, i) => (l.trim() === "" ? { src: [], tgt: [] } : parseParallelLine(l, `${names.pairs}:${i + 1}`)));
+  const linkLines = textLines(linksText);
+  if (linkLines.length !== sentences.length) {
+    throw new WordsError(`${names.links}: alignment file has ${linkLines.length} lines but ${names.pairs} has ${sentences.length} sentence pairs (line for line, blank lines included)`);
+  }
+  const links = sentences.map((s, k) => filterLinks(s.src, s.tgt, parseLinks(linkLines[k], `${names.links}:${k + 1}`, s.src.length, s.tgt.length) as Link[]));
+  const examples: PairExample[] = [];
+  sentences.forEach((s, k) => {
+    if (links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: links[k], lang });
+  });
+  const stats: PairStats = { sentences: lines.filter((l) => l.trim() !== "").length, withLinks: examples.length, links: links.reduce((a, l) => a + l.length, 0) };
+  if (stats.links === 0) throw new WordsError(`language '${lang}': read ${stats.sentences} sentence pairs from ${names.pairs} but alignments ${names.links} leave no link after the one-to-one / identical-string filter`);
+  return { examples, stats };
+}
+
 /** Language code guessed from a file name ('en-de.txt', 'opus.en-de-train.de', 'de_pud-ud-test.conllu'), or null. */
 export function langFromFileName(path: string): string | null {
-  const name = basename(path);
+  const name = nodePath.basename(path);
   const nonEn = (x: string) => (x !== "en" ? x : null);
   let m = /(?:^|[^a-z])en[-_]([a-z]{2,3})(?![a-z])/.exec(name);
   if (m && nonEn(m[1])) return m[1];

@@ -12,20 +12,19 @@
 // or a terminal: a regular file opened again would get its own file offset and write over output that
 // shares the old one (`> log 2>&1`), and a socket (Node's child pipes) cannot be opened again; there the
 // two lines stay.
-import { closeSync, constants, fstatSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { fs, nodePath, os } from "../host.ts";
 
-const WRITE = constants.O_WRONLY | constants.O_NOCTTY;
+// (a function: the constants are read when Dawn starts, never where a browser loads this module)
+const WRITE = () => fs.constants.O_WRONLY | fs.constants.O_NOCTTY;
 const DAWN_LIMIT_WARNING = /^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLayout artificially reduced .*\n?/gm;
 
 /** A descriptor on the stream behind descriptor 2 if it is a terminal or a pipe with a reader, else -1. */
 function reopenStderr(): number {
   try {
-    const st = fstatSync(2);
-    if (st.isFIFO()) closeSync(openSync("/dev/fd/2", WRITE | constants.O_NONBLOCK)); // fails (ENXIO) without a reader instead of blocking
+    const st = fs.fstatSync(2);
+    if (st.isFIFO()) fs.closeSync(fs.openSync("/dev/fd/2", WRITE() | fs.constants.O_NONBLOCK)); // fails (ENXIO) without a reader instead of blocking
     else if (!st.isCharacterDevice()) return -1;
-    return openSync("/dev/fd/2", WRITE);
+    return fs.openSync("/dev/fd/2", WRITE());
   } catch {
     return -1;
   }
@@ -37,17 +36,17 @@ export async function withoutDawnLimitWarnings<T>(fn: () => Promise<T>): Promise
   if (g.process?.platform !== "linux" && g.process?.platform !== "darwin") return fn();
   const saved = reopenStderr();
   if (saved < 0) return fn();
-  const path = join(tmpdir(), `xlt-adapter-${g.process.pid}-${Date.now()}.log`);
+  const path = nodePath.join(os.tmpdir(), `xlt-adapter-${g.process.pid}-${Date.now()}.log`);
   try {
-    closeSync(openSync(path, "wx", 0o600));
+    fs.closeSync(fs.openSync(path, "wx", 0o600));
   } catch {
-    closeSync(saved);
+    fs.closeSync(saved);
     return fn();
   }
-  closeSync(2);
+  fs.closeSync(2);
   let held = -1;
   try {
-    held = openSync(path, WRITE | constants.O_APPEND);
+    held = fs.openSync(path, WRITE() | fs.constants.O_APPEND);
   } catch {
     // descriptor 2 stays free and is taken again below
   }
@@ -55,12 +54,12 @@ export async function withoutDawnLimitWarnings<T>(fn: () => Promise<T>): Promise
     return await fn();
   } finally {
     if (held === 2 || held < 0) {
-      if (held === 2) closeSync(2);
-      openSync(`/dev/fd/${saved}`, WRITE); // descriptor 2 again: the lowest free one
-    } else closeSync(held); // another thread opened a file in between and holds descriptor 2: leave it
-    closeSync(saved);
-    const rest = readFileSync(path, "utf8").replace(DAWN_LIMIT_WARNING, "");
-    rmSync(path, { force: true });
+      if (held === 2) fs.closeSync(2);
+      fs.openSync(`/dev/fd/${saved}`, WRITE()); // descriptor 2 again: the lowest free one
+    } else fs.closeSync(held); // another thread opened a file in between and holds descriptor 2: leave it
+    fs.closeSync(saved);
+    const rest = fs.readFileSync(path, "utf8").replace(DAWN_LIMIT_WARNING, "");
+    fs.rmSync(path, { force: true });
     if (rest) g.process.stderr.write(rest);
   }
 }

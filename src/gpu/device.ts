@@ -1,4 +1,5 @@
-// One WebGPU device for the whole process, on Node (npm `webgpu`, Dawn) or Deno (built-in navigator.gpu, wgpu).
+// One WebGPU device for the whole process, on Node (npm `webgpu`, Dawn), Deno (built-in navigator.gpu, wgpu)
+// or a browser page (its navigator.gpu).
 //
 // Dawn must be created once per process (re-creating it crashes), so the device is a module-level singleton.
 // We request the adapter's real limits (the spec defaults are far below what lavapipe and real GPUs offer)
@@ -6,7 +7,7 @@
 
 import { withoutDawnLimitWarnings } from "./adapter_log.ts";
 
-export type Runtime = "node" | "deno";
+export type Runtime = "node" | "deno" | "browser";
 
 export interface Caps {
   runtime: Runtime;
@@ -52,11 +53,15 @@ export class GpuError extends Error {
 }
 
 declare const Deno: unknown;
-export const runtime: Runtime = typeof Deno !== "undefined" ? "deno" : "node";
+export const runtime: Runtime = typeof Deno !== "undefined" ? "deno" : typeof (globalThis as any).process?.versions?.node === "string" ? "node" : "browser";
 
 const NO_ADAPTER =
   "no WebGPU adapter found: install a GPU driver with Vulkan support, or the software Vulkan driver " +
   "(Mesa lavapipe) with `sudo bash scripts/install-software-vulkan.sh`";
+
+const NO_BROWSER_GPU =
+  "this browser offers no WebGPU (navigator.gpu is missing): use a recent Chrome, Edge or Safari, or start Chromium " +
+  "with --enable-unsafe-webgpu (on Linux also --enable-features=Vulkan)";
 
 let pending: Promise<Gpu> | null = null;
 // The GPU instance must stay reachable: if it is garbage-collected, dawn.node frees the Dawn instance while
@@ -75,7 +80,7 @@ export function getGpu(): Promise<Gpu> {
 }
 
 async function navigatorGpu(): Promise<GPU | undefined> {
-  if (runtime === "deno") return (globalThis as any).navigator?.gpu;
+  if (runtime !== "node") return (globalThis as any).navigator?.gpu;
   // Keep the specifier in a variable so Deno never tries to load Dawn's native addon (it crashes there).
   const name = "webgpu";
   const mod: any = await import(name);
@@ -149,11 +154,11 @@ async function createGpu(): Promise<Gpu> {
   } catch (e) {
     throw new GpuError(`${NO_ADAPTER} (loading WebGPU failed: ${(e as Error).message})`);
   }
-  if (!gpu) throw new GpuError(NO_ADAPTER);
+  if (!gpu) throw new GpuError(runtime === "browser" ? NO_BROWSER_GPU : NO_ADAPTER);
   const request = () => gpu.requestAdapter({ powerPreference: "high-performance" });
   // Dawn (Node) logs its clamp of the driver's dynamic-buffer limits here; see adapter_log.ts
   const adapter = await (runtime === "node" ? withoutDawnLimitWarnings(request) : request());
-  if (!adapter) throw new GpuError(NO_ADAPTER);
+  if (!adapter) throw new GpuError(runtime === "browser" ? "this browser has WebGPU but gave no adapter (the GPU is blocklisted or WebGPU is turned off): try another browser or enable WebGPU in its settings" : NO_ADAPTER);
 
   const requiredLimits: Record<string, number> = {};
   for (const k of WANTED_LIMITS) {

@@ -18,9 +18,10 @@
 // The bindings are read from the source so the pipeline layout can be explicit (needed for the
 // dynamic uniform offsets that let bind groups be cached), and so is the uniform binding's struct, whose
 // fields are the kernel's named parameters (src/gpu/params.ts checks every dispatch against them).
-import { readFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+//
+// Where the files come from: shaders/ beside the sources on Node and Deno, or, in a browser, the texts a
+// bundle carries (the web build inlines shaders/ and hands it to useShaderFiles before anything compiles).
+import { fs, nodePath, url } from "../host.ts";
 import { paramLayout, type ParamLayout } from "./params.ts";
 
 /** "texture": a read-only storage texture (texture_storage_2d<FORMAT, read>), bound as a texture view */
@@ -45,13 +46,33 @@ let shaderDir: string | null = null;
 /** Finds shaders/ by walking up from this file: works from src/ (Deno, vitest) and from dist/src/ (Node). */
 export function shadersDir(): string {
   if (shaderDir) return shaderDir;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = nodePath.dirname(url.fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const cand = join(dir, "shaders");
-    if (existsSync(join(cand, "elementwise.wgsl"))) return (shaderDir = cand);
-    dir = dirname(dir);
+    const cand = nodePath.join(dir, "shaders");
+    if (fs.existsSync(nodePath.join(cand, "elementwise.wgsl"))) return (shaderDir = cand);
+    dir = nodePath.dirname(dir);
   }
   throw new Error("cannot find the shaders/ folder next to the xlt sources; reinstall the package");
+}
+
+/** shaders/ as texts by path inside it ("matmul.wgsl", "lib/gelu.wgsl"), when a bundle carries them */
+let bundled: Map<string, string> | null = null;
+
+/**
+ * Reads the shaders from `files` (path inside shaders/ → text) instead of the shaders/ folder: a browser
+ * bundle has no files to read. Must come before the first kernel compiles.
+ */
+export function useShaderFiles(files: Record<string, string>): void {
+  bundled = new Map(Object.entries(files));
+  fileCache.clear();
+  libCache.clear();
+}
+
+/** A file of shaders/ by its path inside it, or undefined when there is none. */
+function shaderFile(rel: string): string | undefined {
+  if (bundled) return bundled.get(rel);
+  const p = nodePath.join(shadersDir(), rel);
+  return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
 }
 
 interface Family {
@@ -69,9 +90,9 @@ const libCache = new Map<string, string>();
 function libText(lib: string): string {
   let t = libCache.get(lib);
   if (t === undefined) {
-    const path = join(shadersDir(), "lib", `${lib}.wgsl`);
-    if (!existsSync(path)) throw new Error(`shader library shaders/lib/${lib}.wgsl (from an //#include) does not exist`);
-    libCache.set(lib, (t = readFileSync(path, "utf8").replace(/\n$/, "")));
+    const text = shaderFile(`lib/${lib}.wgsl`);
+    if (text === undefined) throw new Error(`shader library shaders/lib/${lib}.wgsl (from an //#include) does not exist`);
+    libCache.set(lib, (t = text.replace(/\n$/, "")));
   }
   return t;
 }
@@ -89,7 +110,8 @@ export function registerShaderSource(family: string, text: string): void {
 function familyOf(family: string): Family {
   const cached = fileCache.get(family);
   if (cached) return cached;
-  const text = registered.get(family) ?? readFileSync(join(shadersDir(), `${family}.wgsl`), "utf8");
+  const text = registered.get(family) ?? shaderFile(`${family}.wgsl`);
+  if (text === undefined) throw new Error(`shader family shaders/${family}.wgsl does not exist`);
   const sections = new Map<string, { text: string; line: number }>();
   const includes: string[] = [];
   const sectionIncludes = new Map<string, string[]>();

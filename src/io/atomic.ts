@@ -11,15 +11,13 @@
 // A kill at any point leaves either DIR, or a complete temp (sentinel) that recoverDir finishes swapping in.
 // A DIR (or file) that is a symbolic link is followed: the swap happens at its target, so the link and the
 // user's other files there stay as they are (renaming the link itself would replace it with a directory).
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
-import process from "node:process";
 import { XltError } from "../errors.ts";
+import { fs, nodePath, pid } from "../host.ts";
 
 /** Written last into a temp directory: its presence means the directory is complete. */
 export const COMPLETE_MARK = ".xlt-complete";
 
-const tempName = (path: string, kind: "tmp" | "old") => `${path}.${kind}-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const tempName = (path: string, kind: "tmp" | "old") => `${path}.${kind}-${pid()}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** Turns a file-system error into a one-line user error naming the path (EISDIR, ENOTDIR, EBUSY, EACCES, …). */
 export function fsError(e: unknown, path: string, doing: string): Error {
@@ -46,12 +44,12 @@ export function followLink(path: string): string {
   for (let hops = 0; hops < 40; hops++) {
     let link: string;
     try {
-      if (!lstatSync(path).isSymbolicLink()) return path;
-      link = readlinkSync(path);
+      if (!fs.lstatSync(path).isSymbolicLink()) return path;
+      link = fs.readlinkSync(path);
     } catch {
       return path; // missing, or not readable as a link
     }
-    path = resolve(dirname(path), link);
+    path = nodePath.resolve(nodePath.dirname(path), link);
   }
   return path; // a loop: the write fails with the file system's own error (ELOOP)
 }
@@ -60,9 +58,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   path = followLink(path);
   const tmp = tempName(path, "tmp");
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
     throw fsError(e, path, "write the file");
@@ -111,22 +109,22 @@ export function writeDirAtomicSync(dir: string, fill: (tmpDir: string) => void, 
 /** The real path of `path` where it exists (symbolic links resolved), else its absolute path. */
 function real(path: string): string {
   try {
-    return realpathSync(path);
+    return fs.realpathSync(path);
   } catch {
-    return resolve(path);
+    return nodePath.resolve(path);
   }
 }
 
 function startDir(dir: string): string {
-  const cwd = real(process.cwd());
+  const cwd = real((globalThis as any).process.cwd());
   const abs = real(dir);
-  if (cwd === abs || cwd.startsWith(abs + sep)) throw new XltError(`${dir}: cannot replace the current directory or one that contains it; give a new subdirectory`);
+  if (cwd === abs || cwd.startsWith(abs + nodePath.sep)) throw new XltError(`${dir}: cannot replace the current directory or one that contains it; give a new subdirectory`);
   recoverDir(dir);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new XltError(`${dir}: is a file, not a directory`);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new XltError(`${dir}: is a file, not a directory`);
   const tmp = tempName(dir, "tmp");
   try {
-    mkdirSync(dirname(dir), { recursive: true });
-    mkdirSync(tmp);
+    fs.mkdirSync(nodePath.dirname(dir), { recursive: true });
+    fs.mkdirSync(tmp);
   } catch (e) {
     throw fsError(e, dir, "create the directory");
   }
@@ -136,58 +134,58 @@ function startDir(dir: string): string {
 function finishDir(dir: string, tmp: string, o: DirWriteOptions): void {
   try {
     // the sentinel carries `replaces`, so that recoverDir finishes an interrupted swap the same way
-    writeFileSync(join(tmp, COMPLETE_MARK), JSON.stringify({ replaces: o.replaces?.source ?? null }));
+    fs.writeFileSync(nodePath.join(tmp, COMPLETE_MARK), JSON.stringify({ replaces: o.replaces?.source ?? null }));
     swapIn(dir, tmp);
   } catch (e) {
     // swapIn undoes its own first step; once `dir` has moved aside, the complete temp is what recoverDir restores
-    if (existsSync(dir)) removeQuietly(tmp);
+    if (fs.existsSync(dir)) removeQuietly(tmp);
     throw fsError(e, dir, "replace the directory");
   }
 }
 
 /** Steps 1 and 2 of the swap; safe to repeat after an interruption at any point. */
 function swapIn(dir: string, tmp: string): void {
-  if (existsSync(dir)) {
+  if (fs.existsSync(dir)) {
     let replaces: RegExp | null = null;
     try {
-      const src = JSON.parse(readFileSync(join(tmp, COMPLETE_MARK), "utf8")).replaces;
+      const src = JSON.parse(fs.readFileSync(nodePath.join(tmp, COMPLETE_MARK), "utf8")).replaces;
       if (typeof src === "string") replaces = new RegExp(src);
     } catch {
       // an empty or unreadable sentinel: keep every old entry
     }
-    const have = new Set(readdirSync(tmp));
+    const have = new Set(fs.readdirSync(tmp));
     const moved: string[] = [];
     const undo = () => {
-      for (const f of moved) renameSync(join(tmp, f), join(dir, f));
+      for (const f of moved) fs.renameSync(nodePath.join(tmp, f), nodePath.join(dir, f));
     };
     const old = tempName(dir, "old");
     try {
-      for (const f of readdirSync(dir)) {
+      for (const f of fs.readdirSync(dir)) {
         if (have.has(f) || replaces?.test(f)) continue;
-        renameSync(join(dir, f), join(tmp, f));
+        fs.renameSync(nodePath.join(dir, f), nodePath.join(tmp, f));
         moved.push(f);
       }
-      renameSync(dir, old);
+      fs.renameSync(dir, old);
     } catch (e) {
       undo();
       throw e;
     }
     try {
-      renameSync(tmp, dir);
+      fs.renameSync(tmp, dir);
     } catch (e) {
-      renameSync(old, dir);
+      fs.renameSync(old, dir);
       undo();
       throw e;
     }
     removeQuietly(old);
-  } else renameSync(tmp, dir);
-  removeQuietly(join(dir, COMPLETE_MARK));
+  } else fs.renameSync(tmp, dir);
+  removeQuietly(nodePath.join(dir, COMPLETE_MARK));
 }
 
 const isAlive = (p: number) => {
-  if (p === process.pid) return true; // our own writes are never half-done when we look
+  if (p === pid()) return true; // our own writes are never half-done when we look
   try {
-    process.kill(p, 0);
+    (globalThis as any).process.kill(p, 0);
     return true;
   } catch (e) {
     return (e as any)?.code === "EPERM";
@@ -202,33 +200,33 @@ const isAlive = (p: number) => {
  */
 export function recoverDir(dir: string): boolean {
   dir = followLink(dir); // a kill mid-swap leaves a link to DIR dangling until DIR is back
-  const parent = dirname(dir);
+  const parent = nodePath.dirname(dir);
   let names: string[];
   try {
-    names = readdirSync(parent);
+    names = fs.readdirSync(parent);
   } catch {
     return false; // no parent: nothing was ever written here
   }
-  const re = new RegExp(`^${basename(dir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(tmp|old)-(\\d+)-([0-9a-z]+)$`);
+  const re = new RegExp(`^${nodePath.basename(dir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(tmp|old)-(\\d+)-([0-9a-z]+)$`);
   const found = names.map((n) => ({ n, m: re.exec(n) })).filter((x) => x.m && !isAlive(Number(x.m[2])))
-    .map((x) => ({ path: join(parent, x.n), kind: x.m![1], order: x.m![3] }))
-    .filter((x) => statSync(x.path).isDirectory());
+    .map((x) => ({ path: nodePath.join(parent, x.n), kind: x.m![1], order: x.m![3] }))
+    .filter((x) => fs.statSync(x.path).isDirectory());
   if (!found.length) return false;
   found.sort((a, b) => (a.order < b.order ? 1 : -1)); // newest first
-  const complete = found.find((x) => x.kind === "tmp" && existsSync(join(x.path, COMPLETE_MARK)));
+  const complete = found.find((x) => x.kind === "tmp" && fs.existsSync(nodePath.join(x.path, COMPLETE_MARK)));
   if (complete) swapIn(dir, complete.path);
-  else if (!existsSync(dir)) {
+  else if (!fs.existsSync(dir)) {
     const old = found.find((x) => x.kind === "old");
-    if (old) renameSync(old.path, dir);
+    if (old) fs.renameSync(old.path, dir);
   }
-  for (const x of found) if (existsSync(x.path)) rmSync(x.path, { recursive: true, force: true });
+  for (const x of found) if (fs.existsSync(x.path)) fs.rmSync(x.path, { recursive: true, force: true });
   return true;
 }
 
 /** Removes a temp file or directory on an error path; one that was never created (or cannot be) is no error. */
 export function removeQuietly(path: string): void {
   try {
-    rmSync(path, { recursive: true, force: true });
+    fs.rmSync(path, { recursive: true, force: true });
   } catch {
     // e.g. ENOTDIR: its parent is a file, so it was never created
   }

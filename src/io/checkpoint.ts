@@ -9,17 +9,15 @@
 // order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
 // byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
 // a half-written DIR.
-import { createHash } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, readSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
 import { writeDirAtomicSync } from "./atomic.ts";
-import { writeSafetensorsEntries } from "./safetensors_write.ts";
-import { decode, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
+import { safetensorsBytes, type TensorEntry, writeSafetensorsEntries } from "./safetensors_write.ts";
+import { decode, headerOfBytes, readHeader, readTensorBytes, type TensorInfo } from "./safetensors.ts";
 import { f16Bits } from "../gpu/f16.ts";
 
 // The architecture description belongs to the models (models/config.ts); checkpoints parse it from
 // config.json and re-export it for their callers.
 import type { Arch, ModelConfig } from "../../models/config.ts";
+import { crypto, fs, nodePath } from "../host.ts";
 export type { Arch, ModelConfig };
 
 export interface LoadedTensor {
@@ -239,7 +237,7 @@ export function canonicalName(name: string): string | null {
 export function readJson(path: string, what: string): any {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = fs.readFileSync(path, "utf8");
   } catch {
     throw new CheckpointError(`${path}: cannot read ${what} (missing or unreadable)`);
   }
@@ -255,17 +253,25 @@ interface SourceFile {
   tensors: Map<string, TensorInfo>;
   dataStart: number;
   metadata: Record<string, string>;
+  /** the whole file, where it came as bytes (a browser's file) instead of a path to read */
+  bytes?: Uint8Array;
+}
+
+/** One tensor's raw bytes, from the file's bytes in memory or read from its path. */
+function tensorBytes(file: SourceFile, info: TensorInfo): Uint8Array {
+  if (file.bytes) return file.bytes.subarray(file.dataStart + info.begin, file.dataStart + info.end);
+  return readTensorBytes(file.path, file.dataStart, info);
 }
 
 /** The safetensors files of a checkpoint directory, in shard order. */
 function sourceFiles(dir: string): { files: SourceFile[]; index: string | null } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
-  const single = join(dir, "model.safetensors");
-  const indexPath = join(dir, "model.safetensors.index.json");
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  const single = nodePath.join(dir, "model.safetensors");
+  const indexPath = nodePath.join(dir, "model.safetensors.index.json");
   let names: string[];
   let index: string | null = null;
-  if (existsSync(single)) names = ["model.safetensors"];
-  else if (existsSync(indexPath)) {
+  if (fs.existsSync(single)) names = ["model.safetensors"];
+  else if (fs.existsSync(indexPath)) {
     index = indexPath;
     const idx = readJson(indexPath, "shard index");
     const wm = idx?.weight_map;
@@ -275,14 +281,14 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
       if (typeof f !== "string" || f.includes("/") || f.includes("\\")) throw new CheckpointError(`${indexPath}: bad shard file name ${JSON.stringify(f)}`);
     }
   } else {
-    const other = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"].filter((f) => existsSync(join(dir, f)));
+    const other = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"].filter((f) => fs.existsSync(nodePath.join(dir, f)));
     throw new CheckpointError(
       `${dir}: no model.safetensors or model.safetensors.index.json` + (other.length ? ` (found ${other.join(", ")}; convert it to safetensors first)` : ""),
     );
   }
   const files = names.map((f) => {
-    const path = join(dir, f);
-    if (!existsSync(path)) throw new CheckpointError(`${path}: shard listed in the index is missing`);
+    const path = nodePath.join(dir, f);
+    if (!fs.existsSync(path)) throw new CheckpointError(`${path}: shard listed in the index is missing`);
     return { path, ...readHeader(path) };
   });
   return { files, index };
@@ -294,15 +300,15 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
  * would mix the checkpoint's trained tensors with another model's frozen ones) is refused. One read pass.
  */
 export function modelFingerprint(dir: string): string {
-  const h = createHash("sha256");
+  const h = crypto.createHash("sha256");
   const buf = new Uint8Array(1 << 22);
   for (const f of sourceFiles(dir).files) {
-    const fd = openSync(f.path, "r");
+    const fd = fs.openSync(f.path, "r");
     try {
-      h.update(`${basename(f.path)}\0${statSync(f.path).size}\0`);
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+      h.update(`${nodePath.basename(f.path)}\0${fs.statSync(f.path).size}\0`);
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
     } finally {
-      closeSync(fd);
+      fs.closeSync(fd);
     }
   }
   return `weights sha256:${h.digest("hex").slice(0, 16)}`;
@@ -317,7 +323,7 @@ export function checkpointNames(srcDir?: string): string[] {
   const names = new Set(["config.json", "model.safetensors"]);
   let entries: string[] = [];
   try {
-    if (srcDir) entries = readdirSync(srcDir);
+    if (srcDir) entries = fs.readdirSync(srcDir);
   } catch {
     // missing: loading it fails with its own error
   }
@@ -343,11 +349,15 @@ function mapTensors(files: SourceFile[]): Map<string, { file: SourceFile; name: 
 
 /** Reads config.json and every safetensors header and checks them against each other (no tensor data read). */
 function openCheckpoint(dir: string) {
-  const cfgPath = join(dir, "config.json");
-  if (!existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
-  if (!existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
+  const cfgPath = nodePath.join(dir, "config.json");
+  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir}: checkpoint directory does not exist`);
+  if (!fs.existsSync(cfgPath)) throw new CheckpointError(`${cfgPath}: missing config.json`);
   const config = parseConfig(readJson(cfgPath, "model config"), cfgPath);
-  const { files } = sourceFiles(dir);
+  return checkWeights(config, cfgPath, sourceFiles(dir).files, dir);
+}
+
+/** The model's tensors in `files` checked against its config (names, dtypes, shapes, layer count). */
+function checkWeights(config: ModelConfig, cfgPath: string, files: SourceFile[], dir: string) {
   const mapped = mapTensors(files);
   // a config that disagrees with the weights would train and save only part of the model
   let weightLayers = 0;
@@ -396,11 +406,42 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const sourceNames = new Map<string, string>();
   const dtypes = new Map<string, string>();
   for (const { c, shape, name, info, file } of entries) {
-    tensors.set(c, { shape: [...shape], data: decode(info, readTensorBytes(file.path, file.dataStart, info)) as Float32Array });
+    tensors.set(c, { shape: [...shape], data: decode(info, tensorBytes(file, info)) as Float32Array });
     sourceNames.set(c, name);
     dtypes.set(c, info.dtype);
   }
   return { config, tensors, sourceNames, dtypes };
+}
+
+/** A checkpoint that came as bytes: its model and the weight file it was read from (for checkpointBytes). */
+export interface CheckpointFromBytes {
+  ckpt: Checkpoint;
+  source: { file: SourceFile };
+}
+
+/**
+ * loadCheckpoint over the bytes of config.json and one model.safetensors (a browser's files, a fetch):
+ * the same checks and errors, the files named by their names.
+ */
+export function checkpointFromBytes(configJson: string, safetensors: Uint8Array): CheckpointFromBytes {
+  let json: unknown;
+  try {
+    json = JSON.parse(configJson);
+  } catch {
+    throw new CheckpointError("config.json: not valid JSON");
+  }
+  const config = parseConfig(json as Record<string, any>, "config.json");
+  const file: SourceFile = { path: "model.safetensors", ...headerOfBytes(safetensors, "model.safetensors"), bytes: safetensors };
+  const { entries } = checkWeights(config, "config.json", [file], "the model files");
+  const tensors = new Map<string, LoadedTensor>();
+  const sourceNames = new Map<string, string>();
+  const dtypes = new Map<string, string>();
+  for (const { c, shape, name, info } of entries) {
+    tensors.set(c, { shape: [...shape], data: decode(info, tensorBytes(file, info)) as Float32Array });
+    sourceNames.set(c, name);
+    dtypes.set(c, info.dtype);
+  }
+  return { ckpt: { config, tensors, sourceNames, dtypes }, source: { file } };
 }
 
 /**
@@ -479,6 +520,43 @@ export function checkpointFiles(...extra: string[]): RegExp {
  */
 export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string, Float32Array>): void {
   const { files } = sourceFiles(srcDir);
+  const byName = changedByName(files, tensors, srcDir);
+  writeDirAtomicSync(dir, (tmp) => {
+    for (const file of files) {
+      // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
+      writeSafetensorsEntries(nodePath.join(tmp, nodePath.basename(file.path)), savedEntries(file, byName), file.metadata);
+    }
+    const weightFiles = new Set(files.map((f) => nodePath.basename(f.path)));
+    for (const f of fs.readdirSync(srcDir)) {
+      const p = nodePath.join(srcDir, f);
+      if (!weightFiles.has(f) && isSideFile(f) && fs.statSync(p).isFile()) fs.copyFileSync(p, nodePath.join(tmp, f));
+    }
+  }, { replaces: checkpointFiles() });
+}
+
+/**
+ * saveCheckpoint for a checkpoint that came as bytes (checkpointFromBytes): its model.safetensors with
+ * `tensors` changed, laid out exactly like the source, as bytes.
+ */
+export function checkpointBytes(source: CheckpointFromBytes["source"], tensors: Map<string, Float32Array>): Uint8Array {
+  const byName = changedByName([source.file], tensors, "the model files");
+  return safetensorsBytes(savedEntries(source.file, byName), source.file.metadata);
+}
+
+/** The tensors of a file in its order: the changed ones (`byName`) encoded in their dtype, the rest as they were. */
+function savedEntries(file: SourceFile, byName: Map<string, Float32Array>): TensorEntry[] {
+  const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
+  return order.map(([name, info]) => {
+    const data = byName.get(`${file.path}\u0000${name}`);
+    return {
+      name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
+      bytes: () => (data ? encodeAs(info.dtype, data) : tensorBytes(file, info)),
+    };
+  });
+}
+
+/** `tensors` checked against the source files and keyed by file path and stored name. */
+function changedByName(files: SourceFile[], tensors: Map<string, Float32Array>, srcDir: string): Map<string, Float32Array> {
   const mapped = mapTensors(files);
   for (const [c, data] of tensors) {
     const src = mapped.get(c);
@@ -489,23 +567,5 @@ export function saveCheckpoint(dir: string, srcDir: string, tensors: Map<string,
   }
   const byName = new Map<string, Float32Array>();
   for (const [c, data] of tensors) byName.set(`${mapped.get(c)!.file.path}\u0000${mapped.get(c)!.name}`, data);
-
-  writeDirAtomicSync(dir, (tmp) => {
-    for (const file of files) {
-      // the original names, order, dtypes and metadata; sizes are unchanged, so offsets come out identical
-      const order = [...file.tensors.entries()].sort((a, b) => a[1].begin - b[1].begin);
-      writeSafetensorsEntries(join(tmp, basename(file.path)), order.map(([name, info]) => {
-        const data = byName.get(`${file.path}\u0000${name}`);
-        return {
-          name, dtype: info.dtype, shape: info.shape, size: info.end - info.begin,
-          bytes: () => (data ? encodeAs(info.dtype, data) : readTensorBytes(file.path, file.dataStart, info)),
-        };
-      }), file.metadata);
-    }
-    const weightFiles = new Set(files.map((f) => basename(f.path)));
-    for (const f of readdirSync(srcDir)) {
-      const p = join(srcDir, f);
-      if (!weightFiles.has(f) && isSideFile(f) && statSync(p).isFile()) copyFileSync(p, join(tmp, f));
-    }
-  }, { replaces: checkpointFiles() });
+  return byName;
 }

@@ -1,7 +1,7 @@
 // safetensors: an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw little-endian tensor bytes. F32, F16 and BF16 are widened to f32 on load.
-import { closeSync, openSync, readSync, fstatSync } from "node:fs";
 import { f16Value } from "../gpu/f16.ts";
+import { fs } from "../host.ts";
 
 export interface TensorInfo {
   dtype: string;
@@ -15,76 +15,87 @@ export class SafetensorsError extends Error {}
 
 const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1, BOOL: 1, F64: 8 };
 
+export type SafetensorsHeader = { tensors: Map<string, TensorInfo>; dataStart: number; metadata: Record<string, string> };
+
 /** Reads and validates the header without touching the tensor data. */
-export function readHeader(path: string): { tensors: Map<string, TensorInfo>; dataStart: number; metadata: Record<string, string> } {
+export function readHeader(path: string): SafetensorsHeader {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = fs.openSync(path, "r");
   } catch {
     throw new SafetensorsError(`cannot open ${path}: file missing or unreadable`);
   }
   try {
-    const st = fstatSync(fd);
+    const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new SafetensorsError(`${path} is a directory, not a safetensors file`);
-    const size = st.size;
-    if (size < 8) throw new SafetensorsError(`${path} is truncated (${size} bytes): not a safetensors file`);
-    const lenBuf = new Uint8Array(8);
-    readSync(fd, lenBuf, 0, 8, 0);
-    const n = Number(new DataView(lenBuf.buffer).getBigUint64(0, true));
-    if (n <= 0 || n > 100_000_000 || 8 + n > size) {
-      throw new SafetensorsError(`${path}: header length ${n} does not fit the ${size}-byte file (truncated or not safetensors)`);
-    }
-    const hb = new Uint8Array(n);
-    readSync(fd, hb, 0, n, 8);
-    let header: unknown;
-    try {
-      header = JSON.parse(new TextDecoder().decode(hb));
-    } catch {
-      throw new SafetensorsError(`${path}: header is not valid JSON (corrupt file)`);
-    }
-    if (!isObject(header)) throw new SafetensorsError(`${path}: header is ${jsonKind(header)}, expected an object {name: {dtype, shape, data_offsets}} (corrupt or not safetensors)`);
-    const dataStart = 8 + n;
-    const dataLen = size - dataStart;
-    const tensors = new Map<string, TensorInfo>();
-    let metadata: Record<string, string> = {};
-    for (const [name, v] of Object.entries(header)) {
-      if (name === "__metadata__") {
-        if (!isObject(v) || !Object.values(v).every((x) => typeof x === "string")) throw new SafetensorsError(`${path}: __metadata__ is ${jsonKind(v)}, expected an object of strings (corrupt header)`);
-        metadata = v as Record<string, string>;
-        continue;
-      }
-      const entry = checkEntry(v);
-      if (typeof entry === "string") throw new SafetensorsError(`${path}: tensor ${name}: ${entry} (corrupt header)`);
-      const { dtype, shape, data_offsets } = entry;
-      const eb = DTYPE_BYTES[dtype];
-      if (!eb) throw new SafetensorsError(`${path}: tensor ${name} has unsupported dtype ${dtype}`);
-      const [b, e] = data_offsets;
-      const count = shape.reduce((a, c) => a * c, 1);
-      if (e - b !== count * eb) {
-        throw new SafetensorsError(`${path}: tensor ${name} claims shape [${shape}] ${dtype} but spans ${e - b} bytes (header lies about sizes)`);
-      }
-      if (e > dataLen) {
-        throw new SafetensorsError(`${path}: tensor ${name} ends at byte ${e} but the file has only ${dataLen} data bytes (truncated)`);
-      }
-      tensors.set(name, { dtype, shape, begin: b, end: e });
-    }
-    // as the reference implementation: the tensors tile the data section exactly, no overlap, gap or tail
-    const sorted = [...tensors].sort((x, y) => x[1].begin - y[1].begin || x[1].end - y[1].end);
-    for (let i = 1; i < sorted.length; i++) {
-      const [[prev, p], [name, t]] = [sorted[i - 1], sorted[i]];
-      if (t.begin < p.end) throw new SafetensorsError(`${path}: tensor ${name} (bytes ${t.begin}-${t.end}) overlaps tensor ${prev} (bytes ${p.begin}-${p.end}) (corrupt header)`);
-    }
-    let end = 0;
-    for (const [name, t] of sorted) {
-      if (t.begin > end) throw new SafetensorsError(`${path}: ${t.begin - end} unused bytes before tensor ${name} (corrupt header)`);
-      end = t.end;
-    }
-    const last = sorted.length ? ` (${sorted[sorted.length - 1][0]})` : "";
-    if (end !== dataLen) throw new SafetensorsError(`${path}: ${dataLen - end} trailing bytes after the last tensor${last} (corrupt, or not one safetensors file)`);
-    return { tensors, dataStart, metadata };
+    return parseHeader(path, st.size, (buf, at) => fs.readSync(fd, buf, 0, buf.length, at));
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
+}
+
+/** readHeader over a file's bytes in memory (a browser's file, a fetch); `name` names it in errors. */
+export function headerOfBytes(bytes: Uint8Array, name: string): SafetensorsHeader {
+  return parseHeader(name, bytes.length, (buf, at) => (buf.set(bytes.subarray(at, at + buf.length)), buf.length));
+}
+
+/** The header of a `size`-byte safetensors file whose bytes `read(buf, at)` fills from offset `at`. */
+function parseHeader(path: string, size: number, read: (buf: Uint8Array, at: number) => number): SafetensorsHeader {
+  if (size < 8) throw new SafetensorsError(`${path} is truncated (${size} bytes): not a safetensors file`);
+  const lenBuf = new Uint8Array(8);
+  read(lenBuf, 0);
+  const n = Number(new DataView(lenBuf.buffer).getBigUint64(0, true));
+  if (n <= 0 || n > 100_000_000 || 8 + n > size) {
+    throw new SafetensorsError(`${path}: header length ${n} does not fit the ${size}-byte file (truncated or not safetensors)`);
+  }
+  const hb = new Uint8Array(n);
+  read(hb, 8);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(hb));
+  } catch {
+    throw new SafetensorsError(`${path}: header is not valid JSON (corrupt file)`);
+  }
+  if (!isObject(header)) throw new SafetensorsError(`${path}: header is ${jsonKind(header)}, expected an object {name: {dtype, shape, data_offsets}} (corrupt or not safetensors)`);
+  const dataStart = 8 + n;
+  const dataLen = size - dataStart;
+  const tensors = new Map<string, TensorInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, v] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      if (!isObject(v) || !Object.values(v).every((x) => typeof x === "string")) throw new SafetensorsError(`${path}: __metadata__ is ${jsonKind(v)}, expected an object of strings (corrupt header)`);
+      metadata = v as Record<string, string>;
+      continue;
+    }
+    const entry = checkEntry(v);
+    if (typeof entry === "string") throw new SafetensorsError(`${path}: tensor ${name}: ${entry} (corrupt header)`);
+    const { dtype, shape, data_offsets } = entry;
+    const eb = DTYPE_BYTES[dtype];
+    if (!eb) throw new SafetensorsError(`${path}: tensor ${name} has unsupported dtype ${dtype}`);
+    const [b, e] = data_offsets;
+    const count = shape.reduce((a, c) => a * c, 1);
+    if (e - b !== count * eb) {
+      throw new SafetensorsError(`${path}: tensor ${name} claims shape [${shape}] ${dtype} but spans ${e - b} bytes (header lies about sizes)`);
+    }
+    if (e > dataLen) {
+      throw new SafetensorsError(`${path}: tensor ${name} ends at byte ${e} but the file has only ${dataLen} data bytes (truncated)`);
+    }
+    tensors.set(name, { dtype, shape, begin: b, end: e });
+  }
+  // as the reference implementation: the tensors tile the data section exactly, no overlap, gap or tail
+  const sorted = [...tensors].sort((x, y) => x[1].begin - y[1].begin || x[1].end - y[1].end);
+  for (let i = 1; i < sorted.length; i++) {
+    const [[prev, p], [name, t]] = [sorted[i - 1], sorted[i]];
+    if (t.begin < p.end) throw new SafetensorsError(`${path}: tensor ${name} (bytes ${t.begin}-${t.end}) overlaps tensor ${prev} (bytes ${p.begin}-${p.end}) (corrupt header)`);
+  }
+  let end = 0;
+  for (const [name, t] of sorted) {
+    if (t.begin > end) throw new SafetensorsError(`${path}: ${t.begin - end} unused bytes before tensor ${name} (corrupt header)`);
+    end = t.end;
+  }
+  const last = sorted.length ? ` (${sorted[sorted.length - 1][0]})` : "";
+  if (end !== dataLen) throw new SafetensorsError(`${path}: ${dataLen - end} trailing bytes after the last tensor${last} (corrupt, or not one safetensors file)`);
+  return { tensors, dataStart, metadata };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -149,18 +160,18 @@ export function decode(info: TensorInfo, bytes: Uint8Array): Float32Array | Int3
 
 /** Reads one tensor's bytes from the file (no full-file load). */
 export function readTensorBytes(path: string, dataStart: number, info: TensorInfo): Uint8Array {
-  const fd = openSync(path, "r");
+  const fd = fs.openSync(path, "r");
   try {
     const buf = new Uint8Array(info.end - info.begin);
     let off = 0;
     while (off < buf.length) {
-      const got = readSync(fd, buf, off, Math.min(buf.length - off, 1 << 26), dataStart + info.begin + off);
+      const got = fs.readSync(fd, buf, off, Math.min(buf.length - off, 1 << 26), dataStart + info.begin + off);
       if (got <= 0) throw new SafetensorsError(`${path}: unexpected end of file while reading a tensor (truncated)`);
       off += got;
     }
     return buf;
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 

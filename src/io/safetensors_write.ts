@@ -1,10 +1,8 @@
 // The one safetensors writer: 8-byte little-endian header length, JSON header ({__metadata__} first, then
 // each tensor's dtype, shape and data_offsets) padded with spaces to a multiple of 8, then the raw bytes,
 // streamed tensor by tensor (a checkpoint is never held whole in memory), into a temp file renamed into place.
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
-import process from "node:process";
 import { fsError, removeQuietly } from "./atomic.ts";
+import { fs, nodePath, pid } from "../host.ts";
 
 /** A tensor whose bytes are produced only when written (`size` bytes). */
 export interface TensorEntry {
@@ -36,14 +34,14 @@ function headerBytes(entries: TensorEntry[], metadata?: Record<string, string>):
 
 /** Writes the tensors in the given order to `path`, atomically. */
 export function writeSafetensorsEntries(path: string, entries: TensorEntry[], metadata?: Record<string, string>): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const tmp = `${path}.tmp-${pid()}-${Date.now().toString(36)}`;
   let fd: number | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(tmp, "w");
+    fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+    fd = fs.openSync(tmp, "w");
     const put = (b: Uint8Array) => {
       let o = 0;
-      while (o < b.length) o += writeSync(fd!, b, o, b.length - o);
+      while (o < b.length) o += fs.writeSync(fd!, b, o, b.length - o);
     };
     put(headerBytes(entries, metadata));
     for (const e of entries) {
@@ -51,14 +49,29 @@ export function writeSafetensorsEntries(path: string, entries: TensorEntry[], me
       if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
       put(b);
     }
-    closeSync(fd);
+    fs.closeSync(fd);
     fd = undefined;
-    renameSync(tmp, path);
+    fs.renameSync(tmp, path);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) fs.closeSync(fd);
     removeQuietly(tmp);
     throw fsError(e, path, "write the safetensors file");
   }
+}
+
+/** The file writeSafetensorsEntries writes, as bytes in memory (a browser's download). */
+export function safetensorsBytes(entries: TensorEntry[], metadata?: Record<string, string>): Uint8Array {
+  const header = headerBytes(entries, metadata);
+  const out = new Uint8Array(header.length + entries.reduce((a, e) => a + e.size, 0));
+  out.set(header);
+  let off = header.length;
+  for (const e of entries) {
+    const b = e.bytes();
+    if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
+    out.set(b, off);
+    off += e.size;
+  }
+  return out;
 }
 
 /** f32 tensors by name → F32 safetensors */

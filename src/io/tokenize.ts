@@ -9,10 +9,9 @@
 // StripAccents, Replace, Prepend, Strip, Precompiled (approximated by NFKC: the sentencepiece charsmap is
 // NFKC-like); pre-tokenizers BertPreTokenizer, Whitespace, WhitespaceSplit, Metaspace, ByteLevel, Sequence;
 // models WordPiece, Unigram, BPE (no dropout, byte fallback or subword prefix/suffix); post-processors TemplateProcessing, BertProcessing, RobertaProcessing, Sequence.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type AddedToken, addedTokenSplitter } from "./added_tokens.ts";
 import { byteLevelSplit } from "./bytelevel.ts";
+import { fs, nodePath } from "../host.ts";
 
 export class TokenizerError extends Error {}
 
@@ -476,10 +475,14 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
 function fitsModel(tok: WordTokenizer, dir: string, where: string): WordTokenizer {
   let vocab: unknown;
   try {
-    vocab = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).vocab_size;
+    vocab = JSON.parse(fs.readFileSync(nodePath.join(dir, "config.json"), "utf8")).vocab_size;
   } catch {
     return tok; // no config: nothing to check against (loadCheckpoint reports it)
   }
+  return fitsVocab(tok, vocab, where);
+}
+
+function fitsVocab(tok: WordTokenizer, vocab: unknown, where: string): WordTokenizer {
   const maxId = Math.max(tok.vocabSize - 1, ...tok.prefix, ...tok.suffix, tok.padId, tok.unkId);
   if (typeof vocab === "number" && maxId >= vocab) {
     throw new TokenizerError(`${where}: token id ${maxId} is beyond the model's vocabulary (config.json vocab_size ${vocab})`);
@@ -487,33 +490,44 @@ function fitsModel(tok: WordTokenizer, dir: string, where: string): WordTokenize
   return tok;
 }
 
+/** loadTokenizer over the text of a tokenizer.json (a browser's file), checked against the model's vocab_size. */
+export function tokenizerFromText(text: string, vocabSize: number, where = "tokenizer.json"): WordTokenizer {
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new TokenizerError(`${where}: not a readable JSON tokenizer file`);
+  }
+  return fitsVocab(buildTokenizer(json, where), vocabSize, where);
+}
+
 /**
  * Loads DIR/tokenizer.json; without one, a BERT-style DIR/vocab.txt (do_lower_case from
  * tokenizer_config.json, default false) is accepted.
  */
 export function loadTokenizer(dir: string): WordTokenizer {
-  const path = join(dir, "tokenizer.json");
-  if (existsSync(path)) {
+  const path = nodePath.join(dir, "tokenizer.json");
+  if (fs.existsSync(path)) {
     let json: any;
     try {
-      json = JSON.parse(readFileSync(path, "utf8"));
+      json = JSON.parse(fs.readFileSync(path, "utf8"));
     } catch {
       throw new TokenizerError(`${path}: not a readable JSON tokenizer file`);
     }
     return fitsModel(buildTokenizer(json, path), dir, path);
   }
-  const vocabTxt = join(dir, "vocab.txt");
-  if (existsSync(vocabTxt)) {
+  const vocabTxt = nodePath.join(dir, "vocab.txt");
+  if (fs.existsSync(vocabTxt)) {
     let lower = false;
-    const cfgPath = join(dir, "tokenizer_config.json");
-    if (existsSync(cfgPath)) {
+    const cfgPath = nodePath.join(dir, "tokenizer_config.json");
+    if (fs.existsSync(cfgPath)) {
       try {
-        lower = !!JSON.parse(readFileSync(cfgPath, "utf8")).do_lower_case;
+        lower = !!JSON.parse(fs.readFileSync(cfgPath, "utf8")).do_lower_case;
       } catch {
         throw new TokenizerError(`${cfgPath}: not valid JSON`);
       }
     }
-    return fitsModel(buildTokenizer(wordPieceTokenizerJson(readFileSync(vocabTxt, "utf8").split(/\r?\n/), lower), vocabTxt), dir, vocabTxt);
+    return fitsModel(buildTokenizer(wordPieceTokenizerJson(fs.readFileSync(vocabTxt, "utf8").split(/\r?\n/), lower), vocabTxt), dir, vocabTxt);
   }
   throw new TokenizerError(`${dir}: no tokenizer.json (or vocab.txt) found`);
 }

@@ -1,7 +1,7 @@
 // Word-level text input for realignment: the papers' default pre-tokeniser (Python `\w+|[^\w\s]+`),
 // `src ||| tgt` parallel files, Pharaoh `i-j` alignment files and MUSE bilingual dictionaries.
 // Every reading error is one line naming file:line, so a bad corpus fails fast and points at the fix.
-import { readFileSync } from "node:fs";
+import { fs } from "../host.ts";
 
 export class WordsError extends Error {}
 
@@ -21,7 +21,7 @@ export function splitWords(text: string): string[] {
 export function readTextFile(path: string, what = "file"): string {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch {
     throw new WordsError(`${path}: cannot read ${what} (missing, unreadable or a directory)`);
   }
@@ -41,7 +41,13 @@ export function readTextFile(path: string, what = "file"): string {
 
 /** readTextFile's text as lines; a trailing newline does not make an extra line. */
 export function readTextLines(path: string, what = "file"): string[] {
-  const lines = readTextFile(path, what).split(/\r?\n/);
+  return textLines(readTextFile(path, what));
+}
+
+/** A text's lines; a trailing newline does not make an extra line (nor does a leading byte-order mark). */
+export function textLines(text: string): string[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }

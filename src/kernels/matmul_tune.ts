@@ -6,12 +6,9 @@
 // ($XLT_CACHE_DIR, else $XDG_CACHE_HOME/xlt or ~/.cache/xlt), read once per process. `xlt doctor` prints
 // the table; `xlt doctor --retune` (or XLT_RETUNE=1 for any command) measures again; XLT_TUNE=off keeps
 // the built-in defaults and never measures.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import process from "node:process";
 import { type Gpu, runtime } from "../gpu/device.ts";
 import type { ImgLayout, ImgTile } from "./matmul_img.ts";
+import { env, fs, hasNodeBuiltins, nodePath, os, pid } from "../host.ts";
 
 /** What runs a product: the buffer kernels, or an image tile. */
 export type MatmulChoice = "buffer" | ImgTile;
@@ -58,12 +55,12 @@ export function adapterKey(g: Gpu): string {
 
 type TuneFile = { version: number; adapters: Record<string, Record<string, TuneEntry>> };
 
-const env = (k: string): string | undefined => process.env[k];
 
-/** The cache file, or null when no directory can be named (no HOME). */
+/** The cache file, or null when no directory can be named (no HOME, or a browser: no files). */
 export function tuneFile(): string | null {
-  const dir = env("XLT_CACHE_DIR") ?? (env("XDG_CACHE_HOME") ? join(env("XDG_CACHE_HOME")!, "xlt") : homedir() ? join(homedir(), ".cache", "xlt") : null);
-  return dir ? join(dir, "matmul-tuning.json") : null;
+  if (!hasNodeBuiltins()) return null;
+  const dir = env("XLT_CACHE_DIR") ?? (env("XDG_CACHE_HOME") ? nodePath.join(env("XDG_CACHE_HOME")!, "xlt") : os.homedir() ? nodePath.join(os.homedir(), ".cache", "xlt") : null);
+  return dir ? nodePath.join(dir, "matmul-tuning.json") : null;
 }
 
 export function tuningDisabled(): boolean {
@@ -81,9 +78,9 @@ function load(): TuneFile {
   if (cache) return cache;
   cache = { version: FILE_VERSION, adapters: {} };
   const f = tuneFile();
-  if (f && existsSync(f)) {
+  if (f && fs.existsSync(f)) {
     try {
-      const j = JSON.parse(readFileSync(f, "utf8"));
+      const j = JSON.parse(fs.readFileSync(f, "utf8"));
       if (j?.version === FILE_VERSION && j.adapters && typeof j.adapters === "object") cache = j;
     } catch (e) {
       if (!warned) console.error(`warning: ignoring the matmul tuning cache ${f}: ${(e as Error).message} (it is rewritten after the next tuning)`);
@@ -110,10 +107,10 @@ export function storeChoice(g: Gpu, key: string, e: TuneEntry): void {
   const f = tuneFile();
   if (!f) return;
   try {
-    mkdirSync(join(f, ".."), { recursive: true });
-    const tmp = `${f}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(c, null, 1) + "\n");
-    renameSync(tmp, f);
+    fs.mkdirSync(nodePath.join(f, ".."), { recursive: true });
+    const tmp = `${f}.tmp-${pid()}`;
+    fs.writeFileSync(tmp, JSON.stringify(c, null, 1) + "\n");
+    fs.renameSync(tmp, f);
   } catch (e) {
     if (!warned) console.error(`warning: cannot write the matmul tuning cache ${f}: ${(e as Error).message}`);
     warned = true;

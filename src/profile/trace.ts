@@ -3,9 +3,8 @@
 // One process (pid 1) with two named tracks: tid 1 = the GPU queue (one complete 'X' event per dispatch),
 // tid 2 = CPU phases and marks. ts/dur are microseconds relative to Profiler.start(); events are sorted by ts
 // (ties: longer first, so nested phases open before their children), metadata first.
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { ProfileReport } from "./report.ts";
+import { fs, nodePath } from "../host.ts";
 
 export const GPU_TID = 1;
 export const CPU_TID = 2;
@@ -85,14 +84,14 @@ export function toChromeTrace(report: ProfileReport): ChromeTrace {
 /** Writes the trace atomically (temp file + rename), so a reader never sees a half-written file. */
 export function writeChromeTrace(path: string, report: ProfileReport): void {
   const json = JSON.stringify(toChromeTrace(report));
-  mkdirSync(dirname(path), { recursive: true });
+  fs.mkdirSync(nodePath.dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    writeFileSync(tmp, json);
-    renameSync(tmp, path);
+    fs.writeFileSync(tmp, json);
+    fs.renameSync(tmp, path);
   } catch (e) {
     try {
-      unlinkSync(tmp);
+      fs.unlinkSync(tmp);
     } catch {
       // the temp file was never created
     }

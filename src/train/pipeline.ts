@@ -1,11 +1,11 @@
 // The training loops' per-step read (the loss with the optimizer's health flag beside it, one read per step)
 // and the one-line error that stops them, for the one-step-deep pipeline of src/gpu/in_flight.ts.
 import { XltError } from "../errors.ts";
-import { existsSync } from "node:fs";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
 import { Frame } from "../gpu/workspace.ts";
 import { healthProblems } from "../kernels/optim.ts";
+import { fs } from "../host.ts";
 
 /** What one read per training step brings back: its loss and the optimizer's health flag (HEALTH_* bits). */
 export interface StepStatus {
@@ -47,9 +47,9 @@ export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tenso
 
 /**
  * Throws the one-line error of a training loop whose loss, a gradient, an updated weight or the gradient
- * norm became non-finite at `step` (nothing is saved after it).
+ * norm became non-finite at `step` (nothing is saved after it). `ckptDir`: where checkpoints go (null: none).
  */
-export function checkStepStatus(s: StepStatus, step: number, ckptDir: string): void {
+export function checkStepStatus(s: StepStatus, step: number, ckptDir: string | null): void {
   let what: string | null = null;
   if (!Number.isFinite(s.loss)) what = `the loss became ${s.loss}`;
   else if (s.health) {
@@ -59,6 +59,6 @@ export function checkStepStatus(s: StepStatus, step: number, ckptDir: string): v
   if (what === null) return;
   throw new XltError(
     `${what} at step ${step}; stopped without saving this state` +
-      (existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
+      (ckptDir !== null && fs.existsSync(ckptDir) ? `, the last good checkpoint is in ${ckptDir} (use --resume with a lower --lr)` : " (try a lower --lr)"),
   );
 }

@@ -3,12 +3,10 @@
 // continued with another seed, lr or batch size would be recorded as if they had been used from the start.
 // On resume the --log file is cut back to the checkpoint's step, so the lines of the steps that ran after
 // the checkpoint (and are run again now) do not appear twice.
-import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { XltError } from "../errors.ts";
 import { recoverDir, writeFileAtomic } from "../io/atomic.ts";
 import { readHeader } from "../io/safetensors.ts";
+import { crypto, fs, nodePath } from "../host.ts";
 
 /** Settings that must match on resume, keyed by the option the user changes ("--lr", or "the training data"). */
 export type RunSettings = Record<string, string | number | boolean | null>;
@@ -23,7 +21,7 @@ export const SETTINGS_KEY = "settings";
  * setting in the refusal (why it must match, or where a value the user did not give came from).
  */
 export function checkResume(ckptDir: string, settings: RunSettings, steps?: number, why: Record<string, string> = {}): number {
-  const path = join(ckptDir, STATE_FILE);
+  const path = nodePath.join(ckptDir, STATE_FILE);
   if (!hasTrainingState(ckptDir)) throw new XltError(`--resume: no checkpoint to resume in ${ckptDir} (run without --resume to start from step 1)`);
   const meta = readHeader(path).metadata;
   const step = Number(meta.step);
@@ -55,9 +53,9 @@ export function checkResume(ckptDir: string, settings: RunSettings, steps?: numb
  * leaves the state under a temporary name: the swap is finished first (recoverDir), so resume finds it.
  */
 export function hasTrainingState(ckptDir: string): boolean {
-  recoverDir(dirname(ckptDir));
+  recoverDir(nodePath.dirname(ckptDir));
   recoverDir(ckptDir);
-  return existsSync(join(ckptDir, STATE_FILE));
+  return fs.existsSync(nodePath.join(ckptDir, STATE_FILE));
 }
 
 /** The settings key of the input model's fingerprint (checkpoint.ts modelFingerprint). */
@@ -68,11 +66,11 @@ export const MODEL_KEY = "--model";
  * a damaged one is a one-line error naming it. `valid` checks its shape.
  */
 export function readResumeJson<T>(ckptDir: string, name: string, valid: (v: any) => boolean): T {
-  const path = join(ckptDir, name);
+  const path = nodePath.join(ckptDir, name);
   const fix = "restore it, or start again without --resume (or with a new --out)";
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = fs.readFileSync(path, "utf8");
   } catch {
     throw new XltError(`--resume: ${path} is missing or unreadable; ${fix}`);
   }
@@ -94,13 +92,13 @@ export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v
  * creates only at its end). Lines are appended, so earlier ones survive if the run dies.
  */
 export function appendLog(path: string, rec: Record<string, unknown>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, JSON.stringify(rec) + "\n");
+  fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+  fs.appendFileSync(path, JSON.stringify(rec) + "\n");
 }
 
 /** A short fingerprint of the training data, so a resume on other data is refused (cheap: one hash pass). */
 export function dataFingerprint(items: Iterable<unknown>): string {
-  const h = createHash("sha256");
+  const h = crypto.createHash("sha256");
   for (const it of items) h.update(JSON.stringify(it) + "\n");
   return h.digest("hex").slice(0, 16);
 }
@@ -110,8 +108,8 @@ export function dataFingerprint(items: Iterable<unknown>): string {
  * atomically; a line cut short by a kill is dropped. Nothing happens when the file does not exist.
  */
 export function truncateLog(path: string, keep: (rec: Record<string, unknown>) => boolean): void {
-  if (!existsSync(path)) return;
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => {
+  if (!fs.existsSync(path)) return;
+  const lines = fs.readFileSync(path, "utf8").split("\n").filter((l) => {
     if (!l.trim()) return false;
     try {
       return keep(JSON.parse(l));

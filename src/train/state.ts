@@ -1,6 +1,5 @@
 // Resumable training state shared by `realign` and `finetune`: named parameters and the Adam moments in
 // one safetensors file (plus small JSON side files), written atomically into OUT/checkpoint.
-import { join } from "node:path";
 import { XltError } from "../errors.ts";
 import type { Tensor } from "../gpu/tensor.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
@@ -8,6 +7,7 @@ import { loadAll, readHeader } from "../io/safetensors.ts";
 import { writeF32 } from "../io/safetensors_write.ts";
 import type { Adam, AdamState } from "./adam.ts";
 import { type RunSettings, SETTINGS_KEY } from "./resume.ts";
+import { nodePath } from "../host.ts";
 
 /** `settings`: what a resume must match (src/train/resume.ts), stored in the state file's metadata. */
 export async function saveTrainingState(
@@ -30,8 +30,8 @@ export async function saveTrainingState(
   await writeDirAtomic(dir, (tmp) => {
     const meta: Record<string, string> = { step: String(step), adam_step: String(st.step), param_steps: JSON.stringify(steps) };
     if (settings) meta[SETTINGS_KEY] = JSON.stringify(settings);
-    writeF32(join(tmp, "state.safetensors"), t, meta);
-    for (const [name, value] of Object.entries(side)) writeFileAtomic(join(tmp, name), JSON.stringify(value));
+    writeF32(nodePath.join(tmp, "state.safetensors"), t, meta);
+    for (const [name, value] of Object.entries(side)) writeFileAtomic(nodePath.join(tmp, name), JSON.stringify(value));
   });
 }
 
@@ -40,7 +40,7 @@ export async function saveTrainingState(
  * returns the step it was saved at. `hint` says which option may differ when a tensor does not fit.
  */
 export async function loadTrainingState(dir: string, resolve: (name: string) => Tensor | undefined, adam: Adam, hint: string): Promise<number> {
-  const path = join(dir, "state.safetensors");
+  const path = nodePath.join(dir, "state.safetensors");
   const all = loadAll(path);
   const meta = readHeader(path).metadata;
   const paramSteps: Record<string, number> = JSON.parse(meta.param_steps ?? "{}");

@@ -13,7 +13,6 @@
 //  - --profile phases per step ("step N": batch, record, submit, the wait for the GPU), the progress bar,
 //    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
-import { join } from "node:path";
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import type { Gpu } from "../gpu/device.ts";
@@ -31,6 +30,7 @@ import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts"
 import { Progress } from "./progress.ts";
 import { appendLog, checkResume, isNumberList, readResumeJson, truncateLog } from "./resume.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
+import { nodePath } from "../host.ts";
 
 export const CHECKPOINT_DIR = "checkpoint";
 /** a checkpoint's side file of the losses so far, unless the objective keeps its own */
@@ -44,6 +44,7 @@ const PROGRESS_FILES: SideFiles = { [PROGRESS]: (v) => isNumberList(v?.losses) }
 export type Resumed = Record<string, any>;
 
 export interface TrainerOptions {
+  /** the output directory; "" where the caller keeps the outputs itself (the library, a browser): no checkpoints */
   out: string;
   /** append one JSON line per step (and per epoch's dev score) */
   log?: string;
@@ -86,7 +87,7 @@ export function checkResumable<B>(
   t: Pick<TrainerOptions, "out" | "resume">, o: Pick<Objective<B>, "settings" | "stepsGiven" | "steps"> & { why?: Record<string, string> }, sideFiles = PROGRESS_FILES,
 ): Resumed | undefined {
   if (!t.resume) return undefined;
-  const dir = join(t.out, CHECKPOINT_DIR);
+  const dir = nodePath.join(t.out, CHECKPOINT_DIR);
   checkResume(dir, o.settings, o.stepsGiven ? o.steps : undefined, o.why);
   return Object.fromEntries(Object.entries(sideFiles).map(([name, valid]) => [name, readResumeJson(dir, name, valid)]));
 }
@@ -128,12 +129,13 @@ export class Trainer<B> {
   async run(o: TrainerOptions, resumed?: Resumed): Promise<TrainResult> {
     const obj = this.objective;
     const g = obj.gpu;
-    const ckptDir = join(o.out, CHECKPOINT_DIR);
+    const ckptDir = o.out ? nodePath.join(o.out, CHECKPOINT_DIR) : null;
+    if (!ckptDir && (o.resume || o.checkpointEvery > 0)) throw new Error("Trainer.run: checkpoints and --resume need an output directory");
     let start = 0;
     const losses: number[] = [];
     if (o.resume) {
       if (!resumed) throw new Error("Trainer.run: --resume without checkResumable's side files");
-      start = await loadTrainingState(ckptDir, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
+      start = await loadTrainingState(ckptDir!, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
       losses.push(...(obj.restore ? obj.restore(resumed, start) : resumed[PROGRESS].losses));
       // the steps after the checkpoint run again: their lines from the interrupted run go
       const keep = obj.keepsLogLine?.bind(obj) ?? ((rec: Record<string, unknown>) => typeof rec.step === "number" && rec.step <= start);
@@ -185,7 +187,7 @@ export class Trainer<B> {
         }
         if (atCheckpoint) {
           const side = obj.checkpointSide ? obj.checkpointSide(losses) : { [PROGRESS]: { losses } };
-          await saveTrainingState(ckptDir, obj.stateParams(), this.adam, step, side, obj.settings);
+          await saveTrainingState(ckptDir!, obj.stateParams(), this.adam, step, side, obj.settings);
         }
       }
     } catch (e) {
@@ -208,7 +210,7 @@ export class Trainer<B> {
     const files = await this.objective.outputs(r);
     await writeDirAtomic(out, (tmp) => {
       files.write(tmp);
-      writeFileAtomic(join(tmp, "run.json"), JSON.stringify(files.run, null, 2) + "\n");
+      writeFileAtomic(nodePath.join(tmp, "run.json"), JSON.stringify(files.run, null, 2) + "\n");
     }, { replaces: files.replaces });
   }
 

@@ -2,8 +2,6 @@
 // encoder's hidden_states[layer] and a projection head (src/train/realign.ts), the groups AlignFreeze freezes
 // left out of the optimizer, Adam at a constant rate. Saves the checkpoint (only the trainable tensors
 // changed; everything else copied byte for byte) and realignment_head.safetensors.
-import { readdirSync, renameSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
 import { type Caps, type Gpu, getGpu } from "../../gpu/device.ts";
 import { countingGpu } from "../../gpu/counting.ts";
 import { fmtBytes, memoryStats, resetPeakMemory, type Tensor } from "../../gpu/tensor.ts";
@@ -30,6 +28,7 @@ import { type TruncationRecord, truncationRecord, truncationWarning } from "../t
 import type { Objective, Outputs, RunSummary, SettledStep } from "../objective.ts";
 import { checkResumable, type SideFiles, Trainer, type TrainerOptions } from "../trainer.ts";
 import { measureStep, runnableLength, type RealignEstimate, shapesOnly } from "../estimate.ts";
+import { fs, nodePath } from "../../host.ts";
 
 /** A realignment checkpoint's side file: the losses so far. */
 const LOSSES = "losses.json";
@@ -268,11 +267,11 @@ export class RealignObjective implements Objective<RealignBatch> {
     };
     return {
       write: (dir) => {
-        const stage = join(dir, ".encoder");
+        const stage = nodePath.join(dir, ".encoder");
         saveCheckpoint(stage, o.config.model, changed);
-        for (const f of readdirSync(stage)) renameSync(join(stage, f), join(dir, f));
-        rmdirSync(stage);
-        if (head) writeF32(join(dir, REALIGNMENT_HEAD_FILE), head);
+        for (const f of fs.readdirSync(stage)) fs.renameSync(nodePath.join(stage, f), nodePath.join(dir, f));
+        fs.rmdirSync(stage);
+        if (head) writeF32(nodePath.join(dir, REALIGNMENT_HEAD_FILE), head);
       },
       run,
       replaces: checkpointFiles(REALIGNMENT_HEAD_FILE), // no stale head when --projection none
