@@ -1,16 +1,17 @@
 // The import rules `npm test` checks (npm run check:deps) before vitest. The folders form one order,
-//   gpu → kernels → models → io/data/tasks/builtin (and align, synthetic, pretrain, vocab) → train/eval → run → cli/bench
+//   gpu → kernels → models → io/data/tasks/builtin (and align, synthetic, pretrain, vocab, plot) → train/eval → run → cli/bench
 // and a folder may import only from folders before it (or its own): the kernels never see a model, a
 // model never sees a training loop. src/profile depends on src/gpu only (a dispatch's label lives in the
 // recorder, src/gpu/recorder.ts, and the profiler reads it from there), so every layer above may time its
 // work. src/errors.ts and src/rng.ts import nothing of ours and are open to all; src/memory.ts estimates
-// GPU memory from a checkpoint's config and sits with io. Type-only imports count too: a model that
+// GPU memory from a checkpoint's config and sits with io, as does src/plot (chart specs as data, and
+// their rendering to SVG and PNG: it needs nothing of the GPU). Type-only imports count too: a model that
 // needs io's types depends on io as much as one that calls it.
 const LEVELS = [
   { name: "gpu", path: "^src/gpu/" },
   { name: "kernels", path: "^src/kernels/" },
   { name: "models", path: "^models/" },
-  { name: "io/data/tasks", path: "^src/(io|data|tasks|builtin|align|synthetic|pretrain|vocab)/|^src/memory\\.ts$" },
+  { name: "io/data/tasks", path: "^src/(io|data|tasks|builtin|align|synthetic|pretrain|vocab|plot)/|^src/memory\\.ts$" },
   { name: "train/eval", path: "^src/(train|eval)/" },
   { name: "run", path: "^src/run/" },
   { name: "cli", path: "^(cli|bench)/|^src/index\\.ts$" },
@@ -57,6 +58,13 @@ module.exports = {
       to: { path: "^src/profile/" },
     },
     {
+      name: "chart-specs-browser-safe",
+      comment: "the chart specs are pure data, drawn by xlt and, unchanged, by a browser page: no Node modules (the rendering, src/plot/render.ts, reads files)",
+      severity: "error",
+      from: { path: "^src/(run/(figures|study_figures|report|study_report)|plot/(theme|loss)|tasks/metrics|eval/metrics)\\.ts$" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
       name: "not-to-unresolvable",
       comment: "an import that resolves to no file",
       severity: "error",
@@ -69,6 +77,7 @@ module.exports = {
     exclude: { path: "^(dist|node_modules)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+    // "exports" as Node reads it: vega-lite names its entry point there only (no "main")
+    enhancedResolveOptions: { extensions: [".ts", ".js"], exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
   },
 };

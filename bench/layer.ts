@@ -40,7 +40,7 @@ export async function benchLayer(o: LayerOpts, peer: Peer | null, log: (s: strin
     },
     release() {
       dy.release();
-      for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
+      enc.dispose();
     },
   }];
   if (peer) {

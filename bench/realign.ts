@@ -6,18 +6,16 @@
 //   --freeze none : the embeddings, every block below the loss layer and the head are trained
 //   --freeze lower: the lower half of the blocks frozen (no weight gradients; the gradient still passes
 //                   through them down to the embeddings, which AlignFreeze keeps trainable)
-// Ours: src/train/realign.ts realignStep + src/train/Adam step, as src/train/realign_run.ts sets them up.
+// Ours: the Trainer's step of the realignment objective (src/train/objectives/realign.ts), as xlt realign runs it.
 // Peer: the same work in tfjs: both sides through the same encoder separately, first-subword gathers,
 // head (linear, ReLU, linear, no bias), strong contrastive loss (cosine/τ against every word, own entry
 // lowered by 1e6, log-softmax, NLL of the partner, mean), tf.variableGrads over the trainable variables,
 // tf.train.adam. Each step ends with the loss read back (as training does) after the update.
 import { getGpu } from "../src/gpu/device.ts";
-import { Tensor } from "../src/gpu/tensor.ts";
-import { Encoder } from "../models/encoder.ts";
-import { initHead, realignParamGroups, realignStep, type HeadWeights } from "../src/train/realign.ts";
 import { buildSide, type SideBatch } from "../src/data/side_batch.ts";
-import { Adam } from "../src/train/adam.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
+import { Trainer } from "../src/train/trainer.ts";
+import { fixedPairs, RealignObjective, realignModel } from "../src/train/objectives/realign.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
 import { bestOfInterleaved, type Contender, randomWeights } from "./model_common.ts";
 import { gaussian } from "../src/rng.ts";
@@ -80,26 +78,19 @@ function trainableGroups(cfg: ModelConfig, freeze: string): string[] {
 
 async function prepareOurs(cfg: ModelConfig, freeze: string, data: Data): Promise<Contender> {
   const g = await getGpu();
-  const enc = new Encoder(g, cfg, randomWeights(cfg, 21), { dropout: 0 });
-  const trainable = trainableGroups(cfg, freeze);
-  enc.setTrainable(trainable);
-  const H = cfg.hidden;
-  const head = initHead(g, H, PROJ, 5);
-  const headGrads: HeadWeights = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [PROJ, H]) };
-  const adam = new Adam(realignParamGroups(enc, trainable, head, headGrads), { lr: LR });
+  const m = realignModel({ config: cfg, tensors: randomWeights(cfg, 21) }, { freeze, layer: lossLayer(cfg), projection: PROJ, tau: TAU, seed: 5, lr: LR, dropout: 0 });
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: data.left.B }), Infinity));
+  const batch = trainer.objective.nextBatch(1);
   let step = 0;
   return {
     async call() {
-      adam.zeroGrad();
-      const { loss } = realignStep({ encoder: enc, layer: lossLayer(cfg), head, headGrads, tau: TAU }, data.left, data.right, data.links, ++step, true);
-      adam.step();
-      const v = (await loss.read())[0];
-      loss.release();
+      const { losses } = trainer.recordGradients(batch, ++step);
+      trainer.update(step);
+      const v = (await losses[0].t.read())[0];
       if (!Number.isFinite(v)) throw new Error(`xlt realign loss ${v}`);
     },
     release() {
-      adam.release();
-      for (const t of [...enc.params.values(), ...enc.grads.values(), head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
+      trainer.dispose();
     },
   };
 }

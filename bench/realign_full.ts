@@ -19,12 +19,10 @@
 // batch, same shapes.
 import { getGpu, type Gpu } from "../src/gpu/device.ts";
 import { sync } from "../src/gpu/recorder.ts";
-import { fmtBytes, memoryStats, resetPeakMemory, Tensor, trimPool } from "../src/gpu/tensor.ts";
-import { Encoder } from "../models/encoder.ts";
-import { initHead, realignParamGroups, realignStep, type HeadWeights } from "../src/train/realign.ts";
-import { Adam } from "../src/train/adam.ts";
+import { fmtBytes, memoryStats, resetPeakMemory, trimPool } from "../src/gpu/tensor.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
-import { healthFlag } from "../src/kernels/optim.ts";
+import { Trainer } from "../src/train/trainer.ts";
+import { fixedPairs, RealignObjective, realignModel } from "../src/train/objectives/realign.ts";
 import { readStepStatus, type StepStatus } from "../src/train/pipeline.ts";
 import { OneInFlight } from "../src/gpu/in_flight.ts";
 import { Profiler } from "../src/profile/profiler.ts";
@@ -33,7 +31,7 @@ import { formatKernelTable } from "../src/profile/table.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
 import { loadLanguagePairs, PairBatcher, type PairBatch } from "../src/data/pairs.ts";
 import type { ModelConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign } from "../src/memory.ts";
+import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { bertBaseConfig, randomWeights, type Weights } from "./model_common.ts";
 import { tuneEncoderMatmuls } from "../models/encoder.ts";
 import { loadCheckpoint } from "../src/io/checkpoint.ts";
@@ -163,7 +161,7 @@ export async function benchRealignSteps(o: StepBench, log: (s: string) => void):
       `${pad(r.torchMs == null ? "n/a" : (r.stepMs / r.torchMs).toFixed(2) + "×", 10)}`);
   }
   log(`# peak GPU: the most GPU memory xlt's tensors held (weights, gradients, Adam state and the training state) from building the encoder ` +
-    `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (src/memory.ts estimateRealign, ` +
+    `to the end of the profiled step; estimate: \`xlt info --freeze\`'s figure for this shape (estimateRealign, measured on a counting device, ` +
     `${batch.pairs} pairs × ${Math.max(batch.left.T, batch.right.T)} tokens, every token a word, ${batch.links.length} links)`);
   log(`# step: wall per step after the first, pipelined as \`xlt realign\` runs; mean of ${o.steps}`);
   log(`# GPU span: a steady step's GPU time, first command to last (unprofiled, two timestamps); idle = step − GPU span (the GPU had no work)`);
@@ -181,15 +179,9 @@ export function availableCores(): number {
 async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: PairBatch, freeze: string, steps: number): Promise<FullResult> {
   await sync(g);
   resetPeakMemory();
-  const layer = cfg.layers - 1;
-  const enc = new Encoder(g, cfg, weights, { dropout: 0 });
-  const trainable = realignTrainable(freeze, cfg.layers, layer);
-  enc.setTrainable(trainable);
-  const H = cfg.hidden;
-  const head = initHead(g, H, PROJ, 5);
-  const headGrads: HeadWeights = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [PROJ, H]) };
-  const health = healthFlag(g, "bench.health");
-  const adam = new Adam(realignParamGroups(enc, trainable, head, headGrads), { lr: LR, health });
+  const m = realignModel({ config: cfg, tensors: weights }, { freeze, layer: cfg.layers - 1, projection: PROJ, tau: TAU, seed: 5, lr: LR, dropout: 0 });
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs(batch), Infinity));
+  const step1 = trainer.objective.nextBatch(1);
   let step = 0;
   let recordMs = 0;
   let spans: SpanTimer | null = null;
@@ -197,11 +189,10 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     const t = performance.now();
     const i = step - 1; // steady step index (step 1 is the first)
     spans?.begin(i);
-    adam.zeroGrad();
-    const { loss } = realignStep({ encoder: enc, layer, head, headGrads, tau: TAU }, batch.left, batch.right, batch.links, ++step, true);
-    adam.step();
+    const { losses } = trainer.recordGradients(step1, ++step);
+    trainer.update(step);
     spans?.end(i);
-    const v = readStepStatus([{ t: loss, w: 1 }], health);
+    const v = readStepStatus(losses, trainer.health);
     recordMs += performance.now() - t;
     return v;
   };
@@ -213,7 +204,7 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     let t = performance.now();
     await settle(record());
     const firstMs = performance.now() - t;
-    // steady: pipelined one deep, as src/train/realign_run.ts; each step's GPU span (first command to last,
+    // steady: pipelined one deep, as the Trainer (src/train/trainer.ts); each step's GPU span (first command to last,
     // unprofiled) is timestamped, so wall − span is GPU time with no work, measured on the same steps
     recordMs = 0;
     spans = new SpanTimer(g, steps);
@@ -237,12 +228,8 @@ async function timeFreeze(g: Gpu, cfg: ModelConfig, weights: Weights, batch: Pai
     if (KERNELS) console.log(formatKernelTable(report, { top: 25 }));
     return { freeze, firstMs, stepMs, spanMs, kernelMs, gapMs, recordMs: rec, peakBytes: memoryStats().peakBytes, torchMs: null };
   } finally {
-    adam.release();
-    health.release();
-    for (const t of [head.w0, head.w2, headGrads.w0, headGrads.w2]) t.release();
-    for (const t of [...enc.params.values(), ...enc.grads.values()]) t.release();
     await sync(g);
-    enc.releaseState();
+    trainer.dispose();
     trimPool(); // the next freeze builds its own encoder: hand this one's buffers back
   }
 }

@@ -4,11 +4,13 @@
 // multilingual_eval/datasets/realignment_dataset.py in the papers' code), fast_align's
 // model trained on the input itself (src/align/fastalign.ts), or a model's embeddings (src/align/embeddings.ts).
 import { checkOutputs } from "../src/io/outputs.ts";
-import { XltError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { extractLanguagePairs, parseLangSpec } from "../src/data/pairs.ts";
 import { alignWithEmbeddings } from "../src/align/embeddings.ts";
-import type { Command } from "./options.ts";
+import { type Command, UsageError } from "./options.ts";
+
+const ALIGN_METHODS = ["dictionary", "fastalign", "embeddings"];
+const EMBEDDINGS = { option: "method", values: ["embeddings"] } as const;
 
 export const alignCommand: Command = {
   summary: "align the words of parallel text: MUSE dictionary, fast_align's model or a model's embeddings (Pharaoh output)",
@@ -26,25 +28,23 @@ export const alignCommand: Command = {
     pairs: { type: "string", meta: "FILE", help: "'english ||| target' file" },
     parallel: { type: "string", meta: "EN,XX", help: "two raw sentence-aligned text files, comma-separated" },
     conllu: { type: "string", meta: "EN,XX", help: "two CoNLL-U files paired by '# sent_id' (e.g. PUD)" },
-    method: { type: "string", default: "dictionary", meta: "NAME", help: "aligner: dictionary | fastalign | embeddings" },
-    dictionary: { type: "string", meta: "FILE", help: "MUSE bilingual dictionary ('english target' per line; --method dictionary)" },
-    model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (--method embeddings)" },
-    layer: { type: "int", min: 0, meta: "L", help: "hidden_states index compared by --method embeddings (default min(8, N))" },
-    match: { type: "string", default: "argmax", meta: "argmax|itermax", help: "link extraction of --method embeddings" },
+    method: { type: "string", default: "dictionary", choices: ALIGN_METHODS, help: "aligner (see above)" },
+    dictionary: { type: "string", meta: "FILE", appliesWith: { option: "method", values: ["dictionary"] }, help: "MUSE bilingual dictionary ('english target' per line; --method dictionary)" },
+    model: { type: "string", meta: "DIR", appliesWith: EMBEDDINGS, help: "Hugging Face snapshot directory (--method embeddings)" },
+    layer: { type: "int", min: 0, meta: "L", appliesWith: EMBEDDINGS, help: "hidden_states index compared by --method embeddings (default min(8, N))" },
+    match: { type: "string", default: "argmax", choices: ["argmax", "itermax"], appliesWith: EMBEDDINGS, help: "link extraction of --method embeddings" },
     limit: { type: "int", min: 1, meta: "N", help: "read at most N sentence pairs" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", required: true, meta: "FILE", help: "output Pharaoh file (written atomically)" },
   },
   async run(values) {
-    checkOutputs({ files: { out: values.out }, inputs: { pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
-    const method = values.method ?? "dictionary"; // defaults also when called without the option parser
-    if (!["dictionary", "fastalign", "embeddings"].includes(method)) throw new XltError(`--method ${method}: use dictionary, fastalign or embeddings`);
-    if (method === "dictionary" && !values.dictionary) throw new XltError("--dictionary FILE is required with --method dictionary");
-    if (method === "embeddings" && !values.model) throw new XltError("--model DIR is required with --method embeddings");
+    checkOutputs({ files: { out: values.out }, inputs: { model: values.model, pairs: values.pairs, parallel: values.parallel, conllu: values.conllu, dictionary: values.dictionary }, overwrite: values.overwrite });
+    const method: string = values.method;
+    if (method === "dictionary" && !values.dictionary) throw new UsageError("--dictionary FILE is required with --method dictionary");
+    if (method === "embeddings" && !values.model) throw new UsageError("--model DIR is required with --method embeddings");
     const given = ["pairs", "parallel", "conllu"].filter((k) => values[k] !== undefined);
-    if (given.length !== 1) throw new XltError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
-    const match = values.match ?? "argmax";
-    if (!["argmax", "itermax"].includes(match)) throw new XltError(`--match ${match}: use argmax or itermax`);
+    if (given.length !== 1) throw new UsageError(`give exactly one of --pairs, --parallel, --conllu (got ${given.length ? given.map((k) => "--" + k).join(", ") : "none"})`);
+    const match = values.match;
     const [spec] = parseLangSpec({ [given[0]]: values[given[0]], dictionary: values.dictionary, aligner: method });
     if (values.limit !== undefined) spec.limit = values.limit;
     const layer: number | undefined = values.layer;

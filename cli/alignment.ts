@@ -7,9 +7,8 @@ import { writeFileAtomic } from "../src/io/atomic.ts";
 import { LANG_SPEC_HELP, parseLangSpec } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { alignmentByLayer, type LayerAlignment } from "../src/eval/alignment.ts";
-import { XltError } from "../src/errors.ts";
 import { Encoder } from "../models/encoder.ts";
-import { type Command, PARALLEL_DATA_OPTIONS } from "./options.ts";
+import { type Command, PARALLEL_DATA_OPTIONS, UsageError } from "./options.ts";
 import { runStaticAlignment } from "./alignment_static.ts";
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
@@ -44,13 +43,17 @@ export const alignmentCommand: Command = {
     seed: { type: "int", default: 42, help: "seed of the sentence-pair shuffle" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     json: { type: "string", meta: "FILE", help: "also write the results as JSON" },
-    static: { type: "boolean", help: "ALIGN-MLM static-embedding alignment of a two-language (Trans) model: E[i] retrieves E[i+V]? (no parallel data)" },
+    static: {
+      type: "boolean",
+      conflicts: { options: [...Object.keys(PARALLEL_DATA_OPTIONS), "align-pairs", "max-length", "batch-size"], why: "static alignment reads only the word embeddings, no sentences" },
+      help: "ALIGN-MLM static-embedding alignment of a two-language (Trans) model: E[i] retrieves E[i+V]? (reads only the word embeddings: no parallel data)",
+    },
   },
   async run(v) {
     checkOutputs({ files: { json: v.json }, inputs: { model: v.model, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite });
     if (v.static) return runStaticAlignment(v);
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
-    if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
+    if (!hasData) throw new UsageError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
     const nbPairs: number = v["align-pairs"];
     const { "batch-size": batchSize, seed, "max-length": maxLength } = v;
     const specs = parseLangSpec(v);
@@ -70,7 +73,7 @@ export const alignmentCommand: Command = {
         console.log(formatAlignmentTable(specs[k].lang, r.pairs, r.layers));
       }
     } finally {
-      for (const t of encoder.params.values()) t.release();
+      encoder.dispose();
     }
     if (v.json) writeFileAtomic(v.json, JSON.stringify({ model: v.model, languages }, null, 2) + "\n");
     return 0;

@@ -10,6 +10,9 @@ import { decode, readHeader, readTensorBytes } from "../src/io/safetensors.ts";
 import { staticAlignmentQueries } from "../src/eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../src/eval/static_alignment_gpu.ts";
 import { getGpu } from "../src/gpu/device.ts";
+import { loadTokenizer } from "../src/io/tokenize.ts";
+import { twoLanguageProblem } from "../src/synthetic/trans.ts";
+import { UsageError } from "./options.ts";
 
 // XLM and DICT-MLM checkpoints carry language embeddings (ids 2 = original, 3 = derived; spec §1.1)
 const LANG_TABLE = /(?:^|\.)(?:lang_type_embeddings|lang_embeddings)\.weight$/;
@@ -28,12 +31,14 @@ function languageRows(dir: string, h: number): [Float32Array, Float32Array] | un
 }
 
 export async function runStaticAlignment(v: Record<string, any>): Promise<number> {
-  if (!v.model) throw new XltError("--model DIR is required (a two-language checkpoint, e.g. from xlt derive --transform trans --model)");
+  if (!v.model) throw new UsageError("--model DIR is required (a two-language checkpoint, e.g. from xlt derive --transform trans --model)");
   const seed = Number(v.seed ?? "42");
-  if (!Number.isInteger(seed) || seed < 0) throw new XltError(`--seed must be a non-negative integer, got '${v.seed}'`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${v.seed}'`);
   const ck = loadCheckpoint(v.model);
   const { vocab, hidden } = ck.config;
-  if (vocab % 2 !== 0) throw new XltError(`${v.model}: vocab_size ${vocab} is odd, so it is not a doubled (Trans) vocabulary`);
+  // the check `xlt pretrain --derived` makes: a model never doubled has no twin rows to retrieve
+  const notTwo = twoLanguageProblem(vocab, () => loadTokenizer(v.model));
+  if (notTwo) throw new XltError(`${v.model}: not a two-language (Trans) model: ${notTwo}`);
   const lang = languageRows(v.model, hidden);
   const queries = staticAlignmentQueries(vocab / 2, seed);
   const t0 = performance.now();

@@ -13,6 +13,7 @@ import { deriveCommand } from "./derive.ts";
 import { vocabCommand } from "./vocab.ts";
 import { doctorCommand } from "./doctor.ts";
 import { pretrainCommand } from "./pretrain.ts";
+import { plotCommand } from "./plot.ts";
 
 export const commands: Record<string, Command> = {
   realign: realignCommand,
@@ -28,4 +29,5 @@ export const commands: Record<string, Command> = {
   vocab: vocabCommand,
   doctor: doctorCommand,
   pretrain: pretrainCommand,
+  plot: plotCommand,
 };

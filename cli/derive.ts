@@ -1,15 +1,18 @@
 // `xlt derive`: writes a synthetic language (ALIGN-MLM's Trans, Inv, Trans+Inv) from original-language
 // files: a text corpus, CoNLL-U, WikiANN IOB2 or XNLI TSV, labels following their words.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, join } from "node:path";
 import { XltError } from "../src/errors.ts";
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, type OwnName, ownNames } from "../src/io/outputs.ts";
 import { writeDirAtomic } from "../src/io/atomic.ts";
 import { buildTokenizer, TokenizerError, wordPieceTokenizerJson } from "../src/io/tokenize.ts";
-import { type Derived, type DeriveFormat, deriveFile, detectDeriveFormat, FORMATS, parseTransform } from "../src/synthetic/derive.ts";
-import { writeTransModel } from "../src/synthetic/extend_model.ts";
+import { type DeriveFormat, deriveFile, derivedNames, detectDeriveFormat, FORMATS, parseTransform, transformProblem, TRANSFORMS } from "../src/synthetic/derive.ts";
+import { TRANS_MODEL_FILES, writeTransModel } from "../src/synthetic/extend_model.ts";
 import { doubleTokenizerJson, sharedIds, transliterateWord } from "../src/synthetic/trans.ts";
-import type { Command } from "./options.ts";
+import { type Command, UsageError } from "./options.ts";
+
+/** --tokenizer and --model serve Trans only (Inv works on words) */
+const TRANS = { option: "transform", values: ["trans", "trans+inv"] } as const;
 
 function readInput(path: string): string {
   let bytes: Uint8Array;
@@ -60,60 +63,61 @@ export const deriveCommand: Command = {
     "Every input is written to OUT under its own name; OUT/derive.json records what was done.",
   ].join("\n"),
   options: {
-    transform: { type: "string", required: true, meta: "T", help: "trans | inv | trans+inv" },
+    transform: { type: "string", required: true, meta: TRANSFORMS.join("|"), check: transformProblem, help: "the derived language (see above)" },
     input: { type: "string", required: true, multiple: true, meta: "FILE", help: "an original-language file (repeat for several)" },
-    format: { type: "string", meta: "F", help: "text | conllu | iob2 | xnli (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
-    tokenizer: { type: "string", meta: "DIR", help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
-    model: { type: "string", meta: "DIR", help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
-    init: { type: "string", default: "normal", meta: "normal|copy", help: "Trans with --model: new embedding rows drawn N(0, initializer_range²) or copied from the original rows" },
+    format: { type: "string", choices: FORMATS, help: "input format (default: from the extension .txt .conllu .iob2 .tsv, or the columns of an extensionless file)" },
+    tokenizer: { type: "string", meta: "DIR", appliesWith: TRANS, help: "Trans: the original tokenizer (DIR/tokenizer.json)" },
+    model: { type: "string", meta: "DIR", appliesWith: TRANS, help: "Trans: a Hugging Face snapshot; its tokenizer is used and its doubled model written to OUT" },
+    init: { type: "string", default: "normal", choices: ["normal", "copy"], appliesWith: { option: "model" }, help: "Trans with --model: new embedding rows drawn N(0, initializer_range²) or copied from the original rows" },
     seed: { type: "int", default: 42, help: "seed of the new embedding rows" },
     out: { type: "string", required: true, meta: "DIR", help: "output directory (an existing non-empty one needs --overwrite)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out }, inputs: { input: v.input, tokenizer: v.tokenizer, model: v.model }, overwrite: v.overwrite });
     const transform = parseTransform(v.transform);
     const inputs: string[] = v.input ?? [];
     if (v.format !== undefined && !(FORMATS as string[]).includes(v.format)) throw new XltError(`unknown --format '${v.format}' (expected ${FORMATS.join(", ")})`);
     if (v.init !== "normal" && v.init !== "copy") throw new XltError(`--init must be normal or copy, got '${v.init}'`);
     const seed: number = v.seed;
-    const names = new Set<string>();
-    for (const p of inputs) {
-      if (names.has(basename(p))) throw new XltError(`two inputs are named '${basename(p)}': derive them into separate --out directories`);
-      names.add(basename(p));
-    }
     const trans = transform !== "inv";
+    const inv = transform !== "trans";
+    if (!trans && (v.model || v.tokenizer)) throw new XltError("--tokenizer/--model are for Trans only (Inv works on words)");
+    if (trans && !v.model && !v.tokenizer) throw new XltError(`--transform ${transform} needs --tokenizer DIR or --model DIR (Trans works on token ids)`);
+    // each input's format decides the names it is written under (plain text under Inv has a .orig twin)
+    const read = inputs.map((p) => {
+      const text = readInput(p);
+      const format = (v.format as DeriveFormat | undefined) ?? detectDeriveFormat(p, text.split("\n")[0]);
+      if (!format) throw new XltError(`${p}: cannot tell the format from the extension; give --format ${FORMATS.join("|")}`);
+      return { path: p, text, format, names: derivedNames(p, format, inv) };
+    });
+    // every name derive writes into OUT, so that no two of them (nor an input) meet there
+    const writes: OwnName[] = read.flatMap((r) => [
+      { name: r.names.derived, what: `the derived --input ${r.path}` },
+      ...(r.names.original ? [{ name: r.names.original, what: `the original sentences of --input ${r.path}` }] : []),
+    ]);
+    writes.push(...ownNames("derive's", [...(v.model ? TRANS_MODEL_FILES : trans ? ["tokenizer.json"] : []), "derive.json"]));
+    checkOutputs({ dirs: { out: v.out }, inputs: { input: v.input, tokenizer: v.tokenizer, model: v.model }, writes: { out: writes }, overwrite: v.overwrite });
     let tokJson: any = null;
     let modelVocab: number | null = null;
     if (trans) {
       const dir = v.model ?? v.tokenizer;
-      if (!dir) throw new XltError(`--transform ${transform} needs --tokenizer DIR or --model DIR (Trans works on token ids)`);
+      if (!dir) throw new UsageError(`--transform ${transform} needs --tokenizer DIR or --model DIR (Trans works on token ids)`);
       tokJson = tokenizerJsonOf(dir);
       if (v.model) modelVocab = readJson(join(v.model, "config.json"), "config.json").vocab_size;
-    } else if (v.model || v.tokenizer) throw new XltError("--tokenizer/--model are for Trans only (Inv works on words)");
+    }
     const tok = tokJson ? buildTokenizer(tokJson, "tokenizer.json") : null;
     if (tok && modelVocab !== null && modelVocab !== tok.vocabSize) {
       throw new TokenizerError(`${v.model}: config vocab_size ${modelVocab} differs from the tokenizer's ${tok.vocabSize} tokens; Trans needs them equal`);
     }
     // a tokenizer Trans cannot double is an error before anything is derived or written
     const doubled = tok ? doubleTokenizerJson(tokJson, tok.vocabSize) : null;
-    const opts = { inv: transform !== "trans", trans: tok ? (w: string) => transliterateWord(tok, w) : null };
-    // read and derive every input before writing anything
-    const results: { path: string; format: DeriveFormat; derived: Derived }[] = [];
-    for (const p of inputs) {
-      const text = readInput(p);
-      const format = (v.format as DeriveFormat | undefined) ?? detectDeriveFormat(p, text.split("\n")[0]);
-      if (!format) throw new XltError(`${p}: cannot tell the format from the extension; give --format ${FORMATS.join("|")}`);
-      results.push({ path: p, format, derived: deriveFile(format, p, text, opts) });
-    }
+    const opts = { inv, trans: tok ? (w: string) => transliterateWord(tok, w) : null };
+    // derive every input before writing anything
+    const results = read.map((r) => ({ ...r, derived: deriveFile(r.format, r.path, r.text, opts) }));
     await writeDirAtomic(v.out, (tmp) => {
       for (const r of results) {
-        const name = basename(r.path);
-        writeFileSync(join(tmp, name), r.derived.text);
-        if (r.derived.original !== undefined) {
-          const ext = extname(name);
-          writeFileSync(join(tmp, `${name.slice(0, name.length - ext.length)}.orig${ext}`), r.derived.original);
-        }
+        writeFileSync(join(tmp, r.names.derived), r.derived.text);
+        if (r.names.original) writeFileSync(join(tmp, r.names.original), r.derived.original ?? "");
       }
       if (v.model) writeTransModel(v.model, tmp, { init: v.init, seed });
       else if (doubled) writeFileSync(join(tmp, "tokenizer.json"), JSON.stringify(doubled));

@@ -9,7 +9,7 @@ import { XltError } from "../src/errors.ts";
 import { Encoder, positionIds } from "../models/encoder.ts";
 import { estimateMemory, formatMemory } from "../src/memory.ts";
 import { ProfileSession } from "../src/profile/session.ts";
-import { type Command, parseNumber } from "./options.ts";
+import { type Command, parseNumber, UsageError } from "./options.ts";
 
 export const embedCommand: Command = {
   summary: "write the hidden states of every sentence at every (or one) layer to a safetensors file",
@@ -20,7 +20,7 @@ export const embedCommand: Command = {
     input: { type: "string", meta: "FILE", help: "one sentence per line, words separated by spaces" },
     overwrite: { type: "boolean", help: "replace existing output files" },
     out: { type: "string", meta: "FILE", help: "output .safetensors file" },
-    layer: { type: "string", default: "all", meta: "all|N", help: "which hidden states to write" },
+    layer: { type: "string", default: "all", meta: "all|N", check: (t) => (t === "all" || /^\d+$/.test(t) ? undefined : "expected all or a hidden-state index (0 = embeddings)"), help: "which hidden states to write" },
     "max-length": { type: "int", min: 3, meta: "N", help: "tokens per sentence, longer ones truncated with a warning (default 128, or the model's position limit if smaller)" },
     "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentences per forward pass" },
     "dry-run": { type: "boolean", help: "print the model and its memory needs, load nothing onto the GPU" },
@@ -36,8 +36,8 @@ export const embedCommand: Command = {
       console.log(formatMemory(cfg, estimateMemory(cfg, batchSize, maxLength, 1), batchSize, maxLength, 1));
       return 0;
     }
-    if (!v.input) throw new XltError("--input FILE is required without --dry-run");
-    if (!v.out) throw new XltError("--out FILE is required without --dry-run");
+    if (!v.input) throw new UsageError("--input FILE is required without --dry-run");
+    if (!v.out) throw new UsageError("--out FILE is required without --dry-run");
     const layers = v.layer === "all" ? null : parseNumber("layer", v.layer, { type: "int", min: 0 });
     if (layers !== null && layers > cfg.layers) throw new XltError(`--layer ${layers}: the model has hidden states 0-${cfg.layers}`);
     const tok = loadTokenizer(v.model);

@@ -1,11 +1,10 @@
 // `xlt evaluate`: score a fine-tuned model on test files, one per language.
 import { checkOutputs } from "../src/io/outputs.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
-import { XltError } from "../src/errors.ts";
 import { evaluateModel, type EvaluateResult, parseTestSpec } from "../src/eval/evaluate.ts";
-import type { Task } from "../src/tasks/table.ts";
-import type { Command } from "./options.ts";
-import { LANG_ID_OPTION, parseTask, perTask, TASK_META } from "./finetune.ts";
+import { type Task, TASK_NAMES } from "../src/tasks/table.ts";
+import { type Command, UsageError } from "./options.ts";
+import { LANG_ID_OPTION, parseTask, perTask } from "./finetune.ts";
 
 export const evaluateCommand: Command = {
   summary: "evaluate a fine-tuned model (xlt finetune output) per language: POS/XNLI accuracy, NER entity F1, QA F1/EM",
@@ -18,7 +17,7 @@ export const evaluateCommand: Command = {
     "QA prints SQuAD v1.1 F1 (score) and exact match (EM) over the questions (n), as evaluate-v1.1.py.",
   ].join("\n"),
   options: {
-    task: { type: "string", meta: TASK_META, help: "task (default: the one the model was fine-tuned for)" },
+    task: { type: "string", choices: TASK_NAMES, help: "task (default: the one the model was fine-tuned for)" },
     model: { type: "string", required: true, meta: "DIR", help: "a directory written by xlt finetune" },
     test: { type: "string", required: true, multiple: true, meta: "[LANG=]FILE", help: "test file of a language" },
     "max-length": { type: "int", min: 4, meta: "N", help: `subword tokens per sequence (default ${perTask((d) => d.defaults.evalLength)}, or the model's position limit if smaller); long sentences are split into chunks` },
@@ -35,7 +34,7 @@ export const evaluateCommand: Command = {
     // one score per language: a second file of the same language would replace the first's silently
     const langs = tests.map((t) => t.lang);
     const twice = langs.find((l, i) => langs.indexOf(l) !== i);
-    if (twice !== undefined) throw new XltError(`--test: language ${twice} is given twice`);
+    if (twice !== undefined) throw new UsageError(`--test: language ${twice} is given twice`);
     const r = await evaluateModel({
       model: v.model,
       task,

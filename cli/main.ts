@@ -2,7 +2,7 @@
 // Deno; Cliffy is JSR-only and unreachable here). cli/xlt.ts is the executable that calls main().
 import { isUserError } from "../src/errors.ts";
 import { commands } from "./commands.ts";
-import { metaOf, parseCommandLine, UsageError } from "./options.ts";
+import { constraintText, metaOf, parseCommandLine, USAGE_EXIT, UsageError } from "./options.ts";
 import { packageVersion } from "./version.ts";
 
 function mainHelp(): string {
@@ -26,7 +26,7 @@ export function commandHelp(name: string): string {
   const opts = Object.entries(c.options).map(([k, o]) => {
     const flag = `--${k}${o.type === "boolean" ? "" : " " + metaOf(o)}`;
     const def = o.default !== undefined ? ` (default: ${o.default})` : "";
-    return `  ${flag.padEnd(28)} ${o.help}${o.required ? " (required)" : ""}${def}`;
+    return `  ${flag.padEnd(28)} ${o.help}${constraintText(o)}${o.required ? " (required)" : ""}${def}`;
   });
   return [`Usage: xlt ${name} [options]`, "", c.summary, ...(c.description ? ["", c.description] : []), "", "Options:", ...opts, `  ${"--help".padEnd(28)} show this help`].join("\n");
 }
@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   if (name === "help" && rest.length) {
     if (!Object.hasOwn(commands, rest[0])) {
       console.error(unknownCommand(rest[0]));
-      return 2;
+      return USAGE_EXIT;
     }
     console.log(commandHelp(rest[0]));
     return 0;
@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!Object.hasOwn(commands, name)) {
     console.error(unknownCommand(name));
-    return 2;
+    return USAGE_EXIT;
   }
   const cmd = commands[name];
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`xlt ${name}: ${e.message} (xlt ${name} --help)`);
-      return 2;
+      return USAGE_EXIT;
     }
     if (isUserError(e) || !(globalThis as any).process?.env?.XLT_DEBUG) {
       const msg = (e as Error)?.message ?? String(e);

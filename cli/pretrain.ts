@@ -1,19 +1,13 @@
 // `xlt pretrain`: masked-LM pre-training with the objectives of ALIGN-MLM (mlm, xlm, dict-mlm, align-mlm).
 import { join } from "node:path";
-import { checkOutputs } from "../src/io/outputs.ts";
-import { XltError } from "../src/errors.ts";
+import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { ensurePretrainDemo } from "../src/pretrain/demo.ts";
 import { ARCHS, presetConfig, readConfigFile, type Size, SIZES } from "../src/pretrain/model.ts";
-import { type Objective, OBJECTIVES, pretrain } from "../src/train/pretrain_run.ts";
+import { OBJECTIVES, pretrain, type PretrainingObjective } from "../src/train/objectives/pretrain.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
-import type { Command } from "./options.ts";
+import { type Command, UsageError } from "./options.ts";
 
 export const DEMO_DIR = "out/builtin-pretrain";
-
-function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) throw new XltError(`--${name} must be one of ${allowed.join(", ")}, got '${v}'`);
-  return v as T;
-}
 
 export const pretrainCommand: Command = {
   summary: "pre-train a masked-LM encoder (mlm | xlm | dict-mlm | align-mlm), from scratch or continued",
@@ -27,13 +21,13 @@ export const pretrainCommand: Command = {
     "Without arguments: a built-in demo (a tiny BERT on generated English, out/pretrain).",
   ].join("\n"),
   options: {
-    objective: { type: "string", default: "mlm", meta: "NAME", help: "mlm | xlm | dict-mlm | align-mlm" },
+    objective: { type: "string", default: "mlm", choices: OBJECTIVES, help: "pre-training objective (see above)" },
     train: { type: "string", multiple: true, meta: "FILE", help: "original-language text, one sentence or paragraph per line" },
     derived: { type: "string", multiple: true, meta: "FILE", help: "derived-language text (from xlt derive), line-aligned with --train for xlm" },
-    model: { type: "string", meta: "DIR", help: "continue pre-training this Hugging Face checkpoint" },
-    config: { type: "string", meta: "FILE", help: "from scratch: an HF config.json (bert, roberta, xlm-roberta or distilbert)" },
-    size: { type: "string", meta: "tiny|small|base", help: "from scratch: a preset size for --arch" },
-    arch: { type: "string", default: "roberta", meta: "NAME", help: "architecture of a --size preset: roberta | bert | distilbert" },
+    model: { type: "string", meta: "DIR", conflicts: { options: ["config", "size"], why: "--model continues a checkpoint, --config and --size build a new one" }, help: "continue pre-training this Hugging Face checkpoint" },
+    config: { type: "string", meta: "FILE", conflicts: { options: ["size"], why: "both describe the new model" }, help: "from scratch: an HF config.json (bert, roberta, xlm-roberta or distilbert)" },
+    size: { type: "string", choices: SIZES, help: "from scratch: a preset size for --arch" },
+    arch: { type: "string", default: "roberta", choices: ARCHS, appliesWith: { option: "size" }, help: "architecture of a --size preset" },
     tokenizer: { type: "string", meta: "DIR", help: "directory with tokenizer.json (from scratch; default: --model's)" },
     steps: { type: "int", min: 1, meta: "N", help: "optimizer steps (default 1000; 150 for the demo)" },
     "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "sequences per optimizer step" },
@@ -42,10 +36,10 @@ export const pretrainCommand: Command = {
     lr: { type: "number", min: 0, help: "peak learning rate (default 5e-4 from scratch, 5e-5 continued)" },
     warmup: { type: "int", min: 0, meta: "N", help: "linear warm-up steps (default 5% of --steps), then linear decay to 0" },
     "weight-decay": { type: "number", min: 0, default: 0.01, help: "AdamW decoupled weight decay (not on biases and LayerNorm)" },
-    "max-grad-norm": { type: "number", min: 0, default: 1.0, help: "clip the global gradient norm" },
-    "bilingual-rate": { type: "number", min: 0, max: 1, default: 0.5, help: "align-mlm, dict-mlm: share of the V ids in the dictionary" },
-    lambda: { type: "number", min: 0, default: 10, help: "align-mlm: weight of the cosine alignment term" },
-    "tlm-rate": { type: "number", min: 0, max: 1, default: 0.25, help: "xlm: share of aligned line pairs sampled for TLM rows" },
+    "max-grad-norm": { type: "number", above: 0, default: 1.0, help: "clip the global gradient norm" },
+    "bilingual-rate": { type: "number", min: 0, max: 1, default: 0.5, appliesWith: { option: "objective", values: ["align-mlm", "dict-mlm"] }, help: "align-mlm, dict-mlm: share of the V ids in the dictionary" },
+    lambda: { type: "number", min: 0, default: 10, appliesWith: { option: "objective", values: ["align-mlm"] }, help: "align-mlm: weight of the cosine alignment term" },
+    "tlm-rate": { type: "number", min: 0, max: 1, default: 0.25, appliesWith: { option: "objective", values: ["xlm"] }, help: "xlm: share of aligned line pairs sampled for TLM rows" },
     seed: { type: "int", default: 42, help: "seed for initialisation, data order, masking, dropout and the dictionary" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
@@ -58,10 +52,11 @@ export const pretrainCommand: Command = {
     profile: { type: "string", meta: "FILE", help: "profile the steps: per-kernel table to stderr, Chrome trace JSON to FILE" },
   },
   async run(v) {
-    const objective = oneOf<Objective>("objective", v.objective, OBJECTIVES);
+    const objective: PretrainingObjective = v.objective;
     checkOutputs({
       dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
-      inputs: { train: v.train, derived: v.derived, model: v.model, config: v.config, tokenizer: v.tokenizer }, overwrite: v.overwrite, resume: v.resume,
+      inputs: { train: v.train, derived: v.derived, model: v.model, config: v.config, tokenizer: v.tokenizer },
+      writes: { out: checkpointWrites("pretrain", v.model ?? v.tokenizer) }, overwrite: v.overwrite, resume: v.resume,
     });
     let train: string[] = v.train ?? [];
     const derived: string[] = v.derived ?? [];
@@ -77,26 +72,22 @@ export const pretrainCommand: Command = {
       arch = "bert";
       if (!v.quiet) console.error(`built-in demo: a tiny BERT pre-trained on ${d.corpus} (generated English)`);
     }
-    if (!train.length && !derived.length) throw new XltError("no corpus: give --train FILE (and --derived FILE for a derived language)");
-    if (v.model && (v.config || size)) throw new XltError("--model continues a checkpoint; --config and --size build a new one: give one of them");
+    if (!train.length && !derived.length) throw new UsageError("no corpus: give --train FILE (and --derived FILE for a derived language)");
     const maxLength: number | undefined = v["max-length"];
     let config: Record<string, any> | undefined;
     if (!v.model) {
-      if (!tokenizer) throw new XltError("a model from scratch needs --tokenizer DIR (with tokenizer.json); or continue one with --model DIR");
-      if (v.config && size) throw new XltError("give --config FILE or --size, not both");
+      if (!tokenizer) throw new UsageError("a model from scratch needs --tokenizer DIR (with tokenizer.json); or continue one with --model DIR");
       if (v.config) config = readConfigFile(v.config);
       else if (size) {
-        const s = oneOf<Size>("size", size, SIZES);
-        const a = oneOf("arch", arch, ARCHS);
         const tok = loadTokenizer(tokenizer);
-        config = presetConfig(s, a, tok.vocabSize, tok.padId, demo ? 64 : Math.max(maxLength ?? 128, 128));
-      } else throw new XltError("a model from scratch needs --config FILE or --size tiny|small|base");
+        config = presetConfig(size as Size, arch as (typeof ARCHS)[number], tok.vocabSize, tok.padId, demo ? 64 : Math.max(maxLength ?? 128, 128));
+      } else throw new UsageError("a model from scratch needs --config FILE or --size tiny|small|base");
     }
     const steps: number = v.steps ?? (demo ? 150 : 1000);
     const r = await pretrain({
       objective, train, derived, model: v.model, config, configWhere: v.config ?? "--size preset", tokenizer, out: v.out, steps,
       batchSize: v["batch-size"], microBatch: v["micro-batch"], maxLength: demo ? 64 : maxLength,
-      lr: v.lr ?? (v.model ? 5e-5 : 5e-4), warmup: v.warmup ?? Math.round(0.05 * steps), weightDecay: v["weight-decay"],
+      lr: v.lr ?? (v.model ? 5e-5 : 5e-4), warmup: v.warmup, weightDecay: v["weight-decay"],
       maxGradNorm: v["max-grad-norm"], bilingualRate: v["bilingual-rate"], lambda: v.lambda, tlmRate: v["tlm-rate"], seed: v.seed,
       dropout: v.dropout, log: v.log, checkpointEvery: v["checkpoint-every"], resume: !!v.resume, dumpGrads: v["dump-grads"],
       profile: v.profile, quiet: !!v.quiet, meta: { demo },

@@ -3,7 +3,7 @@ import { checkOutputs } from "../src/io/outputs.ts";
 import { shippedBuiltin } from "../src/builtin/shipped.ts";
 import { formatStepProfile, profileRealignStep } from "../src/train/profile_step.ts";
 import { writeChromeTrace } from "../src/profile/trace.ts";
-import { type Command, parseNumber } from "./options.ts";
+import { type Command, FREEZE_SPEC, PROJECTION_OPTION, projectionWidth } from "./options.ts";
 
 export const profileCommand: Command = {
   summary: "time realignment training steps per kernel, layer and phase; memory, tokens/s and FLOP utilisation",
@@ -23,8 +23,8 @@ export const profileCommand: Command = {
     "batch-size": { type: "int", min: 1, default: 16, meta: "B", help: "sentence pairs per batch" },
     "max-length": { type: "int", min: 1, default: 32, meta: "T", help: "tokens per sentence" },
     links: { type: "int", min: 0, meta: "K", help: "aligned word pairs per sentence pair (default T/2)" },
-    freeze: { type: "string", default: "none", meta: "SPEC", help: "lower | upper | none | explicit list like 0-2,embeddings" },
-    projection: { type: "string", default: "128", meta: "D|none", help: "projection head width, or none" },
+    freeze: { type: "string", default: "none", ...FREEZE_SPEC, help: "lower | upper | none | explicit list like 0-2,embeddings" },
+    projection: { ...PROJECTION_OPTION, help: "projection head width, or none" },
     steps: { type: "int", min: 1, default: 8, meta: "N", help: "profiled steps (after one warm-up step)" },
     top: { type: "int", min: 1, meta: "N", help: "show only the N most expensive kernels" },
     overwrite: { type: "boolean", help: "replace existing output files" },
@@ -41,7 +41,7 @@ export const profileCommand: Command = {
       seq: v["max-length"],
       links: v.links,
       freeze: v.freeze,
-      projection: v.projection === "none" ? null : parseNumber("projection", v.projection, { type: "int", min: 1 }),
+      projection: projectionWidth(v.projection),
       steps: v.steps,
       peak: !v["no-peak"],
       f16Frozen: !!v["f16-frozen"],

@@ -1,12 +1,12 @@
 // `xlt realign`: contrastive realignment with AlignFreeze layer freezing.
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { join } from "node:path";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
-import { XltError } from "../src/errors.ts";
-import { realign } from "../src/train/realign_run.ts";
-import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
+import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
+import { realign } from "../src/train/objectives/realign.ts";
+import { type Command, FREEZE_SPEC, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION, projectionWidth, UsageError } from "./options.ts";
 
 export const realignCommand: Command = {
   summary: "realign an encoder with the contrastive word-alignment loss, freezing chosen layers (AlignFreeze)",
@@ -21,17 +21,17 @@ export const realignCommand: Command = {
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory (config.json, model.safetensors, tokenizer.json)" },
     ...PARALLEL_DATA_OPTIONS,
-    freeze: { type: "string", default: "none", meta: "SPEC", help: "lower | upper | none | explicit list like 0-2,embeddings" },
+    freeze: { type: "string", default: "none", ...FREEZE_SPEC, help: "lower | upper | none | explicit list like 0-2,embeddings" },
     layer: { type: "int", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
-    projection: { type: "string", default: "128", meta: "D|none", help: "projection head width (H→H, ReLU, H→D, no bias), or none" },
-    tau: { type: "number", default: 0.1, help: "contrastive temperature" },
+    projection: PROJECTION_OPTION,
+    tau: { type: "number", above: 0, default: 0.1, help: "contrastive temperature" },
     steps: { type: "int", min: 1, meta: "N", help: "optimizer steps (default 40 on the built-in data, else 1000)" },
     "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentence pairs per batch" },
     "max-length": { type: "int", min: 3, meta: "N", help: "subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller; 64 on the built-in data)" },
     lr: { type: "number", min: 0, help: "learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; 2e-4 for the built-in model)" },
     seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
     dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own; 0 disables)" },
-    "max-grad-norm": { type: "number", min: 0, help: "clip the global gradient norm (off by default, as the papers)" },
+    "max-grad-norm": { type: "number", above: 0, help: "clip the global gradient norm (off by default, as the papers)" },
     overwrite: { type: "boolean", help: "replace existing outputs (only the files xlt writes; other files are kept)" },
     out: { type: "string", default: "out/realign", meta: "DIR", help: "output directory (realigned checkpoint, realignment_head.safetensors, run.json)" },
     log: { type: "string", meta: "FILE", help: "append one JSON line per step (step, loss, lr, elapsed)" },
@@ -44,7 +44,11 @@ export const realignCommand: Command = {
     "f16-frozen": { type: "boolean", help: "store frozen weight matrices and embedding tables in f16 on the GPU (adapters with shader-f16; xlt doctor); the checkpoint stays f32" },
   },
   async run(v) {
-    checkOutputs({ dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log }, inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] }, overwrite: v.overwrite, resume: v.resume });
+    checkOutputs({
+      dirs: { out: v.out }, files: { "dump-grads": v["dump-grads"], profile: v.profile }, appends: { log: v.log },
+      inputs: { model: v.model ?? shippedBuiltin().dir, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu, "init-head": v["init-head"] },
+      writes: { out: checkpointWrites("realign", v.model ?? shippedBuiltin().model, [REALIGNMENT_HEAD_FILE]) }, overwrite: v.overwrite, resume: v.resume,
+    });
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     let model: string = v.model;
     let examples;
@@ -58,8 +62,8 @@ export const realignCommand: Command = {
       examples = realignStream(perLang, v.seed);
       if (!v.quiet) console.error(`built-in default: ${b.dir}/ (small pre-trained BERT, ${examples.length} PUD en-de/en-fr pairs)`);
     } else {
-      if (!model) throw new XltError("--model DIR is required with your own data (a Hugging Face snapshot directory)");
-      if (!hasData) throw new XltError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
+      if (!model) throw new UsageError("--model DIR is required with your own data (a Hugging Face snapshot directory)");
+      if (!hasData) throw new UsageError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
       const loaded = await loadAlignedPairs(specs, model);
@@ -77,7 +81,7 @@ export const realignCommand: Command = {
       out: v.out,
       freeze: v.freeze,
       layer: v.layer,
-      projection: v.projection === "none" ? null : parseNumber("projection", v.projection, { type: "int", min: 1 }),
+      projection: projectionWidth(v.projection),
       tau: v.tau,
       steps,
       batchSize: v["batch-size"],

@@ -1,5 +1,5 @@
 // `xlt run`: the full realign → fine-tune → evaluate → alignment experiment over strategies and seeds.
-import { checkOutputs } from "../src/io/outputs.ts";
+import { checkOutputs, ownNames } from "../src/io/outputs.ts";
 import { existsSync } from "node:fs";
 import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { parseLangSpec } from "../src/data/pairs.ts";
@@ -9,10 +9,12 @@ import { XltError } from "../src/errors.ts";
 import { getGpu } from "../src/gpu/device.ts";
 import { hasLanguageTable, loadCheckpoint } from "../src/io/checkpoint.ts";
 import { measurePeak } from "../src/train/roofline.ts";
-import { cells, describePlan, isExperimentDir, merge, runGrid, type RunPlan, writeJobs } from "../src/run/grid.ts";
-import type { Task } from "../src/tasks/table.ts";
-import { parseTask, perTask, TASK_META } from "./finetune.ts";
-import { type Command, PARALLEL_DATA_OPTIONS, parseNumber } from "./options.ts";
+import { cells, describeModel, describePlan, isExperimentDir, merge, RUN_OUT_NAMES, runGrid, type RunPlan, STRATEGIES, writeJobs } from "../src/run/grid.ts";
+import { slurmScriptPath } from "../src/run/cells.ts";
+import { type Task, TASK_NAMES } from "../src/tasks/table.ts";
+import { DURING_STRATEGIES } from "../src/run/during.ts";
+import { parseTask, perTask } from "./finetune.ts";
+import { type Command, listItems, PARALLEL_DATA_OPTIONS, parseNumber, SEEDS_CHECK, UsageError } from "./options.ts";
 import { runStudyCommand, STUDY_OPTIONS } from "./run_study.ts";
 
 /** The five seeds of the papers' tables. */
@@ -26,19 +28,20 @@ export const runCommand: Command = {
     "Each cell writes OUT/cells/<strategy>-s<seed>/result.json with its settings; rerunning skips finished cells",
     "(and stops if one ran with other settings: use a new --out). Cells can run",
     "as separate jobs (--cell K, or --jobs FILE for a job list and a Slurm array script), then --merge.",
-    "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables), OUT/delta.svg",
-    "(per-language Δ vs baseline) and OUT/alignment.svg (alignment vs relative transfer, Spearman ρ).",
+    "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables) and two charts, each",
+    "as a Vega-Lite spec (.vl.json, to restyle) and SVG: OUT/delta (per-language Δ vs the baseline, ± std over",
+    "seeds) and OUT/alignment (alignment vs relative transfer, Spearman ρ). PNG: xlt plot --spec OUT/delta.vl.json --out delta.png.",
     "Without --model and data: a small but complete built-in experiment (POS, en → de, fr) on the shipped model and PUD data.",
   ].join("\n"),
   options: {
     model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
-    task: { type: "string", default: "pos", meta: TASK_META, help: "task" },
+    task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
     train: { type: "string", meta: "FILE", help: "source-language training file" },
     test: { type: "string", multiple: true, meta: "LANG=FILE", help: "test file per language (include the source language)" },
     source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
     ...PARALLEL_DATA_OPTIONS,
-    strategies: { type: "string", default: "baseline,full,lower,upper", help: "comma-separated strategies" },
-    seeds: { type: "string", meta: "S,S,...", help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
+    strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
+    seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
     "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
     "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
     epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
@@ -58,17 +61,21 @@ export const runCommand: Command = {
   },
   async run(v) {
     if (v.study !== undefined) return runStudyCommand(v);
-    checkOutputs({ dirs: { out: v.out }, files: { jobs: v.jobs }, inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu }, overwrite: v.overwrite, resume: isExperimentDir(v.out) });
+    checkOutputs({
+      dirs: { out: v.out }, files: { jobs: v.jobs, "jobs (its Slurm script)": v.jobs && slurmScriptPath(v.jobs) },
+      inputs: { model: v.model ?? shippedBuiltin().dir, train: v.train, test: v.test, pairs: v.pairs, alignments: v.alignments, dictionary: v.dictionary, parallel: v.parallel, conllu: v.conllu },
+      writes: { out: ownNames("run's", RUN_OUT_NAMES) }, overwrite: v.overwrite, resume: isExperimentDir(v.out),
+    });
     // the grid feeds no language ids; finetune would stop on such a model only after the realignment
     if (v.model && hasLanguageTable(v.model)) {
       throw new XltError(`--model ${v.model} has language embeddings (an XLM / DICT-MLM checkpoint): the realignment grid feeds no language ids; fine-tune and evaluate it with \`xlt finetune\` / \`xlt evaluate\` --lang-id 2|3, or study it with \`xlt run --study align-mlm\``);
     }
     const hasData = ["pairs", "parallel", "conllu"].some((k) => v[k]?.length);
     const builtin = !v.model && !hasData && !v.train && !v.test;
-    const seeds: number[] | undefined = v.seeds?.split(",").map((x: string) => x.trim()).filter(Boolean).map((x: string) => parseNumber("seeds", x, { type: "int" }));
+    const seeds: number[] | undefined = v.seeds === undefined ? undefined : listItems(v.seeds).map((x) => parseNumber("seeds", x, { type: "int" }));
     let plan: RunPlan;
     const common = {
-      strategies: String(v.strategies).split(",").map((s) => s.trim()).filter(Boolean),
+      strategies: listItems(String(v.strategies)),
       seeds: seeds ?? PAPER_SEEDS,
       realignLr: v["realign-lr"],
       finetuneLr: v["finetune-lr"],
@@ -85,7 +92,7 @@ export const runCommand: Command = {
       SHIPPED_LANGS.forEach((lang, k) => (realignData[lang] = loaded[k].examples));
       plan = {
         ...common,
-        model: b.model, task: "pos", train: b.conllu.en, source: "en",
+        model: b.model, modelName: describeModel(b.model, "xlt's built-in model"), task: "pos", train: b.conllu.en, source: "en",
         tests: [{ lang: "en", path: b.conllu.en_test }, ...SHIPPED_LANGS.map((l) => ({ lang: l, path: b.conllu[l] }))],
         realignData,
         realignSteps: v["realign-steps"] ?? 20,
@@ -97,10 +104,10 @@ export const runCommand: Command = {
         alignPairs: Math.min(common.alignPairs, 300),
       };
     } else {
-      if (!v.model) throw new XltError("--model DIR is required with your own data");
-      if (!v.train) throw new XltError("--train FILE is required with your own data (the source-language training set)");
-      if (!v.test?.length) throw new XltError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
-      if (!hasData) throw new XltError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
+      if (!v.model) throw new UsageError("--model DIR is required with your own data");
+      if (!v.train) throw new UsageError("--train FILE is required with your own data (the source-language training set)");
+      if (!v.test?.length) throw new UsageError("--test LANG=FILE is required with your own data (repeatable; include the source language)");
+      if (!hasData) throw new UsageError("no realignment data: give --pairs/--parallel/--conllu with --dictionary or --alignments");
       const task: Task = parseTask(v.task);
       const specs = parseLangSpec(v);
       if (v.limit !== undefined) for (const s of specs) s.limit = v.limit;
@@ -122,7 +129,7 @@ export const runCommand: Command = {
     if (!existsSync(plan.train)) throw new XltError(`--train ${plan.train}: file not found`);
     for (const t of plan.tests) if (!existsSync(t.path)) throw new XltError(`no test file for language '${t.lang}': ${t.path} not found`);
     if (v.merge) {
-      const m = merge(plan);
+      const m = await merge(plan);
       console.log(`merged ${m.done} cells: ${m.files.join(", ")}`);
       return 0;
     }
@@ -140,7 +147,7 @@ export const runCommand: Command = {
     const only: number | undefined = v.cell;
     await runGrid(plan, only);
     if (only === undefined) {
-      const m = merge(plan);
+      const m = await merge(plan);
       console.log(`experiment done: ${m.files.join(", ")}`);
     } else console.log(`cell ${only} done; gather finished cells with --merge`);
     return 0;

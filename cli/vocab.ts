@@ -1,32 +1,13 @@
 // `xlt vocab`: trains a tokenizer for a from-scratch model on a text corpus — byte-level BPE (RoBERTa,
 // ALIGN-MLM) or WordPiece (BERT) — and writes it as OUT/tokenizer.json, which `xlt pretrain --tokenizer OUT`,
 // every other xlt command and Hugging Face's tokenizers read.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { XltError } from "../src/errors.ts";
+import { readTextFile } from "../src/io/words.ts";
 import { writeDirAtomic } from "../src/io/atomic.ts";
 import { checkOutputs } from "../src/io/outputs.ts";
 import { trainVocab, VOCAB_KINDS, type VocabKind } from "../src/vocab/train.ts";
 import type { Command } from "./options.ts";
-
-function readCorpus(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new XltError(`${path}: cannot read the corpus (missing, unreadable or a directory)`);
-  }
-  if (bytes.length === 0) throw new XltError(`${path}: the corpus is empty`);
-  if (bytes.indexOf(0) >= 0) throw new XltError(`${path}: the corpus looks binary (NUL byte), expected UTF-8 text`);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new XltError(`${path}: the corpus is not valid UTF-8 text`);
-  }
-  if (!text.trim()) throw new XltError(`${path}: the corpus has only blank lines`);
-  return text;
-}
 
 export const vocabCommand: Command = {
   summary: "train a tokenizer (byte-level BPE or WordPiece) on a text corpus for a from-scratch model",
@@ -42,20 +23,18 @@ export const vocabCommand: Command = {
   ].join("\n"),
   options: {
     corpus: { type: "string", required: true, multiple: true, meta: "FILE", help: "UTF-8 text, one sentence or paragraph per line (repeat for several)" },
-    kind: { type: "string", default: "bpe", meta: "bpe|wordpiece", help: "tokenizer model" },
-    "vocab-size": { type: "int", default: 30000, min: 1, help: "vocabulary size including the specials (ALIGN-MLM used 40000); fewer if the corpus runs out of pairs" },
+    kind: { type: "string", default: "bpe", choices: VOCAB_KINDS, help: "tokenizer model" },
+    "vocab-size": { type: "int", default: 30000, min: 1, help: "vocabulary size including the specials and base symbols (bpe: at least 261, the 256 bytes; wordpiece: at least 5 + the corpus's characters and ## forms; ALIGN-MLM used 40000); fewer if the corpus runs out of pairs" },
     "min-frequency": { type: "int", default: 2, min: 0, help: "a pair seen fewer times is never merged" },
-    lowercase: { type: "boolean", help: "wordpiece: lowercase and strip accents (BERT uncased)" },
+    lowercase: { type: "boolean", appliesWith: { option: "kind", values: ["wordpiece"] }, help: "wordpiece: lowercase and strip accents (BERT uncased; byte-level BPE keeps the text as it is)" },
     out: { type: "string", required: true, meta: "DIR", help: "output directory (an existing non-empty one needs --overwrite)" },
     overwrite: { type: "boolean", help: "replace the files xlt writes in an existing --out (other files are kept)" },
   },
   async run(v) {
     checkOutputs({ dirs: { out: v.out }, inputs: { corpus: v.corpus }, overwrite: v.overwrite });
     const kind = (v.kind ?? "bpe") as VocabKind;
-    if (!VOCAB_KINDS.includes(kind)) throw new XltError(`--kind must be ${VOCAB_KINDS.join(" or ")}, got '${v.kind}'`);
-    if (v.lowercase && kind !== "wordpiece") throw new XltError("--lowercase is for --kind wordpiece (byte-level BPE keeps the text as it is)");
     const corpus: string[] = v.corpus ?? [];
-    const texts = corpus.map(readCorpus);
+    const texts = corpus.map((p) => readTextFile(p, "the corpus"));
     const opts = { kind, vocabSize: v["vocab-size"] ?? 30000, minFrequency: v["min-frequency"] ?? 2, lowercase: !!v.lowercase };
     const t0 = performance.now();
     const r = trainVocab(texts, opts);
@@ -65,12 +44,8 @@ export const vocabCommand: Command = {
       const manifest = { ...opts, corpus, words: r.words, merges: r.merges, vocab: r.vocabSize };
       writeFileSync(join(tmp, "vocab-train.json"), JSON.stringify(manifest, null, 2) + "\n");
     });
-    const short =
-      r.vocabSize < opts.vocabSize
-        ? ` (asked for ${opts.vocabSize}: no pair left seen ${Math.max(1, opts.minFrequency)}+ times)`
-        : r.vocabSize > opts.vocabSize
-          ? ` (asked for ${opts.vocabSize}: the specials and the corpus's characters alone take more)`
-          : "";
+    // never more than asked: trainVocab refuses a --vocab-size below the specials and base symbols
+    const short = r.vocabSize < opts.vocabSize ? ` (asked for ${opts.vocabSize}: no pair left seen ${Math.max(1, opts.minFrequency)}+ times)` : "";
     console.log(`xlt vocab: ${kind}, ${r.vocabSize} tokens${short}, ${r.merges} merges from ${r.words} distinct words in ${seconds.toFixed(1)} s -> ${join(v.out, "tokenizer.json")}`);
     return 0;
   },

@@ -105,6 +105,8 @@ export interface EncoderOptions {
    * shader-f16). Biases and LayerNorm stay f32. These groups can never be trained (setTrainable refuses).
    */
   f16Groups?: Iterable<string>;
+  /** the training state to allocate from (a training run's, src/gpu/workspace.ts TrainingState); default: one of its own */
+  state?: Frame;
 }
 
 /** Whether a parameter of an f16 group is stored in f16: the 2-D ones (Linear weights, embedding tables). */
@@ -134,17 +136,24 @@ export class Encoder {
   readonly params = new Map<string, Tensor>();
   readonly grads = new Map<string, Tensor>();
   /**
-   * The training state (src/gpu/workspace.ts): a training forward keeps its activations in the frame the
-   * caller names ("forward" by default; realignment's two sides use one each), the backward alternates the
-   * frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs here too.
+   * The training state (src/gpu/workspace.ts), the training loop's: a training forward keeps its activations
+   * in the frame the caller names ("forward" by default; realignment's two sides use one each), the backward
+   * alternates the frames "backward.0" and "backward.1" between blocks, and the training heads keep theirs
+   * here too.
    */
-  readonly state = new Frame("state");
+  readonly state: Frame;
+  /** whether the state is the encoder's own (dispose frees it) or its trainer's */
+  private readonly ownsState: boolean;
   /** groups ("embeddings", "layer.i") whose parameters get gradients */
   readonly trainable = new Set<string>();
+  /** the frames training forwards have run in */
+  private readonly forwardFrames = new Set<string>();
   dropout: number;
   attnDropoutP: number;
 
   constructor(readonly gpu: Gpu, readonly cfg: ModelConfig, weights: Map<string, { shape: number[]; data: Float32Array }>, opts: EncoderOptions = {}) {
+    this.state = opts.state ?? new Frame("state", gpu);
+    this.ownsState = !opts.state;
     this.dropout = opts.dropout ?? cfg.dropout;
     this.attnDropoutP = opts.attnDropout ?? (opts.dropout === 0 ? 0 : cfg.attnDropout);
     const f16 = new Set(opts.f16Groups ?? []);
@@ -206,7 +215,10 @@ export class Encoder {
    * hidden states and the mask come from the pool (release(st) returns them) and the rest is scratch.
    */
   forward(batch: Batch, upTo = this.cfg.layers, training = false, dropoutSeed = 0, frame = "forward"): ForwardState {
-    if (training) return this.state.child(frame).run(() => this.forwardIn(batch, upTo, true, dropoutSeed, frame));
+    if (training) {
+      this.forwardFrames.add(frame);
+      return this.state.child(frame).run(() => this.forwardIn(batch, upTo, true, dropoutSeed, frame));
+    }
     return this.forwardIn(batch, upTo, false, dropoutSeed, frame);
   }
 
@@ -215,10 +227,16 @@ export class Encoder {
     const { B, T } = batch;
     const H = this.cfg.hidden;
     const BT = B * T;
+    // training: the forward frame's own buffers are what the backward reads of the embeddings (their sum,
+    // its normalised value and that value's dropped copy) and of the blocks; the batch's ids, the mask and
+    // the LayerNorm's statistics go to the frame "<frame>.inputs" beside it (src/train/estimate.ts counts
+    // the forward frames as the activations)
+    const inputs = training ? this.state.child(`${frame}.inputs`) : null;
+    const maskT = () => Tensor.from(g, batch.mask, [B, T], "f32", "mask");
     const st: ForwardState = {
       batch,
       hidden: [],
-      emb: { maskT: Tensor.from(g, batch.mask, [B, T], "f32", "mask"), saved: null },
+      emb: { maskT: inputs ? inputs.run(maskT) : maskT(), saved: null },
       layers: [],
       dropoutSeed,
       training,
@@ -227,20 +245,11 @@ export class Encoder {
     // LayerNorm writes a tensor of its own (the backward's input) and the dropped copy is hidden[0]
     const dropEmb = training && this.dropout > 0;
     const out = dropEmb ? null : Tensor.empty(g, [BT, H], "f32", "hidden.0");
-    withScratch(() => {
-      setProfileContext(g, "embeddings forward");
-      const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
-      const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
-      const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
-      const sum = embeddingForward(this.p("embeddings.word"), idsT);
-      embeddingForward(this.p("embeddings.position"), posT, sum, true);
-      if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
-      const langT = batch.langIds && this.params.has("embeddings.lang") ? Tensor.from(g, batch.langIds, [BT], "i32", "lang_ids") : null;
-      if (langT) embeddingForward(this.p("embeddings.lang"), langT, sum, true);
-      const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps, { out: out ?? undefined });
-      if (training) st.emb.saved = { sum, mean: ln.mean, rstd: ln.rstd, typeT, langT };
-      st.hidden.push(dropEmb ? dropoutForward(ln.y, this.dropout, dropoutSeed, 0) : ln.y);
-    }, true);
+    if (inputs) {
+      const hs = () => Tensor.empty(g, [BT, H], "f32", "embeddings.hidden");
+      const sum = hs(), y = out ?? hs(), dropped = dropEmb ? hs() : null;
+      inputs.resume(() => this.embeddingsForward(st, { sum, y, dropped }));
+    } else this.embeddingsForward(st, { y: out! });
     // blocks below the lowest trainable one keep nothing for a backward that never reaches them: while
     // training they run in two frames of their own, each reused two blocks later
     const lowest = this.lowestTrainable() ?? upTo;
@@ -252,6 +261,31 @@ export class Encoder {
     return st;
   }
 
+  /**
+   * The embeddings' forward into hidden[0]: the tables' sum (into `sum` when given), its LayerNorm into `y`,
+   * and with `dropped` the dropped copy there (training with dropout); everything else is scratch, or the
+   * current frame's while training.
+   */
+  private embeddingsForward(st: ForwardState, outs: { sum?: Tensor; y: Tensor; dropped?: Tensor | null }): void {
+    const g = this.gpu;
+    const { batch, training } = st;
+    const BT = batch.B * batch.T;
+    withScratch(this.gpu, () => {
+      setProfileContext(g, "embeddings forward");
+      const idsT = Tensor.from(g, batch.ids, [BT], "i32", "ids");
+      const posT = Tensor.from(g, batch.positions, [BT], "i32", "positions");
+      const typeT = this.cfg.typeVocab > 0 ? Tensor.from(g, batch.typeIds, [BT], "i32", "token_types") : null;
+      const sum = embeddingForward(this.p("embeddings.word"), idsT, outs.sum);
+      embeddingForward(this.p("embeddings.position"), posT, sum, true);
+      if (typeT) embeddingForward(this.p("embeddings.token_type"), typeT, sum, true);
+      const langT = batch.langIds && this.params.has("embeddings.lang") ? Tensor.from(g, batch.langIds, [BT], "i32", "lang_ids") : null;
+      if (langT) embeddingForward(this.p("embeddings.lang"), langT, sum, true);
+      const ln = layernormForward(sum, this.p("embeddings.ln.weight"), this.p("embeddings.ln.bias"), this.cfg.lnEps, { out: outs.y });
+      if (training) st.emb.saved = { sum, mean: ln.mean, rstd: ln.rstd, typeT, langT };
+      st.hidden.push(outs.dropped ? dropoutForward(ln.y, this.dropout, st.dropoutSeed, 0, outs.dropped) : ln.y);
+    }, true);
+  }
+
   private layerForward(i: number, x: Tensor, st: ForwardState, keep: boolean): Tensor {
     const { B, T } = st.batch;
     const { hidden: H, heads } = this.cfg;
@@ -260,7 +294,7 @@ export class Encoder {
     setProfileContext(this.gpu, `layer.${i} forward`);
     // the block's output outlives the block's scratch (inference) or is the next block's saved input
     const y = Tensor.empty(this.gpu, [B * T, H], "f32", "block.out");
-    withScratch(() => {
+    withScratch(this.gpu, () => {
       const q = linear(x, P("attn.q.weight"), P("attn.q.bias"));
       const k = linear(x, P("attn.k.weight"), P("attn.k.bias"));
       const v = linear(x, P("attn.v.weight"), P("attn.v.bias"));
@@ -382,9 +416,32 @@ export class Encoder {
     st.hidden = [];
   }
 
+  /**
+   * Bytes of the activations the training forwards keep for the backward: their frames' own buffers (the
+   * embeddings' hidden-size outputs and the saved tensors of every block the backward goes through).
+   */
+  get activationBytes(): number {
+    let n = 0;
+    for (const f of this.forwardFrames) n += this.state.child(f).ownBytes;
+    return n;
+  }
+
   /** Frees the training state (after training, once no recorded work can use it). */
   releaseState(): void {
     this.state.destroy();
+  }
+
+  /**
+   * Frees everything the encoder owns: its weights, gradients and its own training state (a trainer's is
+   * the trainer's to free). Buffers that recorded work may still use are reused or destroyed only after the
+   * next submit. The encoder is unusable afterwards.
+   */
+  dispose(): void {
+    for (const t of [...this.params.values(), ...this.grads.values()]) t.release();
+    this.params.clear();
+    this.grads.clear();
+    this.trainable.clear();
+    if (this.ownsState) this.state.destroy();
   }
 
   /** Copies every parameter back to the CPU (for saving). */

@@ -54,7 +54,7 @@ export function tiedDecoderForward(y: Tensor, table: Tensor, bias: Tensor): Tens
   if (chunks.length === 1) return linear(y, table, bias);
   const logits = Tensor.empty(y.gpu, [M, R], "f32", "mlm.logits");
   for (const [r0, n] of chunks) {
-    eachScratch("mlm.chunk", () => {
+    eachScratch(y.gpu, "mlm.chunk", () => {
       const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");
       const b = rowsCopy(bias, r0, n, 1, "mlm.bias_chunk");
       block("put", logits, linear(y, w, b), M, R, r0, n);
@@ -75,7 +75,7 @@ export function tiedDecoderBackward(y: Tensor, table: Tensor, dlogits: Tensor, d
   }
   const dy = Tensor.empty(y.gpu, [M, H], "f32", "mlm.dy");
   chunks.forEach(([r0, n], i) => {
-    eachScratch("mlm.chunk", () => {
+    eachScratch(y.gpu, "mlm.chunk", () => {
       const part = Tensor.empty(y.gpu, [M, n], "f32", "mlm.dlogits_chunk");
       block("get", dlogits, part, M, R, r0, n);
       const w = rowsCopy(table, r0, n, H, "mlm.table_chunk");

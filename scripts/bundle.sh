@@ -4,7 +4,9 @@
 #
 # Contents: the Deno binary from npm (node_modules/deno/deno: it embeds wgpu, so no native addon is needed,
 # and it links only glibc), the TypeScript sources it runs directly, shaders/, the one runtime npm
-# dependency (@huggingface/tokenizers, pure JS), and, for scripts/gpu-check.sh, the Deno test runner with
+# dependencies (@huggingface/tokenizers, and vega, vega-lite and resvg's WebAssembly build for the charts:
+# pure JS and WebAssembly, about 4 MB gzipped without their source maps and type declarations; listed by
+# scripts/runtime-deps.mjs), and, for scripts/gpu-check.sh, the Deno test runner with
 # the shared test cases, fixtures and the benchmarks. Measured with gzip -6 (2026-12): the Deno binary
 # compresses to 41.6 MB; the alternative, Node's binary (35.9 MB) plus the linux-x64 Dawn addon (7.2 MB),
 # is 43.1 MB and needs libstdc++ too, and could not run the test cases without vitest. The built-in
@@ -20,13 +22,14 @@ case "$(uname -s)-$(uname -m)" in Linux-x86_64) ;; *) echo "bundle: builds linux
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/xlt-bundle.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 LIB="$STAGE/lib"
-mkdir -p "$LIB/test" "$LIB/node_modules/@huggingface" "$LIB/scripts"
+mkdir -p "$LIB/test" "$LIB/scripts"
 cp "$DENO" "$LIB/deno"
 cp -r "$ROOT/cli" "$ROOT/src" "$ROOT/models" "$ROOT/shaders" "$ROOT/bench" "$ROOT/builtin" "$LIB/"
 cp -r "$ROOT/test/cases" "$ROOT/test/lib" "$ROOT/test/ref" "$ROOT/test/fixtures" "$ROOT/test/deno_runner.ts" "$LIB/test/"
-cp -r "$ROOT/node_modules/@huggingface/tokenizers" "$LIB/node_modules/@huggingface/"
-# the runtime dependencies only: Deno resolves bare imports through package.json and lib/node_modules
-node -e 'const p = require(process.argv[1]); console.log(JSON.stringify({ name: p.name, version: p.version, type: "module", dependencies: { "@huggingface/tokenizers": p.dependencies["@huggingface/tokenizers"] } }, null, 2))' "$ROOT/package.json" > "$LIB/package.json"
+# the runtime dependencies only (not Node's Dawn addon): Deno resolves bare imports through package.json
+# and lib/node_modules
+(cd "$ROOT" && node scripts/runtime-deps.mjs | tar --exclude='*.map' --exclude='*.d.ts' --exclude='*.md' -cf - -T -) | tar -C "$LIB" -xf -
+node -e 'const p = require(process.argv[1]); const { webgpu, ...deps } = p.dependencies; console.log(JSON.stringify({ name: p.name, version: p.version, type: "module", dependencies: deps }, null, 2))' "$ROOT/package.json" > "$LIB/package.json"
 cp "$ROOT/scripts/gpu-check.sh" "$STAGE/gpu-check.sh"
 # Deno resolves npm imports from lib/node_modules (no registry access); the lock file would be written
 # beside the config on every run, so it is off.

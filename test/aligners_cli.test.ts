@@ -52,17 +52,35 @@ describe("xlt align --method", () => {
     }
   });
 
+  it("embeddings warns (as embed does) when words past the model's length get no links", async () => {
+    const d = tmp();
+    const file = join(d, "long.txt");
+    const long = Array.from({ length: 90 }, (_, i) => `w${i}`).join(" ");
+    writeFileSync(file, `the cat ||| die katze\n${long} ||| ${long}\na dog ||| ein hund\n`);
+    const out = join(d, "long.align");
+    const r = await xlt("node", ["align", "--method", "embeddings", "--model", TINY, "--pairs", file, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: en-\w+: 1 of 3 sentence pairs are longer than 64 tokens \(first: pair 2\); their \d+ words past the limit get no links$/);
+    const links = readFileSync(out, "utf8").split("\n")[1].split(" ").map((l) => l.split("-").map(Number));
+    expect(Math.max(...links.flat())).toBeLessThan(64);
+    // within the limit: no warning
+    const short = await xlt("node", ["align", "--method", "embeddings", "--model", TINY, "--pairs", PARALLEL_TINY, "--out", join(d, "short.align")]);
+    expect(short.stderr).not.toMatch(/warning/);
+  });
+
   it("bad method or missing inputs: one line, no output", async () => {
     const d = tmp();
     const out = join(d, "x.align");
     for (const [args, msg] of [
-      [["--method", "giza"], /--method giza: use dictionary, fastalign or embeddings/],
+      [["--method", "giza"], /--method must be one of dictionary, fastalign, embeddings, got 'giza'/],
       [["--method", "embeddings"], /--model DIR is required with --method embeddings/],
       [["--method", "fastalign", "--dictionary", PARALLEL_TINY], /drop --dictionary/],
       [["--method", "embeddings", "--model", TINY, "--layer", "9"], /layer must be an integer in \[0, 4\]/],
     ] as [string[], RegExp][]) {
       const r = (await xlt("node", ["align", "--pairs", PARALLEL_TINY, "--out", out, ...args]));
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(msg.source.includes("layer must be") ? 1 : 2); // usage errors exit 2; a layer the model lacks, 1
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(msg);
       expect(existsSync(out)).toBe(false);

@@ -2,7 +2,7 @@
 // with nothing but sh, dirname and readlink on the PATH (no node, no deno, no node_modules), on this
 // machine's Vulkan driver (lavapipe): `xlt doctor`, the built-in realignment, and the no-driver error.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +63,18 @@ describe("the linux-x64 bundle, without Node or Deno", () => {
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/realigned 5 steps/);
     expect(existsSync(join(dir, "realigned/model.safetensors"))).toBe(true);
+  });
+
+  it("draws a loss curve to SVG and PNG (the chart libraries travel in the bundle)", async () => {
+    const log = join(dir, "pretrain.jsonl");
+    copyFileSync(join(ROOT, "results/align-mlm-small/bpe/cells/align-mlm-trans+inv-s42/pretrain.jsonl"), log);
+    for (const out of ["loss.svg", "loss.png"]) {
+      const r = await run(["plot", "--log", log, "--out", join(dir, out)]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    }
+    expect(readFileSync(join(dir, "loss.svg"), "utf8")).toMatch(/^<svg[\s\S]*role-axis-tick[\s\S]*<\/svg>\n$/);
+    expect([...readFileSync(join(dir, "loss.png")).subarray(1, 4)]).toEqual([80, 78, 71]); // "PNG"
   });
 
   it("says what to install when Vulkan has no driver (no silent OpenGL fallback)", async () => {

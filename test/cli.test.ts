@@ -162,12 +162,12 @@ describe("xlt realign end to end", () => {
 
 describe("xlt realign rejects bad input with one line and writes nothing", () => {
   const fx = () => fixtureInputs("tiny-bert");
-  const bad = (name: string, setup: (dir: string) => string[], expectText: RegExp) =>
+  const bad = (name: string, setup: (dir: string) => string[], expectText: RegExp, code = 1) =>
     it(name, async () => {
       const f = fx();
       const out = join(f.dir, "out");
       const r = await xlt("node", [...setup(f.dir), "--out", out, "--steps", "2", "--quiet"]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(code);
       expect(r.stderr.split("\n").length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(expectText);
       expect(existsSync(out)).toBe(false);
@@ -178,7 +178,8 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
   bad("an empty pairs file", (d) => (writeFileSync(join(d, "e.txt"), ""), [...base(d), "--pairs", join(d, "e.txt")]), /empty|no/i);
   bad("a dictionary with no match", (d) => (writeFileSync(join(d, "dict.txt"), "zzz yyy\n"), ["realign", "--model", join(FIXTURES, "tiny-bert"), "--pairs", join(d, "pairs.txt"), "--dictionary", join(d, "dict.txt")]), /match/);
   bad("a --freeze block the model lacks", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "0-7"], /block 7/);
-  bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /middle/);
+  // the spec's grammar is the option table's (a usage error, exit 2); a block the model lacks needs the model
+  bad("an unknown --freeze word", (d) => [...base(d), "--pairs", join(d, "pairs.txt"), "--freeze", "middle"], /^xlt realign: --freeze 'middle': 'middle' is not lower/, 2);
 
   it("a loss or weight that becomes NaN stops the run and keeps the last good checkpoint", async () => {
     const f = fx();
@@ -291,11 +292,38 @@ describe("non-finite values stop realign and finetune at the step they appear, a
     const f = fixtureInputs("tiny-bert");
     const out = join(f.dir, "out");
     const r = (await xlt("node", [...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--steps", "2", "--max-grad-norm", "0"]));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^xlt realign: --max-grad-norm must be a number > 0/);
     expect(r.stderr.split("\n").length).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe("usage errors: caught by the option table before any work, one line naming the option, exit 2", () => {
+  for (const runtime of ["node", "deno"] as const) {
+    it(`bounds, choices, repeated and inapplicable options (${runtime})`, async () => {
+      const f = fixtureInputs("tiny-bert");
+      const out = join(f.dir, "out");
+      const cases: [string[], RegExp][] = [
+        [[...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--tau", "0"], /^xlt realign: --tau must be a number > 0, got '0' \(xlt realign --help\)$/],
+        [[...realignArgs("tiny-bert", f.dir, "none"), "--out", out, "--tau", "-1"], /^xlt realign: --tau must be a number > 0, got '-1'/],
+        [[...realignArgs("tiny-bert", f.dir, "bogus"), "--out", out], /^xlt realign: --freeze 'bogus': 'bogus' is not lower, upper, none/],
+        [["info", "--model", join(FIXTURES, "tiny-bert"), "--model", join(FIXTURES, "tiny-xlmr")], /^xlt info: --model is given twice/],
+        [["finetune", "--task", "foo", "--train", join(f.dir, "pairs.txt"), "--out", out], /^xlt finetune: --task must be one of pos, ner, xnli, qa, mlm, got 'foo'/],
+        [["pretrain", "--objective", "xyz", "--out", out], /^xlt pretrain: --objective must be one of mlm, xlm, dict-mlm, align-mlm, got 'xyz'/],
+        [["align", "--method", "nope", "--pairs", join(f.dir, "pairs.txt"), "--out", join(f.dir, "a.txt")], /^xlt align: --method must be one of dictionary, fastalign, embeddings, got 'nope'/],
+        [["finetune", "--task", "pos", "--train", join(f.dir, "pairs.txt"), "--out", out, "--realign-weight", "0.5"], /^xlt finetune: --realign-weight applies only with --realign-during/],
+        [["alignment", "--static", "--model", join(FIXTURES, "tiny-bert"), "--pairs", join(f.dir, "pairs.txt")], /^xlt alignment: --static and --pairs cannot be given together/],
+      ];
+      for (const [args, re] of cases) {
+        const r = await xlt(runtime, args);
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+        expect(r.stderr.split("\n"), r.stderr).toHaveLength(1);
+        expect(r.stderr).toMatch(re);
+        expect(existsSync(out)).toBe(false);
+      }
+    });
+  }
 });
 
 describe("realign reports what truncation to --max-length dropped", () => {
@@ -361,11 +389,11 @@ describe("--resume continues only the run its checkpoint belongs to", () => {
     writeFileSync(train, Array.from({ length: 4 }, (_, k) => block(k)).join("\n") + "\n");
     const out = join(dir, "out");
     const log = join(dir, "log.jsonl");
-    const args = (extra: string[]) => ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--dev", train, "--batch-size", "2", "--lr", "1e-3", "--out", out, "--log", log, "--quiet", ...extra];
+    const args = (extra: string[], lr = "1e-3") => ["finetune", "--task", "pos", "--model", join(FIXTURES, "tiny-bert"), "--train", train, "--dev", train, "--batch-size", "2", "--lr", lr, "--out", out, "--log", log, "--quiet", ...extra];
     oneLine((await xlt("node", args(["--epochs", "2", "--resume"]))), /^xlt finetune: --resume: no checkpoint to resume in /);
     // 2 steps per epoch: step lines 1-4 and a dev line after steps 2 and 4; checkpoints at steps 1 and 3
     expect((await xlt("node", args(["--epochs", "2", "--checkpoint-every", "1"]))).code).toBe(0);
-    oneLine((await xlt("node", args(["--epochs", "2", "--resume", "--lr", "1e-2"]))), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
+    oneLine((await xlt("node", args(["--epochs", "2", "--resume"], "1e-2"))), /^xlt finetune: --resume: --lr is 0.01 but the checkpoint in .* was trained with 0.001/);
     oneLine((await xlt("node", args(["--epochs", "3", "--resume"]))), /^xlt finetune: --resume: --epochs is 3 /);
     const r = (await xlt("node", args(["--epochs", "2", "--resume"])));
     expect(r.code, r.stderr).toBe(0);

@@ -225,13 +225,13 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   };
-  it("unknown transform", () => bad(["derive", "--transform", "rot13", "--input", "DIR/s.tsv"], /unknown --transform 'rot13'/));
-  it("unknown transform (Deno)", () => bad(["derive", "--transform", "rot13", "--input", "DIR/s.tsv"], /unknown --transform 'rot13'/, "deno"));
+  it("unknown transform", () => bad(["derive", "--transform", "rot13", "--input", "DIR/s.tsv"], /--transform 'rot13': not a transform: use trans, inv or trans\+inv/));
+  it("unknown transform (Deno)", () => bad(["derive", "--transform", "rot13", "--input", "DIR/s.tsv"], /--transform 'rot13': not a transform/, "deno"));
   it("perm", () => bad(["derive", "--transform", "perm", "--input", "DIR/s.tsv"], /perm is not implemented/));
   it("empty corpus", () => bad(["derive", "--transform", "inv", "--input", "DIR/empty.txt"], /empty\.txt: input is empty/));
   it("blank corpus", () => bad(["derive", "--transform", "inv", "--input", "DIR/blank.txt"], /blank\.txt: no text to derive/));
   it("missing corpus", () => bad(["derive", "--transform", "inv", "--input", "DIR/nope.txt"], /nope\.txt: cannot read input/));
-  it("unknown format", () => bad(["derive", "--transform", "inv", "--input", "DIR/s.tsv", "--format", "csv"], /unknown --format 'csv'/));
+  it("unknown format", () => bad(["derive", "--transform", "inv", "--input", "DIR/s.tsv", "--format", "csv"], /--format must be one of text, conllu, iob2, xnli, got 'csv'/));
   it("undetectable format", () => bad(["derive", "--transform", "inv", "--input", "DIR/data.dat"], /cannot tell the format.*--format/));
   it("wrong format for the file", () => bad(["derive", "--transform", "inv", "--input", "DIR/s.tsv", "--format", "conllu"], /s\.tsv:1: CoNLL-U token line must have 10/));
   it("trans without a tokenizer", () => bad(["derive", "--transform", "trans", "--input", "DIR/s.tsv"], /needs --tokenizer DIR or --model DIR/));
@@ -262,6 +262,15 @@ describe("xlt derive rejects bad input with one line and writes nothing", () => 
     expect((await xlt("node", ["derive", "--transform", "inv", "--input", join(dir, "s.tsv"), "--out", out, "--overwrite"])).code).toBe(0);
     // asked to: xlt's files written, the user's file kept
     expect(readdirSync(out).sort()).toEqual(["derive.json", "mine.txt", "s.tsv"]);
+  });
+  it("alignment --static on a model never doubled (an even vocabulary, the original tokenizer) is refused, as pretrain --derived refuses it", async () => {
+    const dir = tmp();
+    const r = await xlt("node", ["alignment", "--static", "--model", TINY_BERT, "--json", join(dir, "s.json")]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^xlt alignment: .*tiny-bert: not a two-language \(Trans\) model: its tokenizer is not the two-language tokenizer of xlt derive --transform trans: it does not read derived text as ids 122\.\.243$/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+    expect(existsSync(join(dir, "s.json"))).toBe(false);
   });
   it("alignment --static on an odd vocabulary (not a doubled one)", async () => {
     const dir = tmp();

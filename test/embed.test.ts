@@ -96,6 +96,17 @@ describe("xlt embed", () => {
     writeFileSync(join(d, "in.txt"), "hello\n");
     return ["--model", m, "--input", join(d, "in.txt")];
   }, /gpt2/);
+  for (const eps of ["-1", "0"]) {
+    bad(`layer_norm_eps ${eps} (every hidden state would be NaN)`, (d) => {
+      const m = join(d, "m");
+      mkdirSync(m);
+      for (const f of ["tokenizer.json", "model.safetensors"]) copyFileSync(join(FIXTURES, "tiny-bert", f), join(m, f));
+      const cfg = JSON.parse(readFileSync(join(FIXTURES, "tiny-bert", "config.json"), "utf8"));
+      writeFileSync(join(m, "config.json"), JSON.stringify({ ...cfg, layer_norm_eps: Number(eps) }));
+      writeFileSync(join(d, "in.txt"), "hello\n");
+      return ["--model", m, "--input", join(d, "in.txt")];
+    }, new RegExp(`config\\.json: layer_norm_eps must be a positive number .*, got ${eps}$`));
+  }
 
   it("the real XLM-R vocabulary with an embedding table over the binding limit (layer 0 vs a float64 reference)", async () => {
     const path = join(SHARED_DATA, "tokenizers/xlm-roberta-base/pos.dict.utf8");

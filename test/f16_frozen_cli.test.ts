@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { cliCommand, type Runtime, runProgram, xlt } from "./lib/cli.ts";
 import { loadAll, readHeader } from "../src/io/safetensors.ts";
 import { parseConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign } from "../src/memory.ts";
+import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import { FIXTURES } from "./lib/fixtures.ts";
 

@@ -1,11 +1,12 @@
-// Realignment memory by --freeze (src/memory.ts estimateRealign) on xlm-roberta-large's shape, and
+// Realignment memory by --freeze (estimateRealign, src/train/objectives/realign.ts) on xlm-roberta-large's shape, and
 // `xlt info --freeze SPEC --f16-frozen` on Node and Deno (no GPU used).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/io/checkpoint.ts";
-import { estimateRealign, groupMatrixParams, groupParams, paramCount } from "../src/memory.ts";
+import { groupMatrixParams, groupParams, paramCount } from "../src/memory.ts";
+import { estimateRealign } from "../src/train/objectives/realign.ts";
 import { realignTrainable } from "../src/train/freeze.ts";
 import { type Runtime, xlt } from "./lib/cli.ts";
 

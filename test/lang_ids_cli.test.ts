@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { withOptions } from "./lib/args.ts";
 import { type CliResult, xlt } from "./lib/cli.ts";
 import { PARALLEL_TINY, TINY_BERT } from "./lib/fixtures.ts";
 import { loadAll } from "../src/io/safetensors.ts";
@@ -40,7 +41,7 @@ const LANG = "roberta.embeddings.lang_type_embeddings.weight";
 describe("--lang-id: fine-tuning and evaluating an XLM / DICT-MLM checkpoint", () => {
   const model = tinyXlmWithLanguages(dir);
   const train = posFile("train.conllu");
-  const ft = (out: string, ...extra: string[]) => ["finetune", "--task", "pos", "--model", model, "--train", train, "--batch-size", "2", "--epochs", "3", "--lr", "3e-3", "--quiet", "--out", out, ...extra];
+  const ft = (out: string, ...extra: string[]) => withOptions(["finetune", "--task", "pos", "--model", model, "--train", train, "--batch-size", "2", "--epochs", "3", "--lr", "3e-3", "--quiet", "--out", out], extra);
 
   it("Node: finetune trains and saves the language table (only the fed row moves); evaluate with 2 and 3 differs; errors are one line", async () => {
     const out = join(dir, "pos");

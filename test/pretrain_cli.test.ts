@@ -33,6 +33,13 @@ function corpus(dir: string, name = "en.txt", repeat = 4): string {
 
 const SMALL = ["--steps", "3", "--batch-size", "4", "--max-length", "16", "--quiet"];
 
+/** 600 bytes of "random" binary data (NUL bytes and invalid UTF-8 among them). */
+function binary(dir: string): string {
+  const p = join(dir, "random.bin");
+  writeFileSync(p, Uint8Array.from({ length: 600 }, (_, i) => (i * 7919 + 13) % 256));
+  return p;
+}
+
 describe("xlt pretrain", () => {
   it("from scratch: a BertForMaskedLM checkpoint whose logits plain torch reproduces; --dump-grads; --log", async () => {
     const dir = tmp();
@@ -110,6 +117,21 @@ describe("xlt pretrain", () => {
     const changed = await xlt("node", [...args, "--out", join(dir, "b"), "--resume", "--lr", "0.1"]);
     expect(changed.code).not.toBe(0);
     expect(changed.stderr).toMatch(/--lr is 0.1 but the checkpoint/);
+    // another --steps would continue another LR schedule (decay to 0 at the last step) than the checkpoint's:
+    // refused naming --steps and why, not --warmup (its default follows --steps; the user never gave it)
+    for (const steps of ["6", "3"]) {
+      const longer = await xlt("node", [...args.map((a, i) => (args[i - 1] === "--steps" ? steps : a)), "--out", join(dir, "b"), "--resume"]);
+      expect(longer.code).not.toBe(0);
+      expect(longer.stderr).toMatch(new RegExp(`^xlt pretrain: --resume: --steps is ${steps} but the checkpoint in \\S+ was trained with 4 \\(the learning rate warms up, then decays linearly to 0 at the last step, so the schedule depends on --steps;`));
+      expect(longer.stderr).not.toMatch(/--warmup/);
+      expect(longer.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    // an explicit --warmup that differs is named, and one left to its default says where its value came from
+    const warm = await xlt("node", [...args, "--warmup", "1", "--out", join(dir, "b"), "--resume"]);
+    expect(warm.stderr).toMatch(/--resume: --warmup is 1 but the checkpoint in \S+ was trained with 0;/);
+    expect((await xlt("node", [...args, "--warmup", "1", "--out", join(dir, "c"), "--checkpoint-every", "2"])).code).toBe(0);
+    const unset = await xlt("node", [...args, "--out", join(dir, "c"), "--resume"]);
+    expect(unset.stderr).toMatch(/--resume: --warmup is 0 but the checkpoint in \S+ was trained with 1 \(not given: 5% of --steps\);/);
   }, 300_000);
 
   it("align-mlm and xlm on a tiny-bert doubled by xlt derive (Trans): cosine term logged, language embeddings saved", async () => {
@@ -160,7 +182,7 @@ describe("xlt pretrain", () => {
       const out = join(dir, obj);
       const dump = join(dir, `${obj}.safetensors`);
       const r = await xlt("node", ["pretrain", "--objective", obj, "--model", deriv, "--train", c, "--derived", join(deriv, "en.txt"), "--steps", "1", "--lr", "0",
-        "--dropout", "0", "--batch-size", "6", "--micro-batch", "4", "--max-length", "24", "--tlm-rate", "1", "--quiet", "--out", out, "--dump-grads", dump]);
+        "--dropout", "0", "--batch-size", "6", "--micro-batch", "4", "--max-length", "24", ...(obj === "xlm" ? ["--tlm-rate", "1"] : []), "--quiet", "--out", out, "--dump-grads", dump]);
       expect(r.code, r.stderr).toBe(0);
       const py = await runProgram(PY, [join(ROOT, "scripts/check_pretrain_grads.py"), out, dump]);
       expect(py.stdout + py.stderr).toMatch(new RegExp(`gradients of ${obj} .* match torch`));
@@ -194,8 +216,11 @@ describe("xlt pretrain", () => {
       [[...base, "--train", join(dir, "missing.txt")], /missing\.txt: cannot read the corpus/],
       [[...base, "--train", corpus(dir), "--objective", "elmo"], /--objective must be one of mlm, xlm, dict-mlm, align-mlm/],
       [[...base, "--train", corpus(dir), "--objective", "align-mlm"], /--objective align-mlm needs a derived-language corpus/],
-      [[...base, "--train", corpus(dir), "--derived", corpus(dir, "d.txt"), "--objective", "align-mlm"], /needs the two-language tokenizer of xlt derive/],
-      [[...base, "--train", corpus(dir), "--size", "huge"], /--size must be one of tiny, small, base/],
+      [[...base, "--train", corpus(dir), "--derived", corpus(dir, "d.txt"), "--objective", "align-mlm"], /not the two-language tokenizer of xlt derive/],
+      // random binary input is refused, as embed, vocab and align refuse it (it used to be trained on)
+      [[...base, "--train", binary(dir)], /random\.bin:1: the corpus looks binary \(NUL byte\)/],
+      [["pretrain", "--tokenizer", TINY_BERT, "--size", "huge", "--train", corpus(dir), "--out", out], /--size must be one of tiny, small, base/],
+      [[...base, "--train", corpus(dir), "--size", "small"], /--size is given twice \('tiny', then 'small'\)/],
       [["pretrain", "--train", corpus(dir), "--size", "tiny", "--out", out], /needs --tokenizer DIR/],
     ];
     for (const [args, msg] of cases) {
@@ -214,6 +239,14 @@ describe("xlt pretrain", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/long\.txt: line 1 has \d+ tokens, more than the 16 of a sequence/);
     expect(existsSync(out)).toBe(false);
+    // the original text given as --derived (it used to be accepted: ids below V trained as the derived language)
+    for (const objective of ["mlm", "align-mlm"]) {
+      const o = await xlt("node", ["pretrain", "--objective", objective, "--model", deriv, "--train", corpus(dir), "--derived", corpus(dir, "orig.txt"), ...SMALL, "--out", out]);
+      expect(o.code, o.stderr).not.toBe(0);
+      expect(o.stderr).toMatch(/^xlt pretrain: .*orig\.txt: not derived text: token '\S+' has id \d+, outside the derived ids 244\.\.487; --derived takes the output of xlt derive --transform trans/);
+      expect(o.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
   }, 300_000);
 
   it("runs on Deno with the same first loss as on Node", async () => {

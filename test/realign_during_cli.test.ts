@@ -131,6 +131,7 @@ describe("xlt run with the during strategy", () => {
     expect(md).toMatch(/\| baseline \|/);
     const bad = await runProgram(...cliCommand("node", ["run", "--strategies", "while", "--out", "exp2"]), { cwd: dir });
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/unknown strategy 'while': use baseline, full, lower, upper, during, during-lower, during-upper/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--strategies 'while': 'while' is not one of baseline, full, lower, upper, during, during-lower, during-upper/);
   }, 300_000);
 });

@@ -91,7 +91,7 @@ describe("xlt run on real data", () => {
     const full = await xltAsync("node", [...args(), "--out", out]);
     expect(full.code, full.stderr).toBe(0);
     expect(statSync(cell0).mtimeMs).toBe(t0);
-    for (const f of ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["results.csv", "results.json", "results.md", "delta.svg", "delta.vl.json", "alignment.svg", "alignment.vl.json"]) expect(existsSync(join(out, f)), f).toBe(true);
     const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(res.cells.length).toBe(2);
     for (const c of res.cells) {
@@ -102,7 +102,11 @@ describe("xlt run on real data", () => {
     const md = readFileSync(join(out, "results.md"), "utf8");
     expect(md).toMatch(/\| lower \|/);
     expect(md).toMatch(/Delta against the baseline/);
-    expect(readFileSync(join(out, "delta.svg"), "utf8")).toMatch(/^<svg/);
+    // the charts name the model and the seeds, and carry the cells' numbers (test/cases/figures.ts reads the drawing)
+    const delta = JSON.parse(readFileSync(join(out, "delta.vl.json"), "utf8"));
+    expect(delta.title.subtitle[0]).toBe("POS accuracy, zero-shot from en; model model (bert, 2 layers, hidden 32); seed 31");
+    expect(delta.data.values.map((r: any) => `${r.strategy} ${r.language}`).sort()).toEqual(Object.keys(PUD).filter((l) => l !== "en").map((l) => `lower ${l}`).sort());
+    expect(readFileSync(join(out, "delta.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\n$/);
     // a rerun skips everything
     const again = await xltAsync("node", [...args(), "--out", out]);
     expect(again.code).toBe(0);

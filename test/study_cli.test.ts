@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { withOptions } from "./lib/args.ts";
 import { xlt } from "./lib/cli.ts";
 import { FIXTURES, SHARED_DATA } from "./lib/fixtures.ts";
 import { loadTokenizer } from "../src/io/tokenize.ts";
@@ -31,18 +32,22 @@ const skip = existsSync(EWT) ? "" : "no ../shared/data";
 describe.skipIf(skip)("xlt run --study align-mlm", () => {
   const d = skip ? { corpus: "", train: "", test: "" } : data();
   const out = join(dir, "study");
-  const args = (o: string, ...extra: string[]) => [
+  const args = (o: string, ...extra: string[]) => withOptions([
     "run", "--study", "align-mlm", "--objectives", "mlm,align-mlm", "--transforms", "trans", "--seeds", "7",
     "--corpus", d.corpus, "--tokenizer", join(FIXTURES, "tiny-bert"), "--train", d.train, "--test", d.test,
     "--size", "tiny", "--arch", "bert", "--pretrain-steps", "2", "--pretrain-batch-size", "4", "--max-length", "16",
-    "--epochs", "1", "--batch-size", "8", "--finetune-lr", "1e-3", "--out", o, ...extra,
-  ];
+    "--epochs", "1", "--batch-size", "8", "--finetune-lr", "1e-3", "--out", o,
+  ], extra);
 
-  it("runs 2 objectives × 1 transform × 1 seed and writes the table, a Δ chart per objective and alignment vs Δ", async () => {
+  it("runs 2 objectives × 1 transform × 1 seed and writes the table, BS / BZ / Δ per objective and alignment vs Δ", async () => {
     const r = await xlt("node", args(out));
     expect(r.stderr + r.stdout).not.toMatch(/at .*\.js:\d+/);
     expect(r.code).toBe(0);
-    for (const f of ["results.md", "results.csv", "results.json", "alignment.svg", "delta-mlm.svg", "delta-align-mlm.svg"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["results.md", "results.csv", "results.json", "alignment.svg", "alignment.vl.json", "scores.svg", "scores.vl.json"]) expect(existsSync(join(out, f)), f).toBe(true);
+    // the charts name the run and hold the cells' numbers (test/cases/figures.ts reads the drawing itself)
+    const scores = JSON.parse(readFileSync(join(out, "scores.vl.json"), "utf8"));
+    expect(scores.title.subtitle[0]).toBe("POS accuracy on the derived language; BERT tiny, 2 pre-training steps × 4 × 16 tokens; seed 7");
+    expect(readFileSync(join(out, "scores.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\n$/);
     const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(res.cells.map((c: any) => `${c.objective}/${c.transform}/${c.seed}`).sort()).toEqual(["align-mlm/trans/7", "mlm/trans/7"]);
     const md = readFileSync(join(out, "results.md"), "utf8");
@@ -123,20 +128,20 @@ describe.skipIf(skip)("xlt run --study align-mlm", () => {
   it("bad input: one line, non-zero exit, nothing written", async () => {
     const bad = join(dir, "bad");
     for (const [extra, re] of [
-      [["--transforms", "perm"], /--transforms: --transform perm is not implemented/],
-      [["--objectives", "mlm,tlm"], /--objectives: unknown objective 'tlm'/],
-      [["--transforms", "inv"], /the study needs Trans/],
+      [["--transforms", "perm"], /--transforms 'perm': perm is not implemented/],
+      [["--objectives", "mlm,tlm"], /--objectives 'mlm,tlm': 'tlm' is not one of mlm, xlm, dict-mlm, align-mlm/],
+      [["--transforms", "inv"], /--transforms 'inv': the study needs Trans/],
       [["--seeds", "1,1"], /--seeds: 1 is given twice/],
     ] as [string[], RegExp][]) {
-      const r = await xlt("node", [...args(bad), ...extra]);
+      const r = await xlt("node", args(bad, ...extra));
       expect(r.code, extra.join(" ")).not.toBe(0);
       expect(r.stderr.trim()).toMatch(re);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(existsSync(bad)).toBe(false);
     }
     const noCorpus = await xlt("deno", ["run", "--study", "align-mlm", "--train", d.train, "--test", d.test, "--tokenizer", join(FIXTURES, "tiny-bert"), "--out", bad]);
-    expect(noCorpus.code).not.toBe(0);
-    expect(noCorpus.stderr.trim()).toMatch(/^xlt run: --study align-mlm needs --corpus$/);
+    expect(noCorpus.code).toBe(2);
+    expect(noCorpus.stderr.trim()).toMatch(/^xlt run: --study align-mlm needs --corpus \(xlt run --help\)$/);
   }, 300_000);
 
   it("Deno: --dry-run on the same study directory", async () => {

@@ -79,6 +79,7 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
     writeFileSync(join(dir, "blank.txt"), "\n  \n");
     writeFileSync(join(dir, "bin.txt"), new Uint8Array([97, 0, 98]));
     writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    mkdirSync(join(dir, "adir"));
     const out = join(dir, "out");
     const r = (await xlt(runtime, args.map((a) => a.replace("DIR", dir)).concat(["--out", out])));
     expect(r.code).not.toBe(0);
@@ -88,15 +89,17 @@ describe("xlt vocab rejects bad input with one line and writes nothing", () => {
   };
   it("empty corpus", () => bad(["vocab", "--corpus", "DIR/a.txt", "--corpus", "DIR/empty.txt"], /empty\.txt: the corpus is empty/));
   it("empty corpus (Deno)", () => bad(["vocab", "--corpus", "DIR/empty.txt"], /empty\.txt: the corpus is empty/, "deno"));
-  it("blank corpus", () => bad(["vocab", "--corpus", "DIR/blank.txt"], /blank\.txt: the corpus has only blank lines/));
+  it("blank corpus", () => bad(["vocab", "--corpus", "DIR/blank.txt"], /blank\.txt: the corpus is empty \(only blank lines\)/));
   it("missing corpus", () => bad(["vocab", "--corpus", "DIR/nope.txt"], /nope\.txt: cannot read the corpus/));
-  it("a directory as corpus", () => bad(["vocab", "--corpus", "DIR"], /cannot read the corpus/));
-  it("binary corpus", () => bad(["vocab", "--corpus", "DIR/bin.txt"], /bin\.txt: the corpus looks binary/));
+  // (not DIR itself: --out DIR/out lies inside it, which checkOutputs refuses first)
+  it("a directory as corpus", () => bad(["vocab", "--corpus", "DIR/adir"], /adir: cannot read the corpus/));
+  it("binary corpus", () => bad(["vocab", "--corpus", "DIR/bin.txt"], /bin\.txt:1: the corpus looks binary/));
   it("corpus not UTF-8", () => bad(["vocab", "--corpus", "DIR/latin1.txt"], /latin1\.txt: the corpus is not valid UTF-8/));
   it("no corpus", () => bad(["vocab"], /--corpus/));
-  it("unknown kind", () => bad(["vocab", "--corpus", "DIR/a.txt", "--kind", "unigram"], /--kind must be bpe or wordpiece, got 'unigram'/));
-  it("--lowercase with bpe", () => bad(["vocab", "--corpus", "DIR/a.txt", "--lowercase"], /--lowercase is for --kind wordpiece/));
+  it("unknown kind", () => bad(["vocab", "--corpus", "DIR/a.txt", "--kind", "unigram"], /--kind must be one of bpe, wordpiece, got 'unigram'/));
+  it("--lowercase with bpe", () => bad(["vocab", "--corpus", "DIR/a.txt", "--lowercase"], /--lowercase applies only with --kind wordpiece, not --kind bpe/));
   it("vocabulary too small for byte-level BPE", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "100"], /--vocab-size 100 is too small: bpe needs at least 261/));
+  it("vocabulary too small for WordPiece: the same rule, not more tokens than asked", () => bad(["vocab", "--kind", "wordpiece", "--corpus", "DIR/a.txt", "--vocab-size", "20"], /--vocab-size 20 is too small: wordpiece needs at least \d+ \(5 specials and the corpus's \d+ characters and ##-continuations\)/));
   it("vocabulary size not a number", () => bad(["vocab", "--corpus", "DIR/a.txt", "--vocab-size", "8k"], /--vocab-size must be an integer/));
   it("an existing output directory is kept; --overwrite replaces only xlt's files", async () => {
     const dir = tmp();

@@ -4,7 +4,8 @@
 // cosine similarity of every source word with every target word is computed by the GPU matmul, and
 // links are the mutual argmaxes (`argmax`) or SimAlign's IterMax (`itermax`) of (cos + 1) / 2
 // (./simalign.ts). Default layer min(8, N): SimAlign's layer 8 of mBERT. Words truncated away by the
-// max length get no link. Deterministic: no dropout; ties go to the lowest index.
+// max length get no link (alignWithEmbeddings warns how many, as `xlt embed` warns of its truncations).
+// Deterministic: no dropout; ties go to the lowest index.
 import { XltError } from "../errors.ts";
 import { getGpu } from "../gpu/device.ts";
 import { Tensor } from "../gpu/tensor.ts";
@@ -30,6 +31,8 @@ export interface EmbeddingAlignOptions {
   batchSize?: number;
   /** subword tokens per sentence, special tokens included; default min(128, the model's positions) */
   maxLength?: number;
+  /** called for each sentence pair that lost words to the max length: its index, the words dropped (both sides) */
+  onTruncated?: (pair: number, droppedWords: number, maxLength: number) => void;
 }
 
 export const defaultAlignLayer = (layers: number) => Math.min(8, layers);
@@ -69,6 +72,10 @@ export async function embeddingLinks(encoder: Encoder, tok: WordTokenizer, pairs
   for (let s = 0; s < todo.length; s += batchSize) {
     const part = todo.slice(s, s + batchSize);
     const enc = [part.map((k) => encodeWords(tok, pairs[k].src, maxLength)), part.map((k) => encodeWords(tok, pairs[k].tgt, maxLength))];
+    part.forEach((k, b) => {
+      const dropped = enc[0][b].droppedWords + enc[1][b].droppedWords;
+      if (dropped > 0) opts.onTruncated?.(k, dropped, maxLength);
+    });
     const sides = enc.map((e) => buildSide(cfg, e));
     // the word vectors of each side, all sentences of the batch concatenated, unit-normalised
     const vecs: Tensor[] = [];
@@ -127,9 +134,25 @@ export async function alignWithEmbeddings(specs: LangSpec[], modelDir: string, o
   const tok = loadTokenizer(modelDir);
   const encoder = new Encoder(await getGpu(), ck.config, ck.tensors, { dropout: 0 });
   try {
-    for (let k = 0; k < todo.length; k++) result.set(todo[k].lang, await embeddingLinks(encoder, tok, sentences[k], opts));
+    for (let k = 0; k < todo.length; k++) {
+      const cut: number[] = [];
+      let words = 0;
+      let limit = 0;
+      const onTruncated = (pair: number, dropped: number, maxLength: number) => {
+        cut.push(pair);
+        words += dropped;
+        limit = maxLength;
+      };
+      result.set(todo[k].lang, await embeddingLinks(encoder, tok, sentences[k], { ...opts, onTruncated }));
+      if (cut.length) {
+        console.error(
+          `warning: en-${todo[k].lang}: ${cut.length} of ${sentences[k].length} sentence pairs are longer than ${limit} tokens (first: pair ${cut[0] + 1}); ` +
+            `their ${words} words past the limit get no links`,
+        );
+      }
+    }
   } finally {
-    for (const t of encoder.params.values()) t.release();
+    encoder.dispose();
   }
   return result;
 }

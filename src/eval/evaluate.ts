@@ -138,7 +138,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     }
     return { task, perLang, langId: langId ?? null };
   } finally {
-    for (const t of enc.params.values()) t.release();
+    enc.dispose();
     head.dispose();
   }
 }

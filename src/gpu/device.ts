@@ -37,6 +37,11 @@ export interface Gpu {
   adapter?: GPUAdapter;
   /** set when the device is lost; every later call fails with this message */
   lost?: string;
+  /**
+   * a counting device (src/gpu/counting.ts): its buffers hold nothing and its dispatches are not recorded;
+   * running a step on it measures what the step allocates
+   */
+  counting?: boolean;
 }
 
 export class GpuError extends Error {

@@ -290,6 +290,11 @@ export function dispatch(
     key += `|${bufferId(bd.buffer)}:${off}:${size}`;
     entries.push({ binding: b.index, resource: { buffer: bd.buffer, offset: off, size } });
   }
+  if (g.counting) {
+    // checked, not recorded (src/gpu/counting.ts)
+    s.dispatches++;
+    return;
+  }
   let bg = s.bindGroups.get(key);
   if (!bg) {
     bg = g.device.createBindGroup({ layout: k.layout, entries });

@@ -1,7 +1,7 @@
 // GPU tensors: a storage buffer plus a shape. Buffers come from a size-bucketed pool, because creating
 // and destroying GPU buffers every step is slow and fragments memory; training steps instead take exact-size
-// buffers from their model's training state (src/gpu/workspace.ts), which Tensor.empty uses while a frame
-// of it is active (allocatingFrom), and which nothing releases by hand.
+// buffers from their run's training state (src/gpu/workspace.ts), which Tensor.empty uses while a frame of
+// it is active on the tensor's device (allocatingFrom), and which nothing releases by hand.
 import { checkAlive, type Gpu, GpuError } from "./device.ts";
 import { flush, hasPending, onFlush, pendingErrors, recordClear, recordCopy } from "./recorder.ts";
 import { f16Value, toF16 } from "./f16.ts";
@@ -11,76 +11,105 @@ export type DType = "f32" | "i32" | "u32" | "f16";
 
 const USAGE = 0x80 /*STORAGE*/ | 0x04 /*COPY_SRC*/ | 0x08; /*COPY_DST*/
 
-const pool = new Map<number, GPUBuffer[]>();
-const quarantine: GPUBuffer[] = [];
-const quarantineHooked = new WeakSet<Gpu>();
+/**
+ * A device's memory: its pool of free buffers by size, buffers released while recorded work may still use
+ * them (pooled after the next submit), the bytes live and most live at once, and where Tensor.empty
+ * allocates right now (the scope below). The process's GPU has one; a counting device
+ * (src/gpu/counting.ts), whose buffers hold nothing, has its own, so measuring a step there neither hands
+ * its buffers to real tensors nor moves the process's figures.
+ */
+class DeviceMemory {
+  readonly pool = new Map<number, GPUBuffer[]>();
+  readonly quarantine: GPUBuffer[] = [];
+  readonly quarantineHooked = new WeakSet<Gpu>();
+  liveBytes = 0;
+  peakBytes = 0;
+  /** the training state's frame Tensor.empty takes its buffers from while one runs (allocatingFrom) */
+  source: BufferSource | null = null;
+  /** inside a training state: where Tensor.scratch takes its buffers (a child of the frame per withScratch depth, started again at each withScratch of that depth), and that depth */
+  scratchSource: BufferSource | null = null;
+  scratchDepth = 0;
+  /** outside one: the pool scratch of the innermost withScratch, returned when it ends; with `everything`, every pool tensor made inside it */
+  scratchScope: Tensor[] | null = null;
+  everythingScope: Tensor[] | null = null;
 
-function toPool(b: GPUBuffer): void {
-  let list = pool.get(b.size);
-  if (!list) pool.set(b.size, (list = []));
-  list.push(b);
+  toPool(b: GPUBuffer): void {
+    let list = this.pool.get(b.size);
+    if (!list) this.pool.set(b.size, (list = []));
+    list.push(b);
+  }
+
+  add(bytes: number): void {
+    this.liveBytes += bytes;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
+  }
+}
+
+const processMemory = new DeviceMemory();
+const countingMemory = new WeakMap<Gpu, DeviceMemory>();
+
+/** A device's memory; a frame not bound to a device (`null`) allocates on the process's GPU. */
+function memoryOf(g: Gpu | null): DeviceMemory {
+  if (!g?.counting) return processMemory;
+  let m = countingMemory.get(g);
+  if (!m) countingMemory.set(g, (m = new DeviceMemory()));
+  return m;
 }
 /** Where Tensor.empty takes its buffer while set: a training state's frame (src/gpu/workspace.ts). */
 export interface BufferSource {
+  /** the device it holds buffers of (null: not yet bound; the process's GPU) */
+  readonly device: Gpu | null;
   take(g: Gpu, bytes: number, label: string): GPUBuffer;
   /** a source of its own: for what one iteration of a loop makes (eachScratch) or a scope's scratch */
   child(name: string): BufferSource & { run<T>(fn: () => T): T; rewind(): void };
 }
-let source: BufferSource | null = null;
-// inside a training state: where Tensor.scratch takes its buffers (a child of the frame per withScratch
-// depth, started again at each withScratch of that depth), and that depth
-let scratchSource: BufferSource | null = null;
-let scratchDepth = 0;
 
-/** Runs fn with every Tensor.empty/zeros/from taking its buffer from `s` (scratch: from its children). */
-export function allocatingFrom<T>(s: BufferSource | null, fn: () => T): T {
-  const prev = source, prevScratch = scratchSource, prevDepth = scratchDepth;
-  source = s;
-  scratchSource = null;
-  scratchDepth = 0;
+/** Runs fn with every Tensor.empty/zeros/from on `s`'s device taking its buffer from `s` (scratch: from its children). */
+export function allocatingFrom<T>(s: BufferSource, fn: () => T): T {
+  const m = memoryOf(s.device);
+  const prev = m.source, prevScratch = m.scratchSource, prevDepth = m.scratchDepth;
+  m.source = s;
+  m.scratchSource = null;
+  m.scratchDepth = 0;
   try {
     return fn();
   } finally {
-    source = prev;
-    scratchSource = prevScratch;
-    scratchDepth = prevDepth;
+    m.source = prev;
+    m.scratchSource = prevScratch;
+    m.scratchDepth = prevDepth;
   }
 }
 
-// Pool scratch of the innermost withScratch outside a training state, returned to the pool when it ends;
-// with `everything`, every pool tensor made inside it (kernel outputs too) is scratch of that call.
-let scratchScope: Tensor[] | null = null;
-let everythingScope: Tensor[] | null = null;
-
 /**
- * Runs fn, in which Tensor.scratch allocates temporaries that die with fn: in a training state, from the
- * frame's scratch child for this nesting depth, which the next withScratch of the same depth reuses (so a
- * kernel's temporaries, or a block's, take one set of buffers however often it runs); else from the pool,
- * returned when fn ends (later users of a returned buffer are recorded after fn's dispatches, so they
- * cannot overtake them).
+ * Runs fn, in which Tensor.scratch on device `g` allocates temporaries that die with fn: in a training
+ * state, from the frame's scratch child for this nesting depth, which the next withScratch of the same depth
+ * reuses (so a kernel's temporaries, or a block's, take one set of buffers however often it runs); else from
+ * the pool, returned when fn ends (later users of a returned buffer are recorded after fn's dispatches, so
+ * they cannot overtake them).
  */
-export function withScratch<T>(fn: () => T, everything = false): T {
-  if (source) {
-    const prev = scratchSource, depth = scratchDepth + 1;
-    const child = source.child(`scratch.${depth}`);
+export function withScratch<T>(g: Gpu, fn: () => T, everything = false): T {
+  const m = memoryOf(g);
+  if (m.source) {
+    const prev = m.scratchSource, depth = m.scratchDepth + 1;
+    const child = m.source.child(`scratch.${depth}`);
     child.rewind();
-    scratchSource = child;
-    scratchDepth = depth;
+    m.scratchSource = child;
+    m.scratchDepth = depth;
     try {
       return fn();
     } finally {
-      scratchSource = prev;
-      scratchDepth = depth - 1;
+      m.scratchSource = prev;
+      m.scratchDepth = depth - 1;
     }
   }
-  const prev = scratchScope, prevAll = everythingScope;
-  const mine: Tensor[] = (scratchScope = []);
-  if (everything) everythingScope = mine;
+  const prev = m.scratchScope, prevAll = m.everythingScope;
+  const mine: Tensor[] = (m.scratchScope = []);
+  if (everything) m.everythingScope = mine;
   try {
     return fn();
   } finally {
-    scratchScope = prev;
-    everythingScope = prevAll;
+    m.scratchScope = prev;
+    m.everythingScope = prevAll;
     for (const t of mine) t.free();
   }
 }
@@ -90,19 +119,27 @@ export function withScratch<T>(fn: () => T, everything = false): T {
  * training state, in a child frame `name` that every iteration reuses; else with everything it makes from
  * the pool returned when it ends. What must outlive the loop is allocated before it.
  */
-export function eachScratch<T>(name: string, fn: () => T): T {
-  if (source) return source.child(name).run(fn);
-  return withScratch(fn, true);
+export function eachScratch<T>(g: Gpu, name: string, fn: () => T): T {
+  const m = memoryOf(g);
+  if (m.source) return m.source.child(name).run(fn);
+  return withScratch(g, fn, true);
 }
 
-/** Runs fn allocating from the pool, outside any training state or scratch scope: for long-lived tensors. */
-export function persistent<T>(fn: () => T): T {
-  const prevAll = everythingScope;
-  everythingScope = null;
+/** Runs fn allocating from the pool of `g`, outside any training state or scratch scope: for long-lived tensors. */
+export function persistent<T>(g: Gpu, fn: () => T): T {
+  const m = memoryOf(g);
+  const prev = { source: m.source, scratchSource: m.scratchSource, scratchDepth: m.scratchDepth, everything: m.everythingScope };
+  m.source = null;
+  m.scratchSource = null;
+  m.scratchDepth = 0;
+  m.everythingScope = null;
   try {
-    return allocatingFrom(null, fn);
+    return fn();
   } finally {
-    everythingScope = prevAll;
+    m.source = prev.source;
+    m.scratchSource = prev.scratchSource;
+    m.scratchDepth = prev.scratchDepth;
+    m.everythingScope = prev.everything;
   }
 }
 
@@ -116,14 +153,13 @@ export function createExactBuffer(g: Gpu, bytes: number, label: string): GPUBuff
         "use a smaller batch, sequence length or model",
     );
   }
-  liveBytes += size;
-  peakBytes = Math.max(peakBytes, liveBytes);
+  memoryOf(g).add(size);
   return g.device.createBuffer({ size, usage: USAGE, label });
 }
 
 /** Destroys a buffer of createExactBuffer (call it only once no recorded work can use it). */
-export function destroyExactBuffer(b: GPUBuffer): void {
-  liveBytes -= b.size;
+export function destroyExactBuffer(g: Gpu, b: GPUBuffer): void {
+  memoryOf(g).liveBytes -= b.size;
   b.destroy();
 }
 
@@ -131,20 +167,18 @@ const retiring = new WeakMap<Gpu, GPUBuffer[]>();
 
 /** Destroys a buffer of createExactBuffer now, or after the next submit while recorded work may use it. */
 export function retireExactBuffer(g: Gpu, b: GPUBuffer): void {
-  if (!hasPending(g)) return destroyExactBuffer(b);
+  if (!hasPending(g)) return destroyExactBuffer(g, b);
   let list = retiring.get(g);
   if (!list) {
     const l: GPUBuffer[] = [];
     retiring.set(g, (list = l));
     onFlush(g, () => {
-      for (const x of l.splice(0)) destroyExactBuffer(x);
+      for (const x of l.splice(0)) destroyExactBuffer(g, x);
     });
   }
   list.push(b);
 }
 
-let liveBytes = 0;
-let peakBytes = 0;
 let nextId = 1;
 
 function bucket(bytes: number): number {
@@ -164,10 +198,9 @@ function acquire(g: Gpu, bytes: number, label: string): GPUBuffer {
         "use a smaller batch, sequence length or model",
     );
   }
-  const free = pool.get(size);
-  const b = free?.pop();
-  liveBytes += size;
-  peakBytes = Math.max(peakBytes, liveBytes);
+  const mem = memoryOf(g);
+  const b = mem.pool.get(size)?.pop();
+  mem.add(size);
   if (b) return b;
   return g.device.createBuffer({ size, usage: USAGE, label });
 }
@@ -179,21 +212,23 @@ export function fmtBytes(n: number): string {
   return `${n} B`;
 }
 
-export function memoryStats() {
+/** GPU memory of the process's GPU, or of device `g` (a counting device keeps its own). */
+export function memoryStats(g?: Gpu) {
+  const m = g ? memoryOf(g) : processMemory;
   let pooled = 0;
-  for (const [size, list] of pool) pooled += size * list.length;
-  return { liveBytes, peakBytes, pooledBytes: pooled };
+  for (const [size, list] of m.pool) pooled += size * list.length;
+  return { liveBytes: m.liveBytes, peakBytes: m.peakBytes, pooledBytes: pooled };
 }
 
 /** Starts a new peak: from now on memoryStats().peakBytes is the most live at once since this call. */
 export function resetPeakMemory(): void {
-  peakBytes = liveBytes;
+  processMemory.peakBytes = processMemory.liveBytes;
 }
 
-/** Frees every pooled (unused) buffer. */
+/** Frees every pooled (unused) buffer of the process's GPU. */
 export function trimPool(): void {
-  for (const list of pool.values()) for (const b of list) b.destroy();
-  pool.clear();
+  for (const list of processMemory.pool.values()) for (const b of list) b.destroy();
+  processMemory.pool.clear();
 }
 
 /** Bytes `n` elements of `dtype` take in a buffer: 4 each, or 2 for f16 padded to whole 4-byte words. */
@@ -229,23 +264,25 @@ export class Tensor {
     }
     const n = shape.reduce((a, b) => a * b, 1);
     const bytes = Math.max(4, storageBytes(dtype, n));
-    if (source) {
-      const t = new Tensor(g, source.take(g, bytes, label), shape.slice(), dtype, label);
+    const m = memoryOf(g);
+    if (m.source) {
+      const t = new Tensor(g, m.source.take(g, bytes, label), shape.slice(), dtype, label);
       t.owned = true;
       return t;
     }
     const t = new Tensor(g, acquire(g, bytes, label), shape.slice(), dtype, label);
-    everythingScope?.push(t);
+    m.everythingScope?.push(t);
     return t;
   }
 
   /** A kernel's temporary, inside withScratch: the training state's, or pool scratch returned when it ends. */
   static scratch(g: Gpu, shape: number[], dtype: DType = "f32", label = "scratch", data?: ArrayLike<number>): Tensor {
-    if (source && !scratchSource) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
-    const t = scratchSource ? allocatingFrom(scratchSource, () => Tensor.scratchIn(g, shape, dtype, label, data)) : Tensor.scratchIn(g, shape, dtype, label, data);
+    const m = memoryOf(g);
+    if (m.source && !m.scratchSource) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    const t = m.scratchSource ? allocatingFrom(m.scratchSource, () => Tensor.scratchIn(g, shape, dtype, label, data)) : Tensor.scratchIn(g, shape, dtype, label, data);
     if (t.owned) return t;
-    if (!scratchScope) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
-    scratchScope.push(t);
+    if (!m.scratchScope) throw new GpuError(`Tensor.scratch('${label}') outside withScratch`);
+    m.scratchScope.push(t);
     return t;
   }
 
@@ -339,18 +376,19 @@ export class Tensor {
   free(): void {
     if (this.released || (this as any).isView || this.owned) return;
     this.released = true;
-    liveBytes -= this.buffer.size;
+    const mem = memoryOf(this.gpu);
+    mem.liveBytes -= this.buffer.size;
     // Recorded-but-unsubmitted work may still use the buffer: reuse it only after the next submit, so a
     // queue.writeBuffer into its next owner cannot overtake that work.
     if (hasPending(this.gpu)) {
-      if (!quarantineHooked.has(this.gpu)) {
-        quarantineHooked.add(this.gpu);
+      if (!mem.quarantineHooked.has(this.gpu)) {
+        mem.quarantineHooked.add(this.gpu);
         onFlush(this.gpu, () => {
-          for (const b of quarantine.splice(0)) toPool(b);
+          for (const b of mem.quarantine.splice(0)) mem.toPool(b);
         });
       }
-      quarantine.push(this.buffer);
-    } else toPool(this.buffer);
+      mem.quarantine.push(this.buffer);
+    } else mem.toPool(this.buffer);
   }
 
   private assertLive() {

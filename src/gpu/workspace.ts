@@ -22,7 +22,7 @@
 // then the larger one made (so the state is never held twice). Uploads into a state's buffer go through a
 // recorded copy (Tensor.from), ordered after the recorded work that still reads what the buffer held.
 //
-// src/memory.ts's estimates describe the same frames, so `xlt info` reports what a step allocates.
+// src/train/estimate.ts measures a step's frames on a counting device, so `xlt info` reports what a step allocates.
 import type { Gpu } from "./device.ts";
 import { flush } from "./recorder.ts";
 import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffer, retireExactBuffer } from "./tensor.ts";
@@ -30,13 +30,14 @@ import { type BufferSource, allocatingFrom, createExactBuffer, destroyExactBuffe
 export class Frame implements BufferSource {
   private slots = new Map<string, GPUBuffer[]>();
   private next = new Map<string, number>();
-  private gpu: Gpu | null = null;
   private children = new Map<string, Frame>();
 
-  constructor(readonly name: string) {}
+  /** `device`: the device whose buffers it holds (a frame made without one holds the process's GPU's) */
+  constructor(readonly name: string, public device: Gpu | null = null) {}
 
   take(g: Gpu, bytes: number, label: string): GPUBuffer {
-    this.gpu = g;
+    if (this.device && this.device !== g) throw new Error(`frame ${this.name} holds another device's buffers`);
+    this.device = g;
     let list = this.slots.get(label);
     if (!list) this.slots.set(label, (list = []));
     const k = this.next.get(label) ?? 0;
@@ -46,7 +47,7 @@ export class Frame implements BufferSource {
       // a longer batch: recorded work may still use the smaller buffer, so it is submitted first, and the
       // buffer goes before the larger one exists (the old and the new state are never held together)
       flush(g);
-      destroyExactBuffer(buffer);
+      destroyExactBuffer(g, buffer);
       buffer = undefined;
     }
     if (!buffer) list[k] = buffer = createExactBuffer(g, bytes, `${this.name}: ${label}`);
@@ -59,7 +60,7 @@ export class Frame implements BufferSource {
    */
   child(name: string): Frame {
     let c = this.children.get(name);
-    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`)));
+    if (!c) this.children.set(name, (c = new Frame(`${this.name}/${name}`, this.device)));
     return c;
   }
 
@@ -79,18 +80,36 @@ export class Frame implements BufferSource {
     return allocatingFrom(this, fn);
   }
 
+  /** Bytes of this frame's buffers and its children's. */
   get bytes(): number {
+    let n = this.ownBytes;
+    for (const c of this.children.values()) n += c.bytes;
+    return n;
+  }
+
+  /** Bytes of this frame's own buffers (not its children's: scratch, loop iterations). */
+  get ownBytes(): number {
     let n = 0;
     for (const list of this.slots.values()) for (const b of list) n += b.size;
-    for (const c of this.children.values()) n += c.bytes;
     return n;
   }
 
   /** Frees every buffer, children's too (after the next submit when recorded work may still use them). */
   destroy(): void {
-    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.gpu!, b);
+    for (const list of this.slots.values()) for (const b of list) retireExactBuffer(this.device!, b);
     this.slots.clear();
     this.next.clear();
     for (const c of this.children.values()) c.destroy();
+  }
+}
+
+/**
+ * A training run's state: the root frame whose named children hold its step's tensors. The training loop
+ * makes it and passes it to what allocates from it (the encoder's forward and backward, the objective's
+ * heads and losses, the step's read), and destroys it at the end.
+ */
+export class TrainingState extends Frame {
+  constructor(device: Gpu) {
+    super("state", device);
   }
 }

@@ -9,7 +9,9 @@
 //      replaces, `replaces`, are dropped);
 //   2. DIR → DIR.old-PID-TIME, temp → DIR, the old dir (now only the replaced files) removed, sentinel removed.
 // A kill at any point leaves either DIR, or a complete temp (sentinel) that recoverDir finishes swapping in.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// A DIR (or file) that is a symbolic link is followed: the swap happens at its target, so the link and the
+// user's other files there stay as they are (renaming the link itself would replace it with a directory).
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import process from "node:process";
 import { XltError } from "../errors.ts";
@@ -36,7 +38,26 @@ export function fsError(e: unknown, path: string, doing: string): Error {
   return new XltError(`${path}: cannot ${doing}: ${why[code] ?? code}`);
 }
 
+/**
+ * Where a write of `path` lands: the target of a symbolic link at `path` (a chain followed, relative links
+ * read from the link's directory, a dangling one included), else `path` itself.
+ */
+export function followLink(path: string): string {
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      if (!lstatSync(path).isSymbolicLink()) return path;
+      link = readlinkSync(path);
+    } catch {
+      return path; // missing, or not readable as a link
+    }
+    path = resolve(dirname(path), link);
+  }
+  return path; // a loop: the write fails with the file system's own error (ELOOP)
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  path = followLink(path);
   const tmp = tempName(path, "tmp");
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -63,6 +84,7 @@ export interface DirWriteOptions {
  * of an existing `dir` that `fill` does not write are kept, except those matching `replaces`.
  */
 export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void> | void, o: DirWriteOptions = {}): Promise<void> {
+  dir = followLink(dir);
   const tmp = startDir(dir);
   try {
     await fill(tmp);
@@ -75,6 +97,7 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
 
 /** writeDirAtomic for a synchronous `fill`. */
 export function writeDirAtomicSync(dir: string, fill: (tmpDir: string) => void, o: DirWriteOptions = {}): void {
+  dir = followLink(dir);
   const tmp = startDir(dir);
   try {
     fill(tmp);
@@ -85,9 +108,18 @@ export function writeDirAtomicSync(dir: string, fill: (tmpDir: string) => void, 
   finishDir(dir, tmp, o);
 }
 
+/** The real path of `path` where it exists (symbolic links resolved), else its absolute path. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 function startDir(dir: string): string {
-  const cwd = process.cwd();
-  const abs = resolve(dir);
+  const cwd = real(process.cwd());
+  const abs = real(dir);
   if (cwd === abs || cwd.startsWith(abs + sep)) throw new XltError(`${dir}: cannot replace the current directory or one that contains it; give a new subdirectory`);
   recoverDir(dir);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new XltError(`${dir}: is a file, not a directory`);
@@ -169,6 +201,7 @@ const isAlive = (p: number) => {
  * restored. Returns true when something was recovered.
  */
 export function recoverDir(dir: string): boolean {
+  dir = followLink(dir); // a kill mid-swap leaves a link to DIR dangling until DIR is back
   const parent = dirname(dir);
   let names: string[];
   try {

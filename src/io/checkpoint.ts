@@ -9,7 +9,8 @@
 // order and dtypes as the source (F16/BF16 are rounded back to nearest-even), every non-encoder tensor copied
 // byte for byte, config/tokenizer files copied, through writeDirAtomic (atomic.ts), so a crash never leaves
 // a half-written DIR.
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeDirAtomicSync } from "./atomic.ts";
 import { writeSafetensorsEntries } from "./safetensors_write.ts";
@@ -99,11 +100,42 @@ export function parseConfig(cfg: Record<string, any>, where = "config.json"): Mo
   } else {
     throw new CheckpointError(`${where}: unsupported model_type ${JSON.stringify(mt ?? null)}; supported: ${SUPPORTED}`);
   }
+  checkConfigValues(c, cfg, where);
+  return c;
+}
+
+/**
+ * The values of a parsed config that the model cannot run with, refused at load as the tokenizer's ids are
+ * (a layer_norm_eps of 0 or −1 would otherwise turn every hidden state into NaN, silently). Each error names
+ * config.json's own field.
+ */
+function checkConfigValues(c: ModelConfig, cfg: Record<string, any>, where: string): void {
+  const distil = c.arch === "distilbert";
+  const field: Record<string, string> = distil
+    ? { hidden: "dim", layers: "n_layers", heads: "n_heads", ffn: "hidden_dim", dropout: "dropout", attnDropout: "attention_dropout" }
+    : { hidden: "hidden_size", layers: "num_hidden_layers", heads: "num_attention_heads", ffn: "intermediate_size", dropout: "hidden_dropout_prob", attnDropout: "attention_probs_dropout_prob" };
+  Object.assign(field, { vocab: "vocab_size", maxPositions: "max_position_embeddings", typeVocab: "type_vocab_size", lnEps: "layer_norm_eps", padId: "pad_token_id" });
+  const bad = (k: keyof ModelConfig, want: string) => new CheckpointError(`${where}: ${field[k]} must be ${want}, got ${JSON.stringify(c[k])}`);
   for (const k of ["hidden", "layers", "heads", "ffn", "vocab", "maxPositions"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new CheckpointError(`${where}: ${k} must be a positive integer, got ${c[k]}`);
+    if (!Number.isSafeInteger(c[k]) || (c[k] as number) <= 0) throw bad(k, "a positive integer");
   }
   if (c.hidden % c.heads !== 0) throw new CheckpointError(`${where}: hidden size ${c.hidden} is not divisible by ${c.heads} heads`);
-  return c;
+  if (!distil && (!Number.isSafeInteger(c.typeVocab) || c.typeVocab < 1)) throw bad("typeVocab", "a positive integer");
+  if (!(c.lnEps > 0)) throw bad("lnEps", "a positive number (e.g. 1e-12 or 1e-5)");
+  for (const k of ["dropout", "attnDropout"] as const) if (!(c[k] >= 0 && c[k] <= 1)) throw bad(k, "a probability between 0 and 1");
+  if (!Number.isSafeInteger(c.padId) || c.padId < 0 || c.padId >= c.vocab) throw bad("padId", `a token id in 0-${c.vocab - 1} (vocab_size ${c.vocab})`);
+  if (c.positionOffset >= c.maxPositions) throw new CheckpointError(`${where}: pad_token_id ${c.padId} leaves no position (XLM-R positions start at pad_token_id+1; max_position_embeddings ${c.maxPositions})`);
+  // read by other parts of xlt straight from config.json (new embedding rows, classifier heads)
+  const optional: [string, (v: number) => boolean, string][] = [
+    ["initializer_range", (v) => v > 0, "a positive number"],
+    ["classifier_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+    ["seq_classif_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+    ["qa_dropout", (v) => v >= 0 && v <= 1, "a probability between 0 and 1"],
+  ];
+  for (const [k, ok, want] of optional) {
+    const v = cfg[k];
+    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isFinite(v) && ok(v))) throw new CheckpointError(`${where}: ${k} must be ${want}, got ${JSON.stringify(v)}`);
+  }
 }
 
 /** Canonical name -> expected shape for a config (all tensors the encoder needs). */
@@ -254,6 +286,44 @@ function sourceFiles(dir: string): { files: SourceFile[]; index: string | null }
     return { path, ...readHeader(path) };
   });
   return { files, index };
+}
+
+/**
+ * A fingerprint of a checkpoint's weights: SHA-256 over every weight file's name, size and bytes (config and
+ * tokenizer files aside). A resume records it, so that a model of the same shapes but other weights (which
+ * would mix the checkpoint's trained tensors with another model's frozen ones) is refused. One read pass.
+ */
+export function modelFingerprint(dir: string): string {
+  const h = createHash("sha256");
+  const buf = new Uint8Array(1 << 22);
+  for (const f of sourceFiles(dir).files) {
+    const fd = openSync(f.path, "r");
+    try {
+      h.update(`${basename(f.path)}\0${statSync(f.path).size}\0`);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return `weights sha256:${h.digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * The names a checkpoint written from `srcDir` (by saveCheckpoint, a task checkpoint or a masked-LM one) may
+ * have: config.json, its weight files and the side files copied from `srcDir`. For checkOutputs, so that no
+ * other output of the run is given one of these names inside the output directory.
+ */
+export function checkpointNames(srcDir?: string): string[] {
+  const names = new Set(["config.json", "model.safetensors"]);
+  let entries: string[] = [];
+  try {
+    if (srcDir) entries = readdirSync(srcDir);
+  } catch {
+    // missing: loading it fails with its own error
+  }
+  const weights = checkpointFiles();
+  for (const f of entries) if (weights.test(f) || isSideFile(f)) names.add(f);
+  return [...names];
 }
 
 /** canonical -> (file, original name, info) for every encoder tensor; checks duplicates. */

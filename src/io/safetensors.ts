@@ -36,22 +36,26 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
     }
     const hb = new Uint8Array(n);
     readSync(fd, hb, 0, n, 8);
-    let header: Record<string, any>;
+    let header: unknown;
     try {
       header = JSON.parse(new TextDecoder().decode(hb));
     } catch {
       throw new SafetensorsError(`${path}: header is not valid JSON (corrupt file)`);
     }
+    if (!isObject(header)) throw new SafetensorsError(`${path}: header is ${jsonKind(header)}, expected an object {name: {dtype, shape, data_offsets}} (corrupt or not safetensors)`);
     const dataStart = 8 + n;
     const dataLen = size - dataStart;
     const tensors = new Map<string, TensorInfo>();
     let metadata: Record<string, string> = {};
     for (const [name, v] of Object.entries(header)) {
       if (name === "__metadata__") {
-        metadata = v;
+        if (!isObject(v) || !Object.values(v).every((x) => typeof x === "string")) throw new SafetensorsError(`${path}: __metadata__ is ${jsonKind(v)}, expected an object of strings (corrupt header)`);
+        metadata = v as Record<string, string>;
         continue;
       }
-      const { dtype, shape, data_offsets } = v as { dtype: string; shape: number[]; data_offsets: [number, number] };
+      const entry = checkEntry(v);
+      if (typeof entry === "string") throw new SafetensorsError(`${path}: tensor ${name}: ${entry} (corrupt header)`);
+      const { dtype, shape, data_offsets } = entry;
       const eb = DTYPE_BYTES[dtype];
       if (!eb) throw new SafetensorsError(`${path}: tensor ${name} has unsupported dtype ${dtype}`);
       const [b, e] = data_offsets;
@@ -59,7 +63,6 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
       if (e - b !== count * eb) {
         throw new SafetensorsError(`${path}: tensor ${name} claims shape [${shape}] ${dtype} but spans ${e - b} bytes (header lies about sizes)`);
       }
-      if (!Number.isSafeInteger(b) || !Number.isSafeInteger(e) || b < 0) throw new SafetensorsError(`${path}: tensor ${name} has bad data_offsets ${JSON.stringify(data_offsets)}`);
       if (e > dataLen) {
         throw new SafetensorsError(`${path}: tensor ${name} ends at byte ${e} but the file has only ${dataLen} data bytes (truncated)`);
       }
@@ -82,6 +85,20 @@ export function readHeader(path: string): { tensors: Map<string, TensorInfo>; da
   } finally {
     closeSync(fd);
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const jsonKind = (v: unknown) => (Array.isArray(v) ? "a JSON array" : v === null ? "null" : `a JSON ${typeof v}`);
+const isCount = (x: unknown) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+
+/** One header entry's shape, or what is wrong with it (the reference reader refuses the same). */
+function checkEntry(v: unknown): { dtype: string; shape: number[]; data_offsets: [number, number] } | string {
+  if (!isObject(v)) return `entry is ${jsonKind(v)}, expected {dtype, shape, data_offsets}`;
+  if (typeof v.dtype !== "string") return `dtype is ${v.dtype === undefined ? "missing" : jsonKind(v.dtype)}, expected a string like "F32"`;
+  if (!Array.isArray(v.shape) || !v.shape.every(isCount)) return `shape ${JSON.stringify(v.shape)?.slice(0, 60) ?? "is missing"} is not a list of non-negative integers`;
+  const o = v.data_offsets;
+  if (!Array.isArray(o) || o.length !== 2 || !o.every(isCount) || o[1] < o[0]) return `data_offsets ${JSON.stringify(o)?.slice(0, 60) ?? "is missing"} is not [begin, end] with 0 ≤ begin ≤ end`;
+  return { dtype: v.dtype, shape: v.shape as number[], data_offsets: o as [number, number] };
 }
 
 const halfToFloat = f16Value; // src/gpu/f16.ts, shared with --f16-frozen

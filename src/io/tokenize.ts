@@ -349,10 +349,10 @@ function unigram(m: any, exclude: Set<number>): { encode: (t: string) => number[
 function specials(pp: any, tokenToId: (t: string) => number | undefined): { prefix: number[]; suffix: number[]; prefixTypes: number[]; suffixTypes: number[] } {
   const none = { prefix: [], suffix: [], prefixTypes: [], suffixTypes: [] };
   if (!pp) return none;
-  const idOf = (t: string, given?: number) => {
+  const idOf = (t: string, given?: unknown) => {
     const id = given ?? tokenToId(t);
     if (id === undefined) throw new TokenizerError(`post-processor special token '${t}' is not in the vocab`);
-    return id;
+    return tokenId(id, `post_processor: special token '${t}'`);
   };
   switch (pp.type) {
     case "BertProcessing":
@@ -367,7 +367,7 @@ function specials(pp: any, tokenToId: (t: string) => number | undefined): { pref
           continue;
         }
         const st = pp.special_tokens?.[piece.SpecialToken.id];
-        const ids: number[] = st?.ids ?? [idOf(piece.SpecialToken.id)];
+        const ids: number[] = st?.ids ? (st.ids as unknown[]).map((id) => idOf(piece.SpecialToken.id, id)) : [idOf(piece.SpecialToken.id)];
         const type = piece.SpecialToken.type_id ?? 0;
         (seen ? out.suffix : out.prefix).push(...ids);
         (seen ? out.suffixTypes : out.prefixTypes).push(...ids.map(() => type));
@@ -388,6 +388,18 @@ function specials(pp: any, tokenToId: (t: string) => number | undefined): { pref
 }
 
 // ------------------------------------------------------------------------------------------ public API
+/** A token id from tokenizer.json must index an embedding row: a non-negative integer (not −3, not 2.5). */
+function tokenId(id: unknown, what: string): number {
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) throw new TokenizerError(`${what} has id ${JSON.stringify(id)}; token ids must be non-negative integers`);
+  return id;
+}
+
+/** Every id of a token → id map, checked as tokenId does. */
+function idMap(obj: unknown, what: string): Map<string, number> {
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new TokenizerError(`${what} must be an object {token: id}`);
+  return new Map(Object.entries(obj as Record<string, unknown>).map(([t, id]) => [t, tokenId(id, `${what}: token ${JSON.stringify(t)}`)]));
+}
+
 /** Builds a tokenizer from a parsed tokenizer.json object. */
 export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokenizer {
   try {
@@ -396,7 +408,7 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     const added = new Map<string, number>();
     const specialIds = new Set<number>();
     for (const a of (json.added_tokens ?? []) as any[]) {
-      added.set(a.content, a.id);
+      added.set(a.content, tokenId(a?.id, `added_tokens: token ${JSON.stringify(a?.content)}`));
       if (a.special) specialIds.add(a.id);
     }
     const normalize = buildNormalizer(json.normalizer);
@@ -409,7 +421,7 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     let model: "wordpiece" | "unigram" | "bpe";
     if (m.type === "WordPiece" || (!m.type && m.continuing_subword_prefix !== undefined)) {
       model = "wordpiece";
-      vocab = new Map(Object.entries(m.vocab as Record<string, number>));
+      vocab = idMap(m.vocab, "model.vocab");
       tokens = [];
       for (const [t, id] of vocab) tokens[id] = t;
       encodePiece = wordPiece(m, vocab);
@@ -420,10 +432,11 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
       vocab = u.vocab;
       tokens = u.tokens;
       encodePiece = u.encode;
-      unkId = m.unk_id ?? 0;
+      unkId = m.unk_id == null ? 0 : tokenId(m.unk_id, "model.unk_id");
+      if (unkId >= tokens.length) throw new TokenizerError(`model.unk_id ${unkId} is beyond the ${tokens.length} pieces`);
     } else if (m.type === "BPE") {
       model = "bpe";
-      vocab = new Map(Object.entries(m.vocab as Record<string, number>));
+      vocab = idMap(m.vocab, "model.vocab");
       tokens = [];
       for (const [t, id] of vocab) tokens[id] = t;
       encodePiece = bpe(m, vocab);
@@ -439,7 +452,7 @@ export function buildTokenizer(json: any, where = "tokenizer.json"): WordTokeniz
     }
     const tokenToId = (t: string) => lookup.get(t);
     const sp = specials(json.post_processor, tokenToId);
-    const padId = json.padding?.pad_id ?? lookup.get("[PAD]") ?? lookup.get("<pad>") ?? 0;
+    const padId = json.padding?.pad_id != null ? tokenId(json.padding.pad_id, "padding.pad_id") : (lookup.get("[PAD]") ?? lookup.get("<pad>") ?? 0);
     const metaspaceId = pre.meta !== null ? (lookup.get(pre.meta) ?? -1) : -1;
     return {
       model,

@@ -14,15 +14,16 @@ export function splitWords(text: string): string[] {
 }
 
 /**
- * Reads a text file as UTF-8 lines; one-line errors for a missing, empty or binary file (NUL bytes or
- * invalid UTF-8). A trailing newline does not make an extra line.
+ * Reads a text file as UTF-8 (a leading byte-order mark dropped); one-line errors for a missing, empty,
+ * blank or binary file (NUL bytes or invalid UTF-8). Every command that reads text asks this: a random
+ * binary file is refused alike by embed, align, vocab and pretrain.
  */
-export function readTextLines(path: string, what = "file"): string[] {
+export function readTextFile(path: string, what = "file"): string {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch {
-    throw new WordsError(`${path}: cannot read ${what} (missing or unreadable)`);
+    throw new WordsError(`${path}: cannot read ${what} (missing, unreadable or a directory)`);
   }
   if (bytes.length === 0) throw new WordsError(`${path}: ${what} is empty`);
   const nul = bytes.indexOf(0);
@@ -34,9 +35,14 @@ export function readTextLines(path: string, what = "file"): string[] {
     throw new WordsError(`${path}: ${what} is not valid UTF-8 text (binary file?)`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r?\n/);
+  if (text.trim() === "") throw new WordsError(`${path}: ${what} is empty (only blank lines)`);
+  return text;
+}
+
+/** readTextFile's text as lines; a trailing newline does not make an extra line. */
+export function readTextLines(path: string, what = "file"): string[] {
+  const lines = readTextFile(path, what).split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  if (lines.every((l) => l.trim() === "")) throw new WordsError(`${path}: ${what} is empty (only blank lines)`);
   return lines;
 }
 

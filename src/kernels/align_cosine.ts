@@ -47,7 +47,7 @@ export function alignCosineForward(table: Tensor, dict: Int32Array, V: number, l
   const out = Tensor.empty(g, [2], "f32", "align.loss");
   const { groups, stride } = strideGrid(g, n, WG);
   const params = { n, H, stride, scale: n ? -lambda / n : 0, eps: COSINE_EPS };
-  withScratch(() => {
+  withScratch(g, () => {
     const cosv = Tensor.scratch(g, [Math.max(1, n)], "f32", "align.cos");
     if (n > 0) {
       dispatch(g, kernel(g, "align_cosine", "forward_rows", DEFINES), [a, b, cosv].map(bind), params, [groups],
@@ -68,7 +68,7 @@ export function alignCosineBackward(st: AlignState, grad: Tensor, V: number, lam
   const n = st.pairs.length;
   const H = grad.shape[1];
   expectShape("align_cosine_backward", "a", st.a, [n, H]);
-  if (n > 0) withScratch(() => {
+  if (n > 0) withScratch(g, () => {
     const da = Tensor.scratch(g, [n, H], "f32", "align.da");
     const db = Tensor.scratch(g, [n, H], "f32", "align.db");
     const { groups, stride } = strideGrid(g, n, WG);

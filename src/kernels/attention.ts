@@ -145,7 +145,7 @@ export function attentionForward(
   const out = Tensor.empty(g, shape, "f32", "attention.out");
   // attention-probability dropout (HF applies it to the softmax output); the undropped probs are saved and
   // the mask is recomputed in the backward from the same counter-based RNG
-  withScratch(() => product("pv", [dropped(probs, dropout), v, out], dims, 1, "attention.pv"));
+  withScratch(g, () => product("pv", [dropped(probs, dropout), v, out], dims, 1, "attention.pv"));
   return { out, probs };
 }
 
@@ -181,7 +181,7 @@ export function attentionBackward(
   const scale = 1 / Math.sqrt(D);
   const dims = { B, T, H, D };
   const dv = Tensor.empty(g, shape, "f32", "attention.dv");
-  return withScratch(() => {
+  return withScratch(g, () => {
     product("pv_t", [dropped(probs, dropout), dout, dv], dims, 1, "attention.dv");
     const ds = Tensor.scratch(g, [B, H, T, T], "f32", "attention.ds");
     product("dprobs", [dout, v, ds], dims, 1, "attention.dprobs");

@@ -74,7 +74,7 @@ export function contrastiveForward(c: Tensor, query: Tensor, target: Tensor, tau
   const qn = embeddingForward(cn, query);
   linear(qn, cn, undefined, probs);
   L = rowLaunch(g, Q, M, WG);
-  withScratch(() => {
+  withScratch(g, () => {
     const rowloss = Tensor.scratch(g, [Q], "f32", "contrastive.rowloss");
     dispatch(g, kernel(g, "contrastive", "scores", L.defines),
       [{ buffer: query.buffer }, { buffer: target.buffer }, { buffer: probs.buffer }, { buffer: rowloss.buffer }],
@@ -112,7 +112,7 @@ export function contrastiveBackward(c: Tensor, query: Tensor, target: Tensor, ta
   const detail = `M=${M} E=${E} Q=${Q}`;
   // G = dloss·(P − onehot(target))/(Q·τ); then dU = Gᵀ·Qn (candidate role) + scatter of G·Cn (query role)
   const dc = Tensor.empty(g, [M, E], "f32", "contrastive.dc");
-  withScratch(() => {
+  withScratch(g, () => {
     const G = Tensor.scratch(g, [Q, M], "f32", "contrastive.G");
     const L = rowLaunch(g, Q, M, WG);
     dispatch(g, kernel(g, "contrastive", "grad_logits", L.defines), [{ buffer: target.buffer }, { buffer: saved.probs.buffer }, { buffer: G.buffer }],

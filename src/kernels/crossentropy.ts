@@ -52,7 +52,7 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { loss: Ten
   const loss = Tensor.empty(g, [1], "f32", "ce.loss");
   const lse = Tensor.empty(g, [R], "f32", "ce.lse");
   const count = Tensor.empty(g, [1], "f32", "ce.count");
-  withScratch(() => {
+  withScratch(g, () => {
     const rowloss = Tensor.scratch(g, [R], "f32", "ce.rowloss");
     for (const [r0, n] of R > 0 ? rowChunks(op, g, R, V) : []) {
       const { defines, grid } = rowLaunch(g, n, V, WG);

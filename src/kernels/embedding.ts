@@ -62,7 +62,7 @@ function checkBindable(g: Gpu, op: string, what: string, t: Tensor) {
  * the CPU and uploaded. Ids outside [0, V) give zero rows (no out-of-bounds reads).
  */
 export function embeddingForward(table: Tensor, ids: Tensor | Int32Array, out?: Tensor, accumulate = false): Tensor {
-  return withScratch(() => embeddingForwardIn(table, ids, out, accumulate));
+  return withScratch(table.gpu, () => embeddingForwardIn(table, ids, out, accumulate));
 }
 
 function embeddingForwardIn(table: Tensor, ids: Tensor | Int32Array, out: Tensor | undefined, accumulate: boolean): Tensor {
@@ -137,7 +137,7 @@ export function embeddingBackwardTouched(ids: Int32Array): Int32Array {
  * `ids` are the forward's ids, on the CPU; every id must lie in [0, V).
  */
 export function embeddingBackward(dOut: Tensor, ids: Int32Array, grad: Tensor): void {
-  withScratch(() => embeddingBackwardIn(dOut, ids, grad));
+  withScratch(dOut.gpu, () => embeddingBackwardIn(dOut, ids, grad));
 }
 
 function embeddingBackwardIn(dOut: Tensor, ids: Int32Array, grad: Tensor): void {

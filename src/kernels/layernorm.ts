@@ -51,7 +51,7 @@ export function layernormForward(
   eps: number,
   opts: { residual?: Tensor; dropout?: DropoutSpec; out?: Tensor } = {},
 ): { y: Tensor; mean: Tensor; rstd: Tensor; r?: Tensor } {
-  return withScratch(() => forward(x, gamma, beta, eps, opts));
+  return withScratch(x.gpu, () => forward(x, gamma, beta, eps, opts));
 }
 
 function forward(
@@ -104,7 +104,7 @@ export function layernormBackward(
   gamma: Tensor,
   grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
 ): Tensor {
-  return withScratch(() => backward(dy, x, mean, rstd, gamma, grads, undefined).dx);
+  return withScratch(dy.gpu, () => backward(dy, x, mean, rstd, gamma, grads, undefined).dx);
 }
 
 /**
@@ -121,7 +121,7 @@ export function residualLayernormBackward(
   grads: { dgamma?: Tensor; dbeta?: Tensor; accumulate: boolean },
   dropout?: DropoutSpec,
 ): { dr: Tensor; da: Tensor } {
-  const { dx, da } = withScratch(() => backward(dy, r, mean, rstd, gamma, grads, dropout));
+  const { dx, da } = withScratch(dy.gpu, () => backward(dy, r, mean, rstd, gamma, grads, dropout));
   return { dr: dx, da: da ?? dx };
 }
 

@@ -35,7 +35,7 @@ const range = elements;
 const ones = new WeakMap<Gpu, Tensor>();
 function one(g: Gpu): Tensor {
   let t = ones.get(g);
-  if (!t) ones.set(g, (t = persistent(() => Tensor.from(g, [1], [1], "f32", "optim.one"))));
+  if (!t) ones.set(g, (t = persistent(g, () => Tensor.from(g, [1], [1], "f32", "optim.one"))));
   return t;
 }
 
@@ -67,7 +67,7 @@ function flagOrDiscard(g: Gpu, flag: Tensor | undefined, op: string): Tensor {
     return flag;
   }
   let t = discardedFlags.get(g);
-  if (!t) discardedFlags.set(g, (t = persistent(() => healthFlag(g, "optim.health.discarded"))));
+  if (!t) discardedFlags.set(g, (t = persistent(g, () => healthFlag(g, "optim.health.discarded"))));
   return t;
 }
 
@@ -145,7 +145,7 @@ function reduceSquares(tensors: Tensor[], root: boolean, label: string): Tensor 
     out.zero();
     return out;
   }
-  withScratch(() => {
+  withScratch(g, () => {
     const partials = Tensor.scratch(g, [total], "f32", `${label}.partials`);
     const kp = kernel(g, "optim", "sumsq_partial");
     let at = 0;

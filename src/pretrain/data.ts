@@ -9,9 +9,9 @@
 //     XLM adds TLM rows: ⌊rate·n⌋ aligned pairs sampled per group of 1,000, those with both sides under
 //     T/2 tokens packed consecutively, originals in slots [0, T/2), their derived twins in [T/2, T), positions
 //     restarting in each half.
-import { readFileSync } from "node:fs";
 import { XltError } from "../errors.ts";
 import type { WordTokenizer } from "../io/tokenize.ts";
+import { readTextLines } from "../io/words.ts";
 import { mulberry32 } from "../rng.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, LANG_PAD } from "./model.ts";
 
@@ -24,17 +24,9 @@ export interface Row {
 
 const GROUP = 1000;
 
-/** The non-empty lines of a corpus file; an empty or unreadable file is a one-line error. */
+/** The non-empty lines of a corpus file; an empty, unreadable or binary file is a one-line error (readTextLines). */
 export function readCorpus(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new XltError(`${path}: cannot read the corpus (missing or unreadable)`);
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  if (!lines.length) throw new XltError(`${path}: the corpus is empty`);
-  return lines;
+  return readTextLines(path, "the corpus").filter((l) => l.trim() !== "");
 }
 
 /** <s> pieces… </s> of one line (words split on whitespace). */

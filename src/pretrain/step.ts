@@ -13,9 +13,10 @@
 import { Tensor } from "../gpu/tensor.ts";
 import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from "../kernels/crossentropy.ts";
 import { alignCosineBackward, alignCosineForward } from "../kernels/align_cosine.ts";
-import { recordCopy, setProfileContext } from "../gpu/recorder.ts";
+import { setProfileContext } from "../gpu/recorder.ts";
 import type { Batch, Encoder } from "../../models/encoder.ts";
 import type { MlmHead } from "../../models/mlm_head.ts";
+import { recordMicroBatches } from "../../models/micro_batches.ts";
 
 export interface PretrainBatch {
   batch: Batch;
@@ -48,44 +49,26 @@ export function labelledRows(labels: Int32Array): { rows: Int32Array; targets: I
 /**
  * Records forward + backward of one effective batch, gradients ADDED to the encoder's and the head's
  * buffers (the caller zeroes them). The encoder's word-embedding group must be trainable. Everything lives
- * in the encoder's training state: its own frames, the head and loss in "pretrain.head" (reused by each
- * micro-batch), a copy of each micro-batch's loss in "pretrain.losses" and the alignment term in
- * "pretrain.align" (reused next step, after the step's read has copied the losses).
+ * in the encoder's training state: the micro-batches' frames (models/micro_batches.ts: "pretrain.head",
+ * "pretrain.losses") and the alignment term in "pretrain.align" (reused next step, after the step's read
+ * has copied the losses).
  */
 export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainBatch[], training: boolean, dropoutSeed: (i: number) => number, align?: AlignTerm): StepLosses {
   const g = enc.gpu;
-  const L = enc.cfg.layers;
   const table = enc.p("embeddings.word");
   const dtable = enc.grads.get("embeddings.word");
   if (!dtable) throw new Error("pre-training needs the word embeddings trainable");
   const parts = micro.map((m) => labelledRows(m.labels));
-  const N = parts.reduce((a, p) => a + p.rows.length, 0);
-  const mlm: { t: Tensor; w: number }[] = [];
-  micro.forEach((m, i) => {
+  const mlm = recordMicroBatches(enc, "pretrain", micro, (_, i) => parts[i].rows.length, training, dropoutSeed, (m, hidden, w, _seed, i) => {
     const { rows, targets } = parts[i];
-    if (rows.length === 0) return; // nothing labelled: contributes nothing
-    const seed = dropoutSeed(i);
-    const st = enc.forward(m.batch, L, training, seed);
-    const hidden = st.hidden[L];
-    const w = rows.length / N;
-    const { loss, dh } = enc.state.child("pretrain.head").run(() => {
-      setProfileContext(g, "mlm head forward");
-      const hs = head.forward(hidden, rows, table);
-      const lab = Tensor.from(g, targets, [targets.length], "i32", "mlm.labels");
-      setProfileContext(g, "loss");
-      const ce = crossEntropyForward(hs.logits, lab);
-      const dl = crossEntropyBackward(hs.logits, lab, ce.lse, ce.count, w);
-      setProfileContext(g, "mlm head backward");
-      const dh = head.backward(hs, table, dtable, dl, m.batch.B * m.batch.T);
-      setProfileContext(g, undefined);
-      return { loss: ce.loss, dh };
-    });
-    enc.backward(st, new Map([[L, dh]]));
-    const kept = enc.state.child("pretrain.losses");
-    const copy = () => Tensor.empty(g, [1], "f32", "pretrain.loss");
-    const c = mlm.length ? kept.resume(copy) : kept.run(copy);
-    recordCopy(g, loss.buffer, 0, c.buffer, 0, 4);
-    mlm.push({ t: c, w });
+    setProfileContext(g, "mlm head forward");
+    const hs = head.forward(hidden, rows, table);
+    const lab = Tensor.from(g, targets, [targets.length], "i32", "mlm.labels");
+    setProfileContext(g, "loss");
+    const ce = crossEntropyForward(hs.logits, lab);
+    const dl = crossEntropyBackward(hs.logits, lab, ce.lse, ce.count, w);
+    setProfileContext(g, "mlm head backward");
+    return { losses: [{ t: ce.loss, w }], dh: head.backward(hs, table, dtable, dl, m.batch.B * m.batch.T) };
   });
   let alignOut: Tensor | null = null;
   if (align) {
@@ -97,7 +80,7 @@ export function recordPretrainStep(enc: Encoder, head: MlmHead, micro: PretrainB
       return st.out;
     });
   }
-  return { mlm, align: alignOut, labelled: N };
+  return { mlm, align: alignOut, labelled: parts.reduce((a, p) => a + p.rows.length, 0) };
 }
 
 /** Reads a recorded step's losses: the MLM mean, the alignment term and its mean cosine, and the total. */

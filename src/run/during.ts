@@ -3,7 +3,7 @@
 // realignment phase, the cell's fine-tuning adds 0.1 × one realignment batch's loss to every step.
 import type { PairExample } from "../data/side_batch.ts";
 import { realignStream } from "../data/pairs.ts";
-import { REALIGN_WEIGHT, type RealignDuringOptions } from "../train/joint.ts";
+import { REALIGN_WEIGHT, type RealignDuringOptions } from "../train/objectives/joint.ts";
 
 /** Strategy name → the groups the realignment loss does not update. */
 export const DURING_STRATEGIES: Record<string, string> = { during: "none", "during-lower": "lower", "during-upper": "upper" };

@@ -1,11 +1,9 @@
-// `xlt run`: the whole experiment of the papers as a grid of independent cells.
-// A cell is (strategy, seed): realign (unless baseline) → fine-tune on the source language → evaluate
-// every language zero-shot → measure alignment before and after fine-tuning. Each cell writes
-// OUT/cells/<strategy>-s<seed>/result.json atomically, so a rerun skips finished cells, a cell can run as
-// its own job (`--cell K`, e.g. a Slurm array task), and `merge` gathers whatever is finished. result.json
-// records the settings the cell ran with: a finished cell is reused only under the same settings.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+// `xlt run`: the whole experiment of the papers as a grid of independent cells (run, resumed, split into
+// jobs and merged by src/run/cells.ts). A cell is (strategy, seed): realign (unless baseline) → fine-tune on
+// the source language → evaluate every language zero-shot → measure alignment before and after
+// fine-tuning. Each cell writes OUT/cells/<strategy>-s<seed>/result.json with the settings it ran with.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { getGpu } from "../gpu/device.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
@@ -14,16 +12,24 @@ import { XltError } from "../errors.ts";
 import { Encoder } from "../../models/encoder.ts";
 import type { PairExample } from "../data/side_batch.ts";
 import { realignStream } from "../data/pairs.ts";
-import { realign } from "../train/realign_run.ts";
-import { finetune } from "../train/finetune_run.ts";
+import { realign } from "../train/objectives/realign.ts";
+import { finetune } from "../train/objectives/finetune.ts";
 import { evaluateModel, type TestSpec } from "../eval/evaluate.ts";
 import { alignmentByLayer } from "../eval/alignment.ts";
 import type { Task } from "../tasks/labels.ts";
-import { estimateRealign, paramCount } from "../memory.ts";
+import { paramCount } from "../memory.ts";
+import { estimateRealign } from "../train/objectives/realign.ts";
+import { estimateFinetune } from "../train/objectives/finetune.ts";
+import { TASKS } from "../tasks/table.ts";
+import { capLength } from "../tasks/batch.ts";
 import { realignTrainable } from "../train/freeze.ts";
 import { fmtBytes } from "../gpu/tensor.ts";
 import { DURING_STRATEGIES, duringOptions, duringSettings } from "./during.ts";
-import { alignmentScatterSvg, type CellResult, deltaChartSvg, summarize, toCsv, toMarkdown } from "./report.ts";
+import { type Cell as RunnerCell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs as writeCellJobs, writeOutputs } from "./cells.ts";
+import { type CellResult, summarize, toCsv, toMarkdown } from "./report.ts";
+import { alignmentSpec, deltaSpec, type RunContext } from "./figures.ts";
+import { chartFiles } from "../plot/files.ts";
+import type { TopLevelSpec } from "vega-lite";
 
 /** Strategy name → realignment freezing spec (null = no realignment). */
 export const STRATEGIES: Record<string, string | null> = { baseline: null, full: "none", lower: "lower", upper: "upper" };
@@ -48,21 +54,13 @@ export interface RunPlan {
   out: string;
   keepModels: boolean;
   quiet: boolean;
+  /** how the charts name the model (default: describeModel(model)) */
+  modelName?: string;
 }
 
-export interface Cell {
-  index: number;
+export interface Cell extends RunnerCell {
   strategy: string;
   seed: number;
-  dir: string;
-}
-
-function rejectDuplicates(what: string, items: Array<string | number>): void {
-  const seen = new Set<string | number>();
-  for (const x of items) {
-    if (seen.has(x)) throw new XltError(`${what} ${x} is given twice`);
-    seen.add(x);
-  }
 }
 
 export function cells(plan: RunPlan): Cell[] {
@@ -83,9 +81,14 @@ export function cells(plan: RunPlan): Cell[] {
 /** An experiment directory `xlt run` wrote (and so may continue without --overwrite). */
 export const isExperimentDir = (dir: string) => existsSync(join(dir, "cells"));
 
-const isDone = (c: Cell) => existsSync(join(c.dir, "result.json"));
+/** The grid as the cell runner (src/run/cells.ts) runs it. */
+function experiment(plan: RunPlan): Experiment<Cell, CellResult> {
+  return { kind: "grid", job: "xlt-run", out: plan.out, cells: cells(plan), settings: (r) => cellSettings(plan, r.strategy), run: (c) => runCell(plan, c) };
+}
 
-type Settings = Record<string, string | number | null>;
+/** What the grid writes into its --out: the cells, and merge's tables and charts. */
+export const RUN_RESULT_FILES = ["results.csv", "results.json", "results.md", ...["delta", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
+export const RUN_OUT_NAMES = ["cells", ...RUN_RESULT_FILES];
 
 /**
  * What a cell's result depends on besides its strategy and seed, keyed by the option that sets it (paths
@@ -110,28 +113,10 @@ export function cellSettings(plan: RunPlan, strategy: string): Settings {
   return s;
 }
 
-/** A finished cell may be reused or merged only if it ran with this plan's settings. */
-function checkSettings(plan: RunPlan, dir: string, result: CellResult & { settings?: Settings }): void {
-  const fix = `use a new --out, or delete ${dir} to run the cell again`;
-  if (!result.settings) throw new XltError(`${dir}/result.json records no settings (an older xlt wrote it): ${fix}`);
-  const want = cellSettings(plan, result.strategy);
-  const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
-  for (const [k, v] of Object.entries(want)) {
-    const had = result.settings[k] ?? null;
-    if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
-  }
-}
-
-function readResult(plan: RunPlan, dir: string): CellResult {
-  const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-  checkSettings(plan, dir, result);
-  return result;
-}
-
 /** Runs one cell (skipped when its result exists, under the same settings). */
 export async function runCell(plan: RunPlan, cell: Cell): Promise<CellResult> {
   const resultPath = join(cell.dir, "result.json");
-  if (existsSync(resultPath)) return readResult(plan, cell.dir);
+  if (existsSync(resultPath)) return readResult(experiment(plan), cell.dir);
   mkdirSync(cell.dir, { recursive: true });
   const t0 = performance.now();
   const freeze = STRATEGIES[cell.strategy] ?? null; // realignment before fine-tuning
@@ -202,28 +187,41 @@ async function alignment(plan: RunPlan, modelDir: string): Promise<Record<string
       out[lang] = (last.strongFwd + last.strongBwd) / 2;
     }
   } finally {
-    for (const t of enc.params.values()) t.release();
+    enc.dispose();
   }
   return out;
 }
 
-/** Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two charts. */
-export function merge(plan: RunPlan): { done: number; files: string[] } {
-  const dir = join(plan.out, "cells");
-  const results: CellResult[] = existsSync(dir)
-    ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d)))
-    : [];
-  if (!results.length) throw new XltError(`no finished cells in ${dir}: run the grid first`);
+/** The model as the charts name it: its folder and shape, from config.json (the folder alone if that is unreadable). */
+export function describeModel(dir: string, name = basename(resolve(dir))): string {
+  try {
+    const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    const shape = [c.model_type, c.num_hidden_layers && `${c.num_hidden_layers} layers`, c.hidden_size && `hidden ${c.hidden_size}`].filter(Boolean).join(", ");
+    return shape ? `${name} (${shape})` : name;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Gathers every finished cell (all of this plan's settings) and writes results.{csv,json,md} and the two
+ * charts, delta and alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function merge(plan: RunPlan): Promise<{ done: number; files: string[] }> {
+  const results = finishedResults(experiment(plan));
   results.sort((a, b) => a.strategy.localeCompare(b.strategy) || a.seed - b.seed);
   const s = summarize(results, plan.source);
-  const task = results[0].task;
-  const files = ["results.csv", "results.json", "results.md", "delta.svg", "alignment.svg"].map((f) => join(plan.out, f));
-  writeFileAtomic(files[0], toCsv(results));
-  writeFileAtomic(files[1], JSON.stringify({ summary: s, cells: results }, null, 2) + "\n");
-  writeFileAtomic(files[2], toMarkdown(s, `${task.toUpperCase()} zero-shot transfer from ${plan.source} (${results[0].metric})`));
-  writeFileAtomic(files[3], deltaChartSvg(s));
-  writeFileAtomic(files[4], alignmentScatterSvg(results, s));
-  return { done: results.length, files };
+  const ctx: RunContext = { model: plan.modelName ?? describeModel(plan.model), task: results[0].task, metric: results[0].metric };
+  const charts: Record<string, TopLevelSpec> = { alignment: alignmentSpec(results, s, ctx) };
+  // Δ needs baseline cells to pair with
+  if (s.strategies.includes("baseline") && s.strategies.length > 1) charts.delta = deltaSpec(results, s, ctx);
+  const files: Record<string, string> = {
+    "results.csv": toCsv(results),
+    "results.json": JSON.stringify({ summary: s, cells: results }, null, 2) + "\n",
+    "results.md": toMarkdown(s, `${ctx.task.toUpperCase()} zero-shot transfer from ${plan.source} (${ctx.metric})`),
+    ...(await chartFiles(charts)),
+  };
+  return { done: results.length, files: writeOutputs(plan.out, files) };
 }
 
 /** The plan as text: cells, their state, and GPU time and memory estimates. */
@@ -231,6 +229,8 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
   const cs = cells(plan);
   // the most any strategy needs: everything trainable up to the loss layer (xlt info --freeze none)
   const mem = estimateRealign(cfg, 16, 96, realignTrainable("none", cfg.layers, cfg.layers - 1), cfg.layers - 1);
+  const ftLength = capLength(cfg, TASKS[plan.task].defaults.trainLength);
+  const ft = estimateFinetune(cfg, JSON.parse(readFileSync(join(plan.model, "config.json"), "utf8")), plan.task, plan.batchSize, ftLength);
   const nonEmb = paramCount(cfg) - cfg.vocab * cfg.hidden;
   // training FLOPs ≈ 6 · non-embedding params · tokens (forward 2, backward 4)
   const realignFlops = 6 * nonEmb * plan.realignSteps * 16 * 2 * 40; // ~40 tokens per sentence
@@ -242,7 +242,7 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
     `experiment: ${plan.task} from ${plan.source} → ${plan.tests.map((t) => t.lang).join(", ")}; model ${plan.model} (${cfg.arch}, ${(paramCount(cfg) / 1e6).toFixed(0)} M params)`,
     `grid: ${plan.strategies.length} strategies × ${plan.seeds.length} seeds = ${cs.length} cells, ${cs.filter(isDone).length} already done (out: ${plan.out})`,
     `per cell: realign ${plan.realignSteps} steps (${Object.keys(plan.realignData).join(", ")}), fine-tune ${plan.epochs ?? "default"} epochs, evaluate ${plan.tests.length} languages, alignment before/after`,
-    `GPU memory: ~${fmtBytes(mem.total)} (realign batch 16 × 96 × 2 sides, --freeze none as xlt info estimates it)`,
+    `GPU memory: realign ~${fmtBytes(mem.total)} (batch 16 × 96 × 2 sides, --freeze none), fine-tune ~${fmtBytes(ft.total)} (batch ${plan.batchSize} × ${ftLength}), as xlt info estimates them`,
     `GPU time per cell${gflops ? ` at the measured ${gflops.toFixed(0)} GFLOP/s` : ""}: realign ${time(realignFlops)}, fine-tune ${time(ftFlops)}, evaluate ${time(evalFlops)} (FLOP estimates: 6·params·tokens)`,
     "",
     "cells:",
@@ -253,33 +253,9 @@ export function describePlan(plan: RunPlan, cfg: ModelConfig, gflops: number | n
 
 /** One line per cell for a cluster scheduler, plus a Slurm job-array script. */
 export function writeJobs(plan: RunPlan, argv: string[], path: string): string {
-  const cs = cells(plan);
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
-  const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
-  writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
-  writeFileAtomic(slurm, [
-    "#!/bin/bash",
-    `#SBATCH --array=0-${cs.length - 1}`,
-    "#SBATCH --gpus=1",
-    "#SBATCH --job-name=xlt-run",
-    "# each array task runs one cell; afterwards: npx xlt run ... --merge",
-    cmd("$SLURM_ARRAY_TASK_ID"),
-    "",
-  ].join("\n"));
-  return slurm;
+  return writeCellJobs(experiment(plan), argv, path);
 }
 
-export async function runGrid(plan: RunPlan, only?: number): Promise<CellResult[]> {
-  const cs = cells(plan);
-  if (only !== undefined) {
-    if (!cs[only]) throw new XltError(`--cell ${only}: the grid has cells 0-${cs.length - 1}`);
-    return [await runCell(plan, cs[only])];
-  }
-  // before any GPU work: a finished cell with other settings stops the grid now, not hours later
-  for (const c of cs) if (isDone(c)) readResult(plan, c.dir);
-  const out: CellResult[] = [];
-  for (const c of cs) out.push(await runCell(plan, c));
-  return out;
+export function runGrid(plan: RunPlan, only?: number): Promise<CellResult[]> {
+  return runCells(experiment(plan), only);
 }

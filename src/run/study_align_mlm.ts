@@ -6,28 +6,34 @@
 // fine-tune and test with language ids (2 original, 3 derived; cellLangIds), MLM and ALIGN-MLM without.
 // The derived data of each transformation is written once, under OUT/derived/<transform>, and shared by cells.
 // Each cell writes OUT/cells/<objective>-<transform>-s<seed>/result.json atomically with the settings it ran
-// with; a finished cell is reused only under the same settings (as the realignment grid, src/run/grid.ts).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// with; the cells run, resume, split into jobs and merge as the realignment grid's (src/run/cells.ts).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { XltError } from "../errors.ts";
 import { getGpu } from "../gpu/device.ts";
 import { writeDirAtomic, writeFileAtomic } from "../io/atomic.ts";
-import { loadCheckpoint } from "../io/checkpoint.ts";
-import { decode, readHeader, readTensorBytes } from "../io/safetensors.ts";
+import { LANG_TABLE, loadCheckpoint, parseConfig } from "../io/checkpoint.ts";
+import { fmtBytes } from "../gpu/tensor.ts";
+import { TASKS } from "../tasks/table.ts";
+import { capLength } from "../tasks/batch.ts";
+import { estimateFinetune } from "../train/objectives/finetune.ts";
 import { buildTokenizer } from "../io/tokenize.ts";
 import { deriveFile, detectDeriveFormat, parseTransform, type Transform } from "../synthetic/derive.ts";
 import { doubleTokenizerJson, transliterateWord } from "../synthetic/trans.ts";
 import { staticAlignmentQueries } from "../eval/static_alignment.ts";
 import { staticAlignmentGpu } from "../eval/static_alignment_gpu.ts";
 import { evaluateModel } from "../eval/evaluate.ts";
-import { finetune } from "../train/finetune_run.ts";
-import { type Objective, OBJECTIVES, pretrain, usesLang } from "../train/pretrain_run.ts";
+import { finetune } from "../train/objectives/finetune.ts";
+import { estimatePretrain, OBJECTIVES, pretrain, type PretrainingObjective, usesLang } from "../train/objectives/pretrain.ts";
 import { LANG_DERIVED, LANG_ORIGINAL, presetConfig, type Size } from "../pretrain/model.ts";
 import type { Task } from "../tasks/labels.ts";
-import { type StudyCellResult, studyFiles } from "./study_report.ts";
+import { chartFiles } from "../plot/files.ts";
+import { sortStudyCells, type StudyCellResult, studyFiles, summarizeStudy } from "./study_report.ts";
+import { studyCharts } from "./study_figures.ts";
+import { type Cell, type Experiment, finishedResults, isDone, readResult, rejectDuplicates, runCells, type Settings, writeJobs, writeOutputs } from "./cells.ts";
 
 /** The paper's matrix (spec §6) without Syn, which needs Stanza and the Galactic Dependencies tool (spec §7). */
-export const STUDY_OBJECTIVES: Objective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
+export const STUDY_OBJECTIVES: PretrainingObjective[] = ["mlm", "xlm", "dict-mlm", "align-mlm"];
 export const STUDY_TRANSFORMS: Transform[] = ["trans", "trans+inv"];
 
 export interface StudyPlan {
@@ -38,7 +44,7 @@ export interface StudyPlan {
   task: Task;
   train: string;
   test: string;
-  objectives: Objective[];
+  objectives: PretrainingObjective[];
   transforms: Transform[];
   seeds: number[];
   size: Size;
@@ -58,28 +64,16 @@ export interface StudyPlan {
   quiet: boolean;
 }
 
-export interface StudyCell {
-  index: number;
-  objective: Objective;
+export interface StudyCell extends Cell {
+  objective: PretrainingObjective;
   transform: Transform;
   seed: number;
-  dir: string;
 }
 
-type Settings = Record<string, string | number | null>;
-
-function noRepeats(what: string, xs: Array<string | number>): void {
-  const seen = new Set<string | number>();
-  for (const x of xs) {
-    if (seen.has(x)) throw new XltError(`${what}: ${x} is given twice`);
-    seen.add(x);
-  }
-}
-
-export function parseObjectives(s: string): Objective[] {
+export function parseObjectives(s: string): PretrainingObjective[] {
   const list = s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
   for (const o of list) if (!(OBJECTIVES as readonly string[]).includes(o)) throw new XltError(`--objectives: unknown objective '${o}' (use ${OBJECTIVES.join(", ")})`);
-  return list as Objective[];
+  return list as PretrainingObjective[];
 }
 
 export function parseTransforms(s: string): Transform[] {
@@ -94,9 +88,9 @@ export function parseTransforms(s: string): Transform[] {
 
 export function studyCells(plan: StudyPlan): StudyCell[] {
   if (!plan.objectives.length || !plan.transforms.length || !plan.seeds.length) throw new XltError("the study is empty: give at least one objective, transform and seed");
-  noRepeats("--objectives", plan.objectives);
-  noRepeats("--transforms", plan.transforms);
-  noRepeats("--seeds", plan.seeds);
+  rejectDuplicates("--objectives:", plan.objectives);
+  rejectDuplicates("--transforms:", plan.transforms);
+  rejectDuplicates("--seeds:", plan.seeds);
   for (const t of plan.transforms) {
     if (t === "inv") throw new XltError("--transforms inv: the study needs Trans (a disjoint vocabulary for alignment and the dictionary); use trans or trans+inv");
   }
@@ -112,7 +106,14 @@ export function studyCells(plan: StudyPlan): StudyCell[] {
 }
 
 export const isStudyDir = (dir: string) => existsSync(join(dir, "cells")) || existsSync(join(dir, "derived"));
-const isDone = (c: StudyCell) => existsSync(join(c.dir, "result.json"));
+
+/** The study as the cell runner (src/run/cells.ts) runs it. */
+function experiment(plan: StudyPlan): Experiment<StudyCell, StudyCellResult> {
+  return { kind: "study", job: "xlt-study", out: plan.out, cells: studyCells(plan), settings: (r) => cellSettings(plan, r.objective as PretrainingObjective), run: (c) => runStudyCell(plan, c) };
+}
+
+/** What the study writes into its --out: cells, derived data, and mergeStudy's tables and charts (any objective). */
+export const STUDY_OUT_NAMES = ["cells", "derived", "results.csv", "results.json", "results.md", ...["scores", "alignment"].flatMap((c) => [`${c}.svg`, `${c}.vl.json`])];
 
 /** What a cell's result depends on besides objective, transform and seed (paths absolute). */
 export function studySettings(plan: StudyPlan): Settings {
@@ -142,30 +143,18 @@ export function studySettings(plan: StudyPlan): Settings {
  * embeddings, and the authors' `_transitive` scripts feed 2 to the original language and 3 to the derived one;
  * MLM and ALIGN-MLM have no language table and run without.
  */
-export function cellLangIds(objective: Objective): { orig: number; derived: number } | null {
+export function cellLangIds(objective: PretrainingObjective): { orig: number; derived: number } | null {
   return usesLang(objective) ? { orig: LANG_ORIGINAL, derived: LANG_DERIVED } : null;
 }
 
-const langIdSetting = (objective: Objective) => {
+const langIdSetting = (objective: PretrainingObjective) => {
   const ids = cellLangIds(objective);
   return ids ? `original ${ids.orig}, derived ${ids.derived}` : null;
 };
 
 /** A cell's settings: the study's, and the language ids its objective fine-tunes and tests with. */
-export function cellSettings(plan: StudyPlan, objective: Objective): Settings {
+export function cellSettings(plan: StudyPlan, objective: PretrainingObjective): Settings {
   return { ...studySettings(plan), "--lang-id": langIdSetting(objective) };
-}
-
-function readResult(plan: StudyPlan, dir: string): StudyCellResult {
-  const r = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-  const fix = `use a new --out, or delete ${dir} to run the cell again`;
-  if (!r.settings) throw new XltError(`${dir}/result.json records no settings: ${fix}`);
-  const show = (v: unknown) => (v === null || v === undefined ? "default" : String(v));
-  for (const [k, v] of Object.entries(cellSettings(plan, r.objective))) {
-    const had = r.settings[k] ?? null;
-    if (had !== v) throw new XltError(`${dir} was run with ${k} ${show(had)}, not ${show(v)}: ${fix}`);
-  }
-  return r;
 }
 
 /** The derived data of one transformation: corpus pair, task files and the doubled tokenizer. */
@@ -219,33 +208,23 @@ export async function deriveData(plan: StudyPlan, transform: Transform): Promise
   return d;
 }
 
-// XLM and DICT-MLM checkpoints carry language embeddings: rows 2 (original) and 3 (derived), spec §1.1, §5.1
-const LANG_TABLE = /(?:^|\.)(?:lang_type_embeddings|lang_embeddings)\.weight$/;
-
-function languageRows(dir: string, h: number): [Float32Array, Float32Array] | undefined {
-  const path = join(dir, "model.safetensors");
-  const { tensors, dataStart } = readHeader(path);
-  for (const [name, info] of tensors) {
-    if (!LANG_TABLE.test(name)) continue;
-    const t = decode(info, readTensorBytes(path, dataStart, info)) as Float32Array;
-    return [t.slice(2 * h, 3 * h), t.slice(3 * h, 4 * h)];
-  }
-  return undefined;
-}
-
-/** Static-embedding alignment of a pre-trained two-language checkpoint (spec §5.1), as a fraction. */
+/**
+ * Static-embedding alignment of a pre-trained two-language checkpoint (spec §5.1), as a fraction. XLM and
+ * DICT-MLM checkpoints carry language embeddings: rows 2 (original) and 3 (derived), spec §1.1, §5.1.
+ */
 async function staticAlignmentOf(model: string): Promise<number> {
   const ck = loadCheckpoint(model);
   const { vocab, hidden } = ck.config;
+  const lang = ck.tensors.get(LANG_TABLE)?.data;
   const r = await staticAlignmentGpu(await getGpu(), ck.tensors.get("embeddings.word")!.data, vocab, hidden, {
-    lang: languageRows(model, hidden),
+    lang: lang ? [lang.slice(2 * hidden, 3 * hidden), lang.slice(3 * hidden, 4 * hidden)] : undefined,
     queries: staticAlignmentQueries(vocab / 2, 42),
   });
   return r.accuracy;
 }
 
 export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<StudyCellResult> {
-  if (isDone(cell)) return readResult(plan, cell.dir);
+  if (isDone(cell)) return readResult(experiment(plan), cell.dir);
   const say = (m: string) => plan.quiet || console.error(`[cell ${cell.index} ${cell.objective} ${cell.transform} seed ${cell.seed}] ${m}`);
   const t0 = performance.now();
   const d = await deriveData(plan, cell.transform);
@@ -295,31 +274,29 @@ export async function runStudyCell(plan: StudyPlan, cell: StudyCell): Promise<St
   return result;
 }
 
-export async function runStudy(plan: StudyPlan, only?: number): Promise<StudyCellResult[]> {
-  const cs = studyCells(plan);
-  if (only !== undefined) {
-    if (!cs[only]) throw new XltError(`--cell ${only}: the study has cells 0-${cs.length - 1}`);
-    return [await runStudyCell(plan, cs[only])];
-  }
-  // a finished cell with other settings stops the study before any GPU work
-  for (const c of cs) if (isDone(c)) readResult(plan, c.dir);
-  const out: StudyCellResult[] = [];
-  for (const c of cs) out.push(await runStudyCell(plan, c));
-  return out;
+export function runStudy(plan: StudyPlan, only?: number): Promise<StudyCellResult[]> {
+  return runCells(experiment(plan), only);
 }
 
-/** Gathers every finished cell (same settings) into results.{csv,json,md}, delta-<objective>.svg and alignment.svg. */
-export function mergeStudy(plan: StudyPlan): { done: number; files: string[] } {
-  const dir = join(plan.out, "cells");
-  const results = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "result.json"))).map((d) => readResult(plan, join(dir, d))) : [];
-  if (!results.length) throw new XltError(`no finished cells in ${dir}: run the study first`);
-  const files = studyFiles(results, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`);
-  const written: string[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    writeFileAtomic(join(plan.out, name), text);
-    written.push(join(plan.out, name));
-  }
-  return { done: results.length, files: written };
+/** The model and pre-training a study ran, as its charts name them. */
+export function describeStudyModel(plan: StudyPlan): string {
+  const arch = plan.arch === "roberta" ? "RoBERTa" : "BERT";
+  return `${arch} ${plan.size}, ${plan.pretrainSteps} pre-training steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens`;
+}
+
+/**
+ * Gathers every finished cell (same settings) into results.{csv,json,md} and the charts scores and
+ * alignment, each as .vl.json (its Vega-Lite spec) and .svg.
+ */
+export async function mergeStudy(plan: StudyPlan): Promise<{ done: number; files: string[] }> {
+  const results = finishedResults(experiment(plan));
+  const sorted = sortStudyCells(results);
+  const ctx = { task: plan.task, metric: sorted[0].metric, model: describeStudyModel(plan) };
+  const files = {
+    ...studyFiles(sorted, `${plan.task.toUpperCase()} on the derived language: BS (supervised), BZ (zero-shot from the original), Δ = BZ − BS`),
+    ...(await chartFiles(studyCharts(summarizeStudy(sorted), ctx))),
+  };
+  return { done: results.length, files: writeOutputs(plan.out, files) };
 }
 
 // Paper scale (spec §1.2, §4.2): RoBERTa 8L/512H/FFN 2048 over 2V = 80,000 ids; 500k steps × 128 × 512 tokens.
@@ -332,6 +309,17 @@ export function paperFlops(): { pretrain: number; finetune: number } {
   return { pretrain: 6 * perToken * PAPER.tokens, finetune: 2 * 6 * PAPER.layers * layer * PAPER.ftTokens };
 }
 
+/** GPU memory of a cell's pre-training (per objective) and fine-tuning here, as xlt info measures them. */
+function cellMemory(plan: StudyPlan): string {
+  const tok = buildTokenizer(JSON.parse(readText(join(plan.tokenizer, "tokenizer.json"), "--tokenizer")), "tokenizer.json");
+  const raw = presetConfig(plan.size, plan.arch, 2 * tok.vocabSize, tok.padId, Math.max(plan.maxLength, 128));
+  const cfg = parseConfig(raw, `--size ${plan.size}`);
+  const pre = plan.objectives.map((o) => `${o} ~${fmtBytes(estimatePretrain(cfg, o, plan.pretrainBatch, plan.maxLength, { paired: true, bilingualRate: plan.bilingualRate, lambda: plan.lambda }).total)}`);
+  const T = capLength(cfg, TASKS[plan.task].defaults.trainLength);
+  const ft = estimateFinetune(cfg, raw, plan.task, plan.batchSize, T).total;
+  return `GPU memory per cell: pre-train ${pre.join(", ")} (batch ${plan.pretrainBatch} × ${plan.maxLength}); fine-tune ~${fmtBytes(ft)} (batch ${plan.batchSize} × ${T}), as xlt info estimates them`;
+}
+
 export function describeStudy(plan: StudyPlan, gflops: number | null): string {
   const cs = studyCells(plan);
   const f = paperFlops();
@@ -342,6 +330,7 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
     `per cell here: pre-train ${plan.size} ${plan.arch} ${plan.pretrainSteps} steps × ${plan.pretrainBatch} × ${plan.maxLength} tokens, static alignment, 2 fine-tunings (${plan.task}), 3 evaluations`,
     `paper scale per cell (8L/512H RoBERTa, 2V = 80k, 500k steps × 128 × 512 tokens): pre-train ${(f.pretrain / 1e18).toFixed(1)} EFLOP (${at(f.pretrain)}); fine-tune ${(f.finetune / 1e15).toFixed(1)} PFLOP (${at(f.finetune)})`,
     `paper scale, whole study: ${at(cs.length * (f.pretrain + f.finetune))}`,
+    cellMemory(plan),
     "",
     "cells:",
     ...cs.map((c) => {
@@ -354,13 +343,5 @@ export function describeStudy(plan: StudyPlan, gflops: number | null): string {
 
 /** One command per cell plus a Slurm job-array script (as `xlt run --jobs`). */
 export function writeStudyJobs(plan: StudyPlan, argv: string[], path: string): string {
-  const cs = studyCells(plan);
-  const base = argv.filter((a, i) => !["--jobs", "--cell"].includes(a) && !["--jobs", "--cell"].includes(argv[i - 1]));
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
-  const cmd = (k: number | string) => ["npx", "xlt", "run", ...base.map(quote), "--cell", String(k)].join(" ");
-  writeFileAtomic(path, cs.map((c) => cmd(c.index)).join("\n") + "\n");
-  const slurm = path.replace(/(\.\w+)?$/, ".slurm.sh");
-  writeFileAtomic(slurm, ["#!/bin/bash", `#SBATCH --array=0-${cs.length - 1}`, "#SBATCH --gpus=1", "#SBATCH --job-name=xlt-study",
-    "# each array task runs one cell; afterwards: npx xlt run ... --merge", cmd("$SLURM_ARRAY_TASK_ID"), ""].join("\n"));
-  return slurm;
+  return writeJobs(experiment(plan), argv, path);
 }

@@ -1,6 +1,7 @@
 // The ALIGN-MLM study's outputs from its finished cells: the paper's table (BS / BZ / Δ / alignment per
-// objective and transformation, mean ± std over seeds), a Δ chart per objective and alignment vs Δ with
-// Spearman ρ (spec §5.2: ρ(alignment, BZ − BS) over the objective × transformation points).
+// objective and transformation, mean ± std over seeds), and its charts (study_figures.ts): BS / BZ / Δ per
+// objective, and alignment vs Δ with Spearman ρ (spec §5.2: ρ(alignment, BZ − BS) over the objective ×
+// transformation points).
 import { meanStd, spearman } from "../eval/metrics.ts";
 
 export interface StudyCellResult {
@@ -101,62 +102,17 @@ export function studyCsv(cells: StudyCellResult[]): string {
   return [head, ...rows].join("\n") + "\n";
 }
 
-const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"];
+/** The study's order of cells: objective, transformation, seed. */
+export const sortStudyCells = (cells: StudyCellResult[]) =>
+  [...cells].sort((a, b) => a.objective.localeCompare(b.objective) || a.transform.localeCompare(b.transform) || a.seed - b.seed);
 
-/** One bar per transformation: the objective's mean Δ = BZ − BS in points. */
-export function deltaSvg(s: StudySummary, objective: string): string {
-  const rows = s.rows.filter((r) => r.objective === objective);
-  const lim = Math.max(1, ...s.rows.map((r) => Math.abs(100 * r.delta.mean)));
-  const W = Math.max(300, 90 + rows.length * 70), H = 300, mid = 150, scale = 110 / lim;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
-    `<text x="10" y="18" font-size="13">${esc(objective)}: Δ = BZ − BS (points)</text>`,
-    `<line x1="60" y1="${mid}" x2="${W - 10}" y2="${mid}" stroke="#333"/>`,
-    `<text x="55" y="${mid - 106}" text-anchor="end">+${lim.toFixed(1)}</text><text x="55" y="${mid + 114}" text-anchor="end">−${lim.toFixed(1)}</text>`];
-  rows.forEach((r, i) => {
-    const d = 100 * r.delta.mean, h = Math.abs(d) * scale, x = 75 + i * 70;
-    parts.push(`<rect x="${x}" y="${(d >= 0 ? mid - h : mid).toFixed(1)}" width="40" height="${Math.max(h, 0.5).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(r.transform)}: ${d.toFixed(2)}</title></rect>`);
-    parts.push(`<text x="${x + 20}" y="${d >= 0 ? mid + 14 : mid - 4}" text-anchor="middle">${d.toFixed(1)}</text>`);
-    parts.push(`<text x="${x + 20}" y="${H - 10}" text-anchor="middle">${esc(r.transform)}</text>`);
-  });
-  parts.push("</svg>");
-  return parts.join("\n") + "\n";
-}
-
-/** Alignment (x) vs Δ (y), one point per objective × transformation, with Spearman ρ. */
-export function alignmentDeltaSvg(s: StudySummary): string {
-  const W = 460, H = 340, L = 60, B = 290, R = 440, T = 40;
-  const xs = s.rows.map((r) => 100 * r.alignment.mean), ys = s.rows.map((r) => 100 * r.delta.mean);
-  const [x0, x1] = [0, 100];
-  const [y0, y1] = ys.length ? [Math.min(0, ...ys), Math.max(0, ...ys)] : [-1, 0];
-  const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (R - L);
-  const sy = (y: number) => B - ((y - y0) / (y1 - y0 || 1)) * (B - T);
-  const objectives = [...new Set(s.rows.map((r) => r.objective))];
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
-    `<text x="10" y="18" font-size="13">static alignment vs Δ = BZ − BS${s.correlation ? ` (Spearman ρ = ${s.correlation.rho.toFixed(3)}, n = ${s.correlation.n})` : ""}</text>`,
-    `<line x1="${L}" y1="${B}" x2="${R}" y2="${B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${B}" stroke="#333"/>`,
-    `<text x="${(L + R) / 2}" y="${H - 12}" text-anchor="middle">alignment % (pre-trained embeddings)</text>`,
-    `<text x="${L}" y="${B + 14}" text-anchor="middle">0</text><text x="${R}" y="${B + 14}" text-anchor="middle">100</text>`,
-    `<text x="${L - 4}" y="${B}" text-anchor="end">${y0.toFixed(1)}</text><text x="${L - 4}" y="${T + 4}" text-anchor="end">${y1.toFixed(1)}</text>`];
-  s.rows.forEach((r, i) => {
-    const c = COLORS[objectives.indexOf(r.objective) % COLORS.length];
-    parts.push(`<circle cx="${sx(xs[i]).toFixed(1)}" cy="${sy(ys[i]).toFixed(1)}" r="4" fill="${c}"><title>${esc(r.objective)} ${esc(r.transform)}: alignment ${xs[i].toFixed(1)}, Δ ${ys[i].toFixed(1)}</title></circle>`);
-  });
-  objectives.forEach((o, i) => parts.push(`<circle cx="${L + 10 + i * 95}" cy="${T - 8}" r="4" fill="${COLORS[i % COLORS.length]}"/><text x="${L + 18 + i * 95}" y="${T - 4}">${esc(o)}</text>`));
-  parts.push("</svg>");
-  return parts.join("\n") + "\n";
-}
-
-/** Every output file of the study by name, from its finished cells. */
+/** The study's tables by file name, from its finished cells (the charts: study_figures.ts). */
 export function studyFiles(cells: StudyCellResult[], title: string): Record<string, string> {
-  const sorted = [...cells].sort((a, b) => a.objective.localeCompare(b.objective) || a.transform.localeCompare(b.transform) || a.seed - b.seed);
+  const sorted = sortStudyCells(cells);
   const s = summarizeStudy(sorted);
-  const files: Record<string, string> = {
+  return {
     "results.csv": studyCsv(sorted),
     "results.json": JSON.stringify({ summary: s, cells: sorted }, null, 2) + "\n",
     "results.md": studyMarkdown(s, title),
-    "alignment.svg": alignmentDeltaSvg(s),
   };
-  for (const o of new Set(s.rows.map((r) => r.objective))) files[`delta-${o}.svg`] = deltaSvg(s, o);
-  return files;
 }

@@ -1,7 +1,7 @@
 // `xlt derive`: a synthetic language from an original-language file, in the file's own format, with labels
 // following their words (align-mlm-spec.md §3). Inv (word-order inversion) runs first, on words; Trans
 // (transliteration, src/synthetic/trans.ts) then respells each word in the derived vocabulary.
-import { extname } from "node:path";
+import { basename, extname } from "node:path";
 import { splitWords } from "../io/words.ts";
 import { TaskDataError } from "../tasks/labels.ts";
 import { inversionOrder, invertTextLine, invertXnliSentence, reverseBioTags } from "./invert.ts";
@@ -27,12 +27,29 @@ export interface Derived {
   dropped: number;
 }
 
-export function parseTransform(s: string): Transform {
+/**
+ * The names under which `xlt derive` writes an input: its own name, and for plain text under Inv the
+ * original sentences as NAME.orig.EXT beside it (Derived.original).
+ */
+export function derivedNames(path: string, format: DeriveFormat, inv: boolean): { derived: string; original: string | null } {
+  const name = basename(path);
+  const ext = extname(name);
+  return { derived: name, original: format === "text" && inv ? `${name.slice(0, name.length - ext.length)}.orig${ext}` : null };
+}
+
+/** What is wrong with a transform's name (the option tables ask this before any work), or undefined. */
+export function transformProblem(s: string): string | undefined {
   const t = s.trim().toLowerCase();
-  if (t === "inv+trans") return "trans+inv";
-  if ((TRANSFORMS as string[]).includes(t)) return t as Transform;
-  if (t === "perm") throw new TaskDataError("--transform perm is not implemented (no ALIGN-MLM result uses it, spec §3.4); use trans, inv or trans+inv");
-  throw new TaskDataError(`unknown --transform '${s}' (expected trans, inv or trans+inv)`);
+  if (t === "inv+trans" || (TRANSFORMS as string[]).includes(t)) return undefined;
+  if (t === "perm") return "perm is not implemented (no ALIGN-MLM result uses it, spec §3.4); use trans, inv or trans+inv";
+  return "not a transform: use trans, inv or trans+inv";
+}
+
+export function parseTransform(s: string): Transform {
+  const problem = transformProblem(s);
+  if (problem) throw new TaskDataError(`--transform '${s}': ${problem}`);
+  const t = s.trim().toLowerCase();
+  return (t === "inv+trans" ? "trans+inv" : t) as Transform;
 }
 
 /**

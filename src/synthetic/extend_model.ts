@@ -14,6 +14,9 @@ const VOCAB_TABLE = /(?:^|\.)(?:word_embeddings\.weight|decoder\.weight|vocab_pr
 const VOCAB_BIAS = /(?:^|\.)(?:predictions\.bias|lm_head\.bias|decoder\.bias|vocab_projector\.bias)$/;
 const DTYPES = new Set(["F32", "F16", "BF16", "I32", "I64"]);
 
+/** The files writeTransModel writes. */
+export const TRANS_MODEL_FILES = ["model.safetensors", "config.json", "tokenizer.json"];
+
 export function writeTransModel(srcDir: string, outDir: string, opts: ExtendOptions = {}): { vocab: number } {
   const weights = join(srcDir, "model.safetensors");
   if (!existsSync(weights)) throw new CheckpointError(`${srcDir}: Trans needs a single-file model.safetensors (sharded checkpoints are not supported)`);

@@ -37,6 +37,24 @@ export function twinPiece(id: number): string {
   return String.fromCodePoint(YI + Math.floor(id / DIGITS), YI + (id % DIGITS));
 }
 
+/**
+ * Why a model of `vocab` embedding rows with tokenizer `tok` is not a two-language (Trans) model, or
+ * undefined when it is one: 2V rows, and the doubled tokenizer of `xlt derive --transform trans` reading the
+ * twin spelling of id i as i+V. `xlt pretrain --derived` and `xlt alignment --static` both ask this
+ * (`tokenizer` is read only when the vocabulary could be a doubled one).
+ */
+export function twoLanguageProblem(vocab: number, tokenizer: () => WordTokenizer): string | undefined {
+  if (vocab % 2 !== 0 || vocab < 2) return `vocab_size ${vocab} is odd, so it is not a doubled (2V) vocabulary`;
+  const tok = tokenizer();
+  if (tok.vocabSize !== vocab) return `the tokenizer has ${tok.vocabSize} tokens but the model's vocabulary is ${vocab}`;
+  const V = vocab / 2;
+  const probe = Math.min(5, V - 1);
+  if (!tok.encodeWord(twinPiece(probe)).includes(V + probe)) {
+    return `its tokenizer is not the two-language tokenizer of xlt derive --transform trans: it does not read derived text as ids ${V}..${vocab - 1}`;
+  }
+  return undefined;
+}
+
 /** The ids a derived sequence shares with the original language: its special prefix/suffix and padding. */
 export function sharedIds(tok: WordTokenizer): Set<number> {
   return new Set([...tok.prefix, ...tok.suffix, tok.padId]);

@@ -31,7 +31,7 @@ export const QA_TASK: TaskDef = {
   predictionsFile: (lang) => `${lang}.json`,
   trainItems,
   prepareTest(path, tok, maxLength) {
-    const examples = readSquad(path);
+    const examples = readSquad(path, Infinity, true);
     const contexts = examples.map((ex) => splitContext(ex.context));
     const windows: QaWindow[] = examples.flatMap((ex, i) => qaWindows(ex.question, contexts[i].words, null, tok, maxLength, DOC_STRIDE, i));
     return {

@@ -30,8 +30,14 @@ export interface QaExample {
   answers: { text: string; start: number }[];
 }
 
-/** Reads SQuAD v1.1 JSON (`data[].paragraphs[].{context, qas[]}`), at most `limit` questions. */
-export function readSquad(path: string, limit = Infinity): QaExample[] {
+/**
+ * Reads SQuAD v1.1 JSON (`data[].paragraphs[].{context, qas[]}`), at most `limit` questions. Every answer is
+ * checked against its context (answer_start a code point inside it, the text found there), and a question
+ * without an "answers" list is refused: one line naming the question id. `answers: []` is refused in test
+ * data (`forTest`: the official scorer needs a gold answer per question) and kept in training data, where,
+ * as HF's run_qa, the question's windows point at [CLS].
+ */
+export function readSquad(path: string, limit = Infinity, forTest = false): QaExample[] {
   let json: any;
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
@@ -44,19 +50,37 @@ export function readSquad(path: string, limit = Infinity): QaExample[] {
     (article?.paragraphs ?? []).forEach((p: any, k: number) => {
       const where = `${path}: data[${a}].paragraphs[${k}]`;
       if (typeof p?.context !== "string") throw new TaskDataError(`${where}: no "context" string`);
+      let chars: string[] | null = null; // the context's code points, once a question needs them
       for (const q of p.qas ?? []) {
         if (out.length >= limit) return;
         if (typeof q?.id !== "string" || typeof q?.question !== "string") throw new TaskDataError(`${where}: a question without "id" or "question"`);
-        const answers = (q.answers ?? []).map((an: any) => {
-          if (typeof an?.text !== "string" || !Number.isInteger(an?.answer_start)) throw new TaskDataError(`${where}: question ${q.id}: an answer without "text" or integer "answer_start"`);
-          return { text: an.text, start: an.answer_start };
-        });
+        const at = `${where}: question ${q.id}`;
+        if (!Array.isArray(q.answers)) throw new TaskDataError(`${at}: no "answers" list (SQuAD v1.1 gives each question a list of {text, answer_start})`);
+        if (forTest && !q.answers.length) throw new TaskDataError(`${at}: "answers" is empty; a test question needs at least one gold answer to be scored`);
+        chars ??= Array.from(p.context as string);
+        const answers = (q.answers as any[]).map((an) => checkAnswer(an, chars!, at));
         out.push({ id: q.id, question: q.question, context: p.context, answers });
       }
     });
   });
   if (!out.length && limit > 0) throw new TaskDataError(`${path}: no questions`);
   return out;
+}
+
+/** One gold answer, checked against its context's code points (SQuAD's answer_start counts code points). */
+function checkAnswer(an: any, chars: string[], at: string): { text: string; start: number } {
+  if (typeof an?.text !== "string" || !Number.isInteger(an?.answer_start)) throw new TaskDataError(`${at}: an answer without "text" or integer "answer_start"`);
+  const start: number = an.answer_start;
+  const n = Array.from(an.text as string).length;
+  if (start < 0 || start + n > chars.length) {
+    throw new TaskDataError(`${at}: answer_start ${start} with a ${n}-character answer lies outside the ${chars.length}-character context`);
+  }
+  const found = chars.slice(start, start + n).join("");
+  if (found !== an.text) {
+    const show = (s: string) => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s);
+    throw new TaskDataError(`${at}: answer ${show(an.text)} does not match the context at answer_start ${start}, which reads ${show(found)}`);
+  }
+  return { text: an.text, start };
 }
 
 // Python's str.isspace() characters (str.split() with no argument splits on runs of them).

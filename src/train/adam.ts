@@ -68,10 +68,11 @@ export class Adam {
   stepCount = 0;
   private slots = new Map<string, Slot>();
   /** the clipping norm's two scalars, allocated at the first clipped step and reused (src/gpu/workspace.ts) */
-  private workspace = new Frame("adam");
+  private workspace: Frame;
 
   constructor(groups: ParamGroup[], opts: AdamOpts) {
     this.groups = groups.map((gr) => ({ ...gr, params: gr.params.slice() }));
+    this.workspace = new Frame("adam", this.groups.flatMap((gr) => gr.params)[0]?.param.gpu ?? null);
     this.opts = {
       lr: opts.lr,
       beta1: opts.beta1 ?? 0.9,
@@ -187,6 +188,13 @@ export class Adam {
     }
     this.allocateEnabled();
     this.stepCount = st.step;
+  }
+
+  /** Bytes of the moments it holds (m and v of every parameter enabled so far) and of its workspace. */
+  get bytes(): { moments: number; workspace: number } {
+    let moments = 0;
+    for (const s of this.slots.values()) moments += s.m.bytes + s.v.bytes;
+    return { moments, workspace: this.workspace.bytes };
   }
 
   /** Frees the moment buffers and the workspace. */

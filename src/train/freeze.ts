@@ -7,34 +7,53 @@
 import { XltError } from "../errors.ts";
 import type { Gpu } from "../gpu/device.ts";
 
-export function frozenGroups(spec: string, layers: number): Set<string> {
-  const half = Math.floor(layers / 2);
-  const out = new Set<string>();
+/** a named spec, or the explicit list's parts in order: "embeddings" or an inclusive block range */
+type FreezeSpec = { named: "none" | "lower" | "upper" } | { parts: ("embeddings" | [number, number])[] };
+
+/** The grammar of a spec, before any model is known: the spec, or what is wrong with it (one line). */
+function parseFreezeSpec(spec: string): FreezeSpec | string {
   const s = spec.trim();
-  if (s === "none" || s === "") return out;
-  if (s === "lower") {
-    for (let i = 0; i < half; i++) out.add(`layer.${i}`);
-    return out;
-  }
-  if (s === "upper") {
-    for (let i = half; i < layers; i++) out.add(`layer.${i}`);
-    return out;
-  }
+  if (s === "none" || s === "") return { named: "none" };
+  if (s === "lower" || s === "upper") return { named: s };
+  const parts: ("embeddings" | [number, number])[] = [];
   for (const part of s.split(",").map((p) => p.trim()).filter(Boolean)) {
     if (part === "embeddings") {
-      out.add("embeddings");
+      parts.push(part);
       continue;
     }
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) {
-      throw new XltError(`--freeze '${spec}': '${part}' is not lower, upper, none, embeddings, a block index or a range like 0-2`);
-    }
+    if (!m) return `'${part}' is not lower, upper, none, embeddings, a block index or a range like 0-2`;
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new XltError(`--freeze '${spec}': range ${part} is reversed`);
-    if (b >= layers) {
-      throw new XltError(`--freeze '${spec}': the model has blocks 0-${layers - 1}, so block ${b} does not exist`);
+    if (b < a) return `range ${part} is reversed`;
+    parts.push([a, b]);
+  }
+  return { parts };
+}
+
+/** What is wrong with a spec's grammar (for the option table, before any model is read), or undefined. */
+export function freezeSpecProblem(spec: string): string | undefined {
+  const p = parseFreezeSpec(spec);
+  return typeof p === "string" ? p : undefined;
+}
+
+export function frozenGroups(spec: string, layers: number): Set<string> {
+  const half = Math.floor(layers / 2);
+  const out = new Set<string>();
+  const p = parseFreezeSpec(spec);
+  if (typeof p === "string") throw new XltError(`--freeze '${spec}': ${p}`);
+  if ("named" in p) {
+    const [from, to] = p.named === "lower" ? [0, half] : p.named === "upper" ? [half, layers] : [0, 0];
+    for (let i = from; i < to; i++) out.add(`layer.${i}`);
+    return out;
+  }
+  for (const part of p.parts) {
+    if (part === "embeddings") {
+      out.add(part);
+      continue;
     }
+    const [a, b] = part;
+    if (b >= layers) throw new XltError(`--freeze '${spec}': the model has blocks 0-${layers - 1}, so block ${b} does not exist`);
     for (let i = a; i <= b; i++) out.add(`layer.${i}`);
   }
   return out;

@@ -13,6 +13,8 @@ export interface StepStatus {
   health: number;
   /** each loss as read, unweighted, in the order given */
   values?: number[];
+  /** the values of the `extra` tensor read along, when one was given */
+  extra?: Float32Array;
 }
 
 // One status buffer per run (its health flag), reused every step: read() copies it out when it is called,
@@ -21,21 +23,25 @@ const statusFrames = new WeakMap<Tensor, Frame>();
 
 /**
  * Submits everything recorded so far and reads a step's loss and the optimizer's `health` flag in ONE read:
- * the losses (micro-batch losses with their weights; the loss is their weighted sum) and the flag are copied
- * side by side into a small buffer on the GPU. The loss tensors belong to the training state.
+ * the losses (micro-batch losses with their weights; the loss is their weighted sum), the flag and the
+ * `extra` tensor's values (an objective's other outputs) are copied side by side into a small buffer on the
+ * GPU. The loss tensors belong to the training state.
  */
-export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tensor): Promise<StepStatus> {
+export function readStepStatus(losses: { t: Tensor; w: number }[], health: Tensor, extra?: Tensor): Promise<StepStatus> {
   const g = health.gpu;
   const n = losses.length;
+  const e = extra?.size ?? 0;
   let frame = statusFrames.get(health);
-  if (!frame) statusFrames.set(health, (frame = new Frame("step.status")));
-  const status = frame.run(() => Tensor.empty(g, [n + 1], "f32", "step.status"));
+  if (!frame) statusFrames.set(health, (frame = new Frame("step.status", g)));
+  const status = frame.run(() => Tensor.empty(g, [n + 1 + e], "f32", "step.status"));
   losses.forEach(({ t }, i) => recordCopy(g, t.buffer, 0, status.buffer, 4 * i, 4));
   recordCopy(g, health.buffer, 0, status.buffer, 4 * n, 4);
+  if (extra) recordCopy(g, extra.buffer, 0, status.buffer, 4 * (n + 1), 4 * e);
   return status.read().then((v) => ({
     loss: losses.reduce((a, { w }, i) => a + v[i] * w, 0),
     health: new Uint32Array(v.buffer, v.byteOffset, n + 1)[n],
     values: Array.from(v.subarray(0, n)),
+    ...(extra ? { extra: v.slice(n + 1) } : {}),
   }));
 }
 

@@ -1,5 +1,5 @@
 // `xlt profile`: times full realignment training steps (both sides forward, head, contrastive loss,
-// backward, Adam) on a synthetic batch, under the kernel profiler, and breaks the time down per kernel,
+// backward, Adam: the Trainer's step of the realignment objective) on a synthetic batch, under the kernel profiler, and breaks the time down per kernel,
 // per layer and phase (the dispatch contexts set by the encoder / realignStep), per buffer group, and into
 // tokens/s and model FLOP utilisation (declared dispatch FLOPs per second / the device's measured peak).
 //
@@ -13,11 +13,11 @@ import { sync } from "../gpu/recorder.ts";
 import { fmtBytes, memoryStats, Tensor } from "../gpu/tensor.ts";
 import { loadCheckpoint, type ModelConfig } from "../io/checkpoint.ts";
 import { XltError } from "../errors.ts";
-import { Encoder, tuneEncoderMatmuls } from "../../models/encoder.ts";
-import { type HeadWeights, initHead, realignParamGroups, realignStep } from "./realign.ts";
 import { buildSide, type SideBatch } from "../data/side_batch.ts";
-import { Adam } from "./adam.ts";
-import { allGroups, checkF16, realignTrainable } from "./freeze.ts";
+import { checkF16 } from "./freeze.ts";
+import { Trainer } from "./trainer.ts";
+import { fixedPairs, RealignObjective, realignModel } from "./objectives/realign.ts";
+import { tuneEncoderMatmuls } from "../../models/encoder.ts";
 import { median, type ProfileEvent, type ProfileReport, Profiler } from "../profile/profiler.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 import { formatKernelTable } from "../profile/table.ts";
@@ -174,7 +174,8 @@ function totals(events: ProfileEvent[], key: (e: ProfileEvent) => string): Phase
 
 /**
  * Loads the model, runs one warm-up step (pipelines compile, buffers pool), then `steps` profiled steps,
- * each a CPU phase "step i" that ends when the GPU has finished it.
+ * each a CPU phase "step i" that ends when the GPU has finished it. A step is the Trainer's (the
+ * realignment objective's forward and backward, then the update) on the one synthetic batch.
  */
 export async function profileRealignStep(o: ProfileStepOptions): Promise<StepProfile> {
   const B = o.batch ?? 16, T = o.seq ?? 32, steps = o.steps ?? 8, seed = o.seed ?? 42;
@@ -189,37 +190,20 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
   if (T > cfg.maxPositions - cfg.positionOffset) {
     throw new XltError(`--max-length ${T}: the model has ${cfg.maxPositions - cfg.positionOffset} positions`);
   }
-  const N = cfg.layers;
-  const layer = o.layer ?? N - 1;
-  if (!Number.isInteger(layer) || layer < 1 || layer > N) throw new XltError(`layer ${layer}: the loss needs a hidden state in 1-${N}`);
-  const trainable = realignTrainable(freeze, N, layer);
-  const f16Groups = o.f16Frozen ? allGroups(N).filter((gr) => !trainable.includes(gr)) : [];
-  await tuneEncoderMatmuls(g, cfg, 2 * B * T, o.projection === null ? [] : [[cfg.hidden, cfg.hidden], [o.projection ?? 128, cfg.hidden]]);
-  const encoder = new Encoder(g, cfg, ckpt.tensors, { f16Groups });
-  encoder.setTrainable(trainable);
-  const H = cfg.hidden;
-  const P = o.projection === undefined ? 128 : o.projection;
-  let head: HeadWeights | null = null;
-  let headGrads: HeadWeights | null = null;
-  if (P !== null) {
-    head = initHead(g, H, P, seed);
-    headGrads = { w0: Tensor.zeros(g, [H, H]), w2: Tensor.zeros(g, [P, H]) };
-  }
-  const groups = realignParamGroups(encoder, trainable, head, headGrads);
-  const adam = new Adam(groups, { lr: 1e-5 });
-  const K = o.links ?? Math.ceil(T / 2);
-  const data = syntheticBatch(cfg, B, T, K, seed);
-  const setup = { encoder, layer, head, headGrads, tau: 0.1 };
+  const projection = o.projection === undefined ? 128 : o.projection;
+  await tuneEncoderMatmuls(g, cfg, 2 * B * T, projection === null ? [] : [[cfg.hidden, cfg.hidden], [projection, cfg.hidden]]);
+  const m = realignModel(ckpt, { freeze, layer: o.layer, projection, tau: 0.1, seed, lr: 1e-5, f16Frozen: o.f16Frozen });
+  const data = syntheticBatch(cfg, B, T, o.links ?? Math.ceil(T / 2), seed);
+  const trainer = new Trainer(g, (state) => new RealignObjective(g, state, m, fixedPairs({ ...data, pairs: B }), Infinity));
+  const { encoder, head } = trainer.objective as RealignObjective;
+  const batch = trainer.objective.nextBatch(1);
 
   const runStep = async (step: number, timer?: SpanTimer, span = 0) => {
     timer?.begin(span);
-    adam.zeroGrad();
-    const { loss } = realignStep(setup, data.left, data.right, data.links, step, true);
-    setProfileContext(g, "optimizer");
-    adam.step();
-    setProfileContext(g, undefined);
+    const { losses } = trainer.recordGradients(batch, step);
+    trainer.update(step);
     timer?.end(span);
-    await loss.read(); // flushes and waits: the step's GPU work is done when this resolves
+    await losses[0].t.read(); // flushes and waits: the step's GPU work is done when this resolves
     timer?.done(span);
   };
 
@@ -227,7 +211,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     await runStep(0); // warm-up, not profiled
     await sync(g);
     const peak = o.peak === false ? null : typeof o.peak === "object" ? o.peak : await measurePeak(g);
-    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}${o.f16Frozen ? " f16-frozen" : ""}`, emptyPassCalibration: false });
+    const prof = Profiler.start(g, { label: `realign step ${cfg.arch} B=${B} T=${T} freeze=${freeze}${o.f16Frozen ? " f16-frozen" : ""}` , emptyPassCalibration: false });
     // Each profiled step is followed by the same step as a probe of the timer's cost (dispatches paired in
     // shared passes), and then unprofiled (one pass, as in training), timed by a timestamp before and after
     // it: the step's real GPU time, the reference for the per-kernel totals. Interleaving them makes all
@@ -284,14 +268,12 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       gpuMsByStep: unGpu,
     };
     const sumBytes = (ts: Iterable<Tensor>) => [...ts].reduce((a, t) => a + t.bytes, 0);
-    const headT = head ? [head.w0, head.w2] : [];
-    const headG = headGrads ? [headGrads.w0, headGrads.w2] : [];
-    const enabled = groups.filter((gr) => gr.enabled).flatMap((gr) => gr.params);
+    const enabled = trainer.adam.groups.filter((gr) => gr.enabled).flatMap((gr) => gr.params);
     const memory: MemoryGroups = {
-      weights: sumBytes(encoder.params.values()) + sumBytes(headT),
-      grads: sumBytes(encoder.grads.values()) + sumBytes(headG),
+      weights: sumBytes(encoder.params.values()) + sumBytes(head?.params.values() ?? []),
+      grads: sumBytes(encoder.grads.values()) + sumBytes(head?.grads.values() ?? []),
       optimizer: 2 * enabled.reduce((a, p) => a + p.param.bytes, 0), // Adam m and v per enabled parameter
-      activations: encoder.state.bytes,
+      activations: trainer.state.bytes,
       peakLive: memoryStats().peakBytes,
     };
     // throughput of training as it runs (unprofiled): per-dispatch passes slow the profiled steps down
@@ -310,7 +292,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
       batch: B,
       seq: T,
       freeze,
-      trainable,
+      trainable: m.trainable,
       tokensPerStep,
       tokensPerSecond: wallMs > 0 ? (tokensPerStep * spans.length) / (wallMs / 1000) : 0,
       flopsPerStep,
@@ -320,10 +302,7 @@ export async function profileRealignStep(o: ProfileStepOptions): Promise<StepPro
     };
   } finally {
     setProfileContext(g, undefined);
-    adam.release();
-    for (const t of [...encoder.params.values(), ...encoder.grads.values(), ...(head ? [head.w0, head.w2] : []), ...(headGrads ? [headGrads.w0, headGrads.w2] : [])]) {
-      t.release();
-    }
+    trainer.dispose();
   }
 }
 

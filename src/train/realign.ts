@@ -3,24 +3,18 @@
 // the projection head (H→H, ReLU, H→P, no bias), and the strong contrastive loss pulls aligned words
 // together against every other word of the batch. As in the papers' code
 // (posos-tech/multilingual-alignment-and-transfer, multilingual_eval/models/realignment_loss.py).
-import { gaussian } from "../rng.ts";
-import type { Gpu } from "../gpu/device.ts";
 import { recordCopy } from "../gpu/recorder.ts";
 import { Tensor } from "../gpu/tensor.ts";
-import { Encoder, groupOf } from "../../models/encoder.ts";
+import type { Encoder } from "../../models/encoder.ts";
+import type { HeadWeights } from "../../models/realignment_head.ts";
 import type { SideBatch } from "../data/side_batch.ts";
-import type { ParamGroup } from "./adam.ts";
-import { allGroups } from "./freeze.ts";
 import { activationBackward, activationForward } from "../kernels/elementwise.ts";
 import { linear, linearBackward } from "../kernels/matmul.ts";
 import { embeddingBackward, embeddingForward } from "../kernels/embedding.ts";
 import { contrastiveBackward, contrastiveForward } from "../kernels/contrastive.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
 
-export interface HeadWeights {
-  w0: Tensor; // [H,H]
-  w2: Tensor; // [P,H]
-}
+export type { HeadWeights };
 
 export interface StepResult {
   loss: Tensor; // [1], on the GPU: read it only when logging
@@ -30,6 +24,7 @@ export interface StepResult {
 export interface RealignSetup {
   encoder: Encoder;
   layer: number; // hidden_states index the loss reads
+  /** the projection head (models/realignment_head.ts) and its gradient buffers; null without a head */
   head: HeadWeights | null;
   headGrads: HeadWeights | null;
   tau: number;
@@ -38,7 +33,7 @@ export interface RealignSetup {
 /**
  * Forward + backward of the realignment loss for one batch of pairs; gradients are added into the
  * encoder's trainable gradient buffers and into headGrads, scaled by `lossScale` (the weight of the loss in
- * a joint objective, src/train/joint.ts). Returns the unscaled loss (on the GPU).
+ * a joint objective, src/train/objectives/joint.ts). Returns the unscaled loss (on the GPU).
  */
 export function realignStep(s: RealignSetup, left: SideBatch, right: SideBatch, links: { l: number; r: number }[], step: number, training = true, lossScale = 1): StepResult {
   const enc = s.encoder;
@@ -108,31 +103,3 @@ function headStep(s: RealignSetup, hL: Tensor, hR: Tensor, left: SideBatch, righ
   embeddingBackward(dwr, right.wordRows, dR);
   return { loss: fwd.loss, dL, dR };
 }
-
-/**
- * Adam's parameter groups for realignment: one per encoder group ("embeddings", "layer.i"; enabled when
- * trainable) and the projection head. Groups without gradient buffers are left out.
- */
-export function realignParamGroups(enc: Encoder, trainable: string[], head: HeadWeights | null, headGrads: HeadWeights | null): ParamGroup[] {
-  const groups: ParamGroup[] = allGroups(enc.cfg.layers).map((name) => ({
-    name,
-    enabled: trainable.includes(name),
-    params: [...enc.grads.entries()].filter(([n]) => groupOf(n) === name).map(([n, grad]) => ({ name: n, param: enc.p(n), grad })),
-  }));
-  if (head && headGrads) {
-    groups.push({ name: "realignment_head", enabled: true, params: [
-      { name: "realignment_head.0.weight", param: head.w0, grad: headGrads.w0 },
-      { name: "realignment_head.2.weight", param: head.w2, grad: headGrads.w2 },
-    ] });
-  }
-  return groups.filter((gr) => gr.params.length > 0);
-}
-
-/** The projection head, initialised as HF init_weights does (normal, std 0.02), from a seeded RNG. */
-export function initHead(g: Gpu, H: number, P: number, seed: number): HeadWeights {
-  const r = gaussian(seed);
-  const w0 = Float32Array.from({ length: H * H }, () => 0.02 * r());
-  const w2 = Float32Array.from({ length: P * H }, () => 0.02 * r());
-  return { w0: Tensor.from(g, w0, [H, H], "f32", "realignment_head.0.weight"), w2: Tensor.from(g, w2, [P, H], "f32", "realignment_head.2.weight") };
-}
-

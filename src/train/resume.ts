@@ -4,7 +4,7 @@
 // On resume the --log file is cut back to the checkpoint's step, so the lines of the steps that ran after
 // the checkpoint (and are run again now) do not appear twice.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { XltError } from "../errors.ts";
 import { recoverDir, writeFileAtomic } from "../io/atomic.ts";
@@ -19,9 +19,10 @@ export const SETTINGS_KEY = "settings";
 
 /**
  * Checks that `ckptDir` holds a checkpoint this run may continue: it exists, it was trained with the same
- * settings, and `steps` (when given) is not below its step. Returns the checkpoint's step.
+ * settings, and `steps` (when given) is not below its step. Returns the checkpoint's step. `why` explains a
+ * setting in the refusal (why it must match, or where a value the user did not give came from).
  */
-export function checkResume(ckptDir: string, settings: RunSettings, steps?: number): number {
+export function checkResume(ckptDir: string, settings: RunSettings, steps?: number, why: Record<string, string> = {}): number {
   const path = join(ckptDir, STATE_FILE);
   if (!hasTrainingState(ckptDir)) throw new XltError(`--resume: no checkpoint to resume in ${ckptDir} (run without --resume to start from step 1)`);
   const meta = readHeader(path).metadata;
@@ -30,12 +31,18 @@ export function checkResume(ckptDir: string, settings: RunSettings, steps?: numb
   // a checkpoint written before settings were recorded cannot be checked; its tensors still are at load
   if (saved) {
     for (const k of new Set([...Object.keys(saved), ...Object.keys(settings)])) {
+      // checkpoints from before the model was fingerprinted do not record it: they cannot be checked
+      if (k === MODEL_KEY && !(k in saved)) continue;
       const was = saved[k] ?? null;
       const now = settings[k] ?? null;
       if (JSON.stringify(was) === JSON.stringify(now)) continue;
       const show = (v: unknown) => (v === null ? "unset" : String(v));
+      if (k === MODEL_KEY) {
+        throw new XltError(`--resume: --model has other weights (${show(now)}) than the model the checkpoint in ${ckptDir} was trained from (${show(was)}); resume with that --model or start a new --out`);
+      }
+      const because = why[k] ? ` (${why[k]})` : "";
       throw new XltError(
-        `--resume: ${k} is ${show(now)} but the checkpoint in ${ckptDir} was trained with ${show(was)}; resume with the same settings or start a new --out`,
+        `--resume: ${k} is ${show(now)} but the checkpoint in ${ckptDir} was trained with ${show(was)}${because}; resume with the same settings or start a new --out`,
       );
     }
   }
@@ -51,6 +58,44 @@ export function hasTrainingState(ckptDir: string): boolean {
   recoverDir(dirname(ckptDir));
   recoverDir(ckptDir);
   return existsSync(join(ckptDir, STATE_FILE));
+}
+
+/** The settings key of the input model's fingerprint (checkpoint.ts modelFingerprint). */
+export const MODEL_KEY = "--model";
+
+/**
+ * A JSON side file of OUT/checkpoint (the losses so far), read when a resume starts, before any GPU work;
+ * a damaged one is a one-line error naming it. `valid` checks its shape.
+ */
+export function readResumeJson<T>(ckptDir: string, name: string, valid: (v: any) => boolean): T {
+  const path = join(ckptDir, name);
+  const fix = "restore it, or start again without --resume (or with a new --out)";
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new XltError(`--resume: ${path} is missing or unreadable; ${fix}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new XltError(`--resume: ${path} is not valid JSON (damaged checkpoint); ${fix}`);
+  }
+  if (!valid(v)) throw new XltError(`--resume: ${path} does not hold what xlt saved there (damaged checkpoint); ${fix}`);
+  return v as T;
+}
+
+/** A list of finite numbers (the losses a checkpoint records). */
+export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
+
+/**
+ * Appends one JSON line to a --log file, creating its directory first (a --log inside an --out that the run
+ * creates only at its end). Lines are appended, so earlier ones survive if the run dies.
+ */
+export function appendLog(path: string, rec: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, JSON.stringify(rec) + "\n");
 }
 
 /** A short fingerprint of the training data, so a resume on other data is refused (cheap: one hash pass). */

@@ -27,6 +27,8 @@ export interface BpeTrainResult {
   vocab: string[];
   /** merges in rank order, each pair once (at its last merge, as HF's merge map keeps it) */
   merges: [string, string][];
+  /** the tokens before any merge: the specials, the alphabet and (WordPiece) the "##" forms the words use */
+  base: number;
 }
 
 interface Entry {
@@ -116,6 +118,7 @@ export function trainBpe(wordCounts: Map<string, number>, o: BpeTrainerOptions):
     counts.push(n);
   }
 
+  const base = vocab.length;
   const pairCounts = new Map<number, number>();
   const where = new Map<number, Set<number>>();
   const note = (a: number, b: number, w: number, delta: number) => {
@@ -163,6 +166,7 @@ export function trainBpe(wordCounts: Map<string, number>, o: BpeTrainerOptions):
   merges.forEach((m, i) => last.set(key(m.a, m.b), i));
   return {
     vocab,
+    base,
     merges: merges.filter((m, i) => last.get(key(m.a, m.b)) === i).map((m) => [vocab[m.a], vocab[m.b]] as [string, string]),
   };
 }

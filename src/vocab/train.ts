@@ -81,11 +81,23 @@ export function byteLevelBpeTokenizerJson(vocab: string[], merges: [string, stri
   };
 }
 
+/**
+ * One rule for both kinds: the vocabulary must hold the specials and every base symbol (byte-level BPE: the
+ * 256 bytes; WordPiece: each character of the corpus, and its "##" form where a word continues with it), or
+ * the tokenizer could not spell the corpus. A smaller --vocab-size is refused, naming the minimum, instead
+ * of writing more tokens than asked. BPE's minimum is known before reading the corpus, WordPiece's after.
+ */
+function tooSmall(o: VocabOptions, base: number, what: string): XltError {
+  return new XltError(`--vocab-size ${o.vocabSize} is too small: ${o.kind} needs at least ${base} (${what}); give --vocab-size ${base} or more`);
+}
+
 export function trainVocab(texts: string[], o: VocabOptions): TrainedVocab {
-  if (o.vocabSize < minVocabSize(o.kind)) {
-    throw new XltError(`--vocab-size ${o.vocabSize} is too small: ${o.kind} needs at least ${minVocabSize(o.kind)} (${o.kind === "bpe" ? "5 specials and the 256 byte symbols" : "its 5 specials"})`);
-  }
+  if (o.vocabSize < minVocabSize(o.kind)) throw tooSmall(o, minVocabSize(o.kind), o.kind === "bpe" ? "5 specials and the 256 byte symbols" : "its 5 specials");
   const t = o.kind === "bpe" ? trainByteLevelBpe(texts, o) : trainWordPiece(texts, o);
+  if (t.r.base > o.vocabSize) {
+    const symbols = o.kind === "bpe" ? "the byte symbols" : "characters and ##-continuations";
+    throw tooSmall(o, t.r.base, `5 specials and the corpus's ${t.r.base - 5} ${symbols}`);
+  }
   return {
     tokenizerJson: t.json,
     vocabSize: t.r.vocab.length,

@@ -12,7 +12,7 @@ import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { readHeader } from "../../src/io/safetensors.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
 import { ClassificationHead, type HeadKind } from "../../models/heads.ts";
-import { accumulateGradients, linearScheduleFactor } from "../../src/train/finetune_run.ts";
+import { accumulateGradients, linearScheduleFactor } from "../../src/train/objectives/finetune.ts";
 import type { MicroBatch } from "../../src/tasks/batch.ts";
 import { Adam } from "../../src/train/adam.ts";
 import { readTokenTask } from "../../src/tasks/data.ts";
@@ -22,13 +22,13 @@ import { evaluateCommand } from "../../cli/evaluate.ts";
 import { invoke } from "../../cli/options.ts";
 import { parseTestSpec } from "../../src/eval/evaluate.ts";
 import { type Cases, maxRelErr } from "../lib/check.ts";
-import { FIXTURES, fixture, get } from "../lib/fixtures.ts";
+import { FIXTURES, fixture, get, SHARED_DATA } from "../lib/fixtures.ts";
 
 const FAM = "finetune";
 const LOSS_RTOL = 1e-4;
 const GRAD_RTOL = 1e-3;
 const PARAM_RTOL = 1e-4;
-const EWT = "/work/shared/data/ud/UD_English-EWT";
+const EWT = join(SHARED_DATA, "ud/UD_English-EWT");
 
 export const cases: Cases = {};
 

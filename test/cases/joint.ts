@@ -11,8 +11,8 @@ import { Tensor } from "../../src/gpu/tensor.ts";
 import { Encoder, groupOf, positionIds } from "../../models/encoder.ts";
 import { ClassificationHead } from "../../models/heads.ts";
 import { buildSide } from "../../src/data/side_batch.ts";
-import { readLoss, recordGradients } from "../../src/train/finetune_run.ts";
-import { recordJointStep } from "../../src/train/joint.ts";
+import { readLoss, recordGradients } from "../../src/train/objectives/finetune.ts";
+import { recordJointStep } from "../../src/train/objectives/joint.ts";
 import { allGroups, frozenGroups } from "../../src/train/freeze.ts";
 import { Adam } from "../../src/train/adam.ts";
 import { finetuneCommand } from "../../cli/finetune.ts";
@@ -127,8 +127,8 @@ for (const freeze of ["none", "lower"]) {
 cases["finetune: realignment options without --realign-during, or --realign-during without data, are refused"] = async () => {
   const train = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
   const base = ["--task", "pos", "--model", TINY_BERT, "--train", train, "--limit", "10", "--quiet", "--out", join(FIXTURES, "never-written")];
-  await rejectsLike("--pairs alone", () => invoke(finetuneCommand, [...base, "--pairs", PARALLEL_TINY]), /^--pairs belongs to realignment during fine-tuning: add --realign-during/);
-  await rejectsLike("--freeze alone", () => invoke(finetuneCommand, [...base, "--freeze", "lower"]), /^--freeze belongs to realignment during fine-tuning/);
+  await rejectsLike("--pairs alone", () => invoke(finetuneCommand, [...base, "--pairs", PARALLEL_TINY]), /^--pairs applies only with --realign-during: add --realign-during, or drop --pairs$/);
+  await rejectsLike("--freeze alone", () => invoke(finetuneCommand, [...base, "--freeze", "lower"]), /^--freeze applies only with --realign-during/);
   await rejectsLike("no data", () => invoke(finetuneCommand, [...base, "--realign-during"]), /^--realign-during needs parallel data/);
   await rejectsLike("bad --freeze", () => invoke(finetuneCommand, [...base, "--realign-during", "--pairs", PARALLEL_TINY, "--aligner", "fastalign", "--freeze", "9"]), /--freeze '9': the model has blocks 0-3/);
 };

@@ -16,7 +16,7 @@ import { readHeader } from "../../src/io/safetensors.ts";
 import { type Cases, maxRelErr, randn } from "../lib/check.ts";
 import { Tensor } from "../../src/gpu/tensor.ts";
 import { Adam } from "../../src/train/adam.ts";
-import { decays, dictionaryIds } from "../../src/train/pretrain_run.ts";
+import { decays, dictionaryIds } from "../../src/train/objectives/pretrain.ts";
 import { dictMlmMask } from "../../src/pretrain/collate.ts";
 import { blocks, packed, tlmRows, withoutLongLines } from "../../src/pretrain/data.ts";
 import { FIXTURES, fixture, get } from "../lib/fixtures.ts";

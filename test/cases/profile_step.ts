@@ -20,14 +20,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { realign } from "../../src/train/realign_run.ts";
+import { realign } from "../../src/train/objectives/realign.ts";
 import type { PairExample } from "../../src/data/side_batch.ts";
 import { profileRealignStep, type StepProfile } from "../../src/train/profile_step.ts";
 import { profileCommand } from "../../cli/profile.ts";
 import { invoke } from "../../cli/options.ts";
 import { formatKernelTable, GPU_WAIT_PHASE } from "../../src/profile/table.ts";
 import { FIXTURES } from "../lib/fixtures.ts";
-import { finetune } from "../../src/train/finetune_run.ts";
+import { finetune } from "../../src/train/objectives/finetune.ts";
 import { evaluateModel } from "../../src/eval/evaluate.ts";
 import { LABELS } from "../../src/tasks/labels.ts";
 import type { Cases } from "../lib/check.ts";

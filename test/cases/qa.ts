@@ -9,7 +9,7 @@ import { getGpu } from "../../src/index.ts";
 import { loadCheckpoint } from "../../src/io/checkpoint.ts";
 import { Encoder, positionIds } from "../../models/encoder.ts";
 import { ClassificationHead } from "../../models/heads.ts";
-import { accumulateGradients } from "../../src/train/finetune_run.ts";
+import { accumulateGradients } from "../../src/train/objectives/finetune.ts";
 import type { MicroBatch } from "../../src/tasks/batch.ts";
 import { makeBatch } from "../../src/tasks/batch.ts";
 import type { WordTokenizer } from "../../src/io/tokenize.ts";

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cells, cellSettings, merge, runGrid, type RunPlan } from "../../src/run/grid.ts";
+import { jobArgs } from "../../src/run/cells.ts";
 import { rejectsLike, throwsLike, type Cases } from "../lib/check.ts";
 
 function plan(out: string, over: Partial<RunPlan> = {}): RunPlan {
@@ -56,8 +57,12 @@ export const cases: Cases = {
       // a baseline cell does not realign: other realignment settings leave it valid
       const baseline = await runGrid(plan(out, { strategies: ["baseline"], realignSteps: 8 }));
       if (baseline.length !== 1) throw new Error("baseline reused");
-      throwsLike("--merge gathers only cells of these settings", () => merge(plan(out, { alignPairs: 50 })), /was run with --align-pairs 100, not 50/);
-      if (merge(plan(out)).done !== 2) throw new Error("merge of 2 cells");
+      await rejectsLike("--merge gathers only cells of these settings", () => merge(plan(out, { alignPairs: 50 })), /was run with --align-pairs 100, not 50/);
+      const m = await merge(plan(out));
+      if (m.done !== 2) throw new Error("merge of 2 cells");
+      // the tables, and each chart as its spec and its SVG (cells without alignment: an empty scatter)
+      const names = m.files.map((f) => f.slice(out.length + 1)).sort().join();
+      if (names !== "alignment.svg,alignment.vl.json,delta.svg,delta.vl.json,results.csv,results.json,results.md") throw new Error(`merge wrote ${names}`);
     });
   },
 
@@ -67,4 +72,9 @@ export const cases: Cases = {
       await rejectsLike("no settings", () => runGrid(plan(out, { strategies: ["baseline"] })), /baseline-s31\/result\.json records no settings/);
     });
   },
+};
+
+cases["a job's command line drops --jobs and --cell in both spellings (each job adds its own --cell; a repeated one is refused)"] = async () => {
+  const got = jobArgs(["--model", "m", "--cell=3", "--jobs", "j.txt", "--seeds", "1,2", "--cell", "4", "--jobs=k.txt", "--quiet"]).join(" ");
+  if (got !== "--model m --seeds 1,2 --quiet") throw new Error(`jobArgs: ${got}`);
 };

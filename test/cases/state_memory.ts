@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { realign } from "../../src/train/realign_run.ts";
+import { realign } from "../../src/train/objectives/realign.ts";
 import type { PairExample } from "../../src/data/side_batch.ts";
 import { FIXTURES } from "../lib/fixtures.ts";
 import type { Cases } from "../lib/check.ts";

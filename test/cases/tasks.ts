@@ -1,5 +1,5 @@
 // Task data readers, label sets, subword label alignment, pair encoding, metrics and prediction writers
-// (no GPU). Real-data cases read the first sentences of /work/shared/data files (skipped if absent).
+// (no GPU). Real-data cases read the first sentences of ../shared/data files (skipped if absent).
 // Tolerance: exact for everything discrete; metrics to 1e-12 against hand-derived values.
 import { throwsLike } from "../lib/check.ts";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,12 +12,11 @@ import { LABELS, labelIndex, TaskDataError } from "../../src/tasks/labels.ts";
 import { encodeWords, loadTokenizer, type WordTokenizer } from "../../src/io/tokenize.ts";
 import { splitWords } from "../../src/io/words.ts";
 import type { Cases } from "../lib/check.ts";
-import { FIXTURES } from "../lib/fixtures.ts";
+import { FIXTURES, SHARED_DATA } from "../lib/fixtures.ts";
 
 export const cases: Cases = {};
 
-const DATA = "/work/shared/data";
-const EWT = `${DATA}/ud/UD_English-EWT/en_ewt-ud-train.conllu`;
+const EWT = join(SHARED_DATA, "ud/UD_English-EWT/en_ewt-ud-train.conllu");
 
 function eq(name: string, got: unknown, want: unknown): void {
   const g = JSON.stringify(got);
@@ -121,19 +120,19 @@ cases["real data: EWT, xtreme udpos, wikiann, xnli"] = async () => {
   const skipWords = readTokenTask("pos", EWT, { limit: 50, mwt: "skip" }).examples.flatMap((e) => e.words).filter((w) => w === "don't").length;
   eq("ewt mwt keep/skip", [keepWords >= 3, skipWords], [true, 0]);
 
-  const fr = readTokenTask("pos", `${DATA}/ud/xtreme_udpos/test-fr.tsv`, { limit: 2 });
+  const fr = readTokenTask("pos", join(SHARED_DATA, "ud/xtreme_udpos/test-fr.tsv"), { limit: 2 });
   eq("udpos format", fr.format, "tsv");
   eq("udpos words", fr.examples[0].words, ["Qu'", "est", "-ce", "qu'", "une", "aide", "au", "logement", "?"]);
   eq("udpos tags", tags("pos", fr.examples[1].labels), ["VERB", "PRON", "VERB", "DET", "NOUN", "ADP", "NOUN", "PUNCT"]);
 
-  const en = readTokenTask("ner", `${DATA}/wikiann/en/test`, { limit: 3 });
+  const en = readTokenTask("ner", join(SHARED_DATA, "wikiann/en/test"), { limit: 3 });
   eq("wikiann format", [en.format, en.doc.wordPrefix], ["iob2", "en:"]);
   eq("wikiann words", en.examples[0].words.slice(0, 3), ["Shortly", "afterward", ","]);
   eq("wikiann India", tags("ner", [en.examples[0].labels[en.examples[0].words.indexOf("India")]]), ["B-LOC"]);
-  const zh = readTokenTask("ner", `${DATA}/wikiann/zh/test`, { limit: 1 });
+  const zh = readTokenTask("ner", join(SHARED_DATA, "wikiann/zh/test"), { limit: 1 });
   eq("wikiann zh", zh.examples[0].words.slice(0, 2), ["香", "港"]);
 
-  const x = readXnli(`${DATA}/xnli/dev-en.tsv`, { limit: 3 });
+  const x = readXnli(join(SHARED_DATA, "xnli/dev-en.tsv"), { limit: 3 });
   eq("xnli n", x.length, 3);
   eq("xnli first", x[0], { premise: splitWords("And he said, Mama, I'm home."), hypothesis: splitWords("He called his mom as soon as the school bus dropped him off."), label: 1, line: 1 });
   eq("xnli labels", x.map((e) => LABELS.xnli[e.label]), ["neutral", "contradiction", "entailment"]);

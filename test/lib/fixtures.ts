@@ -21,9 +21,8 @@ export function get(family: string, name: string): { shape: number[]; data: Floa
   return t;
 }
 
-/** The shared third-party data folder (../shared/data beside the checkout, as in CI). */
-export const SHARED_DATA = [join(FIXTURES, "..", "..", "..", "shared", "data"), "/work/shared/data"].find((p) => existsSync(p)) ??
-  join(FIXTURES, "..", "..", "..", "shared", "data");
+/** The shared third-party data folder: ../shared/data beside the checkout (as in CI), and nowhere else. */
+export const SHARED_DATA = join(FIXTURES, "..", "..", "..", "shared", "data");
 
 /** Fixtures and real data (PUD en/de, MUSE en-de) several test files use. */
 export const TINY_BERT = join(FIXTURES, "tiny-bert");
