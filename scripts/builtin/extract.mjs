@@ -60,12 +60,22 @@ const paragraphs = Object.fromEntries(XQUAD.map((l) => {
 const P = paragraphs.en.length;
 for (const l of XQUAD) if (paragraphs[l].length !== P) throw new Error(`xquad ${l}: ${paragraphs[l].length} paragraphs, en has ${P}`);
 for (let i = 0; i < P; i++) for (const l of XQUAD) pre.push(paragraphs[l][i]);
+// The held-out PUD sentences (801-1000) must reach no training file: XQuAD and PUD both translate
+// Wikipedia text, so check that no paragraph of the same language contains one of them.
+for (const l of XQUAD.filter((x) => x in pud)) {
+  const all = paragraphs[l].join("\n");
+  const hit = pud[l].slice(TRAIN).find((s) => all.includes(s.text));
+  if (hit) throw new Error(`a held-out PUD ${l} sentence is inside an XQuAD paragraph: ${hit.text}`);
+}
 writeFileSync(join(outDir, "pretrain.txt"), pre.join("\n") + "\n");
 for (const l of PAIRS) {
   const pairs = pud.en.slice(0, TRAIN).map((s, i) => `${s.words.join(" ")} ||| ${pud[l][i].words.join(" ")}`);
   writeFileSync(join(outDir, `pairs.en-${l}.txt`), pairs.join("\n") + "\n");
 }
 const ewt = sentences(join(udDir, "UD_English-EWT", "en_ewt-ud-train.conllu")).slice(0, EWT_SENTENCES);
+const heldOut = new Set(pud.en.slice(TRAIN).map((s) => s.text));
+const leak = ewt.find((s) => heldOut.has(s.text));
+if (leak) throw new Error(`a held-out PUD English sentence is in EWT's training sentences: ${leak.text}`);
 writeFileSync(join(outDir, "pos.en-train.conllu"), [...pud.en.slice(0, TRAIN), ...ewt].map((s) => s.block).join("\n"));
 for (const l of ["en", ...PAIRS]) writeFileSync(join(outDir, `pos.${l}-test.conllu`), pud[l].slice(TRAIN).map((s) => s.full).join("\n"));
 console.log(`pretrain.txt: ${pre.length} lines (${TRAIN} PUD sentences × ${Object.keys(pud).length} languages, ${P} XQuAD paragraphs × ${XQUAD.length}); ` +
