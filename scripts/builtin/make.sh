@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes builtin/, the default model and data of `xlt realign`, `xlt run` and `xlt profile`, from the UD PUD
 # treebanks (19 languages), XQuAD's paragraphs (12 languages) and UD English EWT (CC BY-SA;
-# builtin/ATTRIBUTION.md). These are the exact commands that made the shipped files; a rerun reproduces
-# the shipped weights bit for bit (xlt's kernels give the same bits on every CPU adapter and runtime).
+# builtin/ATTRIBUTION.md). These are the exact commands that made the shipped files. A rerun on the same
+# kind of machine reproduces the shipped weights bit for bit (Node and Deno give the same bits there); on
+# another CPU, lavapipe compiles the kernels for other instructions (FMA contraction), which may change the
+# last bits.
 # Usage: bash scripts/builtin/make.sh [SHARED_DATA]   (default ../shared/data: ud/ and xquad/ inside)
 # Time: the pre-training (2,000 steps of 32 × 128 tokens) took 1 h 55 min on a 2-core VM with the software
 # Vulkan adapter (Node), beside other work; the rest a few minutes.
