@@ -47,7 +47,7 @@ describe("the shipped built-in model and data", () => {
     }
     // the Pharaoh links are line-aligned with the pairs
     for (const l of SHIPPED_LANGS) expect(readFileSync(b.alignments[l], "utf8").split("\n").length - 1).toBe(800);
-  }, 120_000);
+  }, 600_000);
 
   it("realigns on the shipped links by default, and rejects the dictionary aligner it has no dictionary for", () => {
     expect(shippedSpec(b, "de", undefined)).toEqual({ lang: "de", pairs: b.pairs.de, alignments: b.alignments.de });
