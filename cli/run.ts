@@ -15,10 +15,8 @@ import type { Task } from "../src/tasks/table.ts";
 import { parseTask } from "./finetune.ts";
 import { type Command, listItems, parseNumber, UsageError } from "./options.ts";
 import { runStudyCommand } from "./run_study.ts";
-import { RUN_OPTIONS } from "../src/run/configs.ts";
+import { BUILTIN, PAPER_SEEDS, RUN_OPTIONS } from "../src/run/configs.ts";
 
-/** The five seeds of the papers' tables. */
-const PAPER_SEEDS = [31, 42, 66, 23, 17];
 
 export const runCommand: Command = {
   summary: "run the whole experiment: strategies × seeds of realign → fine-tune → zero-shot evaluation → alignment",
@@ -31,7 +29,7 @@ export const runCommand: Command = {
     "Results: OUT/results.{csv,json,md} (mean ± std per language, as AlignFreeze's tables) and two charts, each",
     "as a Vega-Lite spec (.vl.json, to restyle) and SVG: OUT/delta (per-language Δ vs the baseline, ± std over",
     "seeds) and OUT/alignment (alignment vs relative transfer, Spearman ρ). PNG: xlt plot --spec OUT/delta.vl.json --out delta.png.",
-    "Without --model and data: a small but complete built-in experiment (POS, en → de, fr) on the shipped model and PUD data.",
+    "Without --model and data: a small but complete built-in experiment (POS, en → de, fr, ar; 3 seeds) on the shipped model and data.",
   ].join("\n"),
   options: RUN_OPTIONS,
   async run(v) {
@@ -70,13 +68,13 @@ export const runCommand: Command = {
         model: b.model, modelName: describeModel(b.model, "xlt's built-in model"), task: "pos", train: b.conllu.en, source: "en",
         tests: [{ lang: "en", path: b.conllu.en_test }, ...SHIPPED_LANGS.map((l) => ({ lang: l, path: b.conllu[l] }))],
         realignData,
-        realignSteps: v["realign-steps"] ?? 20,
-        realignLr: common.realignLr ?? 2e-4,
-        finetuneLr: common.finetuneLr ?? 1e-3,
-        epochs: v.epochs ?? 2,
-        trainLimit: v["train-limit"] ?? 100,
-        seeds: seeds ?? [42], // one seed keeps the whole built-in grid within minutes on a software adapter
-        alignPairs: Math.min(common.alignPairs, 300),
+        realignSteps: v["realign-steps"] ?? BUILTIN.realignSteps,
+        realignLr: common.realignLr ?? BUILTIN.realignLr,
+        finetuneLr: common.finetuneLr ?? BUILTIN.finetuneLr,
+        epochs: v.epochs ?? BUILTIN.epochs,
+        trainLimit: v["train-limit"] ?? BUILTIN.trainLimit,
+        seeds: seeds ?? BUILTIN.seeds,
+        alignPairs: Math.min(common.alignPairs, BUILTIN.alignPairs),
       };
     } else {
       if (!v.model) throw new UsageError("--model DIR is required with your own data");

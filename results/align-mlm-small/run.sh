@@ -3,7 +3,8 @@
 # Trans+Inv, POS, a tiny RoBERTa pre-trained on UD English EWT's training sentences (CC BY-SA 4.0; the text is
 # not shipped here). Run from the repository root after `npx tsc -p tsconfig.json`; WORK holds the data.
 # VOCAB=bpe trains a byte-level BPE vocabulary instead of WordPiece (bpe/run.sh, the BPE variant, sets it).
-# Later options override earlier ones, so extra arguments can narrow the grid (--transforms trans+inv).
+# OBJECTIVES, TRANSFORMS, PRETRAIN_STEPS, SEEDS and OUT_DIR narrow or change the grid (results/align-mlm-scale/run.sh sets them);
+# other extra arguments are passed on to `xlt run` (each option may be given once).
 set -euo pipefail
 EWT=../shared/data/ud/UD_English-EWT
 WORK=${WORK:-/tmp/repro}
@@ -26,7 +27,7 @@ fi
 if [ ! -e "$WORK/tok" ]; then
   node bin/xlt.js vocab --kind "$VOCAB" --corpus "$WORK/corpus.txt" --vocab-size 4000 --out "$WORK/tok"
 fi
-node bin/xlt.js run --study align-mlm --objectives mlm,align-mlm --transforms trans,trans+inv --seeds 42 \
+node bin/xlt.js run --study align-mlm --objectives "${OBJECTIVES:-mlm,align-mlm}" --transforms "${TRANSFORMS:-trans,trans+inv}" --seeds "${SEEDS:-42}" \
   --corpus "$WORK/corpus.txt" --tokenizer "$WORK/tok" --task pos --train $EWT/en_ewt-ud-train.conllu --test "$WORK/test.conllu" \
-  --size tiny --arch roberta --pretrain-steps 150 --pretrain-batch-size 32 --max-length 64 --pretrain-lr 1e-3 \
-  --epochs 2 --train-limit 1000 --finetune-lr 1e-3 --batch-size 32 --out "$WORK/out" "$@"
+  --size tiny --arch roberta --pretrain-steps "${PRETRAIN_STEPS:-150}" --pretrain-batch-size 32 --max-length 64 --pretrain-lr 1e-3 \
+  --epochs 2 --train-limit 1000 --finetune-lr 1e-3 --batch-size 32 --out "${OUT_DIR:-$WORK/out}" "$@"

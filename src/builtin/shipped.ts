@@ -1,14 +1,15 @@
 // The built-in default experiment shipped with xlt (builtin/ at the package root, made by
-// scripts/builtin/make.sh): a small BERT that xlt pre-trained itself with plain MLM on UD PUD text (en, de,
-// fr, ru), PUD en-de and en-fr sentence pairs with links from xlt's own fast_align, and PUD POS sets.
-// PUD sentences 1-800 trained the model, the realignment and English POS; 801-1000 are only tested on.
+// scripts/builtin/make.sh): a small BERT that xlt pre-trained itself with plain MLM on UD PUD text (19
+// languages) and XQuAD's paragraphs (12), PUD en-de, en-fr and en-ar sentence pairs with links from xlt's own
+// fast_align, English POS training from PUD and UD English EWT, and PUD POS test sets. PUD sentences 1-800
+// trained the model, the realignment and English POS; 801-1000 are only tested on.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { XltError } from "../errors.ts";
 import type { LangSpec } from "../data/pairs.ts";
 
-export const SHIPPED_LANGS = ["de", "fr"] as const;
+export const SHIPPED_LANGS = ["de", "fr", "ar"] as const;
 export type ShippedLang = (typeof SHIPPED_LANGS)[number];
 
 export interface ShippedBuiltin {
@@ -26,9 +27,12 @@ export function shippedPaths(dir: string): ShippedBuiltin {
   return {
     dir,
     model: join(dir, "model"),
-    pairs: { de: join(data, "pairs.en-de.txt"), fr: join(data, "pairs.en-fr.txt") },
-    alignments: { de: join(data, "align.en-de.txt"), fr: join(data, "align.en-fr.txt") },
-    conllu: { en: join(data, "pos.en-train.conllu"), en_test: join(data, "pos.en-test.conllu"), de: join(data, "pos.de-test.conllu"), fr: join(data, "pos.fr-test.conllu") },
+    pairs: Object.fromEntries(SHIPPED_LANGS.map((l) => [l, join(data, `pairs.en-${l}.txt`)])) as Record<ShippedLang, string>,
+    alignments: Object.fromEntries(SHIPPED_LANGS.map((l) => [l, join(data, `align.en-${l}.txt`)])) as Record<ShippedLang, string>,
+    conllu: {
+      en: join(data, "pos.en-train.conllu"), en_test: join(data, "pos.en-test.conllu"),
+      ...(Object.fromEntries(SHIPPED_LANGS.map((l) => [l, join(data, `pos.${l}-test.conllu`)])) as Record<ShippedLang, string>),
+    },
   };
 }
 

@@ -40,6 +40,23 @@ export const STUDY_OPTIONS = {
   lambda: { type: "number", ...STUDY_ONLY, min: 0, default: 10, help: "study: align-mlm weight of the cosine term" },
 } as const satisfies OptionTable;
 
+/** The five seeds of the papers' tables. */
+export const PAPER_SEEDS = [31, 42, 66, 23, 17];
+
+/**
+ * The built-in experiment's settings: three seeds (enough for a std), English POS on PUD 1-800 plus the
+ * first EWT sentences, sized so the 12 cells finish in well under an hour on a 2-core software adapter.
+ */
+export const BUILTIN = {
+  seeds: PAPER_SEEDS.slice(0, 3),
+  realignSteps: 100,
+  realignLr: 2e-4,
+  finetuneLr: 1e-3,
+  epochs: 2,
+  trainLimit: 2000,
+  alignPairs: 300,
+};
+
 export const RUN_OPTIONS = {
   model: { type: "string", meta: "DIR", help: "Hugging Face snapshot directory" },
   task: { type: "string", default: "pos", choices: TASK_NAMES, help: "task" },
@@ -48,14 +65,14 @@ export const RUN_OPTIONS = {
   source: { type: "string", default: "en", meta: "LANG", help: "language of the training data" },
   ...PARALLEL_DATA_OPTIONS,
   strategies: { type: "string", default: "baseline,full,lower,upper", meta: "S,S,...", list: true, choices: [...Object.keys(STRATEGIES), ...Object.keys(DURING_STRATEGIES)], help: "comma-separated strategies" },
-  seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: "comma-separated seeds (default: the papers' five, 31,42,66,23,17; 42 for the built-in experiment)" },
-  "realign-steps": { type: "int", min: 1, meta: "N", help: "realignment steps per cell (default 1000; 20 for the built-in experiment)" },
+  seeds: { type: "string", meta: "S,S,...", ...SEEDS_CHECK, help: `comma-separated seeds (default: the papers' five, ${PAPER_SEEDS.join(",")}; ${BUILTIN.seeds.join(",")} for the built-in experiment)` },
+  "realign-steps": { type: "int", min: 1, meta: "N", help: `realignment steps per cell (default 1000; ${BUILTIN.realignSteps} for the built-in experiment)` },
   "realign-lr": { type: "number", min: 0, help: "realignment learning rate (default per model)" },
-  epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; 2 for the built-in experiment)` },
+  epochs: { type: "int", min: 1, meta: "N", help: `fine-tuning epochs (default ${perTask((d) => d.defaults.epochs)}; ${BUILTIN.epochs} for the built-in experiment)` },
   "finetune-lr": { type: "number", min: 0, help: "fine-tuning learning rate (default per model)" },
-  "train-limit": { type: "int", min: 1, meta: "N", help: "use only the first N training examples (default: all; 100 for the built-in experiment)" },
+  "train-limit": { type: "int", min: 1, meta: "N", help: `use only the first N training examples (default: all; ${BUILTIN.trainLimit} for the built-in experiment)` },
   "batch-size": { type: "int", min: 1, default: 32, meta: "N", help: "effective fine-tuning batch size" },
-  "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: "aligned word pairs per language for the alignment metric (at most 300 for the built-in experiment)" },
+  "align-pairs": { type: "int", min: 1, default: 1000, meta: "N", help: `aligned word pairs per language for the alignment metric (at most ${BUILTIN.alignPairs} for the built-in experiment)` },
   overwrite: OVERWRITE_OPTION,
   out: { type: "string", default: "out/run", meta: "DIR", help: "experiment directory" },
   cell: { type: "int", min: 0, meta: "K", help: "run only cell K (see --dry-run for the numbering)" },

@@ -6,10 +6,9 @@
 //   labelled with the language, a least-squares line and Spearman's ρ with its n (Gaschi et al. 2023).
 // Pure functions: no file system, so the browser page draws the same specs.
 import type { TopLevelSpec } from "vega-lite";
-import { meanStd } from "../eval/metrics.ts";
 import { CONFIG, SHAPES, VEGA_LITE_SCHEMA } from "../plot/theme.ts";
 import { fittedLine, whiskersAndZero } from "../plot/layers.ts";
-import { alignedTargets, type CellResult, type Summary } from "./report.ts";
+import { alignedTargets, type CellResult, deltaRows, type Summary } from "./report.ts";
 
 /** What was run, for the charts' subtitles (the seeds and the source language come from the cells). */
 export interface RunContext {
@@ -17,38 +16,6 @@ export interface RunContext {
   model: string;
   task: string;
   metric: string;
-}
-
-export interface DeltaRow {
-  language: string;
-  strategy: string;
-  /** mean over seeds of (strategy − baseline) with the same seed, in points */
-  delta: number;
-  std: number;
-  lo: number;
-  hi: number;
-  /** seeds paired with a baseline cell */
-  n: number;
-}
-
-/** Δ per strategy and target language, paired by seed with the baseline (seeds without a baseline cell are left out). */
-export function deltaRows(cells: CellResult[], s: Summary): DeltaRow[] {
-  const base = new Map(cells.filter((c) => c.strategy === "baseline").map((c) => [c.seed, c]));
-  const rows: DeltaRow[] = [];
-  for (const language of s.languages.filter((l) => l !== s.source)) {
-    for (const strategy of s.strategies.filter((x) => x !== "baseline")) {
-      const ds: number[] = [];
-      for (const c of cells) {
-        const b = base.get(c.seed);
-        if (c.strategy !== strategy || !b || c.scores[language] === undefined || b.scores[language] === undefined) continue;
-        ds.push(100 * (c.scores[language] - b.scores[language]));
-      }
-      if (!ds.length) continue;
-      const m = meanStd(ds);
-      rows.push({ language, strategy, delta: m.mean, std: m.std, lo: m.mean - m.std, hi: m.mean + m.std, n: ds.length });
-    }
-  }
-  return rows;
 }
 
 /** The run's description, the subtitle's first line: task and metric, source, model and seeds. */

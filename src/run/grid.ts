@@ -212,7 +212,7 @@ export async function merge(plan: RunPlan): Promise<{ done: number; files: strin
   const files: Record<string, string> = {
     "results.csv": toCsv(results),
     "results.json": JSON.stringify({ summary: s, cells: results }, null, 2) + "\n",
-    "results.md": toMarkdown(s, `${ctx.task.toUpperCase()} zero-shot transfer from ${plan.source} (${ctx.metric})`),
+    "results.md": toMarkdown(s, `${ctx.task.toUpperCase()} zero-shot transfer from ${plan.source} (${ctx.metric})`, results),
     ...(await chartFiles(charts)),
   };
   return { done: results.length, files: writeOutputs(plan.out, files) };

@@ -72,6 +72,38 @@ export function summarize(cells: CellResult[], source = "en"): Summary {
   return { strategies, languages, source, table, average, correlation };
 }
 
+export interface DeltaRow {
+  language: string;
+  strategy: string;
+  /** mean over seeds of (strategy − baseline) with the same seed, in points */
+  delta: number;
+  std: number;
+  lo: number;
+  hi: number;
+  /** seeds paired with a baseline cell */
+  n: number;
+}
+
+/** Δ per strategy and target language, paired by seed with the baseline (seeds without a baseline cell are left out). */
+export function deltaRows(cells: CellResult[], s: Summary): DeltaRow[] {
+  const base = new Map(cells.filter((c) => c.strategy === "baseline").map((c) => [c.seed, c]));
+  const rows: DeltaRow[] = [];
+  for (const language of s.languages.filter((l) => l !== s.source)) {
+    for (const strategy of s.strategies.filter((x) => x !== "baseline")) {
+      const ds: number[] = [];
+      for (const c of cells) {
+        const b = base.get(c.seed);
+        if (c.strategy !== strategy || !b || c.scores[language] === undefined || b.scores[language] === undefined) continue;
+        ds.push(100 * (c.scores[language] - b.scores[language]));
+      }
+      if (!ds.length) continue;
+      const m = meanStd(ds);
+      rows.push({ language, strategy, delta: m.mean, std: m.std, lo: m.mean - m.std, hi: m.mean + m.std, n: ds.length });
+    }
+  }
+  return rows;
+}
+
 const fmt = (m: { mean: number; std: number } | undefined) => (m ? `${m.mean.toFixed(1)} ± ${m.std.toFixed(1)}` : "–");
 
 export function toCsv(cells: CellResult[]): string {
@@ -81,19 +113,26 @@ export function toCsv(cells: CellResult[]): string {
   return rows.join("\n") + "\n";
 }
 
-export function toMarkdown(s: Summary, title: string): string {
+/**
+ * The tables of results.md: mean ± std per strategy and language; then Δ against the baseline, paired by
+ * seed (mean ± std of strategy − baseline over the seeds both ran), marked * where |Δ| exceeds its std.
+ */
+export function toMarkdown(s: Summary, title: string, cells: CellResult[]): string {
   const head = `| strategy | ${s.languages.join(" | ")} | avg (targets) |`;
   const sep = `|---|${s.languages.map(() => "---").join("|")}|---|`;
   const rows = s.strategies.map((st) => `| ${st} | ${s.languages.map((l) => fmt(s.table[st][l])).join(" | ")} | ${fmt(s.average[st])} |`);
   const out = [`# ${title}`, "", "Mean ± sample std over seeds, in %.", "", head, sep, ...rows, ""];
   if (s.strategies.includes("baseline")) {
-    out.push("Delta against the baseline (mean over seeds, points):", "");
-    out.push(`| strategy | ${s.languages.join(" | ")} |`, `|---|${s.languages.map(() => "---").join("|")}|`);
+    const targets = s.languages.filter((l) => l !== s.source);
+    const rows = deltaRows(cells, s);
+    out.push("Delta against the baseline, paired by seed (mean ± std over seeds, points; * where |Δ| > std):", "");
+    out.push(`| strategy | ${targets.join(" | ")} |`, `|---|${targets.map(() => "---").join("|")}|`);
     for (const st of s.strategies.filter((x) => x !== "baseline")) {
-      out.push(`| ${st} | ${s.languages.map((l) => {
-        const a = s.table[st][l]?.mean;
-        const b = s.table.baseline[l]?.mean;
-        return a === undefined || b === undefined ? "–" : (a - b >= 0 ? "+" : "") + (a - b).toFixed(1);
+      out.push(`| ${st} | ${targets.map((l) => {
+        const d = rows.find((r) => r.strategy === st && r.language === l);
+        if (!d) return "–";
+        const mark = d.n >= 2 && Math.abs(d.delta) > d.std ? " *" : "";
+        return `${d.delta >= 0 ? "+" : ""}${d.delta.toFixed(1)}${d.n >= 2 ? ` ± ${d.std.toFixed(1)}` : ""}${mark}`;
       }).join(" | ")} |`);
     }
     out.push("");

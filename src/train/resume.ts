@@ -29,8 +29,9 @@ export function checkResume(ckptDir: string, settings: RunSettings, steps?: numb
   // a checkpoint written before settings were recorded cannot be checked; its tensors still are at load
   if (saved) {
     for (const k of new Set([...Object.keys(saved), ...Object.keys(settings)])) {
-      // checkpoints from before the model was fingerprinted do not record it: they cannot be checked
-      if (k === MODEL_KEY && !(k in saved)) continue;
+      // a checkpoint written before a setting was recorded (the model's fingerprint, --steps) cannot be
+      // checked on it; the settings it does record still are
+      if (!(k in saved)) continue;
       const was = saved[k] ?? null;
       const now = settings[k] ?? null;
       if (JSON.stringify(was) === JSON.stringify(now)) continue;

@@ -2,8 +2,8 @@
 // from their SVG as a reader would see them: axes with numeric ticks and titles, the bars and points,
 // error bars whose drawn length is 2 × the std over seeds, the legend's entries and a title that names
 // what was run. (The loss curve: loss_curve.ts.)
-import { summarize, type CellResult } from "../../src/run/report.ts";
-import { alignmentSpec, deltaRows, deltaSpec, type RunContext } from "../../src/run/figures.ts";
+import { deltaRows, summarize, toMarkdown, type CellResult } from "../../src/run/report.ts";
+import { alignmentSpec, deltaSpec, type RunContext } from "../../src/run/figures.ts";
 import { summarizeStudy, type StudyCellResult } from "../../src/run/study_report.ts";
 import { studyAlignmentSpec, studyScoresSpec } from "../../src/run/study_figures.ts";
 import { axes, marks, pixelsPerUnit, titles } from "../lib/svg.ts";
@@ -109,4 +109,16 @@ export const cases: Cases = {
     titleHas(root, "Spearman ρ: needs 3 or more points");
     if (titles(root).some((t) => t.includes("least-squares"))) throw new Error("the subtitle names a line that is not drawn");
   },
+};
+
+cases["results.md: Δ against the baseline paired by seed, with its std, marked * where |Δ| exceeds it"] = () => {
+  const cell = (strategy: string, seed: number, de: number, fr: number): CellResult => ({ strategy, seed, task: "pos", metric: "accuracy", scores: { en: 0.9, de, fr }, seconds: 1 });
+  // full: de +10, +12, +11 over the baseline of each seed (mean 11, std 1): marked; fr +1, −1, +3 (mean 1, std 2): not
+  const cells = [cell("baseline", 1, 0.5, 0.5), cell("baseline", 2, 0.6, 0.6), cell("baseline", 3, 0.4, 0.4),
+    cell("full", 1, 0.6, 0.51), cell("full", 2, 0.72, 0.59), cell("full", 3, 0.51, 0.43)];
+  const md = toMarkdown(summarize(cells), "t", cells);
+  const row = md.split("\n").filter((l) => l.startsWith("| full |")).pop()!; // the Δ table comes last
+  const [de, fr] = row.split("|").slice(2, 4).map((c) => c.trim());
+  if (de !== "+11.0 ± 1.0 *") throw new Error(`de: ${de}`);
+  if (fr !== "+1.0 ± 2.0") throw new Error(`fr: ${fr}`);
 };

@@ -4,5 +4,5 @@
 # Run from the repository root; WORK (default /tmp/repro-bpe) holds the data. Extra arguments go to `xlt run`
 # (--cell K, --merge, --dry-run).
 set -euo pipefail
-VOCAB=bpe WORK=${WORK:-/tmp/repro-bpe} exec "$(dirname "$0")/../run.sh" \
-  --objectives mlm,align-mlm,xlm,dict-mlm --transforms trans+inv "$@"
+VOCAB=bpe WORK=${WORK:-/tmp/repro-bpe} OBJECTIVES=mlm,align-mlm,xlm,dict-mlm TRANSFORMS=trans+inv \
+  exec "$(dirname "$0")/../run.sh" "$@"
