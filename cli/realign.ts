@@ -14,7 +14,8 @@ export const realignCommand: Command = {
   summary: "realign an encoder with the contrastive word-alignment loss, freezing chosen layers (AlignFreeze)",
   description: [
     "Without --model and data, runs the built-in default shipped with xlt (builtin/): a small BERT that xlt",
-    "pre-trained itself on UD PUD text and PUD en-de/en-fr sentence pairs with fast_align links, no download.",
+    "pre-trained itself on UD PUD and XQuAD text (19 languages), and PUD en-de/en-fr/en-ar sentence pairs with",
+    "fast_align links, no download.",
     "Links come from --alignments (Pharaoh i-j per line, e.g. FastAlign or AWESOME-align output) or from",
     "--dictionary (MUSE 'src tgt' lines, with the papers' unambiguous-match rule), or from a built-in aligner",
     "run on the sentence pairs (--aligner fastalign, or embeddings of --model at layer min(8, N)).",
@@ -38,7 +39,7 @@ export const realignCommand: Command = {
       const specs = SHIPPED_LANGS.map((lang) => shippedSpec(b, lang, v.aligner));
       const perLang = (await loadAlignedPairs(specs, model)).map((l) => l.examples);
       examples = realignStream(perLang, v.seed);
-      if (!v.quiet) console.error(`built-in default: ${b.dir}/ (small pre-trained BERT, ${examples.length} PUD en-de/en-fr pairs)`);
+      if (!v.quiet) console.error(`built-in default: ${b.dir}/ (small pre-trained BERT, ${examples.length} PUD ${SHIPPED_LANGS.map((l) => `en-${l}`).join("/")} pairs)`);
     } else {
       if (!model) throw new UsageError("--model DIR is required with your own data (a Hugging Face snapshot directory)");
       if (!hasData) throw new UsageError("no parallel data: give --pairs FILE with --alignments FILE or --dictionary FILE (or --parallel A,B / --conllu A,B)");
