@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SHIPPED_LANGS } from "../src/builtin/shipped.ts";
 import { describe, expect, it } from "vitest";
 import { cliCommand, runProgram, xlt } from "./lib/cli.ts";
 import { loadAll } from "../src/io/safetensors.ts";
@@ -121,7 +122,7 @@ describe("xlt run with the during strategy", () => {
     const cell = JSON.parse(readFileSync(join(dir, "exp/cells/during-s31/result.json"), "utf8"));
     expect(cell.settings["realignment during fine-tuning"]).toMatch(/weight 0\.1, 16 pairs per step/);
     expect(cell.settings["--realign-steps"]).toBeUndefined(); // no realignment phase
-    expect(Object.keys(cell.alignment).sort()).toEqual(["de", "fr"]);
+    expect(Object.keys(cell.alignment).sort()).toEqual([...SHIPPED_LANGS].sort()); // the built-in target languages
     expect(Number.isFinite(cell.finetune_loss)).toBe(true);
     const log = readFileSync(join(dir, "exp/cells/during-s31/finetune.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     for (const l of log) expect(Number.isFinite(l.realign_loss)).toBe(true);
