@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DENO, ROOT, runProgram, type Runtime, xlt } from "./lib/cli.ts";
+import { leftovers, oneLineError } from "./lib/outcomes.ts";
 import { SHARED_DATA, TINY_BERT } from "./lib/fixtures.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "xlt-inputs-"));
@@ -23,15 +24,6 @@ function hashes(dir: string): Record<string, string> {
   return out;
 }
 
-/** Everything under `dir` whose name marks a temp or old copy. */
-const leftovers = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(tmp|old)-/.test(f));
-
-function oneLineError(r: { code: number | null; stderr: string }, re: RegExp): void {
-  expect(r.code, r.stderr).toBe(1);
-  expect(r.stderr.split("\n").length, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(re);
-  expect(r.stderr).not.toMatch(/bug in xlt/);
-}
 
 /** A copy of tiny-bert in d/m and four sentence pairs with links: the realign command line on them (no --steps). */
 function setup(d: string): { model: string; realign: string[] } {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runProgram, type Runtime, xlt } from "./lib/cli.ts";
+import { leftovers, oneLineError } from "./lib/outcomes.ts";
 import { FIXTURES } from "./lib/fixtures.ts";
 import { loadAll } from "../src/io/safetensors.ts";
 
@@ -20,15 +21,6 @@ function data(dir: string): string[] {
   return ["realign", "--model", MODEL, "--pairs", join(dir, "pairs.txt"), "--alignments", join(dir, "links.txt"), "--batch-size", "4", "--projection", "8", "--quiet"];
 }
 
-/** Everything under `dir` whose name marks a temp or old copy. */
-const leftovers = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(tmp|old)-/.test(f));
-
-function oneLineError(r: { code: number | null; stderr: string }, re: RegExp): void {
-  expect(r.code, r.stderr).toBe(1);
-  expect(r.stderr.split("\n").length, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(re);
-  expect(r.stderr).not.toMatch(/bug in xlt/);
-}
 
 describe("--out never deletes or overwrites what the user did not ask xlt to write", () => {
   for (const rt of ["node", "deno"] as Runtime[]) {
