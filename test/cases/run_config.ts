@@ -9,6 +9,11 @@ import { FINETUNE_OPTIONS, FINETUNE_RECORD, FINETUNE_RESUME, JOINT_RESUME, REALI
 import { PRETRAIN_OPTIONS, PRETRAIN_RECORD, PRETRAIN_RESUME } from "../../src/train/configs/pretrain.ts";
 import { GRID_CELL_SETTINGS, GRID_REALIGN_SETTINGS, RUN_OPTIONS, STUDY_CELL_SETTINGS } from "../../src/run/configs.ts";
 import { throwsLike, type Cases } from "../lib/check.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkResume, SETTINGS_KEY, STATE_FILE } from "../../src/train/resume.ts";
+import { f32Bytes, writeSafetensorsEntries } from "../../src/io/safetensors_write.ts";
 
 function eq(what: string, got: unknown, want: unknown): void {
   if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
@@ -66,5 +71,15 @@ export const cases: Cases = {
     flags(PRETRAIN_RECORD, PRETRAIN_OPTIONS, ["rows", "warmup_steps", "schedule", "dictionary_size", "dropped_long_lines", "vocab_per_language"]);
     flags([...GRID_CELL_SETTINGS, ...GRID_REALIGN_SETTINGS], RUN_OPTIONS, ["parallel data"]);
     flags(STUDY_CELL_SETTINGS, RUN_OPTIONS, []);
+  },
+
+  "resume: a setting the checkpoint does not record (an older checkpoint) is not checked; the ones it records are": async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xlt-resume-"));
+    const w = new Float32Array([1]);
+    // a checkpoint from before --steps was recorded
+    writeSafetensorsEntries(join(dir, STATE_FILE), [{ name: "w", dtype: "F32", shape: [1], size: 4, bytes: () => f32Bytes(w) }], { step: "5", [SETTINGS_KEY]: JSON.stringify({ "--lr": 0.001 }) });
+    eq("step", checkResume(dir, { "--lr": 0.001, "--steps": 10 }), 5);
+    throwsLike("changed --lr", () => checkResume(dir, { "--lr": 0.002, "--steps": 10 }), /--resume: --lr is 0\.002 but the checkpoint in .* was trained with 0\.001/);
+    throwsLike("--steps below the step", () => checkResume(dir, { "--lr": 0.001, "--steps": 4 }, 4), /--steps 4 is below the checkpoint's step 5/);
   },
 };
