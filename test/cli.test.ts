@@ -190,7 +190,7 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     expect(r.stderr.split("\n").length).toBe(1);
     // no final outputs, but the resumable state of the last good step
     expect(existsSync(join(out, "run.json"))).toBe(false);
-    expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
+    expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["clock.json", "losses.json", "state.safetensors"]);
   });
 
   it("a NaN seen one step late (steps are pipelined) names the same step and saves nothing", async () => {
@@ -212,11 +212,19 @@ describe("xlt realign rejects bad input with one line and writes nothing", () =>
     const full = join(f.dir, "full");
     expect((await xlt("node", args(full, "4"))).code).toBe(0);
     const part = join(f.dir, "part");
-    expect((await xlt("node", args(part, "3"))).code).toBe(0); // leaves a checkpoint at step 2
-    expect((await xlt("node", [...args(part, "4"), "--resume"])).code).toBe(0);
+    const log = join(f.dir, "part.jsonl");
+    expect((await xlt("node", [...args(part, "3"), "--log", log])).code).toBe(0); // leaves a checkpoint at step 2
+    const clock = JSON.parse(readFileSync(join(part, "checkpoint", "clock.json"), "utf8")).elapsed;
+    expect(clock).toBeGreaterThan(0);
+    expect((await xlt("node", [...args(part, "4"), "--resume", "--log", log])).code).toBe(0);
     const a = loadAll(join(full, "model.safetensors"));
     const b = loadAll(join(part, "model.safetensors"));
     for (const [n, t] of a) expect(maxRelErr(b.get(n)!.data, t.data), n).toBeLessThan(1e-6);
+    // the clock goes on from the checkpoint's: the log's times and run.json's seconds count the whole run
+    const lines = readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.step)).toEqual([1, 2, 3, 4]);
+    expect(lines[2].elapsed).toBeGreaterThan(clock);
+    expect(JSON.parse(readFileSync(join(part, "run.json"), "utf8")).seconds).toBeGreaterThan(clock);
   });
 });
 

@@ -140,7 +140,7 @@ describe("--resume after a kill during the checkpoint swap", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/resuming from step 2/);
     expect(leftovers(d)).toEqual([]);
-    expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["losses.json", "state.safetensors"]);
+    expect(readdirSync(join(out, "checkpoint")).sort()).toEqual(["clock.json", "losses.json", "state.safetensors"]);
   });
 });
 

@@ -22,7 +22,8 @@ export interface Recorded {
   extra?: Tensor;
 }
 
-/** A step the loop has read back: its number, its batch, what the read brought and the seconds since the start. */
+/** A step the loop has read back: its number, its batch, what the read brought and the training seconds
+ * since the run began (across resumes). */
 export interface SettledStep<B> {
   step: number;
   batch: B;
@@ -41,9 +42,12 @@ export interface RunSummary {
   steps: number;
   losses: number[];
   finalLoss: number;
+  /** training seconds since the run began, a resumed run's earlier part included (its checkpoint's clock) */
   seconds: number;
   /** the objective's units (pairs, examples, tokens) the steps of this process went through */
   seen: number;
+  /** the seconds of this process alone, over which `seen` was counted (a rate is seen / processSeconds) */
+  processSeconds: number;
 }
 
 /** The files of a finished run: written into the output directory's temporary twin, beside run.json. */

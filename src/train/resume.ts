@@ -85,6 +85,22 @@ export function readResumeJson<T>(ckptDir: string, name: string, valid: (v: any)
   return v as T;
 }
 
+/** A checkpoint's side file of the training seconds up to its step, so a resumed run's clock goes on. */
+export const CLOCK_FILE = "clock.json";
+
+/**
+ * The training seconds a checkpoint records (CLOCK_FILE); 0 for a checkpoint written before xlt recorded
+ * them, or a damaged file: the clock is information, not state, so it never stops a resume.
+ */
+export function readCheckpointClock(ckptDir: string): number {
+  try {
+    const v = JSON.parse(fs.readFileSync(nodePath.join(ckptDir, CLOCK_FILE), "utf8"));
+    return typeof v?.elapsed === "number" && Number.isFinite(v.elapsed) && v.elapsed >= 0 ? v.elapsed : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** A list of finite numbers (the losses a checkpoint records). */
 export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
 

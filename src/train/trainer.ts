@@ -11,7 +11,8 @@
 //    drained before an epoch's work (a dev evaluation), a checkpoint and the end, so nothing is saved from
 //    a state past a bad loss;
 //  - --profile phases per step ("step N": batch, record, submit, the wait for the GPU), the progress bar,
-//    one --log line per step, a resumable checkpoint every --checkpoint-every steps;
+//    one --log line per step, a resumable checkpoint every --checkpoint-every steps (with its clock, so a
+//    resumed run's --log times and run.json seconds count the whole run);
 //  - at the end the objective's outputs and run.json, written atomically into OUT, and the teardown.
 import { sync } from "../gpu/recorder.ts";
 import { setProfileContext } from "../gpu/recorder.ts";
@@ -28,7 +29,7 @@ import { Adam } from "./adam.ts";
 import type { Objective, Recorded, RunSummary } from "./objective.ts";
 import { checkStepStatus, readStepStatus, type StepStatus } from "./pipeline.ts";
 import { Progress } from "./progress.ts";
-import { appendLog, checkResume, isNumberList, readResumeJson, truncateLog } from "./resume.ts";
+import { appendLog, checkResume, CLOCK_FILE, isNumberList, readCheckpointClock, readResumeJson, truncateLog } from "./resume.ts";
 import { loadTrainingState, saveTrainingState } from "./state.ts";
 import { nodePath } from "../host.ts";
 
@@ -132,10 +133,13 @@ export class Trainer<B> {
     const ckptDir = o.out ? nodePath.join(o.out, CHECKPOINT_DIR) : null;
     if (!ckptDir && (o.resume || o.checkpointEvery > 0)) throw new Error("Trainer.run: checkpoints and --resume need an output directory");
     let start = 0;
+    // training seconds before this process (a resumed run's): --log's elapsed and the result's seconds go on
+    let before = 0;
     const losses: number[] = [];
     if (o.resume) {
       if (!resumed) throw new Error("Trainer.run: --resume without checkResumable's side files");
       start = await loadTrainingState(ckptDir!, (n) => obj.stateParams().get(n), this.adam, obj.resumeHint);
+      before = readCheckpointClock(ckptDir!);
       losses.push(...(obj.restore ? obj.restore(resumed, start) : resumed[PROGRESS].losses));
       // the steps after the checkpoint run again: their lines from the interrupted run go
       const keep = obj.keepsLogLine?.bind(obj) ?? ((rec: Record<string, unknown>) => typeof rec.step === "number" && rec.step <= start);
@@ -152,8 +156,8 @@ export class Trainer<B> {
       checkStepStatus({ ...status, loss }, f.step, ckptDir);
       losses.push(loss);
       seen += obj.units(f.batch);
-      const elapsed = (performance.now() - t0) / 1000;
-      const settled = { step: f.step, batch: f.batch, status, loss, elapsed, rate: seen / elapsed, lr: f.lr };
+      const own = (performance.now() - t0) / 1000;
+      const settled = { step: f.step, batch: f.batch, status, loss, elapsed: before + own, rate: seen / own, lr: f.lr };
       progress.update(f.step, obj.progress(settled));
       o.onStep?.(f.step, loss);
       if (o.log) appendLog(o.log, obj.logLine(settled));
@@ -186,7 +190,8 @@ export class Trainer<B> {
           await obj.endEpoch!(step, { prof, log: o.log });
         }
         if (atCheckpoint) {
-          const side = obj.checkpointSide ? obj.checkpointSide(losses) : { [PROGRESS]: { losses } };
+          const side: Record<string, unknown> = obj.checkpointSide ? obj.checkpointSide(losses) : { [PROGRESS]: { losses } };
+          side[CLOCK_FILE] = { elapsed: before + (performance.now() - t0) / 1000 };
           await saveTrainingState(ckptDir!, obj.stateParams(), this.adam, step, side, obj.settings);
         }
       }
@@ -198,8 +203,10 @@ export class Trainer<B> {
     await sync(g);
     const { report, steady } = await prof.finish({ quiet: o.quiet, lastStep: obj.steps });
     progress.done();
-    const seconds = (performance.now() - t0) / 1000;
-    const result: TrainResult = { steps: obj.steps, losses, finalLoss: losses.length ? losses[losses.length - 1] : NaN, seconds, seen };
+    const processSeconds = (performance.now() - t0) / 1000;
+    const result: TrainResult = {
+      steps: obj.steps, losses, finalLoss: losses.length ? losses[losses.length - 1] : NaN, seconds: before + processSeconds, seen, processSeconds,
+    };
     if (report) result.profile = report;
     if (steady) result.steady = steady;
     return result;

@@ -258,7 +258,7 @@ export class RealignObjective implements Objective<RealignBatch> {
       final_loss: r.finalLoss,
       first_loss: r.losses[0],
       seconds: +r.seconds.toFixed(3),
-      pairs_per_second: +(r.seen / Math.max(r.seconds, 1e-9)).toFixed(2),
+      pairs_per_second: +(r.seen / Math.max(r.processSeconds, 1e-9)).toFixed(2),
       truncation: truncationRecord(this.batches.counters as BatcherCounters, o.config.maxLength),
       device: { runtime: this.gpu.caps.runtime, adapter: this.gpu.caps.adapterName },
       // the most GPU memory xlt's tensors held at once (pool buckets, so a little over the tensors' sizes)
@@ -375,7 +375,7 @@ export async function realign(o: RealignOptions): Promise<RealignResult> {
       losses: r.losses,
       finalLoss: r.finalLoss,
       seconds: r.seconds,
-      pairsPerSecond: r.seen / Math.max(r.seconds, 1e-9),
+      pairsPerSecond: r.seen / Math.max(r.processSeconds, 1e-9),
       trainable: m.trainable,
       frozen: [...m.frozen],
       truncation,
