@@ -30,5 +30,14 @@ $XLT run --model "$OUT/untrained-model" --task pos --train "$D/pos.en-train.conl
 }
 untrained --seeds 31,42,66 --train-limit 2000 --epochs 2 --finetune-lr 1e-3 --out "$OUT/untrained-t2000-e2-lr1e-3"
 untrained --seeds 42 --train-limit 4800 --epochs 3 --finetune-lr 2e-3 --out "$OUT/untrained-t4800-e3-lr2e-3"
-# the same split without a model: a most-frequent-tag lookup (lookup.py)
-python3 "$OUT/lookup.py" "$D/pos.en-train.conllu" "$D/pos.en-test.conllu" 2000 4800 > "$OUT/lookup.txt"
+# the same split without a model: a most-frequent-tag lookup (errors.mjs)
+for N in 2000 4800; do
+  node "$OUT/errors.mjs" builtin/model "$D/pos.en-train.conllu" "$D/pos.en-test.conllu" "$N"
+done > "$OUT/lookup.txt"
+# where the best setting above loses its accuracy: its predictions, by word kind, beside the lookup's
+if [ ! -e "$OUT/predictions/en.conllu" ]; then
+  $XLT finetune --model builtin/model --task pos --train "$D/pos.en-train.conllu" --limit 4800 --epochs 3 --lr 2e-3 \
+    --batch-size 32 --seed 42 --quiet --out "$OUT/finetuned"
+  $XLT evaluate --model "$OUT/finetuned" --test "en=$D/pos.en-test.conllu" --predictions "$OUT/predictions"
+fi
+node "$OUT/errors.mjs" builtin/model "$D/pos.en-train.conllu" "$D/pos.en-test.conllu" 4800 "$OUT/predictions/en.conllu" > "$OUT/errors.md"
