@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that scripts/builtin/make.sh still makes the shipped builtin/ on this code and machine, without the
-# 80 minutes of its full pre-training: steps 1, 2 and 4 of make.sh in full (data, vocabulary, word links:
+# hour or more of its full pre-training: steps 1, 2 and 4 of make.sh in full (data, vocabulary, word links:
 # each file compared byte for byte with builtin/), and the first N pre-training steps (default 210: past the
 # step-200 checkpoint), each step's loss compared bit for bit with the log of the run that made the shipped
 # weights (results/builtin-model/pretrain.jsonl). Writes nothing outside a temporary directory.

@@ -11,8 +11,9 @@
 # stopped and resumed with --resume, which continues bit for bit) 401-2,000 in 3,796 s. The rest: a few minutes.
 # Final MLM loss 6.2 (first 10% of steps 8.8); the loss was still falling slowly when the schedule ended. The
 # log of that run, one line per step, is results/builtin-model/pretrain.jsonl (its `elapsed` restarts at
-# step 401, where it was resumed). On a quiet machine the pre-training runs at about 2.2 s a step (~75 min).
-# scripts/builtin/check.sh checks this recipe in 10 minutes: steps 1, 2 and 4 in full and the first 210
+# step 401, where it was resumed). A full rerun of this script (2026-12-06) made byte-identical weights in
+# 76 min, partly beside other jobs; alone the pre-training runs at about 1.8 s a step (about an hour).
+# scripts/builtin/check.sh checks this recipe in 7 minutes: steps 1, 2 and 4 in full and the first 210
 # pre-training steps, bit for bit (results/builtin-model/README.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
