@@ -84,6 +84,53 @@ function describe(spec: LangSpec): string {
   return "(no source)";
 }
 
+type Sentence = ExtractedPairs["sentences"][number];
+
+/** The sentence pairs of a `source ||| target` file's lines (`name` in errors), blank lines kept and marked, up to `limit` pairs. */
+function pairLines(lines: string[], name: string, limit = Infinity): Sentence[] {
+  const out: Sentence[] = [];
+  for (let i = 0, real = 0; i < lines.length && real < limit; i++) {
+    if (lines[i].trim() === "") out.push({ src: [], tgt: [], blank: true });
+    else {
+      out.push({ ...parseParallelLine(lines[i], `${name}:${i + 1}`), blank: false });
+      real++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The Pharaoh links of an alignment file's lines (`name` in errors), line k for pair k of `sentences` (read
+ * from `from`); with `limited` (a --limit), lines beyond the pairs read are ignored.
+ */
+function alignmentLines(lines: string[], name: string, sentences: Sentence[], from: string, limited: boolean): Link[][] {
+  if (lines.length !== sentences.length && !(limited && lines.length > sentences.length)) {
+    throw new WordsError(`${name}: alignment file has ${lines.length} lines but ${from} has ${sentences.length} sentence pairs (line for line, blank lines included)`);
+  }
+  return sentences.map((s, k) => parseLinks(lines[k], `${name}:${k + 1}`, s.src.length, s.tgt.length) as Link[]);
+}
+
+/** The links left after the post-filter and their counts; none at all is an error, `why` its cause. */
+function filtered(lang: string, sentences: Sentence[], raw: Link[][], from: string, why: string): { links: Link[][]; stats: PairStats } {
+  const links = sentences.map((s, k) => filterLinks(s.src, s.tgt, raw[k]));
+  const stats: PairStats = {
+    sentences: sentences.filter((s) => !s.blank).length,
+    withLinks: links.filter((l) => l.length > 0).length,
+    links: links.reduce((a, l) => a + l.length, 0),
+  };
+  if (stats.links === 0) throw new WordsError(`language '${lang}': read ${stats.sentences} sentence pairs from ${from} but ${why}`);
+  return { links, stats };
+}
+
+/** The pairs that kept a link, as realignment examples. */
+function examplesOf(lang: string, sentences: Sentence[], links: Link[][]): PairExample[] {
+  const examples: PairExample[] = [];
+  sentences.forEach((s, k) => {
+    if (links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: links[k], lang });
+  });
+  return examples;
+}
+
 /** Reads the sentence pairs of a spec, in input order (blank input lines kept, marked `blank`). */
 export function readSentences(spec: LangSpec): { sentences: { src: string[]; tgt: string[]; blank: boolean }[] } {
   const sources = [spec.pairs, spec.parallel, spec.conllu].filter((x) => x !== undefined).length;
@@ -98,14 +145,7 @@ export function readSentences(spec: LangSpec): { sentences: { src: string[]; tgt
     if (!blank) real++;
   };
   if (spec.pairs) {
-    const lines = readTextLines(spec.pairs, "parallel file");
-    for (let i = 0; i < lines.length && real < limit; i++) {
-      if (lines[i].trim() === "") push([], [], true);
-      else {
-        const p = parseParallelLine(lines[i], `${spec.pairs}:${i + 1}`);
-        push(p.src, p.tgt, false);
-      }
-    }
+    sentences.push(...pairLines(readTextLines(spec.pairs, "parallel file"), spec.pairs, limit));
   } else if (spec.parallel) {
     const [a, b] = spec.parallel;
     const la = readTextLines(a, "parallel text file");
@@ -150,42 +190,24 @@ export function extractLanguagePairs(spec: LangSpec, computed?: Link[][]): Extra
   } else if (spec.aligner === "fastalign") {
     raw = fastAlign(sentences);
   } else if (spec.alignments) {
-    const path = spec.alignments;
-    const lines = readTextLines(path, "alignment file");
-    // line k aligns pair k; with a limit only the first lines are used
-    if (lines.length !== sentences.length && !(spec.limit !== undefined && lines.length > sentences.length)) {
-      throw new WordsError(`${path}: alignment file has ${lines.length} lines but ${describe(spec)} has ${sentences.length} sentence pairs (line for line, blank lines included)`);
-    }
-    raw = sentences.map((s, k) => parseLinks(lines[k], `${path}:${k + 1}`, s.src.length, s.tgt.length) as Link[]);
+    raw = alignmentLines(readTextLines(spec.alignments, "alignment file"), spec.alignments, sentences, describe(spec), spec.limit !== undefined);
   } else {
     const dict = loadDictionary(spec.dictionary!);
     raw = sentences.map((s) => dictionaryLinks(s.src, s.tgt, dict));
   }
-  const links = sentences.map((s, k) => filterLinks(s.src, s.tgt, raw[k]));
-  const stats: PairStats = {
-    sentences: sentences.filter((s) => !s.blank).length,
-    withLinks: links.filter((l) => l.length > 0).length,
-    links: links.reduce((a, l) => a + l.length, 0),
-  };
-  if (stats.links === 0) {
-    const why = spec.dictionary
-      ? `no word of dictionary ${spec.dictionary} matched (wrong language pair, or English not on the left?)`
-      : spec.aligner
-        ? `the ${spec.aligner} aligner's links leave none after the one-to-one / identical-string filter`
-        : `alignments ${spec.alignments} leave no link after the one-to-one / identical-string filter`;
-    throw new WordsError(`language '${spec.lang}': read ${stats.sentences} sentence pairs from ${describe(spec)} but ${why}`);
-  }
+  const why = spec.dictionary
+    ? `no word of dictionary ${spec.dictionary} matched (wrong language pair, or English not on the left?)`
+    : spec.aligner
+      ? `the ${spec.aligner} aligner's links leave none after the one-to-one / identical-string filter`
+      : `alignments ${spec.alignments} leave no link after the one-to-one / identical-string filter`;
+  const { links, stats } = filtered(spec.lang, sentences, raw, describe(spec), why);
   return { lang: spec.lang, sentences, links, raw, stats };
 }
 
 /** One language's realignment examples: filtered links, pairs without links dropped. */
 export function loadLanguagePairs(spec: LangSpec, computed?: Link[][]): { examples: PairExample[]; stats: PairStats } {
   const x = extractLanguagePairs(spec, computed);
-  const examples: PairExample[] = [];
-  x.sentences.forEach((s, k) => {
-    if (x.links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: x.links[k], lang: spec.lang });
-  });
-  return { examples, stats: x.stats };
+  return { examples: examplesOf(spec.lang, x.sentences, x.links), stats: x.stats };
 }
 
 // --------------------------------------------------------------------------------- CLI language specs
@@ -209,19 +231,10 @@ const PREFIX_RE = /^([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)=(.+)$/;
 export function examplesFromText(lang: string, pairsText: string, linksText: string, names = { pairs: "pairs.txt", links: "links.txt" }): { examples: PairExample[]; stats: PairStats } {
   const lines = textLines(pairsText);
   if (!lines.some((l) => l.trim() !== "")) throw new WordsError(`${names.pairs}: parallel file is empty`);
-  const sentences = lines.map((l, i) => (l.trim() === "" ? { src: [], tgt: [] } : parseParallelLine(l, `${names.pairs}:${i + 1}`)));
-  const linkLines = textLines(linksText);
-  if (linkLines.length !== sentences.length) {
-    throw new WordsError(`${names.links}: alignment file has ${linkLines.length} lines but ${names.pairs} has ${sentences.length} sentence pairs (line for line, blank lines included)`);
-  }
-  const links = sentences.map((s, k) => filterLinks(s.src, s.tgt, parseLinks(linkLines[k], `${names.links}:${k + 1}`, s.src.length, s.tgt.length) as Link[]));
-  const examples: PairExample[] = [];
-  sentences.forEach((s, k) => {
-    if (links[k].length > 0) examples.push({ src: s.src, tgt: s.tgt, links: links[k], lang });
-  });
-  const stats: PairStats = { sentences: lines.filter((l) => l.trim() !== "").length, withLinks: examples.length, links: links.reduce((a, l) => a + l.length, 0) };
-  if (stats.links === 0) throw new WordsError(`language '${lang}': read ${stats.sentences} sentence pairs from ${names.pairs} but alignments ${names.links} leave no link after the one-to-one / identical-string filter`);
-  return { examples, stats };
+  const sentences = pairLines(lines, names.pairs);
+  const raw = alignmentLines(textLines(linksText), names.links, sentences, names.pairs, false);
+  const { links, stats } = filtered(lang, sentences, raw, names.pairs, `alignments ${names.links} leave no link after the one-to-one / identical-string filter`);
+  return { examples: examplesOf(lang, sentences, links), stats };
 }
 
 /** Language code guessed from a file name ('en-de.txt', 'opus.en-de-train.de', 'de_pud-ud-test.conllu'), or null. */

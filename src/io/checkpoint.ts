@@ -401,7 +401,11 @@ export function hasLanguageTable(dir: string): boolean {
 
 /** Reads and validates a checkpoint directory (config.json + safetensors, single or sharded). */
 export function loadCheckpoint(dir: string): Checkpoint {
-  const { config, entries } = openCheckpoint(dir);
+  return decodeWeights(openCheckpoint(dir));
+}
+
+/** The checked tensors (checkWeights) decoded to f32, with their stored names and dtypes. */
+function decodeWeights({ config, entries }: ReturnType<typeof checkWeights>): Checkpoint {
   const tensors = new Map<string, LoadedTensor>();
   const sourceNames = new Map<string, string>();
   const dtypes = new Map<string, string>();
@@ -432,16 +436,7 @@ export function checkpointFromBytes(configJson: string, safetensors: Uint8Array)
   }
   const config = parseConfig(json as Record<string, any>, "config.json");
   const file: SourceFile = { path: "model.safetensors", ...headerOfBytes(safetensors, "model.safetensors"), bytes: safetensors };
-  const { entries } = checkWeights(config, "config.json", [file], "the model files");
-  const tensors = new Map<string, LoadedTensor>();
-  const sourceNames = new Map<string, string>();
-  const dtypes = new Map<string, string>();
-  for (const { c, shape, name, info } of entries) {
-    tensors.set(c, { shape: [...shape], data: decode(info, tensorBytes(file, info)) as Float32Array });
-    sourceNames.set(c, name);
-    dtypes.set(c, info.dtype);
-  }
-  return { ckpt: { config, tensors, sourceNames, dtypes }, source: { file } };
+  return { ckpt: decodeWeights(checkWeights(config, "config.json", [file], "the model files")), source: { file } };
 }
 
 /**

@@ -32,6 +32,16 @@ function headerBytes(entries: TensorEntry[], metadata?: Record<string, string>):
   return out;
 }
 
+/** The file's bytes, in order, to `put`: the header first, then each tensor's bytes (checked against its size). */
+function emit(entries: TensorEntry[], metadata: Record<string, string> | undefined, put: (b: Uint8Array) => void): void {
+  put(headerBytes(entries, metadata));
+  for (const e of entries) {
+    const b = e.bytes();
+    if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
+    put(b);
+  }
+}
+
 /** Writes the tensors in the given order to `path`, atomically. */
 export function writeSafetensorsEntries(path: string, entries: TensorEntry[], metadata?: Record<string, string>): void {
   const tmp = `${path}.tmp-${pid()}-${Date.now().toString(36)}`;
@@ -43,12 +53,7 @@ export function writeSafetensorsEntries(path: string, entries: TensorEntry[], me
       let o = 0;
       while (o < b.length) o += fs.writeSync(fd!, b, o, b.length - o);
     };
-    put(headerBytes(entries, metadata));
-    for (const e of entries) {
-      const b = e.bytes();
-      if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
-      put(b);
-    }
+    emit(entries, metadata, put);
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(tmp, path);
@@ -61,17 +66,15 @@ export function writeSafetensorsEntries(path: string, entries: TensorEntry[], me
 
 /** The file writeSafetensorsEntries writes, as bytes in memory (a browser's download). */
 export function safetensorsBytes(entries: TensorEntry[], metadata?: Record<string, string>): Uint8Array {
-  const header = headerBytes(entries, metadata);
-  const out = new Uint8Array(header.length + entries.reduce((a, e) => a + e.size, 0));
-  out.set(header);
-  let off = header.length;
-  for (const e of entries) {
-    const b = e.bytes();
-    if (b.byteLength !== e.size) throw new Error(`safetensors writer: tensor ${e.name} has ${b.byteLength} bytes, declared ${e.size}`);
+  const data = entries.reduce((a, e) => a + e.size, 0);
+  let out: Uint8Array | null = null;
+  let off = 0;
+  emit(entries, metadata, (b) => {
+    out ??= new Uint8Array(b.length + data); // the first piece is the header: now the file's size is known
     out.set(b, off);
-    off += e.size;
-  }
-  return out;
+    off += b.length;
+  });
+  return out!;
 }
 
 /** f32 tensors by name → F32 safetensors */
