@@ -1,7 +1,7 @@
 // `xlt realign`: contrastive realignment with AlignFreeze layer freezing.
 import { checkOutputs, checkpointWrites } from "../src/io/outputs.ts";
 import { join } from "node:path";
-import { SHIPPED_LANGS, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
+import { SHIPPED_LANGS, SHIPPED_REALIGN, shippedBuiltin, shippedSpec } from "../src/builtin/shipped.ts";
 import { LANG_SPEC_HELP, parseLangSpec, realignStream } from "../src/data/pairs.ts";
 import { loadAlignedPairs } from "../src/align/load.ts";
 import { REALIGNMENT_HEAD_FILE } from "../models/realignment_head.ts";
@@ -49,11 +49,9 @@ export const realignCommand: Command = {
       examples = realignStream(loaded.map((l) => l.examples), v.seed);
       if (!v.quiet) specs.forEach((s, i) => console.error(`en-${s.lang}: ${loaded[i].stats.withLinks} pairs with ${loaded[i].stats.links} links`));
     }
-    // The built-in model is small: a higher LR shows realignment in a few dozen steps, and 40 steps of PUD's
-    // long sentences (cut at 64 subwords) keep the flagship command near 2 minutes on a software adapter.
-    const steps: number = v.steps ?? (builtin ? 40 : 1000);
-    const lr: number | undefined = v.lr ?? (builtin ? 2e-4 : undefined);
-    const maxLength: number | undefined = v["max-length"] ?? (builtin ? 64 : undefined);
+    const steps: number = v.steps ?? (builtin ? SHIPPED_REALIGN.steps : 1000);
+    const lr: number | undefined = v.lr ?? (builtin ? SHIPPED_REALIGN.lr : undefined);
+    const maxLength: number | undefined = v["max-length"] ?? (builtin ? SHIPPED_REALIGN.maxLength : undefined);
     const result = await realign({
       ...readConfig(REALIGN_OPTIONS, v), model, examples, steps, maxLength, lr,
       meta: { builtin, aligner: v.aligner ?? null }, // --aligner as given (null: links from --dictionary/--alignments)

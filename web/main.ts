@@ -4,6 +4,7 @@
 // Every failure is one line in #error. window.__xlt mirrors the run for test/web.test.ts.
 import shaders from "xlt:shaders";
 import { adapterInfo, loadModel, pairsFromText, realign, useShaderFiles, type ModelFiles, type PairTexts, type RealignBytesResult } from "../src/index.ts";
+import { SHIPPED_LANGS, SHIPPED_REALIGN } from "../src/builtin/shipped.ts";
 
 useShaderFiles(shaders);
 
@@ -33,21 +34,22 @@ window.addEventListener("error", (e) => showError(e.error ?? e.message));
 window.addEventListener("unhandledrejection", (e) => showError(e.reason));
 
 const source = () => (document.querySelector("input[name=source]:checked") as HTMLInputElement).value;
+// `xlt realign`'s defaults on the built-in model; your own model's learning rate defaults to the papers'
+const showLr = () => (el<HTMLInputElement>("lr").value = source() === "files" ? "" : SHIPPED_REALIGN.lr.toExponential());
+el<HTMLInputElement>("steps").value = String(SHIPPED_REALIGN.steps);
+showLr();
 for (const r of Array.from(document.querySelectorAll<HTMLInputElement>("input[name=source]"))) {
   r.addEventListener("change", () => {
     el("files").style.display = source() === "files" ? "block" : "none";
-    el<HTMLInputElement>("lr").value = source() === "files" ? "" : "2e-4";
+    showLr();
   });
 }
 
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 async function showAdapter(): Promise<void> {
-  if (!(navigator as any).gpu) {
-    el("adapter").innerHTML = "<dd>none</dd>";
-    throw new Error("this browser offers no WebGPU (navigator.gpu is missing): use a recent Chrome, Edge or Safari, or start Chromium with --enable-unsafe-webgpu (on Linux also --enable-features=Vulkan)");
-  }
-  const a = await adapterInfo();
+  if (!(navigator as any).gpu) el("adapter").innerHTML = "<dd>none</dd>";
+  const a = await adapterInfo(); // without WebGPU, src/gpu/device.ts's one-line error says what to do
   const rows: [string, string][] = [
     ["WebGPU adapter", a.adapter === "unknown adapter" ? "(the browser does not name it)" : a.adapter],
     ["max buffer", mb(a.maxBufferBytes)],
@@ -74,16 +76,16 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 
 const fileBytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
 
-/** The built-in model and data, as `xlt realign` without --model runs them (64 tokens a sentence). */
+/** The built-in model and data, as `xlt realign` without --model runs them. */
 async function builtinInputs(): Promise<{ model: ModelFiles; data: PairTexts[]; maxLength?: number }> {
   const [config, safetensors, tokenizer] = await Promise.all(["config.json", "model.safetensors", "tokenizer.json"].map((f) => fetchBytes(`builtin/model/${f}`)));
-  const data = await Promise.all(["de", "fr"].map(async (lang) => ({
+  const data = await Promise.all(SHIPPED_LANGS.map(async (lang) => ({
     lang,
     pairs: await fetchBytes(`builtin/data/pairs.en-${lang}.txt`),
     links: await fetchBytes(`builtin/data/align.en-${lang}.txt`),
     names: { pairs: `pairs.en-${lang}.txt`, links: `align.en-${lang}.txt` },
   })));
-  return { model: { config, safetensors, tokenizer }, data, maxLength: 64 };
+  return { model: { config, safetensors, tokenizer }, data, maxLength: SHIPPED_REALIGN.maxLength };
 }
 
 /** The user's model folder (or files) and data files. */

@@ -3,14 +3,21 @@
 // languages) and XQuAD's paragraphs (12), PUD en-de, en-fr and en-ar sentence pairs with links from xlt's own
 // fast_align, English POS training from PUD and UD English EWT, and PUD POS test sets. PUD sentences 1-800
 // trained the model, the realignment and English POS; 801-1000 are only tested on.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The languages and realignment settings are also what the web page (web/main.ts) uses for the built-in
+// model, so this module reaches files only through src/host.ts and loads in a browser.
 import { XltError } from "../errors.ts";
 import type { LangSpec } from "../data/pairs.ts";
+import { fs, nodePath, url } from "../host.ts";
 
 export const SHIPPED_LANGS = ["de", "fr", "ar"] as const;
 export type ShippedLang = (typeof SHIPPED_LANGS)[number];
+
+/**
+ * `xlt realign`'s defaults on the built-in model: it is small, so a higher learning rate shows realignment in
+ * a few dozen steps, and 40 steps of PUD's long sentences cut at 64 subwords keep the flagship command
+ * under a minute on a software adapter.
+ */
+export const SHIPPED_REALIGN = { steps: 40, lr: 2e-4, maxLength: 64 };
 
 export interface ShippedBuiltin {
   dir: string;
@@ -23,6 +30,7 @@ export interface ShippedBuiltin {
 }
 
 export function shippedPaths(dir: string): ShippedBuiltin {
+  const join = nodePath.join;
   const data = join(dir, "data");
   return {
     dir,
@@ -38,15 +46,15 @@ export function shippedPaths(dir: string): ShippedBuiltin {
 
 /** Finds builtin/ by walking up from this file: works from src/ (Deno, vitest) and from dist/src/ (Node). */
 export function shippedBuiltin(): ShippedBuiltin {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = nodePath.dirname(url.fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const paths = shippedPaths(join(dir, "builtin"));
-    if (existsSync(join(paths.model, "model.safetensors"))) {
-      const missing = [...Object.values(paths.pairs), ...Object.values(paths.alignments), ...Object.values(paths.conllu)].filter((p) => !existsSync(p));
+    const paths = shippedPaths(nodePath.join(dir, "builtin"));
+    if (fs.existsSync(nodePath.join(paths.model, "model.safetensors"))) {
+      const missing = [...Object.values(paths.pairs), ...Object.values(paths.alignments), ...Object.values(paths.conllu)].filter((p) => !fs.existsSync(p));
       if (missing.length) throw new XltError(`the built-in data is incomplete (${missing[0]} is missing); reinstall xlt`);
       return paths;
     }
-    dir = dirname(dir);
+    dir = nodePath.dirname(dir);
   }
   throw new XltError("cannot find the built-in model (builtin/model next to the xlt sources); reinstall xlt or give --model DIR");
 }

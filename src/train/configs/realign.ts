@@ -1,6 +1,7 @@
 // `xlt realign`'s run config: the option table, and the order of what a resume checks and run.json records.
 import type { ConfigOf, OptionTable } from "../config.ts";
 import { MODEL_KEY } from "../resume.ts";
+import { SHIPPED_REALIGN } from "../../builtin/shipped.ts";
 import { CHECKPOINT_OPTIONS, FREEZE_SPEC, OVERWRITE_OPTION, PARALLEL_DATA_OPTIONS, PROJECTION_OPTION } from "./shared.ts";
 
 export const REALIGN_OPTIONS = {
@@ -10,10 +11,10 @@ export const REALIGN_OPTIONS = {
   layer: { type: "int", meta: "L", help: "hidden_states index the loss reads (default N-1, as the published runs)" },
   projection: PROJECTION_OPTION,
   tau: { type: "number", above: 0, default: 0.1, help: "contrastive temperature" },
-  steps: { type: "int", min: 1, meta: "N", help: "optimizer steps (default 40 on the built-in data, else 1000)" },
+  steps: { type: "int", min: 1, meta: "N", help: `optimizer steps (default ${SHIPPED_REALIGN.steps} on the built-in data, else 1000)` },
   "batch-size": { type: "int", min: 1, default: 16, meta: "N", help: "sentence pairs per batch" },
-  "max-length": { type: "int", min: 3, meta: "N", help: "subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller; 64 on the built-in data)" },
-  lr: { type: "number", min: 0, help: "learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; 2e-4 for the built-in model)" },
+  "max-length": { type: "int", min: 3, meta: "N", help: `subword tokens per sentence, longer ones truncated (default 96, or the model's position limit if smaller; ${SHIPPED_REALIGN.maxLength} on the built-in data)` },
+  lr: { type: "number", min: 0, help: `learning rate (default 2e-5 for (distil)mBERT, 7.5e-6 for XLM-R; ${SHIPPED_REALIGN.lr.toExponential()} for the built-in model)` },
   seed: { type: "int", default: 42, help: "seed for data order, dropout and head initialisation" },
   dropout: { type: "number", min: 0, max: 1, help: "dropout probability (default: the model's own; 0 disables)" },
   "max-grad-norm": { type: "number", above: 0, help: "clip the global gradient norm (off by default, as the papers)" },
