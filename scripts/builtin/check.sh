@@ -11,22 +11,22 @@ N="${1:-210}"
 DATA="${2:-$ROOT/../shared/data}"
 cd "$ROOT"
 XLT="node bin/xlt.js"
+source scripts/builtin/recipe.sh
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/xlt-builtin-check.XXXXXX")"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 same() { cmp -s "$1" "$2" && echo "same: $2" || { echo "DIFFERENT: $2" >&2; exit 1; }; }
 
 node scripts/builtin/extract.mjs "$DATA/ud" "$DATA/xquad" "$WORK/data" >/dev/null
 for f in "$WORK"/data/pos.* "$WORK"/data/pairs.*; do same "$f" "builtin/data/$(basename "$f")"; done
-$XLT vocab --kind wordpiece --corpus "$WORK/data/pretrain.txt" --vocab-size 16000 --out "$WORK/tok" >/dev/null
+$XLT vocab "${VOCAB_ARGS[@]}" --corpus "$WORK/data/pretrain.txt" --out "$WORK/tok" >/dev/null
 for f in tokenizer.json tokenizer_config.json; do same "$WORK/tok/$f" "builtin/model/$f"; done
-for L in de fr ar; do
+for L in "${LINK_LANGS[@]}"; do
   $XLT align --method fastalign --pairs "$WORK/data/pairs.en-$L.txt" --out "$WORK/data/align.en-$L.txt" >/dev/null
   same "$WORK/data/align.en-$L.txt" "builtin/data/align.en-$L.txt"
 done
-# make.sh's pre-training command (the same --steps: the schedule depends on it), stopped after N steps
+# make.sh's pre-training command, stopped after N steps
 start=$(date +%s)
-$XLT pretrain --tokenizer "$WORK/tok" --config scripts/builtin/config.json --train "$WORK/data/pretrain.txt" \
-  --steps 2000 --batch-size 32 --max-length 128 --lr 1e-3 --seed 42 --checkpoint-every 200 --quiet --out "$WORK/model" \
+$XLT pretrain "${PRETRAIN_ARGS[@]}" --tokenizer "$WORK/tok" --train "$WORK/data/pretrain.txt" --out "$WORK/model" \
   --log "$WORK/pretrain.jsonl" 2>/dev/null &
 while [ "$( (cat "$WORK/pretrain.jsonl" 2>/dev/null || true) | wc -l)" -lt "$N" ]; do
   kill -0 $! 2>/dev/null || { echo "the pre-training stopped before step $N" >&2; exit 1; }

@@ -20,6 +20,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DATA="${1:-$ROOT/../shared/data}"
 cd "$ROOT"
 XLT="node bin/xlt.js"
+source scripts/builtin/recipe.sh
 WORK="$(mktemp -d "$ROOT/.builtin-make.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -27,18 +28,17 @@ trap 'rm -rf "$WORK"' EXIT
 #    realignment pairs (en-de, en-fr, en-ar) and, with EWT's first 4000 train sentences, English POS
 #    training; PUD 801-1000 held out as the POS test sets (en, de, fr, ar).
 node scripts/builtin/extract.mjs "$DATA/ud" "$DATA/xquad" "$WORK/data"
-# 2. A cased WordPiece vocabulary of 16k pieces on the pre-training text.
-$XLT vocab --kind wordpiece --corpus "$WORK/data/pretrain.txt" --vocab-size 16000 --out "$WORK/tok"
-# 3. Plain MLM pre-training from scratch: BERT, 4 layers, hidden 128, 4 heads, FFN 512.
-$XLT pretrain --tokenizer "$WORK/tok" --config scripts/builtin/config.json --train "$WORK/data/pretrain.txt" \
-  --steps 2000 --batch-size 32 --max-length 128 --lr 1e-3 --seed 42 --checkpoint-every 200 --quiet --out "$WORK/model" \
+# 2. A cased WordPiece vocabulary of 16k pieces on the pre-training text (VOCAB_ARGS in recipe.sh).
+$XLT vocab "${VOCAB_ARGS[@]}" --corpus "$WORK/data/pretrain.txt" --out "$WORK/tok"
+# 3. Plain MLM pre-training from scratch: BERT, 4 layers, hidden 128, 4 heads, FFN 512 (PRETRAIN_ARGS).
+$XLT pretrain "${PRETRAIN_ARGS[@]}" --tokenizer "$WORK/tok" --train "$WORK/data/pretrain.txt" --out "$WORK/model" \
   --log "$WORK/pretrain.jsonl"
 # the checkpoint directory is the model's weights, config and run.json; add the tokenizer, drop the resume
 # state; the pre-training text is not shipped (step 1 rewrites it)
 cp "$WORK/tok/tokenizer.json" "$WORK/tok/tokenizer_config.json" "$WORK/model/"
 rm -rf "$WORK/model/checkpoint" "$WORK/data/pretrain.txt"
-# 4. Word links of the realignment pairs from xlt's own fast_align.
-for L in de fr ar; do
+# 4. Word links of the realignment pairs (LINK_LANGS) from xlt's own fast_align.
+for L in "${LINK_LANGS[@]}"; do
   $XLT align --method fastalign --pairs "$WORK/data/pairs.en-$L.txt" --out "$WORK/data/align.en-$L.txt"
 done
 # Replace builtin/model and builtin/data (only these; ATTRIBUTION.md and the licenses stay).
