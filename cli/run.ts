@@ -17,7 +17,6 @@ import { type Command, listItems, parseNumber, UsageError } from "./options.ts";
 import { runStudyCommand } from "./run_study.ts";
 import { BUILTIN, PAPER_SEEDS, RUN_OPTIONS } from "../src/run/configs.ts";
 
-
 export const runCommand: Command = {
   summary: "run the whole experiment: strategies × seeds of realign → fine-tune → zero-shot evaluation → alignment",
   description: [

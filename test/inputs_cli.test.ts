@@ -24,7 +24,6 @@ function hashes(dir: string): Record<string, string> {
   return out;
 }
 
-
 /** A copy of tiny-bert in d/m and four sentence pairs with links: the realign command line on them (no --steps). */
 function setup(d: string): { model: string; realign: string[] } {
   const model = join(d, "m");

@@ -21,7 +21,6 @@ function data(dir: string): string[] {
   return ["realign", "--model", MODEL, "--pairs", join(dir, "pairs.txt"), "--alignments", join(dir, "links.txt"), "--batch-size", "4", "--projection", "8", "--quiet"];
 }
 
-
 describe("--out never deletes or overwrites what the user did not ask xlt to write", () => {
   for (const rt of ["node", "deno"] as Runtime[]) {
     it(`${rt}: --out that is a file is an error and the file is kept`, async () => {

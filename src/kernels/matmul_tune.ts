@@ -55,7 +55,6 @@ export function adapterKey(g: Gpu): string {
 
 type TuneFile = { version: number; adapters: Record<string, Record<string, TuneEntry>> };
 
-
 /** The cache file, or null when no directory can be named (no HOME, or a browser: no files). */
 export function tuneFile(): string | null {
   if (!hasNodeBuiltins()) return null;

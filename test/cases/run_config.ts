@@ -9,10 +9,10 @@ import { FINETUNE_OPTIONS, FINETUNE_RECORD, FINETUNE_RESUME, JOINT_RESUME, REALI
 import { PRETRAIN_OPTIONS, PRETRAIN_RECORD, PRETRAIN_RESUME } from "../../src/train/configs/pretrain.ts";
 import { GRID_CELL_SETTINGS, GRID_REALIGN_SETTINGS, RUN_OPTIONS, STUDY_CELL_SETTINGS } from "../../src/run/configs.ts";
 import { throwsLike, type Cases } from "../lib/check.ts";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkResume, SETTINGS_KEY, STATE_FILE } from "../../src/train/resume.ts";
+import { checkResume, CLOCK_FILE, readCheckpointClock, SETTINGS_KEY, STATE_FILE } from "../../src/train/resume.ts";
 import { f32Bytes, writeSafetensorsEntries } from "../../src/io/safetensors_write.ts";
 
 function eq(what: string, got: unknown, want: unknown): void {
@@ -81,5 +81,14 @@ export const cases: Cases = {
     eq("step", checkResume(dir, { "--lr": 0.001, "--steps": 10 }), 5);
     throwsLike("changed --lr", () => checkResume(dir, { "--lr": 0.002, "--steps": 10 }), /--resume: --lr is 0\.002 but the checkpoint in .* was trained with 0\.001/);
     throwsLike("--steps below the step", () => checkResume(dir, { "--lr": 0.001, "--steps": 4 }, 4), /--steps 4 is below the checkpoint's step 5/);
+  },
+
+  "resume: the checkpoint's clock is read back; none, damaged or nonsense counts as 0 and never stops a resume": () => {
+    const dir = mkdtempSync(join(tmpdir(), "xlt-clock-"));
+    eq("no clock.json (an older checkpoint)", readCheckpointClock(dir), 0);
+    for (const [what, text, want] of [["recorded", '{"elapsed":12.5}', 12.5], ["damaged", '{"elapsed":', 0], ["negative", '{"elapsed":-3}', 0], ["not a number", '{"elapsed":"5"}', 0]] as const) {
+      writeFileSync(join(dir, CLOCK_FILE), text);
+      eq(what, readCheckpointClock(dir), want);
+    }
   },
 };
